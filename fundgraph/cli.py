@@ -1,0 +1,374 @@
+"""``fundgraph``: parse and load allocation plans, run named queries and read-only Cypher, manage the local Neo4j."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from fundgraph.config import get_settings
+from fundgraph.errors import FundgraphError, ParseError
+from fundgraph.loaders import SUPPORTED_SUFFIXES, parse_path
+from fundgraph.loaders.model import Plan
+
+app = typer.Typer(
+    help="fundgraph: a graph knowledge base of public fund-allocation plans (资金分配方案) on Neo4j.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+schema_app = typer.Typer(help="The graph schema (constraints and indexes).", no_args_is_help=True)
+neo4j_app = typer.Typer(help="The local Neo4j server fetched from Maven Central (no Docker).", no_args_is_help=True)
+app.add_typer(schema_app, name="schema")
+app.add_typer(neo4j_app, name="neo4j")
+
+# Piped output is not cut to 80 columns: tables of Chinese names need the room.
+out = Console(width=None if sys.stdout.isatty() else 200)
+err = Console(stderr=True)
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print a JSON array of row objects.")]
+ParamOption = Annotated[
+    list[str] | None, typer.Option("--param", "-p", help="A query parameter as key=value; repeat for more.")
+]
+
+
+def main() -> None:
+    try:
+        app()
+    except FundgraphError as exc:
+        err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        sys.exit(exc.exit_code)
+
+
+def json_default(value: Any) -> Any:
+    """Decimals as strings (never binary floats); Neo4j nodes and relationships as plain objects."""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if hasattr(value, "element_id") and hasattr(value, "items"):
+        labels = sorted(getattr(value, "labels", [])) or None
+        kind = {"labels": labels} if labels else {"type": getattr(value, "type", None)}
+        return {**kind, "properties": dict(value.items())}
+    if hasattr(value, "iso_format"):
+        return value.iso_format()
+    return str(value)
+
+
+def print_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2, default=json_default) + "\n")
+
+
+def print_rows(rows: list[dict[str, Any]], columns: list[str] | None = None, title: str | None = None) -> None:
+    """A table; columns with one value on every row (a whole's HHI, say) are printed once beneath it."""
+    columns = columns or (list(rows[0]) if rows else [])
+    constant = [c for c in columns if len(rows) > 1 and len({_cell(r.get(c)) for r in rows}) == 1]
+    table = Table(title=title, show_lines=False, title_justify="left")
+    shown = [c for c in columns if c not in constant]
+    for column in shown:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*[_cell(row.get(c), c) for c in shown])
+    out.print(table)
+    summary = "  ".join(f"{c}: {_cell(rows[0].get(c), c)}" for c in constant if rows[0].get(c) is not None)
+    out.print(f"{len(rows)} row{'s' if len(rows) != 1 else ''}" + (f"   {summary}" if summary else ""),
+              style="dim", highlight=False, soft_wrap=True)
+
+
+PERCENT_COLUMNS = frozenset({"share", "cr1", "cr3", "cr5"})
+
+
+def _cell(value: Any, column: str = "") -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and column in PERCENT_COLUMNS:
+        return f"{value:.2%}"
+    if isinstance(value, float):
+        return f"{value:.4f}"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False, default=json_default)
+    return str(value)
+
+
+def parse_params(pairs: list[str] | None) -> dict[str, str]:
+    params: dict[str, str] = {}
+    for pair in pairs or []:
+        if "=" not in pair:
+            raise typer.BadParameter(f"{pair!r} is not key=value", param_hint="-p")
+        key, value = pair.split("=", 1)
+        params[key.strip()] = value
+    return params
+
+
+@contextmanager
+def driver_session() -> Iterator[Any]:
+    from fundgraph.graph.store import connect
+
+    driver = connect()
+    try:
+        yield driver
+    finally:
+        driver.close()
+
+
+@app.command()
+def parse(
+    path: Annotated[Path, typer.Argument(help="A plan as .txt (Word table text export), .docx, .xlsx or .csv.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Parse one plan and print it, touching no database."""
+    plan = parse_path(path)
+    if as_json:
+        print_json(plan.as_dict())
+        return
+    data = plan.as_dict()
+    out.print(f"[bold]{data['title']}[/] ({data['attachment'] or 'no attachment label'}, {data['year']})")
+    out.print(f"fund: {data['fund']}  programme: {data['programme']}  unit: {data['unit']}  plan_id: {data['plan_id']}")
+    print_rows(
+        [{k: p[k] for k in ("seq", "name", "applicant", "implementer", "amount", "approval")} for p in
+         data["projects"]]
+    )
+    out.print(f"stated total {data['stated_total']}  computed total {data['computed_total']}")
+    for problem in data["problems"]:
+        out.print(f"[yellow]problem[/] {problem['code']}: {problem['message']}")
+
+
+def _expand(paths: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in SUPPORTED_SUFFIXES))
+        else:
+            files.append(path)
+    return files
+
+
+@app.command()
+def load(
+    paths: Annotated[list[Path], typer.Argument(help="Plan files or folders of them.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Load plans into Neo4j, one transaction per document. All files are parsed first: one bad file loads nothing."""
+    from fundgraph.graph.elements import plan_elements
+    from fundgraph.graph.store import apply_schema, write_plan
+
+    files = _expand(paths)
+    if not files:
+        raise ParseError("no plan files found", _location(paths))
+    plans: list[Plan] = []
+    with _progress(len(files) > 1) as progress:
+        task = progress.add_task("parsing", total=len(files))
+        for file in files:
+            plans.append(parse_path(file))
+            progress.advance(task)
+    results = []
+    with driver_session() as driver:
+        apply_schema(driver)
+        with _progress(len(plans) > 1) as progress:
+            task = progress.add_task("loading", total=len(plans))
+            for plan in plans:
+                result = write_plan(driver, plan_elements(plan))
+                results.append({
+                    "path": plan.path, "plan_id": result.plan_id, "version": result.version,
+                    "status": result.status, "projects": len(plan.projects),
+                    "problems": [p.code for p in plan.problems], **result.counters,
+                })
+                progress.advance(task)
+    if as_json:
+        print_json(results)
+    else:
+        for row in results:
+            problems = f", problems: {', '.join(row['problems'])}" if row["problems"] else ""
+            out.print(f"{row['path']}: {row['status']} {row['plan_id']} ({row['projects']} projects{problems})")
+
+
+def _location(paths: list[Path]) -> Any:
+    from fundgraph.errors import Location
+
+    return Location(", ".join(str(p) for p in paths))
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Progress]:
+    progress = Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=err, disable=not enabled or not err.is_terminal,
+    )
+    with progress:
+        yield progress
+
+
+@app.command()
+def plans(as_json: JsonFlag = False) -> None:
+    """List the loaded plans with their plan_id."""
+    from fundgraph.graph.store import list_plans
+
+    with driver_session() as driver:
+        rows = list_plans(driver)
+    print_json(rows) if as_json else print_rows(rows)
+
+
+@schema_app.command("apply")
+def schema_apply() -> None:
+    """Create the schema's constraints and indexes (idempotent)."""
+    from fundgraph.graph.store import apply_schema
+
+    with driver_session() as driver:
+        statements = apply_schema(driver)
+    out.print(f"{len(statements)} constraints and indexes in place")
+
+
+@schema_app.command("show")
+def schema_show() -> None:
+    """Print the statements that the schema generates."""
+    from fundgraph.graph.schema import load_schema
+
+    for statement in load_schema().ddl():
+        out.print(statement + ";", highlight=False, soft_wrap=True)
+
+
+@app.command()
+def queries(as_json: JsonFlag = False) -> None:
+    """List the named queries with their parameters."""
+    from fundgraph.queries import catalogue
+
+    rows = [
+        {"name": q.name, "description": q.description,
+         "params": ", ".join(f"{p.name}: {p.type}" + ("" if p.required else f" = {p.default}") for p in q.params),
+         "example": " ".join(f"{k}={v}" for k, v in q.example.items())}
+        for q in catalogue().values()
+    ]
+    print_json(rows) if as_json else print_rows(rows)
+
+
+TimeoutOption = Annotated[float, typer.Option(help="Seconds before the query is cut off.")]
+LimitOption = Annotated[int, typer.Option(help="At most this many rows are fetched.")]
+
+
+@app.command()
+def query(
+    name: Annotated[str, typer.Argument(help="A name from `fundgraph queries`.")],
+    param: ParamOption = None,
+    as_json: JsonFlag = False,
+    timeout: TimeoutOption = 30.0,
+    limit: LimitOption = 10_000,
+) -> None:
+    """Run a named query from the catalogue."""
+    from fundgraph.graph.store import read
+    from fundgraph.queries import get_query
+
+    named = get_query(name)
+    bound = named.bind(parse_params(param))
+    with driver_session() as driver:
+        result = read(driver, named.cypher, bound, timeout=timeout, row_cap=limit)
+    _show(result, as_json, title=named.description)
+
+
+@app.command()
+def cypher(
+    statement: Annotated[str | None, typer.Argument(help="A read-only Cypher statement.")] = None,
+    file: Annotated[Path | None, typer.Option("--file", "-f", help="Run a .cypher file instead.")] = None,
+    param: ParamOption = None,
+    as_json: JsonFlag = False,
+    timeout: TimeoutOption = 30.0,
+    limit: LimitOption = 10_000,
+) -> None:
+    """Run read-only Cypher (writes, LOAD CSV, PROFILE and unlisted procedures are refused)."""
+    from fundgraph.graph.guard import run_guarded
+    from fundgraph.queries import parse_query_text
+
+    if (statement is None) == (file is None):
+        raise typer.BadParameter("give either a statement or --file")
+    given = parse_params(param)
+    if file is not None:
+        named = parse_query_text(file.read_text(encoding="utf-8"), file.stem)
+        text = named.cypher
+        params: dict[str, Any] = named.bind(given) if named.params else given
+    else:
+        text, params = str(statement), given
+    with driver_session() as driver:
+        result = run_guarded(driver, text, params, timeout=timeout, row_cap=limit)
+    _show(result, as_json)
+
+
+def _show(result: Any, as_json: bool, title: str | None = None) -> None:
+    if as_json:
+        print_json(result.rows)
+    else:
+        print_rows(result.rows, result.columns, title=title)
+    if result.truncated:
+        err.print(f"[yellow]only the first {len(result.rows)} rows are shown (--limit)[/]")
+
+
+def _local_server() -> Any:
+    from fundgraph.localserver import LocalServer
+
+    settings = get_settings()
+    return LocalServer(
+        home=settings.neo4j_home,
+        port=settings.bolt_port,
+        heap=os.environ.get("FUNDGRAPH_NEO4J_HEAP", "2g"),
+        pagecache=os.environ.get("FUNDGRAPH_NEO4J_PAGECACHE", "1g"),
+    )
+
+
+@neo4j_app.command("fetch")
+def neo4j_fetch() -> None:
+    """Fetch Neo4j Community and APOC from Maven Central into .neo4j/ (skipped when already there)."""
+    from fundgraph.localserver import NEO4J_VERSION, fetch
+
+    server = _local_server()
+    with err.status(f"fetching Neo4j {NEO4J_VERSION} with Maven ..."):
+        fetched = fetch(server.jar_dir)
+    out.print(f"Neo4j {NEO4J_VERSION} {'fetched' if fetched else 'already fetched'} in {server.jar_dir}")
+
+
+@neo4j_app.command("start")
+def neo4j_start(timeout: Annotated[float, typer.Option(help="Seconds to wait for Bolt.")] = 180.0) -> None:
+    """Start the local Neo4j (fetching it first if needed) and wait until Bolt answers."""
+    from fundgraph.localserver import fetch
+
+    settings = get_settings()
+    if not settings.is_local:
+        raise FundgraphError(f"NEO4J_URI ({settings.neo4j_uri}) is not on this machine; nothing to start")
+    server = _local_server()
+    with err.status("fetching Neo4j with Maven ..."):
+        fetch(server.jar_dir)
+    with err.status(f"starting Neo4j on {server.uri} ..."):
+        started = server.start(timeout=timeout)
+    out.print(f"Neo4j {'started' if started else 'already running'} at {server.uri} (pid {server.pid()})")
+
+
+@neo4j_app.command("stop")
+def neo4j_stop() -> None:
+    """Stop the local Neo4j cleanly."""
+    server = _local_server()
+    with err.status("stopping Neo4j ..."):
+        stopped = server.stop()
+    out.print("Neo4j stopped" if stopped else "Neo4j was not running")
+
+
+@neo4j_app.command("status")
+def neo4j_status() -> None:
+    """Exit 0 when the configured Neo4j answers, 1 otherwise."""
+    from fundgraph.graph.store import connect
+
+    settings = get_settings()
+    try:
+        driver = connect(settings)
+    except FundgraphError as exc:
+        out.print(f"Neo4j is not answering at {settings.neo4j_uri}: {exc}", highlight=False)
+        raise typer.Exit(1) from None
+    with driver:
+        info = driver.get_server_info()
+    pid = _local_server().pid() if settings.is_local else None
+    where = f" (pid {pid}, data in {settings.neo4j_home / 'data'})" if pid else ""
+    out.print(f"Neo4j {info.agent} is running at {settings.neo4j_uri}{where}", highlight=False)

@@ -1,0 +1,60 @@
+"""Settings from the environment (``NEO4J_URI`` ...), defaulting to the local server that ``fundgraph neo4j`` runs."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_BOLT_PORT = 7687
+
+
+def project_root() -> Path:
+    """The checkout this package runs from (editable install), else the working directory."""
+    here = Path(__file__).resolve().parent.parent
+    if (here / "pyproject.toml").is_file() and (here / "neo4j" / "pom.xml").is_file():
+        return here
+    return Path.cwd()
+
+
+def default_neo4j_home() -> Path:
+    return Path(os.environ.get("FUNDGRAPH_NEO4J_HOME", project_root() / ".neo4j"))
+
+
+class Settings(BaseSettings):
+    """Connection settings; the same code serves ``bolt://`` to the local server and ``neo4j://`` to a cluster."""
+
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore", populate_by_name=True)
+
+    neo4j_uri: str = Field(default=f"bolt://127.0.0.1:{DEFAULT_BOLT_PORT}", alias="NEO4J_URI")
+    neo4j_user: str = Field(default="neo4j", alias="NEO4J_USER")
+    neo4j_password: str | None = Field(default=None, alias="NEO4J_PASSWORD")
+    neo4j_database: str = Field(default="neo4j", alias="NEO4J_DATABASE")
+    neo4j_home: Path = Field(default_factory=default_neo4j_home, alias="FUNDGRAPH_NEO4J_HOME")
+
+    @property
+    def password(self) -> str | None:
+        """The explicit password, else the one generated for the local server (kept under ``.neo4j/``)."""
+        if self.neo4j_password is not None:
+            return self.neo4j_password
+        stored = self.neo4j_home / "password"
+        return stored.read_text(encoding="utf-8").strip() if stored.is_file() else None
+
+    @property
+    def bolt_port(self) -> int:
+        return urlsplit(self.neo4j_uri).port or DEFAULT_BOLT_PORT
+
+    @property
+    def is_local(self) -> bool:
+        """True when the URI names this machine, so ``fundgraph neo4j start`` serves it."""
+        host = urlsplit(self.neo4j_uri).hostname or ""
+        return host in {"localhost", "::1"} or host.startswith("127.")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

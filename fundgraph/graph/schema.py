@@ -1,0 +1,117 @@
+"""The graph schema loaded from ``schema.yaml``; constraints and indexes are generated from it.
+
+>>> schema = load_schema()
+>>> schema.key("Project")
+'project_id'
+>>> schema.relationships["IMPLEMENTS"].start, schema.relationships["IMPLEMENTS"].end
+('Organization', 'Project')
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class NodeType:
+    label: str
+    key: str
+    properties: tuple[str, ...]
+    indexes: tuple[str, ...]
+    fulltext: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RelationshipType:
+    type: str
+    start: str
+    end: str
+    properties: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Schema:
+    nodes: dict[str, NodeType]
+    relationships: dict[str, RelationshipType]
+    fulltext_name: str
+    fulltext_analyzer: str
+
+    def key(self, label: str) -> str:
+        return self.node(label).key
+
+    def node(self, label: str) -> NodeType:
+        try:
+            return self.nodes[label]
+        except KeyError:
+            raise KeyError(f"{label!r} is not a label of the schema") from None
+
+    def relationship(self, rel_type: str) -> RelationshipType:
+        try:
+            return self.relationships[rel_type]
+        except KeyError:
+            raise KeyError(f"{rel_type!r} is not a relationship type of the schema") from None
+
+    def ddl(self) -> list[str]:
+        """Idempotent statements creating the constraints and indexes this schema declares."""
+        statements = []
+        for node in self.nodes.values():
+            statements.append(
+                f"CREATE CONSTRAINT {_snake(node.label)}_key IF NOT EXISTS "
+                f"FOR (n:{node.label}) REQUIRE n.{node.key} IS UNIQUE"
+            )
+            statements.extend(
+                f"CREATE INDEX {_snake(node.label)}_{prop} IF NOT EXISTS FOR (n:{node.label}) ON (n.{prop})"
+                for prop in node.indexes
+            )
+        labels = [n for n in self.nodes.values() if n.fulltext]
+        props = sorted({p for n in labels for p in n.fulltext})
+        statements.append(
+            f"CREATE FULLTEXT INDEX {self.fulltext_name} IF NOT EXISTS "
+            f"FOR (n:{'|'.join(n.label for n in labels)}) ON EACH [{', '.join(f'n.{p}' for p in props)}] "
+            f"OPTIONS {{indexConfig: {{`fulltext.analyzer`: '{self.fulltext_analyzer}'}}}}"
+        )
+        return statements
+
+
+def _snake(label: str) -> str:
+    return re.sub(r"(?<!^)([A-Z])", r"_\1", label).lower()
+
+
+def _identifier(name: str) -> str:
+    if not _IDENTIFIER.match(name):
+        raise ValueError(f"schema name {name!r} is not a plain identifier")
+    return name
+
+
+@cache
+def load_schema() -> Schema:
+    text = resources.files("fundgraph.graph").joinpath("schema.yaml").read_text(encoding="utf-8")
+    data: dict[str, Any] = yaml.safe_load(text)
+    nodes = {
+        _identifier(label): NodeType(
+            label=label,
+            key=_identifier(spec["key"]),
+            properties=tuple(_identifier(p) for p in spec.get("properties", [])),
+            indexes=tuple(_identifier(p) for p in spec.get("indexes", [])),
+            fulltext=tuple(_identifier(p) for p in spec.get("fulltext", [])),
+        )
+        for label, spec in data["nodes"].items()
+    }
+    relationships = {}
+    for rel_type, spec in data["relationships"].items():
+        for end in (spec["from"], spec["to"]):
+            if end not in nodes:
+                raise ValueError(f"relationship {rel_type} names the unknown label {end}")
+        relationships[_identifier(rel_type)] = RelationshipType(
+            rel_type, spec["from"], spec["to"], tuple(_identifier(p) for p in spec.get("properties", []))
+        )
+    full = data["fulltext_index"]
+    return Schema(nodes, relationships, _identifier(full["name"]), _identifier(full["analyzer"]))

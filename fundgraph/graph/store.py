@@ -1,0 +1,209 @@
+"""Neo4j store: plain functions that take the driver first, shared by the CLI, the API and notebooks.
+
+Writes go as ``UNWIND $rows`` batches inside one transaction per document; reads run with READ routing, a time limit
+and a row cap. Labels and relationship types in the generated Cypher come from the schema, never from input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import neo4j
+from neo4j import Driver, GraphDatabase, ManagedTransaction, RoutingControl
+from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
+
+from fundgraph.config import Settings, get_settings
+from fundgraph.errors import Neo4jUnavailable
+from fundgraph.graph.elements import Edge, GraphElements, Node, check_against_schema, merge_nodes
+from fundgraph.graph.schema import load_schema
+
+BATCH_SIZE = 5_000
+DEFAULT_TIMEOUT_S = 30.0
+DEFAULT_ROW_CAP = 10_000
+
+WriteStatus = Literal["created", "replaced", "unchanged"]
+
+
+def connect(settings: Settings | None = None, *, verify: bool = True) -> Driver:
+    """One driver per process; ``neo4j://`` URIs route reads and writes across a cluster or Aura."""
+    settings = settings or get_settings()
+    password = settings.password
+    auth = (settings.neo4j_user, password) if password is not None else None
+    # Server notifications (unknown property keys on an empty graph, ...) are noise for fundgraph's own queries.
+    driver = GraphDatabase.driver(
+        settings.neo4j_uri, auth=auth, user_agent="fundgraph", notifications_min_severity="OFF"
+    )
+    if verify:
+        try:
+            driver.verify_connectivity()
+        except (ServiceUnavailable, SessionExpired, OSError) as exc:
+            driver.close()
+            raise Neo4jUnavailable(
+                f"Neo4j is not answering at {settings.neo4j_uri} ({exc}); "
+                "start the local server with `fundgraph neo4j start` (or `make run`), or set NEO4J_URI"
+            ) from exc
+        except AuthError as exc:
+            driver.close()
+            raise Neo4jUnavailable(
+                f"Neo4j at {settings.neo4j_uri} refused the credentials for user {settings.neo4j_user!r}; "
+                "set NEO4J_USER / NEO4J_PASSWORD"
+            ) from exc
+    return driver
+
+
+def database_name(settings: Settings | None = None) -> str:
+    return (settings or get_settings()).neo4j_database
+
+
+def apply_schema(driver: Driver, database: str | None = None) -> list[str]:
+    """Create the schema's constraints and indexes if missing, and wait until they are online."""
+    statements = load_schema().ddl()
+    db = database or database_name()
+    for statement in statements:
+        driver.execute_query(statement, database_=db, routing_=RoutingControl.WRITE)
+    driver.execute_query("CALL db.awaitIndexes(300)", database_=db, routing_=RoutingControl.WRITE)
+    return statements
+
+
+@dataclass
+class WriteResult:
+    plan_id: str
+    version: str
+    status: WriteStatus
+    previous_version: str | None = None
+    counters: dict[str, int] = field(default_factory=dict)
+
+
+def write_plan(
+    driver: Driver, elements: GraphElements, database: str | None = None, batch_size: int = BATCH_SIZE
+) -> WriteResult:
+    """Write one document's elements in one transaction.
+
+    The same plan version (in any format) changes nothing; a new version of a known plan replaces the earlier
+    version's projects, and organisations left with no relationship are removed, so nothing is orphaned.
+    """
+    check_against_schema(elements)
+    with driver.session(database=database or database_name()) as session:
+        return session.execute_write(_write_plan_tx, elements, batch_size)
+
+
+def _write_plan_tx(tx: ManagedTransaction, elements: GraphElements, batch_size: int) -> WriteResult:
+    existing = tx.run(
+        "MATCH (p:Plan {plan_id: $plan_id}) RETURN p.version AS version", plan_id=elements.plan_id
+    ).single()
+    previous = existing["version"] if existing is not None else None
+    if previous == elements.version:
+        return WriteResult(elements.plan_id, elements.version, "unchanged", previous)
+    counters: dict[str, int] = {}
+    if previous is not None:
+        summary = tx.run(
+            "MATCH (:Plan {plan_id: $plan_id})-[:ALLOCATES]->(p:Project) "
+            "OPTIONAL MATCH (p)-[:HAS_TARGET]->(t:Target) DETACH DELETE p, t",
+            plan_id=elements.plan_id,
+        ).consume()
+        _count(counters, summary.counters)
+        tx.run(
+            "MATCH (p:Plan {plan_id: $plan_id}) "
+            "SET p.previous_versions = coalesce(p.previous_versions, []) + [$previous]",
+            plan_id=elements.plan_id, previous=previous,
+        ).consume()
+    for label, nodes in _group_nodes(elements.nodes).items():
+        for batch in _batches([{"key": n.key, "props": n.props} for n in nodes], batch_size):
+            _count(counters, tx.run(_merge_nodes_cypher(label), rows=batch).consume().counters)
+    for rel_type, edges in _group_edges(elements.edges).items():
+        for batch in _batches([{"start": e.start, "end": e.end, "props": e.props} for e in edges], batch_size):
+            _count(counters, tx.run(_merge_edges_cypher(rel_type), rows=batch).consume().counters)
+    if previous is not None:
+        summary = tx.run("MATCH (o:Organization) WHERE NOT (o)--() DELETE o").consume()
+        _count(counters, summary.counters)
+    return WriteResult(
+        elements.plan_id, elements.version, "created" if previous is None else "replaced", previous, counters
+    )
+
+
+def _merge_nodes_cypher(label: str) -> str:
+    key = load_schema().key(label)
+    return f"UNWIND $rows AS row MERGE (n:{label} {{{key}: row.key}}) SET n += row.props"
+
+
+def _merge_edges_cypher(rel_type: str) -> str:
+    schema = load_schema()
+    rel = schema.relationship(rel_type)
+    return (
+        f"UNWIND $rows AS row "
+        f"MATCH (a:{rel.start} {{{schema.key(rel.start)}: row.start}}) "
+        f"MATCH (b:{rel.end} {{{schema.key(rel.end)}: row.end}}) "
+        f"MERGE (a)-[r:{rel_type}]->(b) SET r += row.props"
+    )
+
+
+def _group_nodes(nodes: Sequence[Node]) -> dict[str, list[Node]]:
+    grouped: dict[str, list[Node]] = {}
+    for node in merge_nodes(nodes):
+        grouped.setdefault(node.label, []).append(node)
+    return grouped
+
+
+def _group_edges(edges: Sequence[Edge]) -> dict[str, list[Edge]]:
+    grouped: dict[str, list[Edge]] = {}
+    for edge in edges:
+        grouped.setdefault(edge.type, []).append(edge)
+    return grouped
+
+
+def _batches(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+def _count(into: dict[str, int], counters: neo4j.SummaryCounters) -> None:
+    for name in ("nodes_created", "nodes_deleted", "relationships_created", "relationships_deleted",
+                 "properties_set"):
+        into[name] = into.get(name, 0) + int(getattr(counters, name))
+
+
+@dataclass
+class QueryResult:
+    columns: list[str]
+    rows: list[dict[str, Any]]
+    truncated: bool = False
+
+
+def read(
+    driver: Driver,
+    query: str,
+    parameters: dict[str, Any] | None = None,
+    *,
+    database: str | None = None,
+    timeout: float = DEFAULT_TIMEOUT_S,
+    row_cap: int = DEFAULT_ROW_CAP,
+) -> QueryResult:
+    """Run a read in a READ transaction with a time limit, fetching at most ``row_cap`` rows (and saying so)."""
+
+    def work(tx: ManagedTransaction) -> QueryResult:
+        result = tx.run(query, parameters or {})
+        columns = list(result.keys())
+        rows: list[dict[str, Any]] = []
+        for record in result:
+            if len(rows) == row_cap:
+                return QueryResult(columns, rows, truncated=True)
+            rows.append(record.data())
+        return QueryResult(columns, rows)
+
+    with driver.session(database=database or database_name(), default_access_mode=neo4j.READ_ACCESS) as session:
+        return session.execute_read(neo4j.unit_of_work(timeout=timeout)(work))
+
+
+def list_plans(driver: Driver, database: str | None = None) -> list[dict[str, Any]]:
+    records, _, _ = driver.execute_query(
+        "MATCH (p:Plan) OPTIONAL MATCH (f:Fund)-[:HAS_PLAN]->(p) OPTIONAL MATCH (p)-[:FROM_DOCUMENT]->(d:Document) "
+        "WITH p, f, collect(d.path) AS paths "
+        "RETURN p.plan_id AS plan_id, p.year AS year, p.title AS title, f.name AS fund, p.programme AS programme, "
+        "p.project_count AS projects, p.stated_total AS stated_total, p.computed_total AS computed_total, "
+        "p.version AS version, paths ORDER BY year DESC, plan_id",
+        database_=database or database_name(),
+        routing_=RoutingControl.READ,
+    )
+    return [r.data() for r in records]

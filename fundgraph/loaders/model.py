@@ -1,0 +1,171 @@
+"""The parsed plan: typed records with exact money and provenance, and the problems found while reading them."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from fundgraph.money import format_wan
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a value came from: the document's content hash and its table, row, column and text line."""
+
+    doc_id: str
+    table: int | None = None
+    row: int | None = None
+    col: int | None = None
+    line: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something an auditor must see that does not stop the plan loading (a total that disagrees, ...)."""
+
+    code: str
+    message: str
+    where: Source
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "message": self.message, "where": self.where.as_dict()}
+
+
+@dataclass(frozen=True)
+class Target:
+    """One performance target; ``metric``/``comparator``/``value``/``unit`` are filled by target extraction."""
+
+    text: str
+    metric: str | None = None
+    comparator: str | None = None
+    value: Decimal | None = None
+    unit: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "metric": self.metric,
+            "comparator": self.comparator,
+            "value": None if self.value is None else format_wan(self.value),
+            "unit": self.unit,
+        }
+
+
+@dataclass(frozen=True)
+class Project:
+    """One funded row of a plan; ``amount`` is exact, in 万元."""
+
+    seq: str
+    name: str
+    applicant: str | None
+    implementer: str | None
+    amount: Decimal
+    amount_text: str
+    approval: str | None
+    summary: str | None
+    targets_text: str | None
+    targets: tuple[Target, ...]
+    source: Source
+    cells: dict[str, Source] = field(default_factory=dict)
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq,
+            "name": self.name,
+            "applicant": self.applicant,
+            "implementer": self.implementer,
+            "amount": format_wan(self.amount),
+            "amount_text": self.amount_text,
+            "approval": self.approval,
+            "summary": self.summary,
+            "targets": [t.as_dict() for t in self.targets],
+            "source": self.source.as_dict(),
+            "cells": {name: src.as_dict() for name, src in self.cells.items()},
+            "extra": dict(self.extra),
+        }
+
+    def fingerprint_fields(self) -> list[str | None]:
+        return [
+            self.seq,
+            self.name,
+            self.applicant,
+            self.implementer,
+            format_wan(self.amount),
+            self.approval,
+            self.summary,
+            self.targets_text,
+        ]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A fund-allocation plan as its document states it."""
+
+    doc_id: str
+    path: str
+    format: str
+    title: str | None
+    attachment: str | None
+    year: int | None
+    fund: str | None
+    programme: str | None
+    region: str | None
+    unit: str
+    stated_total: Decimal | None
+    stated_total_source: Source | None
+    notes: tuple[str, ...]
+    projects: tuple[Project, ...]
+    problems: tuple[Problem, ...]
+
+    @property
+    def computed_total(self) -> Decimal:
+        return sum((p.amount for p in self.projects), Decimal(0))
+
+    @property
+    def plan_id(self) -> str:
+        """Known by what the plan says it is (fund, programme, year, attachment, title), not by its bytes."""
+        identity = [self.fund, self.programme, self.year, self.attachment, _squash(self.title)]
+        if not any(identity):
+            identity = [self.doc_id]
+        digest = hashlib.sha256(json.dumps(identity, ensure_ascii=False).encode()).hexdigest()[:12]
+        return f"plan-{self.year or 'na'}-{digest}"
+
+    @property
+    def version(self) -> str:
+        """A hash of the rows and the stated total: equal for the same plan in any format, new when rows change."""
+        rows = [p.fingerprint_fields() for p in self.projects]
+        total = None if self.stated_total is None else format_wan(self.stated_total)
+        payload = json.dumps([rows, total], ensure_ascii=False)
+        return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "doc_id": self.doc_id,
+            "plan_id": self.plan_id,
+            "version": self.version,
+            "path": self.path,
+            "format": self.format,
+            "title": self.title,
+            "attachment": self.attachment,
+            "year": self.year,
+            "fund": self.fund,
+            "programme": self.programme,
+            "region": self.region,
+            "unit": self.unit,
+            "stated_total": None if self.stated_total is None else format_wan(self.stated_total),
+            "computed_total": format_wan(self.computed_total),
+            "notes": list(self.notes),
+            "projects": [p.as_dict() for p in self.projects],
+            "problems": [p.as_dict() for p in self.problems],
+        }
+
+
+def _squash(text: str | None) -> str | None:
+    return None if text is None else "".join(text.split())

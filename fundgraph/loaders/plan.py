@@ -1,0 +1,354 @@
+"""From a read table to a plan: header mapping, units, totals, notes and metadata.
+
+Fatal input (nothing faithful can be made of it) raises :class:`~fundgraph.errors.ParseError` with its location; what an
+auditor must see but does not stop loading (a total that disagrees, a duplicated 序号) becomes a
+:class:`~fundgraph.loaders.model.Problem`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import opencc
+import yaml
+
+from fundgraph.errors import Location, ParseError
+from fundgraph.loaders.cells import Cell, RawDocument, Table, TextLine
+from fundgraph.loaders.model import Plan, Problem, Project, Source, Target
+from fundgraph.loaders.targets import split_targets
+from fundgraph.money import UNIT_TO_WAN, format_wan, parse_number, to_wan
+
+_UNIT_IN_BRACKETS = re.compile(r"[（(]\s*(?:单位\s*[:：]?\s*)?(元|万元|亿元)\s*[)）]")
+_UNIT_LINE = re.compile(r"单位\s*[:：]\s*(元|万元|亿元)")
+_AMOUNT_CELL = re.compile(r"^\s*(?P<number>[+-]?[\d０-９,，.．\s]+?)\s*(?P<unit>元|万元|亿元)?\s*(?P<rest>[（(].*)?$", re.S)
+_ATTACHMENT = re.compile(r"^附件\s*([0-9０-９]+|[一二三四五六七八九十]+)\s*[:：]?\s*$")
+_YEAR = re.compile(r"(20\d{2})\s*年")
+_TITLE_WORDS = ("方案", "分配表", "安排表", "明细表", "计划表", "汇总表", "清单", "一览表", "分配", "安排")
+_FUND = re.compile(
+    r"^(?:\d{4}\s*年度?)?(?P<region>[\u4e00-\u9fff]{2,6}?(?:省|自治区|市|县|区))?"
+    r"(?P<fund>[\u4e00-\u9fff]+?(?:专项资金|资金))(?:[（(](?P<programme>[^）)]+)[）)])?"
+)
+_NOTE = re.compile(r"^(注|备注|说明)\s*[:：\d]")
+
+
+@dataclass(frozen=True)
+class HeaderVocabulary:
+    """The reviewed YAML vocabulary of column synonyms and total labels."""
+
+    synonyms: dict[str, str]
+    amount_preference: tuple[str, ...]
+    total_labels: frozenset[str]
+
+
+@cache
+def vocabulary() -> HeaderVocabulary:
+    text = resources.files("fundgraph.loaders").joinpath("headers.yaml").read_text(encoding="utf-8")
+    data: dict[str, Any] = yaml.safe_load(text)
+    synonyms: dict[str, str] = {}
+    for field_name, names in data["fields"].items():
+        for name in names:
+            synonyms.setdefault(name, field_name)
+    return HeaderVocabulary(synonyms, tuple(data["amount_preference"]), frozenset(data["total_labels"]))
+
+
+@cache
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def fold(text: str) -> str:
+    """Full-width to half-width, traditional to simplified, all white space removed.
+
+    >>> fold("序 號"), fold("合  計"), fold("項目\\n名稱")
+    ('序号', '合计', '项目名称')
+    """
+    return "".join(_t2s().convert(unicodedata.normalize("NFKC", text)).split())
+
+
+def header_key(text: str) -> tuple[str, str | None]:
+    """A header cell's folded name and the unit it names, if any.
+
+    >>> header_key("拟分配金额（万元）")
+    ('拟分配金额', '万元')
+    """
+    folded = fold(text)
+    unit_match = _UNIT_IN_BRACKETS.search(folded)
+    unit = unit_match.group(1) if unit_match else None
+    return _UNIT_IN_BRACKETS.sub("", folded), unit
+
+
+@dataclass
+class HeaderMap:
+    """Which column holds which field; ``amount_cols`` keeps every money column, the allocation first."""
+
+    row_index: int
+    columns: dict[str, int] = field(default_factory=dict)
+    amount_cols: list[tuple[int, str]] = field(default_factory=list)
+    unit: str | None = None
+    names: dict[int, str] = field(default_factory=dict)
+
+
+def map_header(row: list[Cell], row_index: int) -> HeaderMap | None:
+    """Map a candidate header row, or None when it does not name both a project (or recipient) and an amount."""
+    vocab = vocabulary()
+    header = HeaderMap(row_index=row_index)
+    for cell in row:
+        if not cell.text:
+            continue
+        key, unit = header_key(cell.text)
+        header.names[cell.col] = cell.text
+        field_name = vocab.synonyms.get(key)
+        if field_name is None:
+            continue
+        if field_name == "amount":
+            header.amount_cols.append((cell.col, key))
+            header.unit = header.unit or unit
+        else:
+            header.columns.setdefault(field_name, cell.col)
+    if not header.amount_cols or not ({"name", "recipient"} & header.columns.keys()):
+        return None
+    rank = {name: i for i, name in enumerate(vocab.amount_preference)}
+    header.amount_cols.sort(key=lambda col_key: (rank.get(col_key[1], len(rank)), col_key[0]))
+    header.columns["amount"] = header.amount_cols[0][0]
+    if "name" not in header.columns:
+        header.columns["name"] = header.columns["recipient"]
+    return header
+
+
+def build_plan(document: RawDocument) -> Plan:
+    """Interpret a read document as a plan; raises ParseError when it holds no faithful plan."""
+    located = _find_header(document)
+    if located is None:
+        raise ParseError(
+            "no table with a project (or recipient) column and an amount column was found; "
+            "see the README for the headers fundgraph recognises",
+            Location(document.path),
+        )
+    table, header = located
+    return _PlanBuilder(document, table, header).build()
+
+
+def _find_header(document: RawDocument) -> tuple[Table, HeaderMap] | None:
+    for table in document.tables:
+        for index, row in enumerate(table.rows):
+            header = map_header(row, index)
+            if header is not None:
+                return table, header
+    return None
+
+
+class _PlanBuilder:
+    def __init__(self, document: RawDocument, table: Table, header: HeaderMap) -> None:
+        self.document = document
+        self.table = table
+        self.header = header
+        self.problems: list[Problem] = []
+        self.prose_before: list[TextLine] = list(document.before)
+        self.prose_after: list[TextLine] = list(document.after)
+        self.notes: list[str] = []
+        self.stated_total: Decimal | None = None
+        self.stated_total_source: Source | None = None
+
+    def source(self, cell: Cell | None = None, row: int | None = None) -> Source:
+        if cell is None:
+            return Source(self.document.doc_id, self.table.index, row, None, None)
+        return Source(self.document.doc_id, self.table.index, cell.row, cell.col, cell.line)
+
+    def location(self, cell: Cell) -> Location:
+        return Location(self.document.path, self.table.index, cell.row, cell.col, cell.line)
+
+    def build(self) -> Plan:
+        for row in self.table.rows[: self.header.row_index]:
+            self.prose_before.extend(TextLine(c.text, line=c.line, row=c.row) for c in row if c.text)
+        unit = self.header.unit or self._unit_from_prose() or "万元"
+        if self.header.unit is None and self._unit_from_prose() is None:
+            self.problems.append(
+                Problem("unit_assumed", "no unit is stated in the header, a 单位 line or the title; 万元 assumed",
+                        self.source(row=self.table.rows[self.header.row_index][0].row))
+            )
+        projects = self._rows(unit)
+        for line in self.prose_after:
+            if _NOTE.match(fold(line.text)):
+                self.notes.append(line.text)
+        title = self._title()
+        meta = _FUND.match(fold(title)) if title else None
+        year_match = _YEAR.search(title or "") or next(
+            (m for line in self.prose_before if (m := _YEAR.search(line.text))), None
+        )
+        plan = Plan(
+            doc_id=self.document.doc_id,
+            path=self.document.path,
+            format=self.document.format,
+            title=title,
+            attachment=self._attachment(),
+            year=int(year_match.group(1)) if year_match else None,
+            fund=meta.group("fund") if meta else None,
+            programme=meta.group("programme") if meta else None,
+            region=meta.group("region") if meta else None,
+            unit=unit,
+            stated_total=self.stated_total,
+            stated_total_source=self.stated_total_source,
+            notes=tuple(self.notes),
+            projects=tuple(projects),
+            problems=(),
+        )
+        self._reconcile(plan)
+        return Plan(**{**plan.__dict__, "problems": tuple(self.problems)})
+
+    def _rows(self, unit: str) -> list[Project]:
+        projects: list[Project] = []
+        seen_seq: dict[str, Cell] = {}
+        total_labels = vocabulary().total_labels
+        for row in self.table.rows[self.header.row_index + 1 :]:
+            filled = [c for c in row if c.text]
+            if not filled:
+                continue
+            first = fold(filled[0].text)
+            if first in total_labels or any(fold(c.text) in total_labels for c in filled[:2]):
+                self._total_row(row, unit)
+                continue
+            if len(filled) == 1 and parse_number(filled[0].text) is None:
+                self.prose_after.append(TextLine(filled[0].text, line=filled[0].line, row=filled[0].row))
+                continue
+            project = self._project(row, unit, len(projects) + 1)
+            if project.seq in seen_seq:
+                earlier = seen_seq[project.seq]
+                self.problems.append(
+                    Problem("duplicate_seq",
+                            f"序号 {project.seq} appears again (first at row {earlier.row})", project.source)
+                )
+            else:
+                seq_cell = self._cell(row, "seq")
+                if seq_cell is not None:
+                    seen_seq[project.seq] = seq_cell
+            projects.append(project)
+        return projects
+
+    def _cell(self, row: list[Cell], field_name: str) -> Cell | None:
+        col = self.header.columns.get(field_name)
+        return next((c for c in row if c.col == col), None) if col is not None else None
+
+    def _text(self, row: list[Cell], field_name: str) -> str | None:
+        cell = self._cell(row, field_name)
+        return cell.text if cell is not None and cell.text else None
+
+    def _project(self, row: list[Cell], unit: str, position: int) -> Project:
+        name_cell = self._cell(row, "name")
+        amount_cell = self._cell(row, "amount")
+        anchor = name_cell or amount_cell or row[0]
+        if name_cell is None or not name_cell.text:
+            col = self.header.columns["name"]
+            raise ParseError(
+                f"the row has no {self.header.names.get(col, 'project name')} (column {col}); "
+                "is the file truncated or the row shifted?",
+                self.location(anchor),
+            )
+        if amount_cell is None or not amount_cell.text:
+            col = self.header.columns["amount"]
+            raise ParseError(
+                f"project {name_cell.text!r} has no amount in column {col} ({self.header.names.get(col)})",
+                Location(self.document.path, self.table.index, anchor.row, col, anchor.line),
+            )
+        amount = self._amount(amount_cell, unit)
+        targets_text = self._text(row, "targets")
+        cells = {
+            name: self.source(cell)
+            for name in ("seq", "name", "applicant", "implementer", "summary", "targets", "amount", "approval")
+            if (cell := self._cell(row, name)) is not None
+        }
+        mapped = set(self.header.columns.values())
+        extra = {
+            self.header.names.get(c.col, f"column {c.col}"): c.text
+            for c in row
+            if c.text and c.col not in mapped
+        }
+        extra.update(
+            {key: cell.text for col, key in self.header.amount_cols[1:] if (cell := _at(row, col)) and cell.text}
+        )
+        return Project(
+            seq=self._text(row, "seq") or str(position),
+            name=name_cell.text,
+            applicant=self._text(row, "applicant"),
+            implementer=self._text(row, "implementer"),
+            amount=amount,
+            amount_text=amount_cell.text,
+            approval=self._text(row, "approval"),
+            summary=self._text(row, "summary"),
+            targets_text=targets_text,
+            targets=tuple(Target(text) for text in split_targets(targets_text or "")),
+            source=self.source(name_cell),
+            cells=cells,
+            extra=extra,
+        )
+
+    def _amount(self, cell: Cell, unit: str) -> Decimal:
+        match = _AMOUNT_CELL.match(cell.text)
+        number = parse_number(match.group("number")) if match else None
+        if match is None or number is None:
+            raise ParseError(
+                f"the amount {cell.text!r} is not a number; fix the cell or remove the row", self.location(cell)
+            )
+        return to_wan(number, match.group("unit") or unit)
+
+    def _total_row(self, row: list[Cell], unit: str) -> None:
+        label_cell = next(c for c in row if c.text)
+        is_grand = fold(label_cell.text) != "小计"
+        amount_cell = self._cell(row, "amount")
+        candidates = [amount_cell] if amount_cell is not None and amount_cell.text else []
+        candidates += [c for c in row if c.col > label_cell.col and c.text and c is not amount_cell]
+        for cell in candidates:
+            match = _AMOUNT_CELL.match(cell.text)
+            if match and parse_number(match.group("number")) is not None:
+                if is_grand:
+                    self.stated_total = self._amount(cell, unit)
+                    self.stated_total_source = self.source(cell)
+                return
+
+    def _unit_from_prose(self) -> str | None:
+        for line in self.prose_before:
+            match = _UNIT_LINE.search(fold(line.text)) or _UNIT_IN_BRACKETS.search(fold(line.text))
+            if match and match.group(1) in UNIT_TO_WAN:
+                return match.group(1)
+        return None
+
+    def _title(self) -> str | None:
+        lines = [ln.text for ln in self.prose_before if not _ATTACHMENT.match(fold(ln.text))]
+        lines = [t for t in lines if not _UNIT_LINE.match(fold(t))]
+        titled = [t for t in lines if any(word in t for word in _TITLE_WORDS)]
+        if titled:
+            return titled[0]
+        return max(lines, key=len) if lines else None
+
+    def _attachment(self) -> str | None:
+        for line in self.prose_before:
+            match = _ATTACHMENT.match(fold(line.text))
+            if match:
+                return f"附件{match.group(1)}"
+        return None
+
+    def _reconcile(self, plan: Plan) -> None:
+        computed = plan.computed_total
+        if self.stated_total is None:
+            self.problems.append(
+                Problem("no_stated_total", f"the plan states no total; its rows add up to {format_wan(computed)}",
+                        self.source(row=None))
+            )
+        elif self.stated_total != computed and self.stated_total_source is not None:
+            self.problems.append(
+                Problem(
+                    "total_mismatch",
+                    f"stated total {format_wan(self.stated_total)} but the rows add up to {format_wan(computed)} "
+                    f"(difference {format_wan(computed - self.stated_total)})",
+                    self.stated_total_source,
+                )
+            )
+
+
+def _at(row: list[Cell], col: int) -> Cell | None:
+    return next((c for c in row if c.col == col), None)

@@ -1,0 +1,47 @@
+"""Word documents: paragraphs around the tables are prose; merged cells are read once, at their first grid column."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import docx
+from docx.table import Table as DocxTable
+from docx.text.paragraph import Paragraph
+
+from fundgraph.errors import Location, ParseError
+from fundgraph.loaders.cells import Cell, RawDocument, Table, TextLine, clean_cell_text
+
+
+def read_docx(data: bytes, path: str, doc_id: str) -> RawDocument:
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise ParseError(f"not a readable .docx file ({exc}); is it truncated?", Location(path)) from exc
+    tables: list[Table] = []
+    before: list[TextLine] = []
+    after: list[TextLine] = []
+    paragraph_number = 0
+    for item in document.iter_inner_content():
+        if isinstance(item, Paragraph):
+            paragraph_number += 1
+            text = item.text.strip()
+            if text:
+                (after if tables else before).append(TextLine(text, line=paragraph_number))
+        elif isinstance(item, DocxTable):
+            tables.append(_read_table(item, len(tables) + 1))
+    return RawDocument(path=path, doc_id=doc_id, format="docx", tables=tables, before=before, after=after)
+
+
+def _read_table(source: DocxTable, index: int) -> Table:
+    table = Table(index=index)
+    for row_number, row in enumerate(source.rows, start=1):
+        cells: list[Cell] = []
+        previous = None
+        for col_number, cell in enumerate(row.cells, start=1):
+            if previous is not None and cell._tc is previous:  # a horizontally merged cell repeats
+                continue
+            previous = cell._tc
+            cells.append(Cell(clean_cell_text(cell.text), row_number, col_number))
+        table.rows.append(cells)
+    return table

@@ -1,0 +1,55 @@
+"""Spreadsheets: sheet rows and columns are kept as the provenance; numbers stored as binary floats are turned back
+into the shortest decimal that round-trips, which is what the sheet shows and what was typed."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import date, datetime
+from decimal import Decimal
+
+import openpyxl
+from openpyxl.utils.exceptions import InvalidFileException
+
+from fundgraph.errors import Location, ParseError
+from fundgraph.loaders.cells import Cell, RawDocument, Table, clean_cell_text
+from fundgraph.money import format_wan
+
+
+def read_xlsx(data: bytes, path: str, doc_id: str) -> RawDocument:
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=False)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
+        raise ParseError(f"not a readable .xlsx file ({exc}); is it truncated?", Location(path)) from exc
+    tables: list[Table] = []
+    for index, sheet in enumerate(workbook.worksheets, start=1):
+        table = Table(index=index)
+        for row in sheet.iter_rows():
+            cells = [
+                Cell(text, cell.row, cell.column)
+                for cell in row
+                if cell.value is not None and (text := clean_cell_text(cell_text(cell.value)))
+                and isinstance(cell.row, int) and isinstance(cell.column, int)
+            ]
+            if cells:
+                table.rows.append(cells)
+        if table.rows:
+            tables.append(table)
+    return RawDocument(path=path, doc_id=doc_id, format="xlsx", tables=tables)
+
+
+def cell_text(value: object) -> str:
+    """What the cell shows, with numbers exact.
+
+    >>> cell_text(725.4014), cell_text(49.282), cell_text(3901)
+    ('725.4014', '49.282', '3901')
+    """
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float):
+        return format_wan(Decimal(repr(value)))
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    return str(value)

@@ -1,0 +1,140 @@
+"""The named-query catalogue: one ``.cypher`` file per query, a ``//`` header, then one statement.
+
+Header lines: ``name``, ``description``, ``params`` (``name: type = default``, comma-separated), ``example``
+(``key=value`` pairs to run it with where defaults make no sense) and ``mode`` (``read``).
+
+>>> q = parse_query_text("// name: demo\\n// params: year: int = null, by: string = implementer\\nRETURN $year")
+>>> [(p.name, p.type, p.default) for p in q.params]
+[('year', 'int', None), ('by', 'string', 'implementer')]
+>>> q.bind({"year": "2024"})
+{'year': 2024, 'by': 'implementer'}
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from fundgraph.errors import BadParameter, UnknownQuery
+
+_HEADER = re.compile(r"^//\s*(name|description|params|example|mode)\s*:\s*(.*)$")
+_PARAM = re.compile(r"^\s*(\w+)\s*:\s*(int|float|string|bool|list)\s*(?:=\s*(.*?))?\s*$")
+PARAM_TYPES = ("int", "float", "string", "bool", "list")
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str
+    default: Any = None
+    required: bool = False
+
+    def convert(self, raw: Any) -> Any:
+        """Turn a CLI or HTTP value into the declared type; ``null`` is None."""
+        if raw is None or (isinstance(raw, str) and raw.strip().lower() in {"null", "none", ""}):
+            return None
+        try:
+            if self.type == "int":
+                if isinstance(raw, bool):
+                    raise ValueError
+                return int(raw)
+            if self.type == "float":
+                return float(raw)
+            if self.type == "bool":
+                if isinstance(raw, bool):
+                    return raw
+                lowered = str(raw).strip().lower()
+                if lowered not in {"true", "false", "1", "0", "yes", "no"}:
+                    raise ValueError
+                return lowered in {"true", "1", "yes"}
+            if self.type == "list":
+                return raw if isinstance(raw, list) else [s.strip() for s in str(raw).split(",") if s.strip()]
+            return str(raw)
+        except (TypeError, ValueError):
+            raise BadParameter(f"parameter {self.name!r} must be {self.type}, got {raw!r}") from None
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    description: str
+    cypher: str
+    params: tuple[Param, ...] = ()
+    example: dict[str, str] = field(default_factory=dict)
+    mode: str = "read"
+
+    def bind(self, given: dict[str, Any]) -> dict[str, Any]:
+        """Parameters for a run: declared defaults, overridden by ``given``; unknown or missing ones refused."""
+        declared = {p.name: p for p in self.params}
+        unknown = sorted(set(given) - declared.keys())
+        if unknown:
+            raise BadParameter(
+                f"query {self.name!r} has no parameter {', '.join(unknown)}; it takes {', '.join(declared) or 'none'}"
+            )
+        bound = {}
+        for param in self.params:
+            if param.name in given:
+                bound[param.name] = param.convert(given[param.name])
+            elif param.required:
+                raise BadParameter(f"query {self.name!r} needs the parameter {param.name!r} ({param.type})")
+            else:
+                bound[param.name] = param.default
+        return bound
+
+
+def parse_query_text(text: str, fallback_name: str = "") -> NamedQuery:
+    header: dict[str, str] = {}
+    body: list[str] = []
+    for line in text.splitlines():
+        match = _HEADER.match(line.strip()) if not body else None
+        if match:
+            header[match.group(1)] = match.group(2).strip()
+        elif line.strip() or body:
+            body.append(line)
+    params = tuple(_parse_param(item) for item in _split_params(header.get("params", "")))
+    example = dict(pair.split("=", 1) for pair in header.get("example", "").split() if "=" in pair)
+    return NamedQuery(
+        name=header.get("name", fallback_name),
+        description=header.get("description", ""),
+        cypher="\n".join(body).strip().rstrip(";"),
+        params=params,
+        example=example,
+        mode=header.get("mode", "read"),
+    )
+
+
+def _split_params(text: str) -> list[str]:
+    return [item for item in (part.strip() for part in text.split(",")) if item]
+
+
+def _parse_param(item: str) -> Param:
+    match = _PARAM.match(item)
+    if match is None:
+        raise ValueError(f"bad parameter declaration {item!r}; write `name: type = default`")
+    name, type_, default_text = match.groups()
+    if default_text is None:
+        return Param(name, type_, None, required=True)
+    return Param(name, type_, Param(name, type_).convert(default_text))
+
+
+@cache
+def catalogue() -> dict[str, NamedQuery]:
+    """Every named query shipped with the package, by name."""
+    queries = {}
+    for entry in sorted(resources.files(__name__).iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".cypher"):
+            query = parse_query_text(entry.read_text(encoding="utf-8"), entry.name.removesuffix(".cypher"))
+            queries[query.name] = query
+    return queries
+
+
+def get_query(name: str) -> NamedQuery:
+    try:
+        return catalogue()[name]
+    except KeyError:
+        raise UnknownQuery(
+            f"no named query {name!r}; `fundgraph queries` lists them ({', '.join(sorted(catalogue()))})"
+        ) from None
