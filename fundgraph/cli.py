@@ -79,8 +79,12 @@ def print_rows(rows: list[dict[str, Any]], columns: list[str] | None = None, tit
         table.add_row(*[_cell(row.get(c), c) for c in shown])
     out.print(table)
     summary = "  ".join(f"{c}: {_cell(rows[0].get(c), c)}" for c in constant if rows[0].get(c) is not None)
-    out.print(f"{len(rows)} row{'s' if len(rows) != 1 else ''}" + (f"   {summary}" if summary else ""),
-              style="dim", highlight=False, soft_wrap=True)
+    out.print(
+        f"{len(rows)} row{'s' if len(rows) != 1 else ''}" + (f"   {summary}" if summary else ""),
+        style="dim",
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 PERCENT_COLUMNS = frozenset({"share", "cr1", "cr3", "cr5"})
@@ -133,8 +137,7 @@ def parse(
     out.print(f"[bold]{data['title']}[/] ({data['attachment'] or 'no attachment label'}, {data['year']})")
     out.print(f"fund: {data['fund']}  programme: {data['programme']}  unit: {data['unit']}  plan_id: {data['plan_id']}")
     print_rows(
-        [{k: p[k] for k in ("seq", "name", "applicant", "implementer", "amount", "approval")} for p in
-         data["projects"]]
+        [{k: p[k] for k in ("seq", "name", "applicant", "implementer", "amount", "approval")} for p in data["projects"]]
     )
     out.print(f"stated total {data['stated_total']}  computed total {data['computed_total']}")
     for problem in data["problems"]:
@@ -169,18 +172,24 @@ def load(
         for file in files:
             plans.append(parse_path(file))
             progress.advance(task)
-    results = []
+    results: list[dict[str, Any]] = []
     with driver_session() as driver:
         apply_schema(driver)
         with _progress(len(plans) > 1) as progress:
             task = progress.add_task("loading", total=len(plans))
             for plan in plans:
                 result = write_plan(driver, plan_elements(plan))
-                results.append({
-                    "path": plan.path, "plan_id": result.plan_id, "version": result.version,
-                    "status": result.status, "projects": len(plan.projects),
-                    "problems": [p.code for p in plan.problems], **result.counters,
-                })
+                results.append(
+                    {
+                        "path": plan.path,
+                        "plan_id": result.plan_id,
+                        "version": result.version,
+                        "status": result.status,
+                        "projects": len(plan.projects),
+                        "problems": [p.code for p in plan.problems],
+                        **result.counters,
+                    }
+                )
                 progress.advance(task)
     if as_json:
         print_json(results)
@@ -199,8 +208,12 @@ def _location(paths: list[Path]) -> Any:
 @contextmanager
 def _progress(enabled: bool) -> Iterator[Progress]:
     progress = Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=err, disable=not enabled or not err.is_terminal,
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        disable=not enabled or not err.is_terminal,
     )
     with progress:
         yield progress
@@ -241,9 +254,12 @@ def queries(as_json: JsonFlag = False) -> None:
     from fundgraph.queries import catalogue
 
     rows = [
-        {"name": q.name, "description": q.description,
-         "params": ", ".join(f"{p.name}: {p.type}" + ("" if p.required else f" = {p.default}") for p in q.params),
-         "example": " ".join(f"{k}={v}" for k, v in q.example.items())}
+        {
+            "name": q.name,
+            "description": q.description,
+            "params": ", ".join(f"{p.name}: {p.type}" + ("" if p.required else f" = {p.default}") for p in q.params),
+            "example": " ".join(f"{k}={v}" for k, v in q.example.items()),
+        }
         for q in catalogue().values()
     ]
     print_json(rows) if as_json else print_rows(rows)

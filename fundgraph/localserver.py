@@ -7,6 +7,7 @@ directory for the test suite).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import secrets
@@ -175,7 +176,10 @@ class LocalServer:
         env = {**os.environ, "NEO4J_HOME": str(self.home), "NEO4J_CONF": str(self.home / "conf")}
         completed = subprocess.run(
             [java, "-cp", f"{self.jar_dir / 'lib'}/*", ADMIN_TOOL, "dbms", "set-initial-password", password],
-            env=env, capture_output=True, text=True, check=False,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if completed.returncode != 0:
             raise Neo4jUnavailable(f"setting the initial password failed: {completed.stderr.strip()[-2000:]}")
@@ -197,14 +201,27 @@ class LocalServer:
         self._set_initial_password(java)
         heap = self.heap
         command = [
-            java, f"-Xms{min_size(heap, '512m')}", f"-Xmx{heap}", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError",
-            *JVM_OPENS, "-Dfile.encoding=UTF-8",
-            "-cp", f"{self.jar_dir / 'plugins'}/*:{self.jar_dir / 'lib'}/*:{self.home / 'conf'}",
-            ENTRY_POINT, f"--home-dir={self.home}", f"--config-dir={self.home / 'conf'}", "--console-mode",
+            java,
+            f"-Xms{min_size(heap, '512m')}",
+            f"-Xmx{heap}",
+            "-XX:+UseG1GC",
+            "-XX:+ExitOnOutOfMemoryError",
+            *JVM_OPENS,
+            "-Dfile.encoding=UTF-8",
+            "-cp",
+            f"{self.jar_dir / 'plugins'}/*:{self.jar_dir / 'lib'}/*:{self.home / 'conf'}",
+            ENTRY_POINT,
+            f"--home-dir={self.home}",
+            f"--config-dir={self.home / 'conf'}",
+            "--console-mode",
         ]
         with self.console_log.open("ab") as log:
             process = subprocess.Popen(
-                command, cwd=self.home, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                command,
+                cwd=self.home,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
                 start_new_session=True,
             )
         self.pid_file.write_text(str(process.pid))
@@ -227,8 +244,9 @@ class LocalServer:
         """True when Bolt accepts a query with this instance's credentials."""
         if not port_in_use(self.port):
             return False
-        from neo4j import GraphDatabase
         from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired
+
+        from neo4j import GraphDatabase
 
         password = self.password()
         auth = ("neo4j", password) if self.auth and password else None
@@ -264,10 +282,8 @@ class LocalServer:
 
 
 def _alive(pid: int) -> bool:
-    try:
+    with contextlib.suppress(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:
-        pass
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -294,6 +310,7 @@ def min_size(a: str, b: str) -> str:
     >>> min_size("2g", "512m"), min_size("256m", "512m")
     ('512m', '256m')
     """
+
     def mib(size: str) -> int:
         number, unit = int(size[:-1]), size[-1].lower()
         return number * {"k": 1, "m": 1024, "g": 1024 * 1024}[unit] // 1024

@@ -1,8 +1,8 @@
 """Exact money: amounts are ``Decimal`` in 万元 in Python, integer 分 (fen) in Neo4j, decimal strings in JSON.
 
 >>> to_fen(Decimal("725.4014"))
-7254014000
->>> format_wan(from_fen(7254014000))
+725401400
+>>> format_wan(from_fen(725401400))
 '725.4014'
 >>> to_wan(Decimal("39010000"), "元")
 Decimal('3901')

@@ -91,21 +91,33 @@ def plan_elements(plan: Plan, loaded_at: datetime | None = None) -> GraphElement
     elements = GraphElements(plan_id=plan_id, version=plan.version, doc_id=plan.doc_id)
     when = (loaded_at or datetime.now(UTC)).isoformat(timespec="seconds")
     elements.nodes.append(
-        Node("Document", plan.doc_id, {"path": plan.path, "format": plan.format, "title": plan.title,
-                                       "loaded_at": when})
+        Node(
+            "Document", plan.doc_id, {"path": plan.path, "format": plan.format, "title": plan.title, "loaded_at": when}
+        )
     )
     stated = plan.stated_total
     elements.nodes.append(
-        Node("Plan", plan_id, {
-            "title": plan.title, "year": plan.year, "unit": plan.unit, "attachment": plan.attachment,
-            "programme": plan.programme, "region": plan.region,
-            "stated_total": None if stated is None else format_wan(stated),
-            "stated_total_fen": None if stated is None else to_fen(stated),
-            "computed_total": format_wan(plan.computed_total), "computed_total_fen": to_fen(plan.computed_total),
-            "version": plan.version, "doc_id": plan.doc_id, "notes": list(plan.notes),
-            "problems": [json.dumps(p.as_dict(), ensure_ascii=False) for p in plan.problems],
-            "project_count": len(plan.projects),
-        })
+        Node(
+            "Plan",
+            plan_id,
+            {
+                "title": plan.title,
+                "year": plan.year,
+                "unit": plan.unit,
+                "attachment": plan.attachment,
+                "programme": plan.programme,
+                "region": plan.region,
+                "stated_total": None if stated is None else format_wan(stated),
+                "stated_total_fen": None if stated is None else to_fen(stated),
+                "computed_total": format_wan(plan.computed_total),
+                "computed_total_fen": to_fen(plan.computed_total),
+                "version": plan.version,
+                "doc_id": plan.doc_id,
+                "notes": list(plan.notes),
+                "problems": [json.dumps(p.as_dict(), ensure_ascii=False) for p in plan.problems],
+                "project_count": len(plan.projects),
+            },
+        )
     )
     elements.edges.append(Edge("FROM_DOCUMENT", plan_id, plan.doc_id))
     if plan.fund is not None:
@@ -121,12 +133,23 @@ def plan_elements(plan: Plan, loaded_at: datetime | None = None) -> GraphElement
 def _project(elements: GraphElements, plan: Plan, project_id: str, project: Project) -> None:
     fen = to_fen(project.amount)
     elements.nodes.append(
-        Node("Project", project_id, {
-            "seq": project.seq, "name": project.name, "summary": project.summary,
-            "targets_text": project.targets_text, "amount": format_wan(project.amount), "amount_fen": fen,
-            "amount_text": project.amount_text, "approval": project.approval, "year": plan.year,
-            "plan_id": plan.plan_id, **_provenance(project.source),
-        })
+        Node(
+            "Project",
+            project_id,
+            {
+                "seq": project.seq,
+                "name": project.name,
+                "summary": project.summary,
+                "targets_text": project.targets_text,
+                "amount": format_wan(project.amount),
+                "amount_fen": fen,
+                "amount_text": project.amount_text,
+                "approval": project.approval,
+                "year": plan.year,
+                "plan_id": plan.plan_id,
+                **_provenance(project.source),
+            },
+        )
     )
     elements.edges.append(
         Edge("ALLOCATES", plan.plan_id, project_id, {"amount": format_wan(project.amount), "amount_fen": fen})

@@ -11,24 +11,32 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-import neo4j
-from neo4j import Driver
 from neo4j.exceptions import ClientError
 
+import neo4j
 from fundgraph.errors import QueryRefused
 from fundgraph.graph.store import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S, QueryResult, database_name, read
+from neo4j import Driver
 
-ALLOWED_PROCEDURES = frozenset({
-    "db.labels", "db.relationshipTypes", "db.propertyKeys", "db.schema.visualization",
-    "db.schema.nodeTypeProperties", "db.schema.relTypeProperties",
-    "db.index.fulltext.queryNodes", "db.index.fulltext.queryRelationships",
-})
+ALLOWED_PROCEDURES = frozenset(
+    {
+        "db.labels",
+        "db.relationshipTypes",
+        "db.propertyKeys",
+        "db.schema.visualization",
+        "db.schema.nodeTypeProperties",
+        "db.schema.relTypeProperties",
+        "db.index.fulltext.queryNodes",
+        "db.index.fulltext.queryRelationships",
+    }
+)
 _LEADING_COMMENTS = re.compile(r"^(\s|//[^\n]*\n|/\*.*?\*/)*", re.S)
 _PROCEDURE_NAME = re.compile(r"^\s*([A-Za-z_][\w.]*)\s*\(")
 
 
-def check_read_only(driver: Driver, query: str, parameters: dict[str, Any] | None = None,
-                    database: str | None = None) -> None:
+def check_read_only(
+    driver: Driver, query: str, parameters: dict[str, Any] | None = None, database: str | None = None
+) -> None:
     """Raise QueryRefused unless the statement is a plain read that touches nothing outside the graph."""
     text = _LEADING_COMMENTS.sub("", query).strip()
     if not text:
@@ -37,8 +45,7 @@ def check_read_only(driver: Driver, query: str, parameters: dict[str, Any] | Non
     if first_word in {"PROFILE", "EXPLAIN"}:
         raise QueryRefused(f"{first_word} is not allowed here; send the statement alone")
     try:
-        with driver.session(database=database or database_name(),
-                            default_access_mode=neo4j.READ_ACCESS) as session:
+        with driver.session(database=database or database_name(), default_access_mode=neo4j.READ_ACCESS) as session:
             summary = session.run(f"EXPLAIN {query}", parameters or {}).consume()
     except ClientError as exc:
         raise QueryRefused(f"refused by Neo4j: {exc.message or exc}") from exc
@@ -52,9 +59,7 @@ def check_read_only(driver: Driver, query: str, parameters: dict[str, Any] | Non
             match = _PROCEDURE_NAME.match(details)
             name = match.group(1) if match else details
             if name not in ALLOWED_PROCEDURES:
-                raise QueryRefused(
-                    f"procedure {name} is not allowed; allowed: {', '.join(sorted(ALLOWED_PROCEDURES))}"
-                )
+                raise QueryRefused(f"procedure {name} is not allowed; allowed: {', '.join(sorted(ALLOWED_PROCEDURES))}")
 
 
 def _operators(plan: dict[str, Any]) -> Iterator[tuple[str, str]]:

@@ -10,14 +10,14 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-import neo4j
-from neo4j import Driver, GraphDatabase, ManagedTransaction, RoutingControl
 from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
 
+import neo4j
 from fundgraph.config import Settings, get_settings
 from fundgraph.errors import Neo4jUnavailable
 from fundgraph.graph.elements import Edge, GraphElements, Node, check_against_schema, merge_nodes
 from fundgraph.graph.schema import load_schema
+from neo4j import Driver, GraphDatabase, ManagedTransaction, RoutingControl
 
 BATCH_SIZE = 5_000
 DEFAULT_TIMEOUT_S = 30.0
@@ -107,7 +107,8 @@ def _write_plan_tx(tx: ManagedTransaction, elements: GraphElements, batch_size: 
         tx.run(
             "MATCH (p:Plan {plan_id: $plan_id}) "
             "SET p.previous_versions = coalesce(p.previous_versions, []) + [$previous]",
-            plan_id=elements.plan_id, previous=previous,
+            plan_id=elements.plan_id,
+            previous=previous,
         ).consume()
     for label, nodes in _group_nodes(elements.nodes).items():
         for batch in _batches([{"key": n.key, "props": n.props} for n in nodes], batch_size):
@@ -159,8 +160,7 @@ def _batches(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, A
 
 
 def _count(into: dict[str, int], counters: neo4j.SummaryCounters) -> None:
-    for name in ("nodes_created", "nodes_deleted", "relationships_created", "relationships_deleted",
-                 "properties_set"):
+    for name in ("nodes_created", "nodes_deleted", "relationships_created", "relationships_deleted", "properties_set"):
         into[name] = into.get(name, 0) + int(getattr(counters, name))
 
 

@@ -26,7 +26,9 @@ from fundgraph.money import UNIT_TO_WAN, format_wan, parse_number, to_wan
 
 _UNIT_IN_BRACKETS = re.compile(r"[（(]\s*(?:单位\s*[:：]?\s*)?(元|万元|亿元)\s*[)）]")
 _UNIT_LINE = re.compile(r"单位\s*[:：]\s*(元|万元|亿元)")
-_AMOUNT_CELL = re.compile(r"^\s*(?P<number>[+-]?[\d０-９,，.．\s]+?)\s*(?P<unit>元|万元|亿元)?\s*(?P<rest>[（(].*)?$", re.S)
+_AMOUNT_CELL = re.compile(
+    r"^\s*(?P<number>[+-]?[\d０-９,，.．\s]+?)\s*(?P<unit>元|万元|亿元)?\s*(?P<rest>[（(].*)?$", re.S
+)
 _ATTACHMENT = re.compile(r"^附件\s*([0-9０-９]+|[一二三四五六七八九十]+)\s*[:：]?\s*$")
 _YEAR = re.compile(r"(20\d{2})\s*年")
 _TITLE_WORDS = ("方案", "分配表", "安排表", "明细表", "计划表", "汇总表", "清单", "一览表", "分配", "安排")
@@ -169,8 +171,11 @@ class _PlanBuilder:
         unit = self.header.unit or self._unit_from_prose() or "万元"
         if self.header.unit is None and self._unit_from_prose() is None:
             self.problems.append(
-                Problem("unit_assumed", "no unit is stated in the header, a 单位 line or the title; 万元 assumed",
-                        self.source(row=self.table.rows[self.header.row_index][0].row))
+                Problem(
+                    "unit_assumed",
+                    "no unit is stated in the header, a 单位 line or the title; 万元 assumed",
+                    self.source(row=self.table.rows[self.header.row_index][0].row),
+                )
             )
         projects = self._rows(unit)
         for line in self.prose_after:
@@ -220,8 +225,11 @@ class _PlanBuilder:
             if project.seq in seen_seq:
                 earlier = seen_seq[project.seq]
                 self.problems.append(
-                    Problem("duplicate_seq",
-                            f"序号 {project.seq} appears again (first at row {earlier.row})", project.source)
+                    Problem(
+                        "duplicate_seq",
+                        f"序号 {project.seq} appears again (first at row {earlier.row})",
+                        project.source,
+                    )
                 )
             else:
                 seq_cell = self._cell(row, "seq")
@@ -263,11 +271,7 @@ class _PlanBuilder:
             if (cell := self._cell(row, name)) is not None
         }
         mapped = set(self.header.columns.values())
-        extra = {
-            self.header.names.get(c.col, f"column {c.col}"): c.text
-            for c in row
-            if c.text and c.col not in mapped
-        }
+        extra = {self.header.names.get(c.col, f"column {c.col}"): c.text for c in row if c.text and c.col not in mapped}
         extra.update(
             {key: cell.text for col, key in self.header.amount_cols[1:] if (cell := _at(row, col)) and cell.text}
         )
@@ -336,8 +340,11 @@ class _PlanBuilder:
         computed = plan.computed_total
         if self.stated_total is None:
             self.problems.append(
-                Problem("no_stated_total", f"the plan states no total; its rows add up to {format_wan(computed)}",
-                        self.source(row=None))
+                Problem(
+                    "no_stated_total",
+                    f"the plan states no total; its rows add up to {format_wan(computed)}",
+                    self.source(row=None),
+                )
             )
         elif self.stated_total != computed and self.stated_total_source is not None:
             self.problems.append(

@@ -28,8 +28,10 @@ def read_xlsx(data: bytes, path: str, doc_id: str) -> RawDocument:
             cells = [
                 Cell(text, cell.row, cell.column)
                 for cell in row
-                if cell.value is not None and (text := clean_cell_text(cell_text(cell.value)))
-                and isinstance(cell.row, int) and isinstance(cell.column, int)
+                if cell.value is not None
+                and (text := clean_cell_text(cell_text(cell.value)))
+                and isinstance(cell.row, int)
+                and isinstance(cell.column, int)
             ]
             if cells:
                 table.rows.append(cells)

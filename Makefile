@@ -1,0 +1,59 @@
+# fundgraph — `make run` sets everything up and loads the bundled plans; `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+UV := .tools/bin/uv
+VENV := .venv
+FG := $(VENV)/bin/fundgraph
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: run stop test setup neo4j lint typecheck unit integration clean help
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.synced: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen --quiet
+	@touch $@
+
+setup: $(VENV)/.synced ## create .venv from uv.lock (reproducible)
+
+neo4j: setup ## fetch Neo4j Community and APOC from Maven Central into .neo4j/
+	$(FG) neo4j fetch
+
+run: neo4j ## start the local Neo4j, load data/plans, print first answers; Neo4j keeps running
+	$(FG) neo4j start
+	$(FG) schema apply
+	$(FG) load data/plans
+	@echo
+	$(FG) query concentration -p by=implementer -p year=2024
+	@echo
+	$(FG) query reconciliation
+	@echo
+	@$(FG) neo4j status
+	@echo "Connect: NEO4J_URI=bolt://127.0.0.1:7687, user neo4j, password in .neo4j/password"
+	@echo "Try:     $(FG) cypher \"MATCH (o:Organization)-[:IMPLEMENTS]->(p:Project) RETURN o.name, count(p)\""
+	@echo "         $(FG) queries        # the named-query catalogue"
+	@echo "Stop:    make stop"
+
+stop: setup ## stop the local Neo4j
+	$(FG) neo4j stop
+
+lint: setup ## ruff on the package and tests
+	$(VENV)/bin/ruff check fundgraph tests
+
+typecheck: setup ## mypy --strict on the package
+	$(VENV)/bin/mypy
+
+unit: setup ## tests that need no server
+	$(VENV)/bin/pytest -m "not integration"
+
+test: neo4j lint typecheck ## the whole suite: lint, types, unit, doctests, integration on its own Neo4j
+	$(VENV)/bin/pytest
+
+clean: ## remove the environment (not .neo4j data)
+	rm -rf $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,3 @@
+from fundgraph.cli import main
+
+main()

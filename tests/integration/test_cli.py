@@ -1,0 +1,93 @@
+"""The CLI as a user runs it, in a subprocess against the suite's server."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import SEED_DOCX, SEED_TXT, SEED_XLSX, count_nodes, run_cli
+
+
+def test_load_then_count_then_reload(driver: Any, cli_env: dict[str, str]) -> None:
+    first = run_cli("load", str(SEED_TXT), "--json", env=cli_env)
+    assert first.returncode == 0, first.stderr
+    assert json.loads(first.stdout)[0]["status"] == "created"
+    again = run_cli("load", str(SEED_TXT), str(SEED_DOCX), str(SEED_XLSX), "--json", env=cli_env)
+    assert [r["status"] for r in json.loads(again.stdout)] == ["unchanged"] * 3
+    counted = run_cli("cypher", "MATCH (p:Project) RETURN count(p) AS n", "--json", env=cli_env)
+    assert json.loads(counted.stdout) == [{"n": 11}]
+
+
+def test_query_json_keeps_money_as_decimal_strings(driver: Any, cli_env: dict[str, str]) -> None:
+    run_cli("load", str(SEED_TXT), env=cli_env)
+    result = run_cli("query", "concentration", "-p", "by=implementer", "-p", "year=2024", "--json", env=cli_env)
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert rows[0]["group"] == "省地方金融管理局" and rows[0]["amount"] == "1545.5986"
+    human = run_cli("query", "concentration", "-p", "by=implementer", env=cli_env)
+    assert "39.62%" in human.stdout and "hhi: 2519.4" in human.stdout
+
+
+def test_cypher_file_with_params_and_refusals(driver: Any, cli_env: dict[str, str], tmp_path: Path) -> None:
+    run_cli("load", str(SEED_TXT), env=cli_env)
+    query_file = tmp_path / "big.cypher"
+    query_file.write_text(
+        "// name: big\n// params: min: string = 500\n"
+        "MATCH (p:Project) WHERE p.amount_fen >= toInteger($min) * 1000000 "
+        "RETURN p.seq AS seq ORDER BY toInteger(p.seq)\n",
+        encoding="utf-8",
+    )
+    result = run_cli("cypher", "--file", str(query_file), "-p", "min=700", "--json", env=cli_env)
+    assert json.loads(result.stdout) == [{"seq": "3"}, {"seq": "4"}]
+    refused = run_cli("cypher", "MATCH (p:Project) DETACH DELETE p", env=cli_env)
+    assert refused.returncode == 5 and "read-only" in refused.stderr
+    assert count_nodes(driver) > 0
+
+
+def test_bad_input_exits_non_zero_naming_the_cell_and_writes_nothing(
+    driver: Any, cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    bad = tmp_path / "tbd.txt"
+    bad.write_text(SEED_TXT.read_text(encoding="utf-8").replace("\t400\n", "\t待定\n"), encoding="utf-8")
+    result = run_cli("load", str(SEED_TXT), str(bad), env=cli_env)
+    assert result.returncode == 2
+    assert "tbd.txt" in result.stderr and "row 3" in result.stderr and "column 7" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert count_nodes(driver) == 0
+
+
+def test_parse_json_touches_no_database(tmp_path: Path) -> None:
+    result = run_cli(
+        "parse", str(SEED_XLSX), "--json", env={"PATH": "/usr/bin:/bin", "NEO4J_URI": "bolt://127.0.0.1:1"}
+    )
+    assert result.returncode == 0, result.stderr
+    plan = json.loads(result.stdout)
+    assert plan["stated_total"] == plan["computed_total"] == "3901"
+    assert plan["projects"][3]["amount"] == "725.4014" and plan["projects"][3]["source"]["row"] == 8
+    assert set(plan) >= {
+        "doc_id",
+        "path",
+        "format",
+        "title",
+        "attachment",
+        "year",
+        "fund",
+        "programme",
+        "unit",
+        "notes",
+        "projects",
+        "problems",
+    }
+
+
+def test_status_is_truthful_when_nothing_listens(tmp_path: Path) -> None:
+    from fundgraph.localserver import free_port
+
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "NEO4J_URI": f"bolt://127.0.0.1:{free_port()}",
+        "FUNDGRAPH_NEO4J_HOME": str(tmp_path),
+    }
+    result = run_cli("neo4j", "status", env=env)
+    assert result.returncode == 1 and "not answering" in result.stdout

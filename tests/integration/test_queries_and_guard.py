@@ -1,0 +1,122 @@
+"""Named queries on the seed graph, and the read-only guard of ad-hoc Cypher."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from fundgraph.errors import QueryRefused
+from fundgraph.graph.elements import plan_elements
+from fundgraph.graph.guard import check_read_only, run_guarded
+from fundgraph.graph.store import read, write_plan
+from fundgraph.loaders import parse_path
+from fundgraph.queries import catalogue
+from tests.conftest import SEED_TXT, count_nodes
+
+
+@pytest.fixture()
+def seeded(driver: Any) -> Any:
+    write_plan(driver, plan_elements(parse_path(SEED_TXT)))
+    return driver
+
+
+@pytest.mark.parametrize("name", sorted(catalogue()))
+def test_every_named_query_is_read_only_and_runs_on_the_seed(seeded: Any, name: str) -> None:
+    query = catalogue()[name]
+    params = query.bind(query.example)
+    check_read_only(seeded, query.cypher, params, database="neo4j")
+    result = read(seeded, query.cypher, params, database="neo4j")
+    assert result.rows, f"{name} returned nothing on the seed with {params}"
+
+
+def test_concentration_by_implementer_on_the_seed(seeded: Any) -> None:
+    query = catalogue()["concentration"]
+    rows = read(seeded, query.cypher, query.bind({"by": "implementer", "year": "2024"}), database="neo4j").rows
+    top = rows[0]
+    assert (top["group"], top["amount"], top["amount_fen"], top["n"], top["rank"]) == (
+        "省地方金融管理局",
+        "1545.5986",
+        1_545_598_600,
+        6,
+        1,
+    )
+    assert round(top["share"] * 100, 2) == 39.62
+    assert top["hhi"] == 2519.4 and top["total"] == "3901"
+    assert sum(r["amount_fen"] for r in rows) == 3_901_000_000
+    assert abs(sum(r["share"] for r in rows) - 1) < 1e-12
+    assert [r["amount"] for r in rows] == ["1545.5986", "800", "725.4014", "400", "330", "100"]
+    assert round(top["cr3"], 4) == round((1545.5986 + 800 + 725.4014) / 3901, 4)
+    assert top["warning"] is None
+
+
+def test_concentration_by_applicant_and_approval(seeded: Any) -> None:
+    query = catalogue()["concentration"]
+    by_applicant = read(seeded, query.cypher, query.bind({"by": "applicant"}), database="neo4j").rows
+    assert {r["group"] for r in by_applicant} == {
+        "省地方金融管理局",
+        "广东股权交易中心股份有限公司",
+        "广东省融资再担保有限责任公司",
+        "潮州市金融局",
+        "汕尾市金融局",
+        "广东省金融文化研究会",
+    }
+    [level] = read(seeded, query.cypher, query.bind({"by": "approval"}), database="neo4j").rows
+    assert (level["group"], level["share"], level["hhi"]) == ("省级", 1.0, 10000.0)
+    assert level["warning"] and "mean little" in level["warning"]
+
+
+def test_reconciliation_and_pass_through(seeded: Any) -> None:
+    [recon] = read(seeded, catalogue()["reconciliation"].cypher, {"year": None, "plan_id": None}).rows
+    assert (recon["status"], recon["difference_fen"], recon["stated_total"]) == ("reconciles", 0, "3901")
+    [row] = read(seeded, catalogue()["pass_through"].cypher, {"year": 2024, "plan_id": None}).rows
+    assert (row["seq"], row["applicant"], row["implementer"]) == (
+        "2",
+        "潮州市金融局",
+        "粤财普惠金融（潮州）融资担保股份有限公司",
+    )
+
+
+REFUSED = [
+    "CREATE (n:Organization {org_id: 'x'})",
+    "MATCH (p:Project) SET p.amount_fen = 0",
+    "MATCH (p:Project) DETACH DELETE p",
+    "MATCH (p:Project) REMOVE p.amount",
+    "MERGE (o:Organization {org_id: 'evil'})",
+    "MATCH (p:Project) FOREACH (x IN [1] | SET p.hacked = true)",
+    "LOAD CSV FROM 'file:///etc/passwd' AS line RETURN line",
+    "PROFILE MATCH (n) RETURN n",
+    "// a comment first\nexplain MATCH (n) RETURN n",
+    "CREATE INDEX evil FOR (n:Project) ON (n.name)",
+    "CALL apoc.create.node(['X'], {}) YIELD node RETURN node",
+    "CALL apoc.load.json('file:///etc/hostname') YIELD value RETURN value",
+    "CALL apoc.export.csv.all('/tmp/x.csv', {})",
+    "CALL dbms.listConfig()",
+    "UNWIND range(1, 3) AS i CALL { WITH i CREATE (:X {i: i}) } IN TRANSACTIONS RETURN 1",
+    "MATCH (n) RETURN n; MATCH (m) DETACH DELETE m",
+]
+
+
+@pytest.mark.parametrize("statement", REFUSED)
+def test_writes_and_outside_access_are_refused_and_change_nothing(seeded: Any, statement: str) -> None:
+    before = count_nodes(seeded)
+    with pytest.raises(QueryRefused):
+        run_guarded(seeded, statement, database="neo4j")
+    assert count_nodes(seeded) == before
+    assert read(seeded, "MATCH (p:Project) WHERE p.amount_fen = 0 OR p.hacked RETURN count(p) AS n").rows == [{"n": 0}]
+
+
+def test_reads_allowed_procedures_row_cap_and_timeout(seeded: Any) -> None:
+    labels = run_guarded(seeded, "CALL db.labels() YIELD label RETURN label", database="neo4j").rows
+    assert {"label": "Project"} in labels
+    capped = run_guarded(seeded, "UNWIND range(1, 100000000) AS i RETURN i", database="neo4j", row_cap=50)
+    assert capped.truncated and len(capped.rows) == 50
+    from neo4j.exceptions import ClientError
+
+    with pytest.raises(ClientError, match=r"(?i)timeout|terminated"):
+        run_guarded(
+            seeded,
+            "UNWIND range(1, 50000000) AS i WITH i ORDER BY i DESC RETURN sum(i) AS s",
+            database="neo4j",
+            timeout=0.5,
+        )

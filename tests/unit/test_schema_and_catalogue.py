@@ -1,0 +1,69 @@
+"""The schema as data, and the named-query catalogue checked against it (drift fails here)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from fundgraph.errors import BadParameter
+from fundgraph.graph.elements import Edge, GraphElements, Node, check_against_schema, plan_elements
+from fundgraph.graph.schema import load_schema
+from fundgraph.loaders import parse_path
+from fundgraph.queries import catalogue, get_query
+from tests.conftest import SEED_TXT
+
+_LABEL = re.compile(r"\(\s*\w*\s*:\s*([A-Z]\w*)")
+_REL_TYPES = re.compile(r"\[\s*\w*\s*:\s*([A-Z_|]+)")
+
+
+def test_every_node_has_a_unique_constraint_and_one_fulltext_index() -> None:
+    schema = load_schema()
+    ddl = schema.ddl()
+    for node in schema.nodes.values():
+        assert any(f"FOR (n:{node.label}) REQUIRE n.{node.key} IS UNIQUE" in s for s in ddl)
+    [fulltext] = [s for s in ddl if "FULLTEXT" in s]
+    assert "'cjk'" in fulltext and "Organization" in fulltext
+
+
+def test_seed_elements_match_the_schema() -> None:
+    elements = plan_elements(parse_path(SEED_TXT))
+    check_against_schema(elements)
+    labels = {n.label for n in elements.nodes}
+    assert labels == {"Document", "Fund", "Plan", "Project", "Organization"}
+    assert len({n.key for n in elements.nodes if n.label == "Organization"}) == 7
+    assert sum(1 for e in elements.edges if e.type == "IMPLEMENTS") == 11
+
+
+def test_undeclared_labels_and_properties_are_refused() -> None:
+    with pytest.raises(KeyError):
+        check_against_schema(GraphElements("p", "v", "d", nodes=[Node("Person", "x")]))
+    with pytest.raises(KeyError, match="does not declare"):
+        check_against_schema(GraphElements("p", "v", "d", nodes=[Node("Plan", "x", {"colour": "red"})]))
+    with pytest.raises(KeyError):
+        check_against_schema(GraphElements("p", "v", "d", edges=[Edge("OWNS", "a", "b")]))
+
+
+@pytest.mark.parametrize("name", sorted(catalogue()))
+def test_catalogue_queries_name_only_schema_labels_and_types(name: str) -> None:
+    schema = load_schema()
+    query = catalogue()[name]
+    assert query.description and query.mode == "read"
+    for label in _LABEL.findall(query.cypher):
+        assert label in schema.nodes, f"{name} names unknown label {label}"
+    for group in _REL_TYPES.findall(query.cypher):
+        for rel_type in group.split("|"):
+            assert rel_type in schema.relationships, f"{name} names unknown type {rel_type}"
+    for param in query.params:
+        assert f"${param.name}" in query.cypher, f"{name} declares {param.name} but never uses it"
+    used = set(re.findall(r"\$(\w+)", query.cypher))
+    assert used <= {p.name for p in query.params}, f"{name} uses undeclared parameters"
+
+
+def test_parameters_are_typed() -> None:
+    query = get_query("concentration")
+    assert query.bind({"year": "2024"})["year"] == 2024
+    with pytest.raises(BadParameter, match="must be int"):
+        query.bind({"year": "last year"})
+    with pytest.raises(BadParameter, match="has no parameter"):
+        query.bind({"colour": "red"})
