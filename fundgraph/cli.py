@@ -381,7 +381,7 @@ def neo4j_status() -> None:
     try:
         driver = connect(settings)
     except FundgraphError as exc:
-        out.print(f"Neo4j is not answering at {settings.neo4j_uri}: {exc}", highlight=False)
+        out.print(str(exc), highlight=False)
         raise typer.Exit(1) from None
     with driver:
         info = driver.get_server_info()
