@@ -229,6 +229,31 @@ def plans(as_json: JsonFlag = False) -> None:
     print_json(rows) if as_json else print_rows(rows)
 
 
+@app.command()
+def versions(
+    plan_id: Annotated[str, typer.Argument(help="A plan_id from `fundgraph plans`.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """List what changed between the loaded versions of a plan (projects added, removed, changed)."""
+    from fundgraph.graph.store import plan_history
+
+    with driver_session() as driver:
+        history = plan_history(driver, plan_id)
+    if as_json:
+        print_json(history)
+        return
+    if not history:
+        out.print(f"{plan_id} has been loaded in one version only")
+    for entry in history:
+        out.print(f"[bold]{entry['from']} -> {entry['to']}[/] (document {entry['doc_id'][:12]}...)")
+        for row in entry["added"]:
+            out.print(f"  + {row['seq']} {row['name']} {row['amount']}")
+        for row in entry["removed"]:
+            out.print(f"  - {row['seq']} {row['name']} {row['amount']}")
+        for row in entry["changed"]:
+            out.print(f"  ~ {row['seq']} {row['field']}: {row['old']} -> {row['new']}")
+
+
 @schema_app.command("apply")
 def schema_apply() -> None:
     """Create the schema's constraints and indexes (idempotent)."""

@@ -75,5 +75,9 @@ class UnknownQuery(QueryError):
     """No named query by that name is in the catalogue."""
 
 
+class UnknownPlan(QueryError):
+    """No plan with that plan_id is loaded."""
+
+
 class BadParameter(QueryError):
     """A query parameter is missing, unknown or of the wrong type."""

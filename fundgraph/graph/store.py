@@ -6,6 +6,7 @@ and a row cap. Labels and relationship types in the generated Cypher come from t
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -14,7 +15,7 @@ from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
 
 import neo4j
 from fundgraph.config import Settings, get_settings
-from fundgraph.errors import Neo4jUnavailable
+from fundgraph.errors import Neo4jUnavailable, UnknownPlan
 from fundgraph.graph.elements import Edge, GraphElements, Node, check_against_schema, merge_nodes
 from fundgraph.graph.schema import load_schema
 from neo4j import Driver, GraphDatabase, ManagedTransaction, RoutingControl
@@ -74,6 +75,7 @@ class WriteResult:
     status: WriteStatus
     previous_version: str | None = None
     counters: dict[str, int] = field(default_factory=dict)
+    changes: dict[str, Any] = field(default_factory=dict)
 
 
 def write_plan(
@@ -97,7 +99,15 @@ def _write_plan_tx(tx: ManagedTransaction, elements: GraphElements, batch_size: 
     if previous == elements.version:
         return WriteResult(elements.plan_id, elements.version, "unchanged", previous)
     counters: dict[str, int] = {}
+    changes: dict[str, Any] = {}
     if previous is not None:
+        old = tx.run(
+            "MATCH (:Plan {plan_id: $plan_id})-[:ALLOCATES]->(p:Project) "
+            "RETURN p.project_id AS id, p.seq AS seq, p.name AS name, p.amount AS amount",
+            plan_id=elements.plan_id,
+        ).data()
+        changes = version_changes(old, [n for n in elements.nodes if n.label == "Project"])
+        changes.update({"from": previous, "to": elements.version, "doc_id": elements.doc_id})
         summary = tx.run(
             "MATCH (:Plan {plan_id: $plan_id})-[:ALLOCATES]->(p:Project) "
             "OPTIONAL MATCH (p)-[:HAS_TARGET]->(t:Target) DETACH DELETE p, t",
@@ -105,10 +115,9 @@ def _write_plan_tx(tx: ManagedTransaction, elements: GraphElements, batch_size: 
         ).consume()
         _count(counters, summary.counters)
         tx.run(
-            "MATCH (p:Plan {plan_id: $plan_id}) "
-            "SET p.previous_versions = coalesce(p.previous_versions, []) + [$previous]",
+            "MATCH (p:Plan {plan_id: $plan_id}) SET p.history = coalesce(p.history, []) + [$change]",
             plan_id=elements.plan_id,
-            previous=previous,
+            change=json.dumps(changes, ensure_ascii=False),
         ).consume()
     for label, nodes in _group_nodes(elements.nodes).items():
         for batch in _batches([{"key": n.key, "props": n.props} for n in nodes], batch_size):
@@ -119,9 +128,44 @@ def _write_plan_tx(tx: ManagedTransaction, elements: GraphElements, batch_size: 
     if previous is not None:
         summary = tx.run("MATCH (o:Organization) WHERE NOT (o)--() DELETE o").consume()
         _count(counters, summary.counters)
-    return WriteResult(
-        elements.plan_id, elements.version, "created" if previous is None else "replaced", previous, counters
+    status: WriteStatus = "created" if previous is None else "replaced"
+    return WriteResult(elements.plan_id, elements.version, status, previous, counters, changes)
+
+
+def version_changes(old: list[dict[str, Any]], new: list[Node]) -> dict[str, Any]:
+    """Projects added, removed and changed (name or amount) between two versions of a plan, keyed by 序号."""
+    before = {row["id"]: row for row in old}
+    after = {node.key: node.props for node in new}
+    changed = [
+        {"seq": after[key]["seq"], "field": name, "old": before[key][name], "new": after[key][name]}
+        for key in sorted(before.keys() & after.keys())
+        for name in ("name", "amount")
+        if before[key][name] != after[key][name]
+    ]
+    return {
+        "added": [
+            {"seq": after[k]["seq"], "name": after[k]["name"], "amount": after[k]["amount"]}
+            for k in sorted(after.keys() - before.keys())
+        ],
+        "removed": [
+            {"seq": before[k]["seq"], "name": before[k]["name"], "amount": before[k]["amount"]}
+            for k in sorted(before.keys() - after.keys())
+        ],
+        "changed": changed,
+    }
+
+
+def plan_history(driver: Driver, plan_id: str, database: str | None = None) -> list[dict[str, Any]]:
+    """The recorded changes between the versions of one plan, oldest first."""
+    records, _, _ = driver.execute_query(
+        "MATCH (p:Plan {plan_id: $plan_id}) RETURN p.history AS history, p.version AS version",
+        plan_id=plan_id,
+        database_=database or database_name(),
+        routing_=RoutingControl.READ,
     )
+    if not records:
+        raise UnknownPlan(f"no plan {plan_id!r} is loaded; `fundgraph plans` lists them")
+    return [json.loads(entry) for entry in records[0]["history"] or []]
 
 
 def _merge_nodes_cypher(label: str) -> str:

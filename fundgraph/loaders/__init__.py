@@ -17,10 +17,19 @@ from fundgraph.loaders.plan import build_plan
 from fundgraph.loaders.readers.csv_reader import read_csv
 from fundgraph.loaders.readers.decoding import decode_text
 from fundgraph.loaders.readers.docx_reader import read_docx
+from fundgraph.loaders.readers.html_reader import looks_like_html, read_html
+from fundgraph.loaders.readers.text_tables import (
+    looks_like_cell_per_line,
+    looks_like_pipe_table,
+    looks_like_space_separated,
+    read_cell_per_line,
+    read_pipe_table,
+    read_space_separated,
+)
 from fundgraph.loaders.readers.word_text import looks_like_word_text, read_word_text
 from fundgraph.loaders.readers.xlsx_reader import read_xlsx
 
-SUPPORTED_SUFFIXES = (".txt", ".text", ".docx", ".xlsx", ".csv", ".tsv")
+SUPPORTED_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm", ".docx", ".xlsx", ".csv", ".tsv")
 
 __all__ = ["SUPPORTED_SUFFIXES", "Plan", "parse_bytes", "parse_path", "read_document"]
 
@@ -35,16 +44,33 @@ def read_document(data: bytes, path: str) -> RawDocument:
         return read_xlsx(data, path, doc_id)
     if suffix in {".csv", ".tsv"}:
         return read_csv(data, path, doc_id)
-    if suffix in {".txt", ".text", ""}:
-        text, _encoding = decode_text(data, path)
-        if looks_like_word_text(text):
-            return read_word_text(text, path, doc_id)
-        raise ParseError(
-            "no table found: the text has no tab-separated cells (the layout of a Word table exported as text)",
-            Location(path),
-        )
+    if suffix in {".txt", ".text", ".md", ".html", ".htm", ""}:
+        return read_text(decode_text(data, path)[0], path, doc_id)
     raise ParseError(
         f"unsupported file type {suffix!r}; fundgraph reads {', '.join(SUPPORTED_SUFFIXES)}", Location(path)
+    )
+
+
+def read_text(text: str, path: str, doc_id: str) -> RawDocument:
+    """Text comes in many layouts; the first whose signature fits reads it, the others are not tried."""
+    lines = text.splitlines()
+    if looks_like_html(text):
+        return read_html(text, path, doc_id)
+    if looks_like_word_text(text):
+        return read_word_text(text, path, doc_id)
+    if looks_like_cell_per_line(lines):
+        return read_cell_per_line(text, path, doc_id)
+    if looks_like_pipe_table(lines):
+        return read_pipe_table(text, path, doc_id)
+    if looks_like_space_separated(lines):
+        return read_space_separated(text, path, doc_id)
+    document = read_cell_per_line(text, path, doc_id)
+    if document.tables and document.tables[0].rows:
+        return document
+    raise ParseError(
+        "no table found: none of the text layouts fundgraph reads (Word text export, pipe table, one cell per "
+        "line, space-separated rows, HTML) holds a header with a project and an amount column",
+        Location(path),
     )
 
 

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from fundgraph.money import format_wan
+from fundgraph.money import format_wan, normalize
 
 
 @dataclass(frozen=True)
@@ -126,7 +126,7 @@ class Plan:
 
     @property
     def computed_total(self) -> Decimal:
-        return sum((p.amount for p in self.projects), Decimal(0))
+        return normalize(sum((p.amount for p in self.projects), Decimal(0)))
 
     @property
     def plan_id(self) -> str:

@@ -37,6 +37,10 @@ _FUND = re.compile(
     r"(?P<fund>[\u4e00-\u9fff]+?(?:专项资金|资金))(?:[（(](?P<programme>[^）)]+)[）)])?"
 )
 _NOTE = re.compile(r"^(注|备注|说明)\s*[:：\d]")
+_CORE_FIELDS = ("seq", "name", "applicant", "implementer", "summary", "targets", "amount", "approval")
+_GROUP_SEQ = re.compile(r"^[(（]?[一二三四五六七八九十]+[)）、.]?$|^[A-Z][.、]?$")
+_TOTAL_WORDS = re.compile(r"下达|共计|合计|总计|总额|共安排|共分配")
+_MONEY_IN_TEXT = re.compile(r"(\d[\d,，]*(?:\.\d+)?)\s*(亿元|万元|元)")
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,7 @@ class HeaderMap:
     """Which column holds which field; ``amount_cols`` keeps every money column, the allocation first."""
 
     row_index: int
+    data_start: int = -1
     columns: dict[str, int] = field(default_factory=dict)
     amount_cols: list[tuple[int, str]] = field(default_factory=list)
     unit: str | None = None
@@ -120,7 +125,53 @@ def map_header(row: list[Cell], row_index: int) -> HeaderMap | None:
     header.columns["amount"] = header.amount_cols[0][0]
     if "name" not in header.columns:
         header.columns["name"] = header.columns["recipient"]
+    header.data_start = row_index + 1
     return header
+
+
+def extend_with_subheader(header: HeaderMap, row: list[Cell]) -> bool:
+    """Fold a second header row into ``header`` (资金安排 over 合计 / 省级 / 中央); False when ``row`` is data.
+
+    Sub-columns under a money header become amount columns named ``parent/sub``; one named like a total (合计)
+    is taken as the allocation, the others are kept.
+    """
+    filled = [c for c in row if c.text]
+    if not filled or any(parse_number(c.text) is not None for c in filled):
+        return False
+    name_col = header.columns.get("name")
+    if any(c.col == name_col for c in filled):
+        return False
+    vocab = vocabulary()
+    money_parents = {col: key for col, key in header.amount_cols}
+    parent_names = dict(header.names)
+    header_cols = sorted(parent_names)
+    changed = False
+    for cell in filled:
+        key, unit = header_key(cell.text)
+        parent_col = max((c for c in header_cols if c <= cell.col), default=None)
+        field_name = vocab.synonyms.get(key)
+        if parent_col in money_parents:
+            parent_key = money_parents[parent_col]
+            # The parent stops being a value column of its own once it has sub-columns.
+            header.amount_cols = [(c, k) for c, k in header.amount_cols if (c, k) != (parent_col, parent_key)]
+            header.amount_cols.append((cell.col, f"{parent_key}/{key}"))
+            header.names[cell.col] = f"{parent_names.get(parent_col, parent_key)}/{cell.text}"
+            header.unit = header.unit or unit
+            changed = True
+        elif field_name is not None and field_name not in header.columns:
+            header.columns[field_name] = cell.col
+            header.names[cell.col] = cell.text
+            changed = True
+    if changed:
+        rank = {name: i for i, name in enumerate(vocab.amount_preference)}
+
+        def order(col_key: tuple[int, str]) -> tuple[int, int, int]:
+            parent, _, sub = col_key[1].partition("/")
+            return (rank.get(parent, len(rank)), 0 if not sub or sub in vocab.total_labels else 1, col_key[0])
+
+        header.amount_cols.sort(key=order)
+        header.columns["amount"] = header.amount_cols[0][0]
+    return changed
 
 
 def build_plan(document: RawDocument) -> Plan:
@@ -141,6 +192,8 @@ def _find_header(document: RawDocument) -> tuple[Table, HeaderMap] | None:
         for index, row in enumerate(table.rows):
             header = map_header(row, index)
             if header is not None:
+                if index + 1 < len(table.rows) and extend_with_subheader(header, table.rows[index + 1]):
+                    header.data_start = index + 2
                 return table, header
     return None
 
@@ -178,6 +231,8 @@ class _PlanBuilder:
                 )
             )
         projects = self._rows(unit)
+        if self.stated_total is None:
+            self._total_from_prose()
         for line in self.prose_after:
             if _NOTE.match(fold(line.text)):
                 self.notes.append(line.text)
@@ -210,7 +265,8 @@ class _PlanBuilder:
         projects: list[Project] = []
         seen_seq: dict[str, Cell] = {}
         total_labels = vocabulary().total_labels
-        for row in self.table.rows[self.header.row_index + 1 :]:
+        group: str | None = None
+        for row in self.table.rows[self.header.data_start :]:
             filled = [c for c in row if c.text]
             if not filled:
                 continue
@@ -221,7 +277,11 @@ class _PlanBuilder:
             if len(filled) == 1 and parse_number(filled[0].text) is None:
                 self.prose_after.append(TextLine(filled[0].text, line=filled[0].line, row=filled[0].row))
                 continue
-            project = self._project(row, unit, len(projects) + 1)
+            if self._is_group_heading(row):
+                name_cell = self._cell(row, "name")
+                group = name_cell.text if name_cell is not None and name_cell.text else filled[-1].text
+                continue
+            project = self._project(row, unit, len(projects) + 1, group)
             if project.seq in seen_seq:
                 earlier = seen_seq[project.seq]
                 self.problems.append(
@@ -246,7 +306,15 @@ class _PlanBuilder:
         cell = self._cell(row, field_name)
         return cell.text if cell is not None and cell.text else None
 
-    def _project(self, row: list[Cell], unit: str, position: int) -> Project:
+    def _is_group_heading(self, row: list[Cell]) -> bool:
+        """A row that names a group (一、 第一类) and has no amount; a numbered row without one is an error."""
+        amount = self._cell(row, "amount")
+        if amount is not None and amount.text:
+            return False
+        seq = self._text(row, "seq")
+        return seq is None or _GROUP_SEQ.match(fold(seq)) is not None
+
+    def _project(self, row: list[Cell], unit: str, position: int, group: str | None = None) -> Project:
         name_cell = self._cell(row, "name")
         amount_cell = self._cell(row, "amount")
         anchor = name_cell or amount_cell or row[0]
@@ -265,16 +333,11 @@ class _PlanBuilder:
             )
         amount = self._amount(amount_cell, unit)
         targets_text = self._text(row, "targets")
-        cells = {
-            name: self.source(cell)
-            for name in ("seq", "name", "applicant", "implementer", "summary", "targets", "amount", "approval")
-            if (cell := self._cell(row, name)) is not None
-        }
-        mapped = set(self.header.columns.values())
-        extra = {self.header.names.get(c.col, f"column {c.col}"): c.text for c in row if c.text and c.col not in mapped}
-        extra.update(
-            {key: cell.text for col, key in self.header.amount_cols[1:] if (cell := _at(row, col)) and cell.text}
-        )
+        cells = {name: self.source(cell) for name in _CORE_FIELDS if (cell := self._cell(row, name)) is not None}
+        core = {self.header.columns[f] for f in _CORE_FIELDS if f in self.header.columns}
+        extra = {self.header.names.get(c.col, f"column {c.col}"): c.text for c in row if c.text and c.col not in core}
+        if group is not None:
+            extra["group"] = group
         return Project(
             seq=self._text(row, "seq") or str(position),
             name=name_cell.text,
@@ -313,6 +376,18 @@ class _PlanBuilder:
                     self.stated_total = self._amount(cell, unit)
                     self.stated_total_source = self.source(cell)
                 return
+
+    def _total_from_prose(self) -> None:
+        """A total stated only in the text ("现将…共计408万元下达"), used when the table has no 合计 row."""
+        for line in [*self.prose_before, *self.prose_after]:
+            for sentence in re.split(r"[。；;]", line.text):
+                if not _TOTAL_WORDS.search(sentence):
+                    continue
+                match = _MONEY_IN_TEXT.search(sentence)
+                if match is not None and (number := parse_number(match.group(1))) is not None:
+                    self.stated_total = to_wan(number, match.group(2))
+                    self.stated_total_source = Source(self.document.doc_id, None, line.row, None, line.line)
+                    return
 
     def _unit_from_prose(self) -> str | None:
         for line in self.prose_before:
@@ -355,7 +430,3 @@ class _PlanBuilder:
                     self.stated_total_source,
                 )
             )
-
-
-def _at(row: list[Cell], col: int) -> Cell | None:
-    return next((c for c in row if c.col == col), None)

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from fundgraph.graph.elements import plan_elements
-from fundgraph.graph.store import list_plans, write_plan
+from fundgraph.graph.store import list_plans, plan_history, write_plan
 from fundgraph.loaders import parse_bytes, parse_path
 from tests.conftest import SEED_DOCX, SEED_TXT, SEED_XLSX, count_nodes
 
@@ -78,8 +78,12 @@ def test_a_new_version_replaces_the_old_projects_without_orphans(driver: Any) ->
     assert _rows(driver, "MATCH (p:Project) RETURN count(p) AS n") == [{"n": 10}]
     assert _rows(driver, "MATCH (o:Organization {name: '广东省金融文化研究会'}) RETURN count(o) AS n") == [{"n": 0}]
     assert _rows(driver, "MATCH (o:Organization) RETURN count(o) AS n") == [{"n": 6}]
-    [plan] = _rows(driver, "MATCH (p:Plan) RETURN p.previous_versions AS prev, p.stated_total AS total")
-    assert plan == {"prev": [parse_path(SEED_TXT).version], "total": "3801"}
+    [plan] = _rows(driver, "MATCH (p:Plan) RETURN p.stated_total AS total")
+    assert plan == {"total": "3801"}
+    [change] = plan_history(driver, result.plan_id, "neo4j")
+    assert (change["from"], change["to"]) == (parse_path(SEED_TXT).version, result.version)
+    assert change["removed"] == [{"seq": "5", "name": "新时代广东金融文化建设研究项目", "amount": "100"}]
+    assert change["added"] == [] and change["changed"] == []
     assert _rows(driver, "MATCH (n) WHERE NOT (n)--() RETURN labels(n) AS l") == []
 
 

@@ -1,0 +1,103 @@
+"""HTML tables as web pages publish them: ``colspan`` keeps later cells in their grid column, ``rowspan`` repeats a
+cell down the rows it covers (keeping the row it was written in); text around the table is prose."""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+from lxml import etree
+
+from fundgraph.loaders.cells import Cell, RawDocument, Table, TextLine, clean_cell_text
+from fundgraph.loaders.plan import map_header
+
+_BLOCK_END = re.compile(r"(?i)<br\s*/?>|</(p|div|h[1-6]|li|tr|caption|section|article|header|footer|nav)>")
+
+
+def looks_like_html(text: str) -> bool:
+    return re.search(r"(?i)<table[\s>]", text) is not None
+
+
+def read_html(text: str, path: str, doc_id: str) -> RawDocument:
+    root = lxml.html.fromstring(text)
+    tables = [_read_table(element, index) for index, element in enumerate(root.iter("table"), start=1)]
+    chosen = next(
+        (i for i, t in enumerate(tables) if any(map_header(row, n) for n, row in enumerate(t.rows))),
+        0 if tables else None,
+    )
+    if chosen is None:
+        return RawDocument(path=path, doc_id=doc_id, format="html", tables=[], before=_prose(text))
+    spans = [m.span() for m in re.finditer(r"(?is)<table[\s>].*?</table>", text)]
+    start, end = spans[chosen] if chosen < len(spans) else (len(text), len(text))
+    return RawDocument(
+        path=path,
+        doc_id=doc_id,
+        format="html",
+        tables=[tables[chosen]],
+        before=_prose(text[:start]),
+        after=_prose(text[end:]),
+    )
+
+
+def _read_table(element: etree._Element, index: int) -> Table:
+    table = Table(index=index)
+    carried: dict[int, tuple[int, Cell]] = {}  # col -> (rows still covered, the cell)
+    for row_number, tr in enumerate(element.iter("tr"), start=1):
+        cells: list[Cell] = []
+        col = 1
+        for td in tr:
+            if not isinstance(td.tag, str) or td.tag.lower() not in {"td", "th"}:
+                continue
+            while col in carried:
+                cells.append(_carry(carried, col))
+                col += 1
+            cell = Cell(clean_cell_text(_text(td)), row_number, col)
+            cells.append(cell)
+            rowspan, colspan = _span(td, "rowspan"), _span(td, "colspan")
+            if rowspan > 1:
+                carried[col] = (rowspan - 1, cell)
+            col += colspan
+        while col in carried:
+            cells.append(_carry(carried, col))
+            col += 1
+        table.rows.append(cells)
+    return table
+
+
+def _carry(carried: dict[int, tuple[int, Cell]], col: int) -> Cell:
+    remaining, cell = carried[col]
+    if remaining == 1:
+        del carried[col]
+    else:
+        carried[col] = (remaining - 1, cell)
+    return cell
+
+
+def _span(td: etree._Element, name: str) -> int:
+    try:
+        return max(1, min(int(str(td.get(name, "1"))), 1000))
+    except ValueError:
+        return 1
+
+
+def _text(td: etree._Element) -> str:
+    for br in td.iter("br"):
+        br.tail = "\n" + (br.tail or "")
+    for block in td.iter("p", "div"):
+        block.tail = "\n" + (block.tail or "")
+    return _itertext(td)
+
+
+def _itertext(element: etree._Element) -> str:
+    return "".join(t if isinstance(t, str) else t.decode("utf-8", "replace") for t in element.itertext())
+
+
+def _prose(fragment: str) -> list[TextLine]:
+    if not fragment.strip():
+        return []
+    marked = _BLOCK_END.sub("\n", re.sub(r"(?is)<(script|style|head)[^>]*>.*?</\1>", "", fragment))
+    try:
+        text = _itertext(lxml.html.fromstring(f"<div>{marked}</div>"))
+    except (etree.ParserError, ValueError):
+        return []
+    return [TextLine(line.strip()) for line in text.splitlines() if line.strip()]

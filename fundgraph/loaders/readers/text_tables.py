@@ -1,0 +1,172 @@
+"""Plain-text layouts that web pages and copied documents produce, each found among the prose around it.
+
+- pipe tables: ``a | b | c |`` (or ``| a | b |``), Markdown separator lines skipped;
+- one cell per line ending in ``|``, or one cell per line with blank lines between cells: rows are cut by the
+  header's width, a 合计 row keeps only its label and numbers;
+- space-separated rows: the header splits on white space, rows on runs of two or more spaces (or single spaces
+  when that gives the header's width; extra words join the name column).
+
+Lines are numbered from 1 and kept as the provenance of every cell.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from fundgraph.errors import Location, ParseError
+from fundgraph.loaders.cells import Cell, RawDocument, Table, TextLine, clean_cell_text
+from fundgraph.loaders.plan import fold, map_header, vocabulary
+from fundgraph.money import parse_number
+
+_PIPE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_NOTE = re.compile(r"^(注|备注|说明)\s*[:：\d]")
+
+
+def looks_like_pipe_table(lines: list[str]) -> bool:
+    return sum(1 for line in lines if line.count("|") >= 2) >= 3
+
+
+def looks_like_cell_per_line(lines: list[str]) -> bool:
+    return sum(1 for line in lines if line.rstrip().endswith("|") and line.count("|") == 1) >= 6
+
+
+def read_pipe_table(text: str, path: str, doc_id: str) -> RawDocument:
+    """The block of pipe lines that holds a header; lines around it are prose."""
+    lines = text.splitlines()
+    blocks: list[list[tuple[int, str]]] = []
+    for number, line in enumerate(lines, start=1):
+        if line.count("|") >= 2:
+            if blocks and blocks[-1][-1][0] == number - 1:
+                blocks[-1].append((number, line))
+            else:
+                blocks.append([(number, line)])
+    for block in blocks:
+        table = Table(index=1)
+        for number, line in block:
+            if _PIPE_SEPARATOR.match(line):
+                continue
+            parts = line.strip().split("|")
+            if parts and not parts[0].strip() and line.strip().startswith("|"):
+                parts = parts[1:]
+            if parts and not parts[-1].strip():
+                parts = parts[:-1]
+            row = len(table.rows) + 1
+            table.rows.append([Cell(clean_cell_text(p), row, col, number) for col, p in enumerate(parts, start=1)])
+        if any(map_header(row, i) for i, row in enumerate(table.rows)):
+            first, last = block[0][0], block[-1][0]
+            return _document(path, doc_id, "pipe-table", table, lines, first, last)
+    return _document(path, doc_id, "pipe-table", Table(index=1), lines, len(lines) + 1, len(lines))
+
+
+def read_cell_per_line(text: str, path: str, doc_id: str) -> RawDocument:
+    """One cell per line (ending in ``|``, or separated by blank lines), rows cut by the header's width."""
+    lines = text.splitlines()
+    # With `|` closing every cell, a line holding only `|` is an empty cell; blank lines only separate.
+    cells = [
+        (number, line.strip().removesuffix("|").strip()) for number, line in enumerate(lines, start=1) if line.strip()
+    ]
+    return _cut_rows(cells, lines, path, doc_id, "cell-per-line")
+
+
+def looks_like_space_separated(lines: list[str]) -> bool:
+    return any(map_header(_split_words(line, 0), 0) for line in lines if len(line.split()) >= 3)
+
+
+def read_space_separated(text: str, path: str, doc_id: str) -> RawDocument:
+    lines = text.splitlines()
+    header_at = next(
+        (i for i, line in enumerate(lines) if len(line.split()) >= 3 and map_header(_split_words(line, 0), 0)), None
+    )
+    if header_at is None:
+        return _document(path, doc_id, "space-separated", Table(index=1), lines, len(lines) + 1, len(lines))
+    header_cells = _split_words(lines[header_at], 1, header_at + 1)
+    width = len(header_cells)
+    header = map_header(header_cells, 0)
+    name_index = header.columns["name"] - 1 if header is not None else 1
+    table = Table(index=1, rows=[header_cells])
+    last = header_at + 1
+    for index in range(header_at + 1, len(lines)):
+        line = lines[index]
+        if not line.strip():
+            continue
+        words = re.split(r"\s{2,}|\u3000+", line.strip())
+        if len(words) != width:
+            words = line.split()
+        if fold(words[0]) in vocabulary().total_labels:
+            row = len(table.rows) + 1
+            table.rows.append([Cell(w, row, col, index + 1) for col, w in enumerate(words, start=1)])
+            last = index + 1
+            continue
+        if len(words) < width - 1 and words[0].isdigit():
+            raise ParseError(
+                f"row {words[0]} has {len(words)} fields but the header has {width}; is the file truncated?",
+                Location(path, 1, len(table.rows) + 1, len(words) + 1, index + 1),
+            )
+        if len(words) < width - 1 or _NOTE.match(fold(line)):
+            break
+        if len(words) > width:
+            extra = len(words) - width
+            words = [
+                *words[:name_index],
+                " ".join(words[name_index : name_index + extra + 1]),
+                *words[name_index + extra + 1 :],
+            ]
+        row = len(table.rows) + 1
+        table.rows.append([Cell(w, row, col, index + 1) for col, w in enumerate(words, start=1)])
+        last = index + 1
+    return _document(path, doc_id, "space-separated", table, lines, header_at + 1, last)
+
+
+def _split_words(line: str, row: int, number: int | None = None) -> list[Cell]:
+    return [Cell(word, row, col, number) for col, word in enumerate(line.split(), start=1)]
+
+
+def _cut_rows(cells: list[tuple[int, str]], lines: list[str], path: str, doc_id: str, layout: str) -> RawDocument:
+    """Cut a stream of cells into rows: the header is the run of cells that map to known columns."""
+    synonyms = vocabulary().synonyms
+    is_header: Callable[[str], bool] = lambda text: _header_name(text) in synonyms  # noqa: E731
+    start = next((i for i, (_, text) in enumerate(cells) if is_header(text)), None)
+    if start is None:
+        return _document(path, doc_id, layout, Table(index=1), lines, len(lines) + 1, len(lines))
+    end = start
+    while end < len(cells) and is_header(cells[end][1]):
+        end += 1
+    width = end - start
+    table = Table(index=1, rows=[[Cell(t, 1, col, n) for col, (n, t) in enumerate(cells[start:end], start=1)]])
+    position = end
+    last_line = cells[end - 1][0]
+    while position < len(cells):
+        number, text = cells[position]
+        row = len(table.rows) + 1
+        if _NOTE.match(fold(text)):
+            break
+        if fold(text) in vocabulary().total_labels:
+            total = [Cell(text, row, 1, number)]
+            position += 1
+            while position < len(cells) and parse_number(cells[position][1]) is not None:
+                total.append(Cell(cells[position][1], row, len(total) + 1, cells[position][0]))
+                position += 1
+            table.rows.append(total)
+            last_line = total[-1].line or last_line
+            continue
+        chunk = cells[position : position + width]
+        table.rows.append([Cell(t, row, col, n) for col, (n, t) in enumerate(chunk, start=1)])
+        position += width
+        last_line = chunk[-1][0]
+    return _document(path, doc_id, layout, table, lines, cells[start][0], last_line)
+
+
+def _header_name(text: str) -> str:
+    from fundgraph.loaders.plan import header_key
+
+    return header_key(text)[0]
+
+
+def _document(
+    path: str, doc_id: str, layout: str, table: Table, lines: list[str], first: int, last: int
+) -> RawDocument:
+    """Lines before line ``first`` and after line ``last`` (1-based) are prose."""
+    before = [TextLine(t.strip(), line=n) for n, t in enumerate(lines[: first - 1], start=1) if t.strip()]
+    after = [TextLine(t.strip(), line=n) for n, t in enumerate(lines[last:], start=last + 1) if t.strip()]
+    return RawDocument(path=path, doc_id=doc_id, format=layout, tables=[table], before=before, after=after)

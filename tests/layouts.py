@@ -1,0 +1,75 @@
+"""The seed plan rendered in every text layout the loaders read, with the prose and navigation web pages add."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from fundgraph.loaders import parse_path
+from tests.conftest import SEED_TXT
+
+HEAD = ["序号", "项目名称", "申报单位", "实施单位", "项目简介", "主要绩效目标", "拟分配金额", "审批权限"]
+TITLE = "2024年广东省促进经济高质量发展专项资金（重点金融平台项目）分配方案"
+BEFORE = f"首页 > 政务公开 > 通知公告\n附件2\n{TITLE}\n单位：万元\n"
+AFTER = "注：因部分信息化项目须以省财政厅和政数局批复和招投标合同金额为准。\n返回顶部 | 打印本页\n"
+
+
+def seed_rows() -> Iterator[list[str]]:
+    for p in parse_path(SEED_TXT).projects:
+        yield [
+            p.seq,
+            p.name,
+            p.applicant or "",
+            p.implementer or "",
+            (p.summary or "").replace("\n", " "),
+            (p.targets_text or "").replace("\n", " "),
+            str(p.amount),
+            p.approval or "",
+        ]
+
+
+def pipe() -> str:
+    body = "".join("| " + " | ".join(r) + " |\n" for r in seed_rows())
+    return (
+        BEFORE + "| " + " | ".join(HEAD) + " |\n|" + "---|" * 8 + "\n" + body + "| 合计 | | | | | | 3901 | |\n" + AFTER
+    )
+
+
+def cell_per_line() -> str:
+    body = "".join("".join(c + "|\n" for c in r) for r in seed_rows())
+    return BEFORE + "".join(c + "|\n" for c in HEAD) + body + "合计|\n3901|\n" + AFTER
+
+
+def blank_separated() -> str:
+    body = "".join("".join(c + "\n\n" for c in r) for r in seed_rows())
+    return BEFORE + "\n".join(c + "\n" for c in HEAD) + "\n" + body + "合计\n\n3901\n\n" + AFTER
+
+
+def space_separated() -> str:
+    cols = [0, 1, 2, 3, 6, 7]
+    head = "  ".join(HEAD[i] for i in cols) + "\n"
+    body = "".join("  ".join(r[i] for i in cols) + "\n" for r in seed_rows())
+    return BEFORE + head + body + "合计  3901\n" + AFTER
+
+
+def html() -> str:
+    rows = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>\n" for r in seed_rows())
+    return (
+        "<html><head><title>通知</title><script>var nav = '合计 1';</script></head><body>"
+        f"<nav>首页 | 政务公开</nav><p>附件2</p><h2>{TITLE}</h2>"
+        "<p>单位：万元</p><table><tr>"
+        + "".join(f"<th>{h}</th>" for h in HEAD)
+        + "</tr>\n"
+        + rows
+        + '<tr><td colspan="6">合计</td><td>3901</td><td></td></tr></table>'
+        "<p>注：因部分信息化项目须以省财政厅和政数局批复和招投标合同金额为准。</p></body></html>"
+    )
+
+
+LAYOUTS: dict[str, tuple[Callable[[], str], str, str]] = {
+    # name: (renderer, file name, format the reader reports)
+    "pipe": (pipe, "plan.md", "pipe-table"),
+    "cell_per_line": (cell_per_line, "plan.txt", "cell-per-line"),
+    "blank_separated": (blank_separated, "plan.txt", "cell-per-line"),
+    "space_separated": (space_separated, "plan.txt", "space-separated"),
+    "html": (html, "plan.html", "html"),
+}

@@ -1,0 +1,118 @@
+"""Every text layout: the seed rendered in it parses to the seed's rows; bad input in it is a located error."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from fundgraph.errors import ParseError
+from fundgraph.loaders import parse_bytes, parse_path
+from tests.conftest import SEED_TXT
+from tests.layouts import LAYOUTS
+from tests.unit.test_loaders import EXPECTED
+
+
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
+def test_the_seed_in_each_layout_among_prose(layout: str) -> None:
+    render, name, fmt = LAYOUTS[layout]
+    plan = parse_bytes(render().encode(), name)
+    assert plan.format == fmt
+    assert [(p.seq, p.applicant, p.implementer, str(p.amount)) for p in plan.projects] == EXPECTED
+    assert plan.stated_total == Decimal("3901") == plan.computed_total
+    assert plan.problems == ()
+    assert plan.plan_id == parse_path(SEED_TXT).plan_id
+    assert (plan.title, plan.year, plan.attachment, plan.unit) == (
+        "2024年广东省促进经济高质量发展专项资金（重点金融平台项目）分配方案",
+        2024,
+        "附件2",
+        "万元",
+    )
+    assert plan.notes and plan.notes[0].startswith("注：")
+    assert plan.projects[2].name == "促进广东区域性股权市场高质量发展 建设非上市证券集中托管平台"
+
+
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
+def test_a_non_numeric_amount_is_located_in_each_layout(layout: str) -> None:
+    render, name, _ = LAYOUTS[layout]
+    text = render().replace("725.4014", "待定")
+    with pytest.raises(ParseError) as caught:
+        parse_bytes(text.encode(), name)
+    assert "待定" in caught.value.message
+    where = caught.value.where
+    assert where.path == name and where.row is not None and where.col is not None
+    if where.line is not None:
+        assert "待定" in text.splitlines()[where.line - 1]
+
+
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
+def test_a_file_cut_inside_a_row_is_refused(layout: str) -> None:
+    render, name, _ = LAYOUTS[layout]
+    text = render()
+    cut = text[: text.index("广东省融资再担保有限责任公司") + 6]
+    with pytest.raises(ParseError) as caught:
+        parse_bytes(cut.encode(), name)
+    assert caught.value.where.row is not None
+
+
+def test_two_row_headers_choose_the_total_column_and_keep_the_others() -> None:
+    text = """附件1
+2025年某省农业救灾资金分配表
+| 序号 | 地区 | 资金安排（万元） | | | 备注 |
+| | | 合计 | 中央资金 | 省级资金 | |
+| 1 | 海丰县 | 300 | 200 | 100 | |
+| 2 | 陆丰市 | 10(其中,灾情因素6万元) | 10 | 0 | 含灾情 |
+| 合计 | | 310 | 210 | 100 | |
+"""
+    plan = parse_bytes(text.encode(), "relief.md")
+    assert [(p.name, str(p.amount)) for p in plan.projects] == [("海丰县", "300"), ("陆丰市", "10")]
+    assert plan.projects[1].amount_text == "10(其中,灾情因素6万元)"
+    assert plan.projects[1].extra == {
+        "资金安排（万元）/中央资金": "10",
+        "资金安排（万元）/省级资金": "0",
+        "备注": "含灾情",
+    }
+    assert plan.stated_total == Decimal("310") and plan.problems == ()
+
+
+def test_a_total_stated_only_in_the_prose_is_used_and_checked() -> None:
+    text = """关于下达2024年某专项资金的通知
+现将2024年某专项资金共计408万元下达给你们，请按要求使用。
+| 序号 | 项目名称 | 实施单位 | 金额 |
+| 1 | 甲项目 | 甲单位 | 73.5万元 |
+| 2 | 乙项目 | 乙单位 | 334.4 |
+"""
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert plan.stated_total == Decimal("408")
+    assert plan.stated_total_source is not None and plan.stated_total_source.line == 2
+    assert [p.amount for p in plan.projects] == [Decimal("73.5"), Decimal("334.4")]
+    assert [p.code for p in plan.problems] == ["unit_assumed", "total_mismatch"]
+
+
+def test_traditional_and_spaced_headers_and_recipient_rows() -> None:
+    text = (
+        "序 號|\n縣區|\n下達資金（元）|\n1|\n海豐縣|\n１，２００，０００|\n2|\n陸豐市|\n800,000|\n合  計|\n2000000|\n"
+    )
+    plan = parse_bytes(text.encode(), "counties.txt")
+    assert [(p.name, str(p.amount)) for p in plan.projects] == [("海豐縣", "120"), ("陸豐市", "80")]
+    assert plan.unit == "元" and plan.stated_total == Decimal("200") and plan.problems == ()
+
+
+def test_subtotals_between_groups_are_not_projects() -> None:
+    text = """| 序号 | 项目名称 | 金额（万元） |
+| 一 | 第一类 | |
+| 1 | 甲 | 10 |
+| 2 | 乙 | 20 |
+| 小计 | | 30 |
+| 3 | 丙 | 5 |
+| 总计 | | 35 |
+"""
+    plan = parse_bytes(text.encode(), "groups.md")
+    assert [p.name for p in plan.projects] == ["甲", "乙", "丙"]
+    assert plan.stated_total == Decimal("35") and plan.problems == ()
+
+
+def test_projects_under_a_group_heading_carry_the_group() -> None:
+    text = "| 序号 | 项目名称 | 金额（万元） |\n| 一 | 第一类 | |\n| 1 | 甲 | 10 |\n| 二 | 第二类 | |\n| 2 | 乙 | 5 |\n"
+    plan = parse_bytes(text.encode(), "groups.md")
+    assert [(p.name, p.extra.get("group")) for p in plan.projects] == [("甲", "第一类"), ("乙", "第二类")]
