@@ -152,7 +152,17 @@ def _project(elements: GraphElements, plan: Plan, project_id: str, project: Proj
         )
     )
     elements.edges.append(
-        Edge("ALLOCATES", plan.plan_id, project_id, {"amount": format_wan(project.amount), "amount_fen": fen})
+        Edge(
+            "ALLOCATES",
+            plan.plan_id,
+            project_id,
+            {
+                "amount": format_wan(project.amount),
+                "amount_fen": fen,
+                "amount_text": project.amount_text,
+                **_provenance(project.cells.get("amount")),
+            },
+        )
     )
     for rel_type, name, cell in (
         ("APPLIED_FOR", project.applicant, project.cells.get("applicant")),

@@ -361,7 +361,10 @@ class _PlanBuilder:
             raise ParseError(
                 f"the amount {cell.text!r} is not a number; fix the cell or remove the row", self.location(cell)
             )
-        return to_wan(number, match.group("unit") or unit)
+        amount = to_wan(number, match.group("unit") or unit)
+        if amount.as_tuple().exponent < -6:  # type: ignore[operator]
+            raise ParseError(f"the amount {cell.text!r} is finer than one 分; check the unit", self.location(cell))
+        return amount
 
     def _total_row(self, row: list[Cell], unit: str) -> None:
         label_cell = next(c for c in row if c.text)

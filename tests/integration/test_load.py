@@ -27,6 +27,14 @@ def test_seed_loads_with_exact_amounts_and_its_organisations(driver: Any) -> Non
     )
     assert len(rows) == 11
     assert rows[3] == {"seq": "4", "amount": "725.4014", "fen": 725_401_400, "edge_fen": 725_401_400}
+    [cell] = _rows(
+        driver, "MATCH (:Plan)-[a:ALLOCATES]->(:Project {seq: '4'}) RETURN a.row AS row, a.col AS col, a.line AS line"
+    )
+    assert cell == {
+        "row": 5,
+        "col": 7,
+        "line": SEED_TXT.read_text(encoding="utf-8").splitlines().index("\t725.4014") + 1,
+    }
     [total] = _rows(driver, "MATCH (p:Project) RETURN sum(p.amount_fen) AS fen")
     assert total["fen"] == 3_901_000_000
     assert _rows(driver, "MATCH (o:Organization) RETURN count(o) AS n") == [{"n": 7}]

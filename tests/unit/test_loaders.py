@@ -158,3 +158,51 @@ def test_truncated_office_files_are_refused(path: Path) -> None:
 def test_bytes_no_encoding_decodes_are_refused() -> None:
     error = _error(b"\x81\x30\xff\xfe\x80" * 40 + b"\n\t1\n", "bad.csv")
     assert "encoding" in error.message
+
+
+def _workbook(rows: list[list[object]], merges: tuple[str, ...] = ()) -> bytes:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(row)
+    for merge in merges:
+        sheet.merge_cells(merge)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_xlsx_floats_read_as_the_decimals_the_sheet_shows() -> None:
+    data = _workbook(
+        [
+            ["某专项资金分配表"],
+            ["序号", "项目名称", "实施单位", "分配金额（万元）"],
+            [1, "甲", "甲单位", 0.1 + 0.2],
+            [2, "乙", "乙单位", 725.4014],
+            ["合计", None, None, 725.7014],
+        ],
+        merges=("A1:D1", "A5:C5"),
+    )
+    plan = parse_bytes(data, "floats.xlsx")
+    assert [str(p.amount) for p in plan.projects] == ["0.3", "725.4014"]
+    assert plan.stated_total == Decimal("725.7014") and plan.problems == ()
+    assert plan.title == "某专项资金分配表"
+
+
+def test_an_amount_finer_than_a_fen_is_refused_with_its_cell() -> None:
+    error = _error("\t序号\n\t项目名称\n\t金额（万元）\n\n\t1\n\t甲\n\t0.00000001\n".encode(), "tiny.txt")
+    assert "finer than one 分" in error.message and (error.where.row, error.where.col) == (2, 3)
+
+
+def test_office_files_without_a_plan_table_are_refused() -> None:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("没有表格的通知")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    assert "no table" in str(_error(buffer.getvalue(), "empty.docx"))
+    assert "no table" in str(_error(_workbook([["说明"], ["甲", "乙"]]), "empty.xlsx"))

@@ -116,3 +116,10 @@ def test_projects_under_a_group_heading_carry_the_group() -> None:
     text = "| 序号 | 项目名称 | 金额（万元） |\n| 一 | 第一类 | |\n| 1 | 甲 | 10 |\n| 二 | 第二类 | |\n| 2 | 乙 | 5 |\n"
     plan = parse_bytes(text.encode(), "groups.md")
     assert [(p.name, p.extra.get("group")) for p in plan.projects] == [("甲", "第一类"), ("乙", "第二类")]
+
+
+def test_a_total_row_before_the_projects() -> None:
+    text = "| 序号 | 项目名称 | 金额（万元） |\n| 合计 | | 15 |\n| 1 | 甲 | 10 |\n| 2 | 乙 | 5 |\n"
+    plan = parse_bytes(text.encode(), "total_first.md")
+    assert [p.name for p in plan.projects] == ["甲", "乙"]
+    assert plan.stated_total == Decimal("15") and plan.problems == ()
