@@ -29,7 +29,11 @@ app = typer.Typer(
 )
 schema_app = typer.Typer(help="The graph schema (constraints and indexes).", no_args_is_help=True)
 neo4j_app = typer.Typer(help="The local Neo4j server fetched from Maven Central (no Docker).", no_args_is_help=True)
+entities_app = typer.Typer(
+    help="Entity resolution: review candidate merges and record decisions.", no_args_is_help=True
+)
 app.add_typer(schema_app, name="schema")
+app.add_typer(entities_app, name="entities")
 app.add_typer(neo4j_app, name="neo4j")
 
 # Piped output is not cut to 80 columns: tables of Chinese names need the room.
@@ -252,6 +256,45 @@ def versions(
             out.print(f"  - {row['seq']} {row['name']} {row['amount']}")
         for row in entry["changed"]:
             out.print(f"  ~ {row['seq']} {row['field']}: {row['old']} -> {row['new']}")
+
+
+@entities_app.command("review")
+def entities_review(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Plans to review (default: data/plans).")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """List names the reference data does not resolve, with the entity each may be, a score and the reasons."""
+    from fundgraph.config import project_root
+    from fundgraph.loaders.entities.reference import load_reference
+    from fundgraph.loaders.entities.review import candidates
+
+    files = _expand(paths or [project_root() / "data" / "plans"])
+    found = candidates([parse_path(f) for f in files], load_reference())
+    rows = [c.as_dict() for c in found]
+    if as_json:
+        print_json(rows)
+        return
+    for row in rows:
+        row["reasons"] = "; ".join(row["reasons"])
+        row["seen_in"] = ", ".join(row["seen_in"][:3]) + (" ..." if len(row["seen_in"]) > 3 else "")
+    print_rows(rows, ["kind", "name", "into", "score", "reasons", "seen_in"])
+    out.print("Decide with `fundgraph entities decide merge NAME INTO` or `... decide apart NAME OTHER`.")
+
+
+@entities_app.command("decide")
+def entities_decide(
+    action: Annotated[str, typer.Argument(help="merge (NAME is OTHER) or apart (they are different).")],
+    name: Annotated[str, typer.Argument(help="The name as written.")],
+    other: Annotated[str, typer.Argument(help="The canonical name to merge into, or the one to keep apart from.")],
+    platform: Annotated[bool, typer.Option("--platform", help="The names are platforms, not organisations.")] = False,
+) -> None:
+    """Record a review decision (file: FUNDGRAPH_ENTITY_DECISIONS, default data/entity_decisions.yaml)."""
+    from fundgraph.loaders.entities.review import record_decision
+
+    if action not in {"merge", "apart"}:
+        raise typer.BadParameter("the action is merge or apart", param_hint="ACTION")
+    path = record_decision("platforms" if platform else "organizations", action, name, other)
+    out.print(f"recorded in {path}; reload the plans that name {name!r} to apply it")
 
 
 @schema_app.command("apply")

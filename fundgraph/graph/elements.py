@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 from fundgraph.graph.schema import load_schema
+from fundgraph.loaders.entities import OrgRef, PlatformRef, ProjectEntities, extract_entities
+from fundgraph.loaders.entities.matcher import fold_key
+from fundgraph.loaders.entities.reference import load_reference
+from fundgraph.loaders.entities.regions import Region, region_index
 from fundgraph.loaders.model import Plan, Project, Source
-from fundgraph.loaders.plan import fold
 from fundgraph.money import format_wan, to_fen
 
 Props = dict[str, Any]
@@ -56,12 +61,16 @@ class GraphElements:
 
 
 def org_id(name: str) -> str:
-    """Organisations are keyed by their folded name until entity resolution gives a canonical one.
+    """Organisations are keyed by their canonical name, folded.
 
     >>> org_id("省地方金融管理局 ") == org_id("省地方金融管理局")
     True
     """
-    return "org:" + fold(name)
+    return "org:" + fold_key(name)
+
+
+def platform_id(name: str) -> str:
+    return "platform:" + fold_key(name)
 
 
 def fund_id(region: str | None, fund: str | None) -> str:
@@ -125,13 +134,16 @@ def plan_elements(plan: Plan, loaded_at: datetime | None = None) -> GraphElement
         level = "省级" if plan.region and plan.region.endswith(("省", "自治区")) else None
         elements.nodes.append(Node("Fund", fid, {"name": plan.fund, "region": plan.region, "level": level}))
         elements.edges.append(Edge("HAS_PLAN", fid, plan_id))
-    for project_id, project in zip(project_ids(plan), plan.projects, strict=True):
-        _project(elements, plan, project_id, project)
+    entities = extract_entities(plan)
+    for project_id, project, found in zip(project_ids(plan), plan.projects, entities.projects, strict=True):
+        _project(elements, plan, project_id, project, found)
+    _renames(elements)
     return elements
 
 
-def _project(elements: GraphElements, plan: Plan, project_id: str, project: Project) -> None:
+def _project(elements: GraphElements, plan: Plan, project_id: str, project: Project, found: ProjectEntities) -> None:
     fen = to_fen(project.amount)
+    money = [m for m in found.money if to_fen_or_none(m.mention.amount) is not None]
     elements.nodes.append(
         Node(
             "Project",
@@ -147,6 +159,12 @@ def _project(elements: GraphElements, plan: Plan, project_id: str, project: Proj
                 "approval": project.approval,
                 "year": plan.year,
                 "plan_id": plan.plan_id,
+                "years_named": found.years,
+                "text_amounts": [format_wan(m.mention.amount) for m in money],
+                "text_amounts_fen": [to_fen(m.mention.amount) for m in money],
+                "text_amount_contexts": [m.mention.context for m in money],
+                "text_amount_funding": [m.mention.funding for m in money],
+                "extra": json.dumps(project.extra, ensure_ascii=False) if project.extra else None,
                 **_provenance(project.source),
             },
         )
@@ -164,14 +182,146 @@ def _project(elements: GraphElements, plan: Plan, project_id: str, project: Proj
             },
         )
     )
-    for rel_type, name, cell in (
-        ("APPLIED_FOR", project.applicant, project.cells.get("applicant")),
-        ("IMPLEMENTS", project.implementer, project.cells.get("implementer")),
-    ):
-        if name:
-            oid = org_id(name)
-            elements.nodes.append(Node("Organization", oid, {"name": name}))
-            elements.edges.append(Edge(rel_type, oid, project_id, {"as_written": name, **_provenance(cell)}))
+    for rel_type, ref in (("APPLIED_FOR", found.applicant), ("IMPLEMENTS", found.implementer)):
+        if ref is not None:
+            _organization(elements, ref.canonical, ref.as_written)
+            elements.edges.append(
+                Edge(
+                    rel_type,
+                    org_id(ref.canonical),
+                    project_id,
+                    {"as_written": ref.as_written, "resolved_by": ref.resolved_by, **_provenance(ref.source)},
+                )
+            )
+    mentions: dict[str, list[OrgRef]] = {}
+    for ref in found.org_mentions:
+        mentions.setdefault(ref.canonical, []).append(ref)
+    for canonical, refs in mentions.items():
+        _organization(elements, canonical, refs[0].as_written)
+        elements.edges.append(
+            Edge(
+                "MENTIONS",
+                project_id,
+                org_id(canonical),
+                {
+                    "as_written": refs[0].as_written,
+                    "field": refs[0].field,
+                    "count": len(refs),
+                    **_provenance(refs[0].source),
+                },
+            )
+        )
+    roles: dict[tuple[str, str], PlatformRef] = {}
+    for platform in found.platforms:
+        for role in platform.roles or ("mentioned",):
+            roles.setdefault((platform.canonical, role), platform)
+    for (canonical, role), platform in roles.items():
+        if role == "mentioned" and any(k[0] == canonical and k[1] != "mentioned" for k in roles):
+            continue
+        elements.nodes.append(Node("Platform", platform_id(canonical), _platform_props(canonical, platform.as_written)))
+        elements.edges.append(
+            Edge(
+                "CONCERNS",
+                project_id,
+                platform_id(canonical),
+                {
+                    "role": role,
+                    "as_written": platform.as_written,
+                    "field": platform.field,
+                    "evidence": platform.evidence,
+                    **_provenance(platform.source),
+                },
+            )
+        )
+    for service in found.services:
+        elements.nodes.append(Node("ServiceType", service.name))
+        elements.edges.append(
+            Edge(
+                "PROVIDES",
+                project_id,
+                service.name,
+                {"keyword": service.keyword, "field": service.field, **_provenance(service.source)},
+            )
+        )
+    for place in found.regions:
+        _region_chain(elements, place.region)
+        elements.edges.append(
+            Edge(
+                "IN_REGION",
+                project_id,
+                place.region.code,
+                {"as_written": place.as_written, "field": place.field, **_provenance(place.source)},
+            )
+        )
+    targets_cell = project.cells.get("targets")
+    for number, target in enumerate(project.targets, start=1):
+        target_id = f"{project_id}/t{number}"
+        elements.nodes.append(
+            Node(
+                "Target",
+                target_id,
+                {
+                    "text": target.text,
+                    "metric": target.metric,
+                    "comparator": target.comparator,
+                    "comparator_text": target.comparator_text,
+                    "value": None if target.value is None else format_wan(target.value),
+                    "value_max": None if target.value_max is None else format_wan(target.value_max),
+                    "unit": target.unit,
+                    "item": target.item,
+                    **_provenance(targets_cell),
+                },
+            )
+        )
+        elements.edges.append(Edge("HAS_TARGET", project_id, target_id, _provenance(targets_cell)))
+
+
+def to_fen_or_none(amount: Decimal) -> int | None:
+    try:
+        return to_fen(amount)
+    except ValueError:
+        return None
+
+
+def _organization(elements: GraphElements, canonical: str, as_written: str) -> None:
+    reference = load_reference().orgs
+    aliases = sorted({*reference.aliases.get(canonical, []), as_written} - {canonical})
+    elements.nodes.append(
+        Node(
+            "Organization",
+            org_id(canonical),
+            {"name": canonical, "aliases": aliases, "kind": reference.kind(canonical)},
+        )
+    )
+
+
+def _platform_props(canonical: str, as_written: str) -> Props:
+    reference = load_reference().platforms
+    aliases = sorted({*reference.aliases.get(canonical, []), as_written} - {canonical})
+    return {"name": canonical, "aliases": aliases, "owner": reference.owners.get(canonical)}
+
+
+def _region_chain(elements: GraphElements, region: Region) -> None:
+    index = region_index()
+    chain = [region, *region.ancestors(index)]
+    for child, parent in itertools.pairwise(chain):
+        elements.edges.append(Edge("PART_OF", child.code, parent.code))
+    for place in chain:
+        elements.nodes.append(Node("Region", place.code, {"name": place.name, "level": place.level}))
+
+
+def _renames(elements: GraphElements) -> None:
+    """Lineage between organisations this plan names: (old)-[:RENAMED_TO {date, source}]->(new)."""
+    present = {n.props["name"] for n in elements.nodes if n.label == "Organization"}
+    for rename in load_reference().orgs.renames:
+        if rename.old in present or rename.new in present:
+            _organization(elements, rename.old, rename.old)
+            _organization(elements, rename.new, rename.new)
+            elements.edges.append(
+                Edge(
+                    "RENAMED_TO", org_id(rename.old), org_id(rename.new), {"date": rename.date, "source": rename.source}
+                )
+            )
 
 
 def check_against_schema(elements: GraphElements) -> None:
@@ -192,6 +342,10 @@ def merge_nodes(nodes: Iterable[Node]) -> Iterator[Node]:
     merged: dict[tuple[str, str], Props] = {}
     for node in nodes:
         props = merged.setdefault((node.label, node.key), {})
-        props.update({k: v for k, v in node.props.items() if v is not None or k not in props})
+        for name, value in node.props.items():
+            if isinstance(value, list) and isinstance(props.get(name), list):
+                props[name] = sorted({*props[name], *value})
+            elif value is not None or name not in props:
+                props[name] = value
     for (label, key), props in merged.items():
         yield Node(label, key, props)

@@ -27,6 +27,7 @@ class NodeType:
     properties: tuple[str, ...]
     indexes: tuple[str, ...]
     fulltext: tuple[str, ...]
+    accumulate: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class RelationshipType:
     start: str
     end: str
     properties: tuple[str, ...]
+    key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,7 @@ def load_schema() -> Schema:
             properties=tuple(_identifier(p) for p in spec.get("properties", [])),
             indexes=tuple(_identifier(p) for p in spec.get("indexes", [])),
             fulltext=tuple(_identifier(p) for p in spec.get("fulltext", [])),
+            accumulate=tuple(_identifier(p) for p in spec.get("accumulate", [])),
         )
         for label, spec in data["nodes"].items()
     }
@@ -110,8 +113,12 @@ def load_schema() -> Schema:
         for end in (spec["from"], spec["to"]):
             if end not in nodes:
                 raise ValueError(f"relationship {rel_type} names the unknown label {end}")
+        properties = tuple(_identifier(p) for p in spec.get("properties", []))
+        key = spec.get("key")
+        if key is not None and key not in properties:
+            raise ValueError(f"relationship {rel_type}: key {key!r} must be one of its properties")
         relationships[_identifier(rel_type)] = RelationshipType(
-            rel_type, spec["from"], spec["to"], tuple(_identifier(p) for p in spec.get("properties", []))
+            rel_type, spec["from"], spec["to"], properties, _identifier(key) if key else None
         )
     full = data["fulltext_index"]
     return Schema(nodes, relationships, _identifier(full["name"]), _identifier(full["analyzer"]))

@@ -21,6 +21,8 @@ from fundgraph.graph.schema import load_schema
 from neo4j import Driver, GraphDatabase, ManagedTransaction, RoutingControl
 
 BATCH_SIZE = 5_000
+# Entities that exist only through projects: a new plan version that drops their last project drops them too.
+ORPHAN_LABELS = ("Organization", "Platform", "ServiceType", "Region")
 DEFAULT_TIMEOUT_S = 30.0
 DEFAULT_ROW_CAP = 10_000
 
@@ -126,8 +128,9 @@ def _write_plan_tx(tx: ManagedTransaction, elements: GraphElements, batch_size: 
         for batch in _batches([{"start": e.start, "end": e.end, "props": e.props} for e in edges], batch_size):
             _count(counters, tx.run(_merge_edges_cypher(rel_type), rows=batch).consume().counters)
     if previous is not None:
-        summary = tx.run("MATCH (o:Organization) WHERE NOT (o)--() DELETE o").consume()
-        _count(counters, summary.counters)
+        for label in ORPHAN_LABELS:
+            summary = tx.run(f"MATCH (n:{label}) WHERE NOT (n)--() DELETE n").consume()
+            _count(counters, summary.counters)
     status: WriteStatus = "created" if previous is None else "replaced"
     return WriteResult(elements.plan_id, elements.version, status, previous, counters, changes)
 
@@ -169,18 +172,26 @@ def plan_history(driver: Driver, plan_id: str, database: str | None = None) -> l
 
 
 def _merge_nodes_cypher(label: str) -> str:
-    key = load_schema().key(label)
-    return f"UNWIND $rows AS row MERGE (n:{label} {{{key}: row.key}}) SET n += row.props"
+    """MERGE on the key; list properties the schema says accumulate (aliases) gain new values, never lose old ones."""
+    node = load_schema().node(label)
+    statement = f"UNWIND $rows AS row MERGE (n:{label} {{{node.key}: row.key}}) SET n += row.props"
+    for prop in node.accumulate:
+        statement += (
+            f", n.{prop} = reduce(acc = coalesce(n.{prop}, []), v IN coalesce(row.props.{prop}, []) | "
+            f"CASE WHEN v IN acc THEN acc ELSE acc + v END)"
+        )
+    return statement
 
 
 def _merge_edges_cypher(rel_type: str) -> str:
     schema = load_schema()
     rel = schema.relationship(rel_type)
+    identity = f" {{{rel.key}: row.props.{rel.key}}}" if rel.key else ""
     return (
         f"UNWIND $rows AS row "
         f"MATCH (a:{rel.start} {{{schema.key(rel.start)}: row.start}}) "
         f"MATCH (b:{rel.end} {{{schema.key(rel.end)}: row.end}}) "
-        f"MERGE (a)-[r:{rel_type}]->(b) SET r += row.props"
+        f"MERGE (a)-[r:{rel_type}{identity}]->(b) SET r += row.props"
     )
 
 

@@ -39,13 +39,16 @@ class Problem:
 
 @dataclass(frozen=True)
 class Target:
-    """One performance target; ``metric``/``comparator``/``value``/``unit`` are filled by target extraction."""
+    """One measure of a numbered performance target (``item``); ranges set ``value`` to ``value_max``."""
 
     text: str
     metric: str | None = None
     comparator: str | None = None
     value: Decimal | None = None
     unit: str | None = None
+    value_max: Decimal | None = None
+    comparator_text: str | None = None
+    item: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -54,6 +57,9 @@ class Target:
             "comparator": self.comparator,
             "value": None if self.value is None else format_wan(self.value),
             "unit": self.unit,
+            "value_max": None if self.value_max is None else format_wan(self.value_max),
+            "comparator_text": self.comparator_text,
+            "item": self.item,
         }
 
 

@@ -20,7 +20,8 @@ import yaml
 
 from fundgraph.errors import Location, ParseError
 from fundgraph.loaders.cells import Cell, RawDocument, Table, TextLine
-from fundgraph.loaders.model import Plan, Problem, Project, Source, Target
+from fundgraph.loaders.measures import measures
+from fundgraph.loaders.model import Plan, Problem, Project, Source
 from fundgraph.loaders.targets import split_targets
 from fundgraph.money import UNIT_TO_WAN, format_wan, parse_number, to_wan
 
@@ -348,7 +349,11 @@ class _PlanBuilder:
             approval=self._text(row, "approval"),
             summary=self._text(row, "summary"),
             targets_text=targets_text,
-            targets=tuple(Target(text) for text in split_targets(targets_text or "")),
+            targets=tuple(
+                target
+                for number, item in enumerate(split_targets(targets_text or ""), start=1)
+                for target in measures(item, number)
+            ),
             source=self.source(name_cell),
             cells=cells,
             extra=extra,

@@ -1,13 +1,19 @@
 // name: concentration
 // description: Money per group (by = applicant | implementer | approval) with shares, and the whole's HHI (0-10,000 scale), CR1, CR3, CR5, Gini and a small-N warning.
-// params: by: string = implementer, year: int = null, plan_id: string = null
+// params: by: string = implementer, year: int = null, plan_id: string = null, canonical: bool = true
 // example: by=implementer year=2024
 // mode: read
+// canonical = true groups organisations by canonical name, renamed bodies under their latest name;
+// canonical = false groups them by the names as written in the plans.
 MATCH (pl:Plan)-[:ALLOCATES]->(p:Project)
 WHERE ($year IS NULL OR pl.year = $year) AND ($plan_id IS NULL OR pl.plan_id = $plan_id)
 OPTIONAL MATCH (o:Organization)-[r:APPLIED_FOR|IMPLEMENTS]->(p)
   WHERE ($by = 'applicant' AND type(r) = 'APPLIED_FOR') OR ($by = 'implementer' AND type(r) = 'IMPLEMENTS')
-WITH p, coalesce(CASE $by WHEN 'approval' THEN p.approval ELSE o.name END, '(none)') AS grp
+OPTIONAL MATCH (o)-[:RENAMED_TO*1..5]->(latest:Organization) WHERE NOT (latest)-[:RENAMED_TO]->()
+WITH p, coalesce(CASE
+       WHEN $by = 'approval' THEN p.approval
+       WHEN $canonical THEN coalesce(latest.name, o.name)
+       ELSE r.as_written END, '(none)') AS grp
 WITH grp, sum(p.amount_fen) AS fen, count(DISTINCT p) AS n
 ORDER BY fen DESC, grp
 WITH collect({grp: grp, fen: fen, n: n}) AS groups, sum(fen) AS total, sum(n) AS projects

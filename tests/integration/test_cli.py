@@ -24,7 +24,9 @@ def test_query_json_keeps_money_as_decimal_strings(driver: Any, cli_env: dict[st
     result = run_cli("query", "concentration", "-p", "by=implementer", "-p", "year=2024", "--json", env=cli_env)
     assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout)
-    assert rows[0]["group"] == "省地方金融管理局" and rows[0]["amount"] == "1545.5986"
+    assert rows[0]["group"] == "广东省地方金融管理局" and rows[0]["amount"] == "1545.5986"
+    as_written = run_cli("query", "concentration", "-p", "canonical=false", "--json", env=cli_env)
+    assert json.loads(as_written.stdout)[0]["group"] == "省地方金融管理局"
     human = run_cli("query", "concentration", "-p", "by=implementer", env=cli_env)
     assert "39.62%" in human.stdout and "hhi: 2519.4" in human.stdout
 

