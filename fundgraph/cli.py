@@ -133,11 +133,15 @@ def parse(
     as_json: JsonFlag = False,
 ) -> None:
     """Parse one plan and print it, touching no database."""
+    from fundgraph.loaders.entities import extract_entities
+
     plan = parse_path(path)
-    if as_json:
-        print_json(plan.as_dict())
-        return
     data = plan.as_dict()
+    for project, found in zip(data["projects"], extract_entities(plan).projects, strict=True):
+        project["entities"] = found.as_dict()
+    if as_json:
+        print_json(data)
+        return
     out.print(f"[bold]{data['title']}[/] ({data['attachment'] or 'no attachment label'}, {data['year']})")
     out.print(f"fund: {data['fund']}  programme: {data['programme']}  unit: {data['unit']}  plan_id: {data['plan_id']}")
     print_rows(

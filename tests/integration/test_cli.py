@@ -67,6 +67,13 @@ def test_parse_json_touches_no_database(tmp_path: Path) -> None:
     plan = json.loads(result.stdout)
     assert plan["stated_total"] == plan["computed_total"] == "3901"
     assert plan["projects"][3]["amount"] == "725.4014" and plan["projects"][3]["source"]["row"] == 8
+    entities = plan["projects"][9]["entities"]
+    assert entities["implementer"] == {
+        "name": "广东省地方金融管理局",
+        "as_written": "省地方金融管理局",
+        "resolved_by": "reference",
+    }
+    assert {"name": "广东省中小企业融资平台", "roles": ["secures"]} in entities["platforms"]
     assert set(plan) >= {
         "doc_id",
         "path",

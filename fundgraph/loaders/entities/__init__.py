@@ -16,6 +16,7 @@ from fundgraph.loaders.entities.reference import Reference, load_reference
 from fundgraph.loaders.entities.regions import Region, region_index
 from fundgraph.loaders.measures import MoneyMention, money_mentions
 from fundgraph.loaders.model import Plan, Project, Source
+from fundgraph.money import format_wan
 
 TEXT_FIELDS = ("name", "summary", "targets")
 _DEFINITION = re.compile(r"([^，。；、：:,;（）()\s“”]{2,40})[（(]以下简称[“\"]?([^”\"）)]{2,20})[”\"]?[）)]")
@@ -76,6 +77,41 @@ class ProjectEntities:
     regions: list[RegionRef] = field(default_factory=list)
     money: list[MoneyRef] = field(default_factory=list)
     years: list[int] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        """What ``fundgraph parse --json`` shows under each project's ``entities``."""
+
+        def org(ref: OrgRef | None) -> dict[str, object] | None:
+            if ref is None:
+                return None
+            return {"name": ref.canonical, "as_written": ref.as_written, "resolved_by": ref.resolved_by}
+
+        return {
+            "applicant": org(self.applicant),
+            "implementer": org(self.implementer),
+            "organizations": [
+                {"name": r.canonical, "as_written": r.as_written, "field": r.field} for r in self.org_mentions
+            ],
+            "platforms": [
+                {"name": name, "roles": sorted(roles)} for name, roles in sorted(self.platform_roles().items())
+            ],
+            "services": [{"name": s.name, "keyword": s.keyword, "field": s.field} for s in self.services],
+            "regions": [
+                {"code": r.region.code, "name": r.region.name, "level": r.region.level, "field": r.field}
+                for r in self.regions
+            ],
+            "money_in_text": [
+                {
+                    "text": m.mention.text,
+                    "amount": format_wan(m.mention.amount),
+                    "funding": m.mention.funding,
+                    "context": m.mention.context,
+                    "field": m.field,
+                }
+                for m in self.money
+            ],
+            "years_named": self.years,
+        }
 
     def platform_roles(self) -> dict[str, set[str]]:
         roles: dict[str, set[str]] = {}
