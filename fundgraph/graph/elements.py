@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from fundgraph.graph.schema import load_schema
@@ -39,11 +40,12 @@ class Edge:
 
 @dataclass
 class GraphElements:
-    """Everything one document contributes; ``plan_id``/``version`` let a sink skip or replace a plan."""
+    """Everything one document contributes; ``plan_id``/``version``/``build`` let a sink skip or replace a plan."""
 
     plan_id: str
     version: str
     doc_id: str
+    build: str = ""
     nodes: list[Node] = field(default_factory=list)
     edges: list[Edge] = field(default_factory=list)
 
@@ -58,6 +60,31 @@ class GraphElements:
         for edge in self.edges:
             grouped.setdefault(edge.type, []).append(edge)
         return grouped
+
+
+@cache
+def build_fingerprint() -> str:
+    """What turns a plan into graph elements: this package's version, the schema, the reference data and the review
+    decisions. A plan loaded by another build is rewritten on its next load even when its rows are unchanged."""
+    from importlib import resources
+
+    from fundgraph import __version__
+    from fundgraph.loaders.entities.reference import decisions_path
+
+    digest = hashlib.sha256(__version__.encode())
+    package = resources.files("fundgraph")
+    for name in (
+        "graph/schema.yaml",
+        "loaders/headers.yaml",
+        "loaders/reference/organizations.yaml",
+        "loaders/reference/platforms.yaml",
+        "loaders/reference/services.yaml",
+    ):
+        digest.update(package.joinpath(name).read_bytes())
+    decisions = decisions_path()
+    if decisions.is_file():
+        digest.update(decisions.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def org_id(name: str) -> str:
@@ -97,7 +124,7 @@ def _provenance(source: Source | None) -> Props:
 def plan_elements(plan: Plan, loaded_at: datetime | None = None) -> GraphElements:
     """The nodes and edges one parsed plan contributes, keys and types as the schema declares."""
     plan_id = plan.plan_id
-    elements = GraphElements(plan_id=plan_id, version=plan.version, doc_id=plan.doc_id)
+    elements = GraphElements(plan_id=plan_id, version=plan.version, doc_id=plan.doc_id, build=build_fingerprint())
     when = (loaded_at or datetime.now(UTC)).isoformat(timespec="seconds")
     elements.nodes.append(
         Node(
@@ -125,6 +152,7 @@ def plan_elements(plan: Plan, loaded_at: datetime | None = None) -> GraphElement
                 "notes": list(plan.notes),
                 "problems": [json.dumps(p.as_dict(), ensure_ascii=False) for p in plan.problems],
                 "project_count": len(plan.projects),
+                "build": elements.build,
             },
         )
     )

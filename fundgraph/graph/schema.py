@@ -61,6 +61,12 @@ class Schema:
         except KeyError:
             raise KeyError(f"{rel_type!r} is not a relationship type of the schema") from None
 
+    def fulltext_targets(self) -> tuple[list[str], list[str]]:
+        """The labels and properties the full-text index covers."""
+        labels = [n.label for n in self.nodes.values() if n.fulltext]
+        props = sorted({p for n in self.nodes.values() for p in n.fulltext})
+        return labels, props
+
     def ddl(self) -> list[str]:
         """Idempotent statements creating the constraints and indexes this schema declares."""
         statements = []
@@ -73,11 +79,10 @@ class Schema:
                 f"CREATE INDEX {_snake(node.label)}_{prop} IF NOT EXISTS FOR (n:{node.label}) ON (n.{prop})"
                 for prop in node.indexes
             )
-        labels = [n for n in self.nodes.values() if n.fulltext]
-        props = sorted({p for n in labels for p in n.fulltext})
+        labels, props = self.fulltext_targets()
         statements.append(
             f"CREATE FULLTEXT INDEX {self.fulltext_name} IF NOT EXISTS "
-            f"FOR (n:{'|'.join(n.label for n in labels)}) ON EACH [{', '.join(f'n.{p}' for p in props)}] "
+            f"FOR (n:{'|'.join(labels)}) ON EACH [{', '.join(f'n.{p}' for p in props)}] "
             f"OPTIONS {{indexConfig: {{`fulltext.analyzer`: '{self.fulltext_analyzer}'}}}}"
         )
         return statements

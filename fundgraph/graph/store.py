@@ -26,7 +26,7 @@ ORPHAN_LABELS = ("Organization", "Platform", "ServiceType", "Region")
 DEFAULT_TIMEOUT_S = 30.0
 DEFAULT_ROW_CAP = 10_000
 
-WriteStatus = Literal["created", "replaced", "unchanged"]
+WriteStatus = Literal["created", "replaced", "refreshed", "unchanged"]
 
 
 def connect(settings: Settings | None = None, *, verify: bool = True) -> Driver:
@@ -62,8 +62,22 @@ def database_name(settings: Settings | None = None) -> str:
 
 def apply_schema(driver: Driver, database: str | None = None) -> list[str]:
     """Create the schema's constraints and indexes if missing, and wait until they are online."""
-    statements = load_schema().ddl()
+    schema = load_schema()
+    statements = schema.ddl()
     db = database or database_name()
+    labels, props = schema.fulltext_targets()
+    records, _, _ = driver.execute_query(
+        "SHOW FULLTEXT INDEXES YIELD name, labelsOrTypes, properties WHERE name = $name "
+        "RETURN labelsOrTypes, properties",
+        name=schema.fulltext_name,
+        database_=db,
+        routing_=RoutingControl.READ,
+    )
+    if records and (
+        sorted(records[0]["labelsOrTypes"]) != sorted(labels) or sorted(records[0]["properties"]) != sorted(props)
+    ):
+        # IF NOT EXISTS keeps an index whose definition has drifted from the schema: rebuild it.
+        driver.execute_query(f"DROP INDEX {schema.fulltext_name}", database_=db, routing_=RoutingControl.WRITE)
     for statement in statements:
         driver.execute_query(statement, database_=db, routing_=RoutingControl.WRITE)
     driver.execute_query("CALL db.awaitIndexes(300)", database_=db, routing_=RoutingControl.WRITE)
@@ -95,14 +109,15 @@ def write_plan(
 
 def _write_plan_tx(tx: ManagedTransaction, elements: GraphElements, batch_size: int) -> WriteResult:
     existing = tx.run(
-        "MATCH (p:Plan {plan_id: $plan_id}) RETURN p.version AS version", plan_id=elements.plan_id
+        "MATCH (p:Plan {plan_id: $plan_id}) RETURN p.version AS version, p.build AS build", plan_id=elements.plan_id
     ).single()
     previous = existing["version"] if existing is not None else None
-    if previous == elements.version:
+    same_rows = previous == elements.version
+    if same_rows and existing is not None and existing["build"] == elements.build:
         return WriteResult(elements.plan_id, elements.version, "unchanged", previous)
     counters: dict[str, int] = {}
     changes: dict[str, Any] = {}
-    if previous is not None:
+    if previous is not None and not same_rows:
         old = tx.run(
             "MATCH (:Plan {plan_id: $plan_id})-[:ALLOCATES]->(p:Project) "
             "RETURN p.project_id AS id, p.seq AS seq, p.name AS name, p.amount AS amount",
@@ -110,17 +125,19 @@ def _write_plan_tx(tx: ManagedTransaction, elements: GraphElements, batch_size: 
         ).data()
         changes = version_changes(old, [n for n in elements.nodes if n.label == "Project"])
         changes.update({"from": previous, "to": elements.version, "doc_id": elements.doc_id})
+        tx.run(
+            "MATCH (p:Plan {plan_id: $plan_id}) SET p.history = coalesce(p.history, []) + [$change]",
+            plan_id=elements.plan_id,
+            change=json.dumps(changes, ensure_ascii=False),
+        ).consume()
+    if previous is not None:
+        # A new version, or the same rows read by another build: the plan's projects are written afresh.
         summary = tx.run(
             "MATCH (:Plan {plan_id: $plan_id})-[:ALLOCATES]->(p:Project) "
             "OPTIONAL MATCH (p)-[:HAS_TARGET]->(t:Target) DETACH DELETE p, t",
             plan_id=elements.plan_id,
         ).consume()
         _count(counters, summary.counters)
-        tx.run(
-            "MATCH (p:Plan {plan_id: $plan_id}) SET p.history = coalesce(p.history, []) + [$change]",
-            plan_id=elements.plan_id,
-            change=json.dumps(changes, ensure_ascii=False),
-        ).consume()
     for label, nodes in _group_nodes(elements.nodes).items():
         for batch in _batches([{"key": n.key, "props": n.props} for n in nodes], batch_size):
             _count(counters, tx.run(_merge_nodes_cypher(label), rows=batch).consume().counters)
@@ -131,7 +148,7 @@ def _write_plan_tx(tx: ManagedTransaction, elements: GraphElements, batch_size: 
         for label in ORPHAN_LABELS:
             summary = tx.run(f"MATCH (n:{label}) WHERE NOT (n)--() DELETE n").consume()
             _count(counters, summary.counters)
-    status: WriteStatus = "created" if previous is None else "replaced"
+    status: WriteStatus = "created" if previous is None else ("refreshed" if same_rows else "replaced")
     return WriteResult(elements.plan_id, elements.version, status, previous, counters, changes)
 
 

@@ -34,7 +34,9 @@ class Param:
 
     def convert(self, raw: Any) -> Any:
         """Turn a CLI or HTTP value into the declared type; ``null`` is None."""
-        if raw is None or (isinstance(raw, str) and raw.strip().lower() in {"null", "none", ""}):
+        if raw is None or (isinstance(raw, str) and raw.strip().lower() == "null"):
+            return None
+        if isinstance(raw, str) and not raw.strip() and self.type != "string":
             return None
         try:
             if self.type == "int":

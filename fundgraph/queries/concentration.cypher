@@ -1,37 +1,63 @@
 // name: concentration
-// description: Money per group (by = applicant | implementer | approval) with shares, and the whole's HHI (0-10,000 scale), CR1, CR3, CR5, Gini and a small-N warning.
-// params: by: string = implementer, year: int = null, plan_id: string = null, canonical: bool = true
+// description: Money per group with shares, and the whole's HHI (0-10,000 scale), CR1, CR3, CR5, Gini and a small-N warning. by = applicant | implementer | platform | service_type | region | approval.
+// params: by: string = implementer, year: int = null, plan_id: string = null, canonical: bool = true, split: string = equal
 // example: by=implementer year=2024
 // mode: read
-// canonical = true groups organisations by canonical name, renamed bodies under their latest name;
-// canonical = false groups them by the names as written in the plans.
+// canonical = true groups organisations by canonical name, renamed bodies under their latest name; false, by the
+// names as written. A project in several groups (platforms, services, regions): split = equal divides its 分 exactly
+// among them (the first groups by name take the odd 分), so shares add up to 1; split = none counts its whole amount in
+// each group, shares are of the money involved and HHI, CR and Gini are not given. A project in no group is '(none)'.
+// Platforms count the projects that build, run, maintain, secure, upgrade or integrate them, not those hosted on them.
 MATCH (pl:Plan)-[:ALLOCATES]->(p:Project)
 WHERE ($year IS NULL OR pl.year = $year) AND ($plan_id IS NULL OR pl.plan_id = $plan_id)
-OPTIONAL MATCH (o:Organization)-[r:APPLIED_FOR|IMPLEMENTS]->(p)
-  WHERE ($by = 'applicant' AND type(r) = 'APPLIED_FOR') OR ($by = 'implementer' AND type(r) = 'IMPLEMENTS')
-OPTIONAL MATCH (o)-[:RENAMED_TO*1..5]->(latest:Organization) WHERE NOT (latest)-[:RENAMED_TO]->()
-WITH p, coalesce(CASE
-       WHEN $by = 'approval' THEN p.approval
-       WHEN $canonical THEN coalesce(latest.name, o.name)
-       ELSE r.as_written END, '(none)') AS grp
-WITH grp, sum(p.amount_fen) AS fen, count(DISTINCT p) AS n
+WITH p, CASE $by
+  WHEN 'applicant' THEN [(o:Organization)-[r:APPLIED_FOR]->(p) |
+    CASE WHEN $canonical
+      THEN coalesce(head([(o)-[:RENAMED_TO*1..5]->(l:Organization) WHERE NOT (l)-[:RENAMED_TO]->() | l.name]), o.name)
+      ELSE r.as_written END]
+  WHEN 'implementer' THEN [(o:Organization)-[r:IMPLEMENTS]->(p) |
+    CASE WHEN $canonical
+      THEN coalesce(head([(o)-[:RENAMED_TO*1..5]->(l:Organization) WHERE NOT (l)-[:RENAMED_TO]->() | l.name]), o.name)
+      ELSE r.as_written END]
+  WHEN 'platform' THEN [(p)-[c:CONCERNS]->(f:Platform) WHERE c.role <> 'hosted_on' | f.name]
+  WHEN 'service_type' THEN [(p)-[:PROVIDES]->(s:ServiceType) | s.name]
+  WHEN 'region' THEN [(p)-[:IN_REGION]->(r:Region) | r.name]
+  WHEN 'approval' THEN [p.approval]
+END AS found
+WITH p, [g IN found WHERE g IS NOT NULL] AS found
+WITH p, CASE WHEN size(found) = 0 THEN ['(none)'] ELSE found END AS found
+UNWIND found AS g
+WITH DISTINCT p, g
+ORDER BY p.project_id, g
+WITH p, collect(g) AS groups
+WITH p, groups, size(groups) AS k
+UNWIND range(0, k - 1) AS i
+WITH groups[i] AS grp, p,
+     CASE WHEN $split = 'none' THEN p.amount_fen
+          ELSE p.amount_fen / k + CASE WHEN i < p.amount_fen % k THEN 1 ELSE 0 END END AS fen
+WITH grp, sum(fen) AS fen, count(DISTINCT p) AS n, collect(p) AS members
 ORDER BY fen DESC, grp
-WITH collect({grp: grp, fen: fen, n: n}) AS groups, sum(fen) AS total, sum(n) AS projects
-WITH groups, total, projects, size(groups) AS k, [g IN groups | toFloat(g.fen) / total] AS shares
-WITH groups, total, projects, k, shares,
+WITH collect({grp: grp, fen: fen, n: n}) AS groups, collect(members) AS memberships
+WITH groups, reduce(acc = [], m IN memberships | acc + [x IN m WHERE NOT x IN acc]) AS projects
+WITH groups, size(projects) AS project_count, reduce(t = 0, x IN projects | t + x.amount_fen) AS total
+WITH groups, project_count, total, size(groups) AS k,
+     [g IN groups | CASE WHEN total = 0 THEN 0.0 ELSE toFloat(g.fen) / total END] AS shares
+WITH groups, project_count, total, k, shares,
      reduce(h = 0.0, s IN shares | h + (100 * s) ^ 2) AS hhi,
      reduce(acc = 0.0, i IN range(0, k - 1) | acc + (k - i) * groups[i].fen) AS weighted
 UNWIND range(0, k - 1) AS i
-WITH groups[i] AS g, shares[i] AS share, i + 1 AS rank, total, projects, k, shares, hhi, weighted
+WITH groups[i] AS g, shares[i] AS share, i + 1 AS rank, total, project_count, k, shares, hhi, weighted,
+     $split = 'none' AS overlapping
 RETURN g.grp AS group,
        toString(g.fen / 1000000) + CASE WHEN g.fen % 1000000 = 0 THEN '' ELSE '.' + reduce(s = right('00000' + toString(g.fen % 1000000), 6), x IN range(1, 6) | CASE WHEN s ENDS WITH '0' THEN left(s, size(s) - 1) ELSE s END) END AS amount,
        g.fen AS amount_fen, share, rank, g.n AS n,
        toString(total / 1000000) + CASE WHEN total % 1000000 = 0 THEN '' ELSE '.' + reduce(s = right('00000' + toString(total % 1000000), 6), x IN range(1, 6) | CASE WHEN s ENDS WITH '0' THEN left(s, size(s) - 1) ELSE s END) END AS total,
-       round(hhi, 1) AS hhi, shares[0] AS cr1,
-       reduce(c = 0.0, s IN shares[0..3] | c + s) AS cr3,
-       reduce(c = 0.0, s IN shares[0..5] | c + s) AS cr5,
-       CASE WHEN k < 2 THEN 0.0 ELSE 2.0 * weighted / (k * total) - (k + 1.0) / k END AS gini,
-       CASE WHEN k < 5 OR projects < 10
-            THEN 'only ' + k + ' groups over ' + projects + ' projects: shares, HHI and Gini mean little'
+       CASE WHEN overlapping THEN null ELSE round(hhi, 1) END AS hhi,
+       CASE WHEN overlapping THEN null ELSE shares[0] END AS cr1,
+       CASE WHEN overlapping THEN null ELSE reduce(c = 0.0, s IN shares[0..3] | c + s) END AS cr3,
+       CASE WHEN overlapping THEN null ELSE reduce(c = 0.0, s IN shares[0..5] | c + s) END AS cr5,
+       CASE WHEN overlapping OR k < 2 OR total = 0 THEN null ELSE 2.0 * weighted / (k * total) - (k + 1.0) / k END AS gini,
+       CASE WHEN k < 5 OR project_count < 10
+            THEN 'only ' + k + ' groups over ' + project_count + ' projects: shares, HHI and Gini mean little'
        END AS warning
 ORDER BY rank

@@ -121,3 +121,17 @@ def test_a_write_that_fails_half_way_leaves_nothing(driver: Any) -> None:
     with pytest.raises(ClientError, match=r"(?i)property values"):
         write_plan(driver, elements, batch_size=2)
     assert count_nodes(driver) == 0
+
+
+def test_the_same_rows_read_by_another_build_are_refreshed(driver: Any) -> None:
+    """New extraction code or reference data must reach plans already loaded, without a version entry."""
+    write_plan(driver, plan_elements(parse_path(SEED_TXT)))
+    before = count_nodes(driver)
+    driver.execute_query("MATCH (p:Plan) SET p.build = 'an older build'")
+    driver.execute_query("MATCH (:Project {seq: '7'})-[c:CONCERNS]->() DELETE c")  # what an older build lacked
+    result = write_plan(driver, plan_elements(parse_path(SEED_TXT)))
+    assert result.status == "refreshed" and result.changes == {}
+    assert count_nodes(driver) == before
+    assert _rows(driver, "MATCH (:Project {seq: '7'})-[c:CONCERNS]->() RETURN count(c) AS n") == [{"n": 1}]
+    assert _rows(driver, "MATCH (p:Plan) RETURN p.history AS h") == [{"h": None}]
+    assert write_plan(driver, plan_elements(parse_path(SEED_TXT))).status == "unchanged"

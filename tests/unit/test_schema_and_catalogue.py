@@ -68,3 +68,5 @@ def test_parameters_are_typed() -> None:
         query.bind({"year": "last year"})
     with pytest.raises(BadParameter, match="has no parameter"):
         query.bind({"colour": "red"})
+    assert query.bind({"split": "none"})["split"] == "none"  # a value, not null
+    assert query.bind({"year": "null"})["year"] is None

@@ -1,0 +1,19 @@
+// name: project_profile
+// description: Everything about one project: plan, amount and its cell, applicant and implementer as written, platforms with roles, services, regions, targets and money named in its text.
+// params: plan_id: string = null, seq: string = null, project_id: string = null
+// example: seq=6
+// mode: read
+MATCH (pl:Plan)-[a:ALLOCATES]->(p:Project)
+WHERE ($project_id IS NULL OR p.project_id = $project_id) AND ($plan_id IS NULL OR pl.plan_id = $plan_id)
+  AND ($seq IS NULL OR p.seq = $seq)
+RETURN p.project_id AS project_id, pl.plan_id AS plan_id, pl.year AS year, p.seq AS seq, p.name AS name,
+       p.amount AS amount, p.amount_fen AS amount_fen, a.amount_text AS amount_as_written,
+       {doc_id: a.doc_id, row: a.row, col: a.col, line: a.line} AS amount_cell, p.approval AS approval,
+       [(o:Organization)-[r:APPLIED_FOR]->(p) | {name: o.name, as_written: r.as_written}] AS applicants,
+       [(o:Organization)-[r:IMPLEMENTS]->(p) | {name: o.name, as_written: r.as_written}] AS implementers,
+       [(p)-[c:CONCERNS]->(f:Platform) | {platform: f.name, role: c.role}] AS platforms,
+       [(p)-[:PROVIDES]->(s:ServiceType) | s.name] AS services,
+       [(p)-[:IN_REGION]->(r:Region) | {code: r.code, name: r.name}] AS regions,
+       [(p)-[:HAS_TARGET]->(t:Target) | {metric: t.metric, comparator: t.comparator, value: t.value, unit: t.unit}] AS targets,
+       p.years_named AS years_named, p.text_amounts AS money_in_text, p.summary AS summary
+ORDER BY year, plan_id, toInteger(seq)

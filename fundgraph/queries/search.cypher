@@ -1,0 +1,11 @@
+// name: search
+// description: Full-text search of names and titles (organisations, platforms, projects, plans, regions), Chinese included, best first.
+// params: q: string, limit: int = 20
+// example: q=中小企业融资平台
+// mode: read
+CALL db.index.fulltext.queryNodes('names', $q) YIELD node, score
+RETURN labels(node)[0] AS kind, coalesce(node.name, node.title) AS name,
+       coalesce(node.org_id, node.platform_id, node.project_id, node.plan_id, node.code, node.fund_id) AS key,
+       score
+ORDER BY score DESC
+LIMIT $limit
