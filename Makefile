@@ -7,7 +7,7 @@ VENV := .venv
 FG := $(VENV)/bin/fundgraph
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run stop test setup neo4j lint typecheck unit integration clean help
+.PHONY: run stop test setup neo4j browser lint typecheck unit integration clean help
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -43,6 +43,12 @@ run: neo4j ## start the local Neo4j, load data/plans, print first answers; Neo4j
 stop: setup ## stop the local Neo4j
 	$(FG) neo4j stop
 
+browser: ## Debian's chromium and CJK fonts, for the report test (installed only when missing; needs root)
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	  else echo "chromium is missing and this is not root: the report test will be skipped (CI fails it)"; fi; }
+
 lint: setup ## ruff on the package and tests
 	$(VENV)/bin/ruff check fundgraph tests
 
@@ -52,7 +58,7 @@ typecheck: setup ## mypy --strict on the package
 unit: setup ## tests that need no server
 	$(VENV)/bin/pytest -m "not integration"
 
-test: neo4j lint typecheck ## the whole suite: lint, types, unit, doctests, integration on its own Neo4j
+test: neo4j browser lint typecheck ## the whole suite: lint, types, unit, doctests, integration on its own Neo4j
 	$(VENV)/bin/pytest
 
 clean: ## remove the environment (not .neo4j data)

@@ -262,6 +262,44 @@ def versions(
             out.print(f"  ~ {row['seq']} {row['field']}: {row['old']} -> {row['new']}")
 
 
+@app.command()
+def findings(
+    year: Annotated[int | None, typer.Option(help="Only plans of this year (the plan's year).")] = None,
+    plan: Annotated[str | None, typer.Option("--plan", help="Only this plan_id.")] = None,
+    as_json: JsonFlag = False,
+    html: Annotated[Path | None, typer.Option("--html", help="Write a self-contained HTML report here.")] = None,
+) -> None:
+    """Run the red-flag rules: overlaps, duplicate services, cross-year work, reconciliation, money in text ..."""
+    from fundgraph.graph.findings import run_findings
+
+    with driver_session() as driver:
+        found = run_findings(driver, year=year, plan_id=plan)
+        if html is not None:
+            from fundgraph.report import write_report
+
+            write_report(driver, found, html, year=year, plan_id=plan)
+            err.print(f"report written to {html}")
+    if as_json:
+        print_json([f.as_dict() for f in found])
+        return
+    if html is not None:
+        return
+    colours = {"high": "bold red", "medium": "yellow", "low": "cyan"}
+    for finding in found:
+        out.print(
+            f"[{colours[finding.severity]}]{finding.severity:<6}[/] {finding.rule:<24} {finding.title}",
+            highlight=False,
+            soft_wrap=True,
+        )
+        for cell in finding.evidence[:4]:
+            where = ", ".join(
+                f"{k} {v}" for k, v in (("row", cell.row), ("column", cell.col), ("line", cell.line)) if v is not None
+            )
+            text = " ".join((cell.text or "").split())
+            out.print(f"{'':32} {Path(cell.path or '?').name} {where}: {text[:90]}", style="dim", highlight=False)
+    out.print(f"{len(found)} findings", style="dim")
+
+
 @entities_app.command("review")
 def entities_review(
     paths: Annotated[list[Path] | None, typer.Argument(help="Plans to review (default: data/plans).")] = None,

@@ -244,9 +244,8 @@ class LocalServer:
         """True when Bolt accepts a query with this instance's credentials."""
         if not port_in_use(self.port):
             return False
-        from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired
-
         from neo4j import GraphDatabase
+        from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired
 
         password = self.password()
         auth = ("neo4j", password) if self.auth and password else None

@@ -11,12 +11,12 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+import neo4j
+from neo4j import Driver
 from neo4j.exceptions import ClientError
 
-import neo4j
 from fundgraph.errors import QueryRefused
 from fundgraph.graph.store import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S, QueryResult, database_name, read
-from neo4j import Driver
 
 ALLOWED_PROCEDURES = frozenset(
     {

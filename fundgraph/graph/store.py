@@ -11,14 +11,14 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import neo4j
+from neo4j import Driver, GraphDatabase, ManagedTransaction, RoutingControl
 from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
 
-import neo4j
 from fundgraph.config import Settings, get_settings
 from fundgraph.errors import Neo4jUnavailable, UnknownPlan
 from fundgraph.graph.elements import Edge, GraphElements, Node, check_against_schema, merge_nodes
 from fundgraph.graph.schema import load_schema
-from neo4j import Driver, GraphDatabase, ManagedTransaction, RoutingControl
 
 BATCH_SIZE = 5_000
 # Entities that exist only through projects: a new plan version that drops their last project drops them too.

@@ -126,6 +126,7 @@ class Plan:
     unit: str
     stated_total: Decimal | None
     stated_total_source: Source | None
+    stated_total_text: str | None
     notes: tuple[str, ...]
     projects: tuple[Project, ...]
     problems: tuple[Problem, ...]

@@ -210,6 +210,7 @@ class _PlanBuilder:
         self.notes: list[str] = []
         self.stated_total: Decimal | None = None
         self.stated_total_source: Source | None = None
+        self.stated_total_text: str | None = None
 
     def source(self, cell: Cell | None = None, row: int | None = None) -> Source:
         if cell is None:
@@ -255,6 +256,7 @@ class _PlanBuilder:
             unit=unit,
             stated_total=self.stated_total,
             stated_total_source=self.stated_total_source,
+            stated_total_text=self.stated_total_text,
             notes=tuple(self.notes),
             projects=tuple(projects),
             problems=(),
@@ -383,6 +385,7 @@ class _PlanBuilder:
                 if is_grand:
                     self.stated_total = self._amount(cell, unit)
                     self.stated_total_source = self.source(cell)
+                    self.stated_total_text = cell.text
                 return
 
     def _total_from_prose(self) -> None:
@@ -395,6 +398,7 @@ class _PlanBuilder:
                 if match is not None and (number := parse_number(match.group(1))) is not None:
                     self.stated_total = to_wan(number, match.group(2))
                     self.stated_total_source = Source(self.document.doc_id, None, line.row, None, line.line)
+                    self.stated_total_text = sentence.strip()
                     return
 
     def _unit_from_prose(self) -> str | None:

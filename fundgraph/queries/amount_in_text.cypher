@@ -11,6 +11,8 @@ RETURN pl.plan_id AS plan_id, pl.year AS year, p.seq AS seq, p.name AS project,
        [i IN idx | p.text_amounts[i]] AS named_amounts,
        [i IN idx | p.text_amounts_fen[i]] AS named_amounts_fen,
        [i IN idx | p.text_amount_contexts[i]] AS contexts,
+       [i IN idx | p.text_amount_cols[i]] AS context_cols,
+       [i IN idx | p.text_amount_lines[i]] AS context_lines,
        all(i IN idx WHERE p.text_amounts_fen[i] = a.amount_fen) AS agrees,
        p.doc_id AS doc_id, p.row AS row, a.col AS amount_col, a.line AS amount_line
 ORDER BY plan_id, toInteger(seq)

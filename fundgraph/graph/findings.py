@@ -1,0 +1,358 @@
+"""Red-flag rules: each runs named queries from the catalogue and turns their rows into findings that cite cells.
+
+A finding has a ``rule``, a ``severity`` (high | medium | low), a ``title``, the ``projects`` involved (plan id, year,
+序号, name, amount) and the ``evidence`` (document, path, row, column, line and the text as written).
+"""
+
+from __future__ import annotations
+
+import difflib
+import itertools
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from neo4j import Driver
+
+from fundgraph.graph.store import read
+from fundgraph.money import format_wan, parse_number
+from fundgraph.queries import get_query
+
+SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+ROLE_WORDS = {
+    "maintains": "运行维护",
+    "operates": "运营",
+    "secures": "安全运营",
+    "upgrades": "升级改造",
+    "builds": "建设",
+}
+NEAR_DUPLICATE_JACCARD = 0.5
+SHARED_PASSAGE_CHARS = 30
+
+
+@dataclass
+class Evidence:
+    doc_id: str | None
+    path: str | None
+    row: int | None
+    col: int | None
+    line: int | None
+    text: str | None
+
+
+@dataclass
+class FindingProject:
+    plan_id: str
+    year: int | None
+    seq: str
+    name: str
+    amount: str
+
+
+@dataclass
+class Finding:
+    rule: str
+    severity: str
+    title: str
+    projects: list[FindingProject] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class _Context:
+    def __init__(self, driver: Driver, year: int | None, plan_id: str | None, database: str | None) -> None:
+        self.driver = driver
+        self.filters = {"year": year, "plan_id": plan_id}
+        self.database = database
+        rows = read(driver, "MATCH (d:Document) RETURN d.doc_id AS doc_id, d.path AS path", database=database).rows
+        self.paths = {r["doc_id"]: r["path"] for r in rows}
+
+    def query(self, name: str, **extra: Any) -> list[dict[str, Any]]:
+        named = get_query(name)
+        params = named.bind({k: v for k, v in {**self.filters, **extra}.items() if k in {p.name for p in named.params}})
+        return read(self.driver, named.cypher, params, database=self.database).rows
+
+    def evidence(self, doc_id: str | None, row: Any, col: Any, line: Any, text: str | None) -> Evidence:
+        return Evidence(doc_id, self.paths.get(doc_id or ""), row, col, line, text)
+
+
+def _project(row: dict[str, Any]) -> FindingProject:
+    """A finding's project from a query row (its columns: plan_id, year, seq, project or name, amount)."""
+    return FindingProject(
+        row.get("plan_id") or "",
+        row.get("year"),
+        row["seq"],
+        row.get("project") or row.get("name") or "",
+        row.get("amount") or "",
+    )
+
+
+def platform_shared(ctx: _Context) -> Iterator[Finding]:
+    for row in ctx.query("platforms_shared_by_projects"):
+        projects = row["projects"]
+        years = sorted({p["year"] for p in projects})
+        roles = sorted({r for p in projects for r in p["roles"]})
+        yield Finding(
+            "platform_shared",
+            "medium",
+            f"{row['platform']} is paid for by {len(projects)} projects ({', '.join(roles)}; "
+            f"{'/'.join(map(str, years))}), {format_wan(Decimal(row['amount_fen']) / 1_000_000)} 万元 in all",
+            [FindingProject(p["plan_id"], p["year"], p["seq"], p["project"], p["amount"]) for p in projects],
+            [
+                ctx.evidence(p["doc_id"], p["row"], p["col"], p["line"], p["evidence"] or p["as_written"])
+                for p in projects
+            ],
+            {"platform": row["platform"], "roles": {p["seq"]: p["roles"] for p in projects}},
+        )
+
+
+def duplicate_service(ctx: _Context) -> Iterator[Finding]:
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for row in ctx.query("duplicate_service"):
+        groups.setdefault((row["platform"], row["role"]), []).append(row)
+    for (platform, role), rows in groups.items():
+        seen: dict[tuple[str, str], tuple[FindingProject, Evidence, list[int]]] = {}
+        for row in rows:
+            for side in ("a", "b"):
+                key = (row[f"plan_{side}"], row[f"seq_{side}"])
+                if key not in seen:
+                    project = FindingProject(
+                        row[f"plan_{side}"],
+                        row[f"plan_year_{side}"],
+                        row[f"seq_{side}"],
+                        row[f"project_{side}"],
+                        row[f"amount_{side}"],
+                    )
+                    cell = ctx.evidence(
+                        row[f"doc_{side}"],
+                        row[f"row_{side}"],
+                        row[f"col_{side}"],
+                        row[f"line_{side}"],
+                        row[f"evidence_{side}"],
+                    )
+                    seen[key] = (project, cell, row[f"years_{side}"])
+        years = sorted({y for _, _, ys in seen.values() for y in ys})
+        same_year = len(years) == 1
+        when = f"in {years[0]}" if same_year else f"for {'/'.join(map(str, years))}"
+        yield Finding(
+            "duplicate_service",
+            "high",
+            f"{platform}: {ROLE_WORDS.get(role, role)} ({role}) funded {when} by projects "
+            f"{', '.join(p.seq for p, _, _ in seen.values())}",
+            [p for p, _, _ in seen.values()],
+            [e for _, e, _ in seen.values()],
+            {"platform": platform, "role": role, "work_years": {p.seq: ys for p, _, ys in seen.values()}},
+        )
+
+
+def cross_year(ctx: _Context) -> Iterator[Finding]:
+    for row in ctx.query("cross_year"):
+        years = "/".join(map(str, row["other_years"]))
+        yield Finding(
+            "cross_year",
+            "medium",
+            f"The {row['plan_year']} plan funds {years} work: 序号 {row['seq']} {row['project']}",
+            [_project(row | {"year": row["plan_year"]})],
+            [ctx.evidence(row["doc_id"], row["row"], row["col"], row["line"], row["project"])],
+            {"plan_year": row["plan_year"], "years_named": row["years_named"]},
+        )
+
+
+def pass_through(ctx: _Context) -> Iterator[Finding]:
+    for row in ctx.query("pass_through"):
+        yield Finding(
+            "pass_through",
+            "low",
+            f"序号 {row['seq']}: {row['applicant']} applies, {row['implementer']} carries it out",
+            [_project(row)],
+            [
+                ctx.evidence(row["doc_id"], row["row"], row["applicant_col"], row["line"], row["applicant"]),
+                ctx.evidence(row["doc_id"], row["row"], row["implementer_col"], None, row["implementer"]),
+            ],
+            {"applicant": row["applicant"], "implementer": row["implementer"]},
+        )
+
+
+def totals(ctx: _Context) -> Iterator[Finding]:
+    for row in ctx.query("plan_checks"):
+        cell = ctx.evidence(row["doc_id"], row["row"], row["col"], row["line"], row["total_text"])
+        plan = FindingProject(row["plan_id"], row["year"], "", row["title"] or "", row["computed_total"])
+        stated, computed = row["stated_total_fen"], row["computed_total_fen"]
+        if stated is None:
+            yield Finding(
+                "no_stated_total",
+                "medium",
+                f"{row['title']}: no stated total; its rows add up to {row['computed_total']} 万元",
+                [plan],
+            )
+        elif stated != computed:
+            gap = format_wan(Decimal(computed - stated) / 1_000_000)
+            yield Finding(
+                "total_mismatch",
+                "high",
+                f"{row['title']}: stated total {row['stated_total']} 万元, rows add up to {row['computed_total']} "
+                f"(difference {gap})",
+                [plan],
+                [cell],
+                {"stated_fen": stated, "computed_fen": computed},
+            )
+        else:
+            yield Finding(
+                "total_reconciled",
+                "low",
+                f"{row['title']}: its {row['projects']} rows add up to the stated total {row['stated_total']} 万元",
+                [plan],
+                [cell],
+                {"stated_fen": stated, "computed_fen": computed},
+            )
+        for problem in row["problems"] or []:
+            data = json.loads(problem)
+            if data["code"] in {"total_mismatch", "no_stated_total"}:
+                continue
+            where = data["where"]
+            yield Finding(
+                data["code"],
+                "low" if data["code"] == "unit_assumed" else "medium",
+                f"{row['title']}: {data['message']}",
+                [plan],
+                [ctx.evidence(where["doc_id"], where["row"], where["col"], where["line"], None)],
+            )
+
+
+_PERCENT_OF = re.compile(r"(\d+(?:\.\d+)?)\s*[%％][，,]?\s*即\s*(\d+(?:\.\d+)?)\s*万元")
+
+
+def amount_in_text(ctx: _Context) -> Iterator[Finding]:
+    for row in ctx.query("amount_in_text"):
+        if row["agrees"]:
+            continue
+        named = [Decimal(a) for a in row["named_amounts"]]
+        checks = []
+        for context in dict.fromkeys(row["contexts"]):
+            for match in _PERCENT_OF.finditer(context):
+                percent, claimed = parse_number(match.group(1)), parse_number(match.group(2))
+                bases = [a for a in named if a != claimed]
+                if percent is None or claimed is None or not bases:
+                    continue
+                expected = bases[0] * percent / 100
+                checks.append(
+                    {
+                        "base": format_wan(bases[0]),
+                        "percent": format_wan(percent),
+                        "stated": format_wan(claimed),
+                        "expected": format_wan(expected),
+                        "agrees": expected == claimed,
+                    }
+                )
+        arithmetic = "".join(
+            f"; and {c['percent']}% of {c['base']} is {c['expected']}, not {c['stated']}"
+            for c in checks
+            if not c["agrees"]
+        )
+        yield Finding(
+            "amount_in_text_mismatch",
+            "high",
+            f"序号 {row['seq']}: its own text names {', '.join(row['named_amounts'])} 万元 but the plan allocates "
+            f"{row['allocated']}{arithmetic}",
+            [_project(row | {"amount": row["allocated"]})],
+            [
+                ctx.evidence(row["doc_id"], row["row"], col, line, context)
+                for context, (col, line) in dict(
+                    zip(row["contexts"], zip(row["context_cols"], row["context_lines"], strict=True), strict=True)
+                ).items()
+            ]
+            + [ctx.evidence(row["doc_id"], row["row"], row["amount_col"], row["amount_line"], row["allocated"])],
+            {"allocated": row["allocated"], "named": row["named_amounts"], "arithmetic": checks},
+        )
+
+
+def alias_variants(ctx: _Context) -> Iterator[Finding]:
+    for row in ctx.query("alias_variants"):
+        written = row["written"]
+        yield Finding(
+            "alias_variants",
+            "low",
+            f"{row['organization']} is written {len(written)} ways: {', '.join(w['name'] for w in written)}",
+            [],
+            [
+                ctx.evidence(w["cell"]["doc_id"], w["cell"]["row"], w["cell"]["col"], w["cell"]["line"], w["name"])
+                for w in written
+            ],
+            {
+                "organization": row["organization"],
+                "names": {w["name"]: {"under": w["under"], "projects": w["seqs"]} for w in written},
+                "bodies": row["bodies"],
+            },
+        )
+
+
+def near_duplicate_text(ctx: _Context) -> Iterator[Finding]:
+    rows = ctx.query("project_texts")
+    for a, b in itertools.combinations(rows, 2):
+        for field_name, label in (("summary", "descriptions"), ("targets", "targets")):
+            text_a, text_b = a[field_name] or "", b[field_name] or ""
+            if not text_a or not text_b:
+                continue
+            jaccard = _jaccard(text_a, text_b)
+            passage = _shared_passage(text_a, text_b)
+            if jaccard < NEAR_DUPLICATE_JACCARD and len(passage) < SHARED_PASSAGE_CHARS:
+                continue
+            yield Finding(
+                "near_duplicate_text",
+                "medium" if jaccard >= NEAR_DUPLICATE_JACCARD else "low",
+                f"序号 {a['seq']} and {b['seq']}: their {label} share "
+                + (
+                    f"{jaccard:.0%} of their wording"
+                    if jaccard >= NEAR_DUPLICATE_JACCARD
+                    else f"a {len(passage)}-character passage"
+                ),
+                [_project(a), _project(b)],
+                [
+                    ctx.evidence(a["doc_id"], a["row"], None, a["line"], passage),
+                    ctx.evidence(b["doc_id"], b["row"], None, b["line"], passage),
+                ],
+                {"field": field_name, "jaccard": round(jaccard, 3), "shared_passage": passage},
+            )
+
+
+def _jaccard(a: str, b: str, n: int = 3) -> float:
+    grams_a, grams_b = _grams(a, n), _grams(b, n)
+    return len(grams_a & grams_b) / len(grams_a | grams_b) if grams_a and grams_b else 0.0
+
+
+def _grams(text: str, n: int) -> set[str]:
+    squashed = "".join(text.split())
+    return {squashed[i : i + n] for i in range(max(0, len(squashed) - n + 1))}
+
+
+def _shared_passage(a: str, b: str) -> str:
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    match = matcher.find_longest_match(0, len(a), 0, len(b))
+    return a[match.a : match.a + match.size].strip("，。；、 ")
+
+
+RULES: dict[str, Callable[[_Context], Iterator[Finding]]] = {
+    "duplicate_service": duplicate_service,
+    "amount_in_text_mismatch": amount_in_text,
+    "totals": totals,
+    "platform_shared": platform_shared,
+    "cross_year": cross_year,
+    "near_duplicate_text": near_duplicate_text,
+    "pass_through": pass_through,
+    "alias_variants": alias_variants,
+}
+
+
+def run_findings(
+    driver: Driver, *, year: int | None = None, plan_id: str | None = None, database: str | None = None
+) -> list[Finding]:
+    """Every rule over the plans selected by year (the plan's year) or plan_id, most severe first."""
+    ctx = _Context(driver, year, plan_id, database)
+    found = [finding for rule in RULES.values() for finding in rule(ctx)]
+    return sorted(found, key=lambda f: SEVERITY_ORDER[f.severity])

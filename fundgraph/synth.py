@@ -1,0 +1,183 @@
+"""Synthetic allocation plans with the shape of real ones, deterministic from a seed.
+
+Money per organisation is heavily skewed (a few bodies get most), platforms are shared across projects and years,
+bodies are written by their aliases and pre-rename names, descriptions are long with numbered targets, and every
+plan closes with a 合计 row. Plans are rendered in the layouts the loaders read.
+
+>>> plans = list(generate(30, seed=7))
+>>> sum(len(p.rows) for p in plans)
+30
+>>> plans[0].total == sum(r.amount for r in plans[0].rows)
+True
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+PROVINCES = {
+    "广东省": ["广州市", "深圳市", "汕尾市", "潮州市", "海丰县", "湛江市", "韶关市"],
+    "浙江省": ["杭州市", "宁波市", "温州市", "嘉兴市"],
+    "四川省": ["成都市", "绵阳市", "宜宾市"],
+}
+# (canonical, [ways it is written]); the first bodies get most of the money.
+BODIES = [
+    ("{p}地方金融管理局", ["省地方金融管理局", "{p}地方金融管理局", "省地方金融监管局"]),
+    ("{p}财政厅", ["省财政厅", "{p}财政厅"]),
+    ("{p}股权交易中心股份有限公司", ["{p}股权交易中心股份有限公司", "{s}股交"]),
+    ("{p}融资再担保有限责任公司", ["{p}融资再担保有限责任公司", "{s}再担保"]),
+    ("{p}金融文化研究会", ["{p}金融文化研究会"]),
+    ("{c}金融局", ["{c}金融局"]),
+    ("{c}财政局", ["{c}财政局"]),
+    ("{c}融资担保股份有限公司", ["{c}融资担保股份有限公司"]),
+]
+PLATFORMS = [
+    "{p}中小企业融资平台",
+    "{p}地方金融风险监测防控平台",
+    "{p}非法集资案件管理系统",
+    "{s}金融网",
+    "{c}数字普惠金融服务平台",
+    "{p}地方金融组织非现场监管系统",
+]
+WORK = [
+    ("运维服务", "保障{f}安全、稳定运行，提供运行维护服务"),
+    ("安全运营服务", "为{f}提供网络安全运营服务及等级保护测评服务"),
+    ("升级改造和运营服务", "在现有{f}基础上开展升级改造，并提供系统业务运营服务"),
+    ("信创改造", "推进{f}信创适配改造"),
+    ("建设", "搭建{f}，完善服务功能"),
+]
+MEASURES = [
+    ("注册企业累计不少于{n}家", 10, 5000),
+    ("系统运行可用率达到{n}%以上", 90, 99),
+    ("开展培训不少于{n}场", 2, 20),
+    ("平均故障处理时间在{n}小时以内", 4, 48),
+    ("撮合融资授信金额累计不少于{n}亿元", 1, 50),
+    ("服务企业户次不少于{n}户次", 100, 20000),
+]
+
+
+@dataclass(frozen=True)
+class Row:
+    seq: int
+    name: str
+    applicant: str
+    implementer: str
+    summary: str
+    targets: str
+    amount: Decimal
+    approval: str
+
+
+@dataclass(frozen=True)
+class SynthPlan:
+    title: str
+    year: int
+    province: str
+    rows: list[Row]
+
+    @property
+    def total(self) -> Decimal:
+        return sum((r.amount for r in self.rows), Decimal(0))
+
+
+def generate(projects: int, seed: int = 0, per_plan: tuple[int, int] = (8, 40)) -> Iterator[SynthPlan]:
+    """Plans until ``projects`` projects are made, streamed one plan at a time (never the whole corpus in memory)."""
+    rng = random.Random(seed)
+    made = 0
+    number = 0
+    while made < projects:
+        number += 1
+        province = rng.choice(sorted(PROVINCES))
+        year = rng.choice([2022, 2023, 2024, 2025])
+        size = min(projects - made, rng.randint(*per_plan))
+        short = province.removesuffix("省")
+        title = f"{year}年{province}促进经济高质量发展专项资金（重点项目第{number}批）分配方案"
+        rows = [_row(rng, seq, province, short, year) for seq in range(1, size + 1)]
+        made += size
+        yield SynthPlan(title, year, province, rows)
+
+
+def _row(rng: random.Random, seq: int, province: str, short: str, year: int) -> Row:
+    city = rng.choice(PROVINCES[province])
+    names = {"p": province, "s": short, "c": city}
+    # Zipf-like weights: the first bodies take most projects and most money.
+    body = min(int(rng.paretovariate(1.2)) - 1, len(BODIES) - 1)
+    _, written = BODIES[body]
+    applicant = rng.choice(written).format(**names)
+    implementer = applicant if rng.random() < 0.8 else rng.choice(BODIES[rng.randrange(len(BODIES))][1]).format(**names)
+    platform = rng.choice(PLATFORMS).format(**names)
+    work, sentence = rng.choice(WORK)
+    work_year = year - 1 if rng.random() < 0.15 else year
+    name = f"{platform}{work}（{work_year}年）项目"
+    summary = f"本项目{sentence.format(f=platform)}，服务{city}实体经济发展。"
+    targets = "\n".join(
+        f"{i}.{template.format(n=rng.randint(low, high))}。"
+        for i, (template, low, high) in enumerate(rng.sample(MEASURES, rng.randint(1, 4)), start=1)
+    )
+    scale = Decimal(rng.choice([1, 10, 100])) * Decimal(int(rng.paretovariate(1.1) * 20))
+    amount = (scale + Decimal(rng.randint(0, 9999)) / 10000).normalize()
+    return Row(seq, name, applicant, implementer, summary, targets, amount, rng.choice(["省级", "省级", "市级"]))
+
+
+HEAD = ["序号", "项目名称", "申报单位", "实施单位", "项目简介", "主要绩效目标", "拟分配金额", "审批权限"]
+
+
+def _cells(row: Row) -> list[str]:
+    return [
+        str(row.seq),
+        row.name,
+        row.applicant,
+        row.implementer,
+        row.summary,
+        row.targets,
+        str(row.amount),
+        row.approval,
+    ]
+
+
+def render_word_text(plan: SynthPlan) -> str:
+    """The layout of a Word table exported as text, as the seed plan is published."""
+    lines = ["附件1", plan.title, "单位：万元"]
+    lines += [f"\t{h}" for h in HEAD] + [""]
+    for row in plan.rows:
+        for cell in _cells(row):
+            first, *rest = cell.split("\n")
+            lines.append(f"\t{first}")
+            lines.extend(rest)
+        lines.append("")
+    lines += ["\t合计", f"\t{plan.total.normalize():f}", "\t", "", "\t注：本表为合成数据。"]
+    return "\n".join(lines) + "\n"
+
+
+def render_csv(plan: SynthPlan) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(HEAD)
+    for row in plan.rows:
+        writer.writerow(_cells(row))
+    writer.writerow(["合计", "", "", "", "", "", f"{plan.total.normalize():f}", ""])
+    return buffer.getvalue()
+
+
+def render_xlsx(plan: SynthPlan) -> bytes:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append([plan.title])
+    sheet.append(["单位：万元"])
+    sheet.append(HEAD)
+    for row in plan.rows:
+        cells: list[object] = list(_cells(row))
+        cells[6] = float(row.amount)  # as spreadsheets store money: a binary float
+        sheet.append(cells)
+    sheet.append(["合计", None, None, None, None, None, float(plan.total), None])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
