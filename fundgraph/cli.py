@@ -7,7 +7,6 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,7 +16,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from fundgraph.config import get_settings
-from fundgraph.errors import FundgraphError, ParseError
+from fundgraph.errors import FundgraphError, ParseError, classify
+from fundgraph.jsonable import to_jsonable
 from fundgraph.loaders import SUPPORTED_SUFFIXES, parse_path
 from fundgraph.loaders.model import Plan
 
@@ -47,28 +47,21 @@ ParamOption = Annotated[
 
 
 def main() -> None:
+    from neo4j.exceptions import DriverError, Neo4jError
+
     try:
         app()
     except FundgraphError as exc:
         err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         sys.exit(exc.exit_code)
-
-
-def json_default(value: Any) -> Any:
-    """Decimals as strings (never binary floats); Neo4j nodes and relationships as plain objects."""
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if hasattr(value, "element_id") and hasattr(value, "items"):
-        labels = sorted(getattr(value, "labels", [])) or None
-        kind = {"labels": labels} if labels else {"type": getattr(value, "type", None)}
-        return {**kind, "properties": dict(value.items())}
-    if hasattr(value, "iso_format"):
-        return value.iso_format()
-    return str(value)
+    except (DriverError, Neo4jError) as exc:
+        status, code, message = classify(exc)
+        err.print(f"[bold red]error:[/] {message} ({code})", highlight=False, soft_wrap=True)
+        sys.exit(4 if status == 503 else 5)
 
 
 def print_json(value: Any) -> None:
-    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2, default=json_default) + "\n")
+    sys.stdout.write(json.dumps(to_jsonable(value), ensure_ascii=False, indent=2) + "\n")
 
 
 def print_rows(rows: list[dict[str, Any]], columns: list[str] | None = None, title: str | None = None) -> None:
@@ -102,7 +95,7 @@ def _cell(value: Any, column: str = "") -> str:
     if isinstance(value, float):
         return f"{value:.4f}"
     if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False, default=json_default)
+        return json.dumps(to_jsonable(value), ensure_ascii=False)
     return str(value)
 
 
@@ -235,6 +228,32 @@ def plans(as_json: JsonFlag = False) -> None:
     with driver_session() as driver:
         rows = list_plans(driver)
     print_json(rows) if as_json else print_rows(rows)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the HTTP API (and /docs). With no key configured, a one-time auditor key is made and printed."""
+    import uvicorn
+
+    from fundgraph.api import create_app
+    from fundgraph.api.auth import keys_from_environment, one_time_key
+
+    keys = keys_from_environment()
+    if not keys:
+        key = one_time_key()
+        keys = [key]
+        shown = "127.0.0.1" if host in {"0.0.0.0", "::"} else host
+        out.print("No FUNDGRAPH_API_KEYS configured: a one-time auditor key was made for this run.", highlight=False)
+        out.print(f"    http://{shown}:{port}/?key={key.key}", highlight=False, soft_wrap=True)
+        out.print(
+            f"    or send `Authorization: Bearer {key.key}`; API docs at http://{shown}:{port}/docs",
+            highlight=False,
+            soft_wrap=True,
+        )
+    uvicorn.run(create_app(keys), host=host, port=port, log_level="info")
 
 
 @app.command()
@@ -388,14 +407,11 @@ def query(
     limit: LimitOption = 10_000,
 ) -> None:
     """Run a named query from the catalogue."""
-    from fundgraph.graph.store import read
-    from fundgraph.queries import get_query
+    from fundgraph.queries import get_query, run_query
 
-    named = get_query(name)
-    bound = named.bind(parse_params(param))
     with driver_session() as driver:
-        result = read(driver, named.cypher, bound, timeout=timeout, row_cap=limit)
-    _show(result, as_json, title=named.description)
+        result = run_query(driver, name, parse_params(param), timeout=timeout, row_cap=limit)
+    _show(result, as_json, title=get_query(name).description)
 
 
 @app.command()

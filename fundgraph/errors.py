@@ -81,3 +81,40 @@ class UnknownPlan(QueryError):
 
 class BadParameter(QueryError):
     """A query parameter is missing, unknown or of the wrong type."""
+
+
+NEO4J_DOWN = "Neo4j is not answering; the request can be retried once it is back"
+
+
+def classify(exc: Exception) -> tuple[int, str, str]:
+    """An HTTP status, a short code and a message for any error the store or the guard can raise."""
+    from neo4j.exceptions import ClientError, DriverError, ServiceUnavailable, SessionExpired, TransientError
+
+    if isinstance(exc, QueryRefused):
+        return 400, "query_refused", str(exc)
+    if isinstance(exc, BadParameter):
+        return 422, "bad_parameter", str(exc)
+    if isinstance(exc, (UnknownQuery, UnknownPlan)):
+        return 404, "not_found", str(exc)
+    if isinstance(exc, ParseError):
+        return 422, "bad_document", str(exc)
+    if isinstance(exc, Neo4jUnavailable | ServiceUnavailable | SessionExpired):
+        return 503, "neo4j_unavailable", NEO4J_DOWN
+    if isinstance(exc, ClientError):
+        code = exc.code or ""
+        if "TransactionTimedOut" in code or "Terminated" in code or "TransactionMarkedAsFailed" in code:
+            return 408, "timeout", "the query was cut off by the time limit"
+        if "Statement.AccessMode" in code:
+            return 400, "query_refused", "only read-only Cypher is allowed"
+        return 400, "cypher_error", exc.message or code
+    if isinstance(exc, TransientError) and "MemoryPoolOutOfMemory" in (exc.code or ""):
+        return 400, "too_much_memory", "the query needs more memory than one query may use; narrow it"
+    if isinstance(exc, TransientError):
+        return 503, "neo4j_busy", "Neo4j could not serve the request now; retry it"
+    if isinstance(exc, DriverError):
+        return 503, "neo4j_unavailable", NEO4J_DOWN
+    if isinstance(exc, ConfigError):
+        return 500, "misconfigured", str(exc)
+    if isinstance(exc, FundgraphError):
+        return 400, "bad_request", str(exc)
+    return 500, "internal_error", "an unexpected error; the server log has the details"

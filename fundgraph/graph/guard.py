@@ -78,4 +78,4 @@ def run_guarded(
     row_cap: int = DEFAULT_ROW_CAP,
 ) -> QueryResult:
     check_read_only(driver, query, parameters, database)
-    return read(driver, query, parameters, database=database, timeout=timeout, row_cap=row_cap)
+    return read(driver, query, parameters, database=database, timeout=timeout, row_cap=row_cap, retry=False)

@@ -29,14 +29,26 @@ DEFAULT_ROW_CAP = 10_000
 WriteStatus = Literal["created", "replaced", "refreshed", "unchanged"]
 
 
-def connect(settings: Settings | None = None, *, verify: bool = True) -> Driver:
+def connect(
+    settings: Settings | None = None,
+    *,
+    verify: bool = True,
+    connection_timeout: float = 30.0,
+    acquisition_timeout: float = 60.0,
+) -> Driver:
     """One driver per process; ``neo4j://`` URIs route reads and writes across a cluster or Aura."""
     settings = settings or get_settings()
     password = settings.password
     auth = (settings.neo4j_user, password) if password is not None else None
     # Server notifications (unknown property keys on an empty graph, ...) are noise for fundgraph's own queries.
     driver = GraphDatabase.driver(
-        settings.neo4j_uri, auth=auth, user_agent="fundgraph", notifications_min_severity="OFF"
+        settings.neo4j_uri,
+        auth=auth,
+        user_agent="fundgraph",
+        notifications_min_severity="OFF",
+        connection_timeout=connection_timeout,
+        connection_acquisition_timeout=acquisition_timeout,
+        max_transaction_retry_time=acquisition_timeout,
     )
     if verify:
         try:
@@ -251,10 +263,14 @@ def read(
     database: str | None = None,
     timeout: float = DEFAULT_TIMEOUT_S,
     row_cap: int = DEFAULT_ROW_CAP,
+    retry: bool = True,
 ) -> QueryResult:
-    """Run a read in a READ transaction with a time limit, fetching at most ``row_cap`` rows (and saying so)."""
+    """Run a read in a READ transaction with a time limit, fetching at most ``row_cap`` rows (and saying so).
 
-    def work(tx: ManagedTransaction) -> QueryResult:
+    ``retry=False`` runs it once: a statement that failed on a limit (memory, time) is not run again.
+    """
+
+    def work(tx: ManagedTransaction | neo4j.Transaction) -> QueryResult:
         result = tx.run(query, parameters or {})
         columns = list(result.keys())
         rows: list[dict[str, Any]] = []
@@ -265,7 +281,10 @@ def read(
         return QueryResult(columns, rows)
 
     with driver.session(database=database or database_name(), default_access_mode=neo4j.READ_ACCESS) as session:
-        return session.execute_read(neo4j.unit_of_work(timeout=timeout)(work))
+        if retry:
+            return session.execute_read(neo4j.unit_of_work(timeout=timeout)(work))
+        with session.begin_transaction(timeout=timeout) as tx:
+            return work(tx)
 
 
 def list_plans(driver: Driver, database: str | None = None) -> list[dict[str, Any]]:

@@ -18,7 +18,10 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from neo4j import Driver
+
 from fundgraph.errors import BadParameter, UnknownQuery
+from fundgraph.graph.store import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S, QueryResult, read
 
 _HEADER = re.compile(r"^//\s*(name|description|params|example|mode)\s*:\s*(.*)$")
 _PARAM = re.compile(r"^\s*(\w+)\s*:\s*(int|float|string|bool|list)\s*(?:=\s*(.*?))?\s*$")
@@ -140,3 +143,17 @@ def get_query(name: str) -> NamedQuery:
         raise UnknownQuery(
             f"no named query {name!r}; `fundgraph queries` lists them ({', '.join(sorted(catalogue()))})"
         ) from None
+
+
+def run_query(
+    driver: Driver,
+    name: str,
+    given: dict[str, Any] | None = None,
+    *,
+    database: str | None = None,
+    timeout: float = DEFAULT_TIMEOUT_S,
+    row_cap: int = DEFAULT_ROW_CAP,
+) -> QueryResult:
+    """Run a named query with parameters checked against its header (the CLI's and the API's one way in)."""
+    named = get_query(name)
+    return read(driver, named.cypher, named.bind(given or {}), database=database, timeout=timeout, row_cap=row_cap)

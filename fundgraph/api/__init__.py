@@ -1,0 +1,88 @@
+"""The HTTP API: ``create_app()`` builds it around one Neo4j driver and a set of API keys.
+
+Data lives under ``/api/v1``; ``/health``, ``/ready``, ``/docs`` and ``/openapi.json`` stay open; everything else needs
+``Authorization: Bearer KEY``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from fundgraph import __version__
+from fundgraph.api import problems
+from fundgraph.api.auth import ApiKey
+from fundgraph.api.deps import Store
+from fundgraph.api.routers import analytics, catalogue, cypher, entities, findings, health
+from fundgraph.config import Settings, get_settings
+from fundgraph.errors import ConfigError
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(
+    keys: list[ApiKey],
+    settings: Settings | None = None,
+    *,
+    cors_origins: list[str] | None = None,
+    query_timeout: float = 30.0,
+    row_cap: int = 10_000,
+    cypher_timeout: float | None = None,
+    cypher_row_cap: int | None = None,
+) -> FastAPI:
+    if not keys:
+        raise ConfigError("the API needs at least one key; it is never open (see FUNDGRAPH_API_KEYS)")
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from fundgraph.graph.store import connect
+
+        # Not verified at start: the API answers 503 while Neo4j is down and recovers when it is back.
+        driver = connect(settings, verify=False, connection_timeout=5.0, acquisition_timeout=10.0)
+        app.state.store = Store(
+            driver,
+            settings.neo4j_database,
+            query_timeout,
+            row_cap,
+            cypher_timeout if cypher_timeout is not None else float(os.environ.get("FUNDGRAPH_CYPHER_TIMEOUT", 10)),
+            cypher_row_cap if cypher_row_cap is not None else int(os.environ.get("FUNDGRAPH_CYPHER_ROW_CAP", 1000)),
+        )
+        try:
+            yield
+        finally:
+            driver.close()
+
+    app = FastAPI(
+        title="fundgraph",
+        version=__version__,
+        summary="Relationship lookups and audit analytics over public fund-allocation plans (资金分配方案).",
+        description=(
+            "Amounts are decimal strings in 万元 (never binary floats), with `*_fen` integers where exact sums matter. "
+            "Every list is a page: `items`, `total`, `offset`, `limit`, `truncated`. Every error has one body: "
+            '`{"error": {"status", "code", "message"}}`. Send the key as `Authorization: Bearer KEY`.'
+        ),
+        lifespan=lifespan,
+    )
+    app.state.keys = keys
+    problems.install(app)
+    origins = (
+        cors_origins
+        if cors_origins is not None
+        else [o.strip() for o in os.environ.get("FUNDGRAPH_CORS_ORIGINS", "").split(",") if o.strip()]
+    )
+    if origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type"],
+        )
+    app.include_router(health.router)
+    for module in (entities, analytics, findings, catalogue, cypher):
+        app.include_router(module.router, prefix=API_PREFIX)
+    return app

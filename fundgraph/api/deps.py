@@ -1,0 +1,57 @@
+"""Dependencies handed to route handlers: the store (one driver per app) and the caller's key."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from neo4j import Driver
+from starlette.exceptions import HTTPException
+
+from fundgraph.api.auth import ApiKey, match
+
+
+@dataclass
+class Store:
+    driver: Driver
+    database: str
+    query_timeout: float
+    row_cap: int
+    cypher_timeout: float
+    cypher_row_cap: int
+
+
+def get_store(request: Request) -> Store:
+    store: Store = request.app.state.store
+    return store
+
+
+_bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer KEY`")
+
+
+def _caller(request: Request, credentials: HTTPAuthorizationCredentials | None) -> ApiKey:
+    challenge = {"WWW-Authenticate": "Bearer"}
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise HTTPException(401, "an API key is required: send `Authorization: Bearer KEY`", headers=challenge)
+    key = match(request.app.state.keys, credentials.credentials)
+    if key is None:
+        raise HTTPException(401, "the API key is not valid", headers=challenge)
+    return key
+
+
+def reader(request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> ApiKey:
+    return _caller(request, credentials)
+
+
+def auditor(request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> ApiKey:
+    key = _caller(request, credentials)
+    if not key.may("auditor"):
+        raise HTTPException(403, f"key {key.name!r} is a {key.role}; ad-hoc Cypher needs an auditor key")
+    return key
+
+
+StoreDep = Annotated[Store, Depends(get_store)]
+Reader = Annotated[ApiKey, Depends(reader)]
+Auditor = Annotated[ApiKey, Depends(auditor)]

@@ -1,0 +1,44 @@
+"""Typed errors mapped to HTTP in one place, all with one body: ``{"error": {"status", "code", "message"}}``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from neo4j.exceptions import DriverError, Neo4jError
+from starlette.exceptions import HTTPException
+
+from fundgraph.errors import FundgraphError, classify
+
+
+def error_body(status: int, code: str, message: str, **extra: Any) -> dict[str, Any]:
+    return {"error": {"status": status, "code": code, "message": message, **extra}}
+
+
+def respond(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(error_body(status, code, message), status_code=status, headers=headers)
+
+
+def install(app: FastAPI) -> None:
+    async def handle(request: Request, exc: Exception) -> JSONResponse:
+        status, code, message = classify(exc)
+        return respond(status, code, message)
+
+    async def handle_http(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, HTTPException)
+        code = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}.get(
+            exc.status_code, "http_error"
+        )
+        return respond(exc.status_code, code, str(exc.detail), dict(exc.headers or {}))
+
+    async def handle_validation(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, RequestValidationError)
+        problems = "; ".join(f"{'.'.join(str(p) for p in error['loc'])}: {error['msg']}" for error in exc.errors())
+        return respond(422, "bad_parameter", problems)
+
+    app.add_exception_handler(HTTPException, handle_http)
+    app.add_exception_handler(RequestValidationError, handle_validation)
+    for kind in (FundgraphError, DriverError, Neo4jError, Exception):
+        app.add_exception_handler(kind, handle)

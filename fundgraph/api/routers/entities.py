@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query
+from starlette.exceptions import HTTPException
+
+from fundgraph.api.deps import Reader, StoreDep
+from fundgraph.api.models import ERRORS, Page
+from fundgraph.api.routers import named, page
+from fundgraph.jsonable import to_jsonable
+
+router = APIRouter(tags=["entities"], responses=ERRORS)
+
+Offset = Annotated[int, Query(ge=0, description="Rows to skip")]
+Limit = Annotated[int, Query(ge=1, le=1000, description="Rows to return")]
+
+
+def _one(rows: list[dict[str, Any]], kind: str, name: str) -> dict[str, Any]:
+    if not rows:
+        raise HTTPException(404, f"no {kind} named {name!r}")
+    result: dict[str, Any] = to_jsonable(rows[0])
+    return result
+
+
+@router.get("/search", response_model=Page, summary="Full-text search of names (Chinese included)")
+def search(
+    store: StoreDep,
+    _: Reader,
+    q: Annotated[str, Query(min_length=1, examples=["中小企业融资平台"])],
+    offset: Offset = 0,
+    limit: Limit = 20,
+) -> Page:
+    return page(named(store, "search", {"q": q, "limit": offset + limit}), offset, limit)
+
+
+@router.get("/organizations/{name}", summary="An organisation by name or alias, with its projects")
+def organization(store: StoreDep, _: Reader, name: Annotated[str, Path(examples=["广东股交"])]) -> dict[str, Any]:
+    return _one(named(store, "organization_profile", {"name": name}).rows, "organisation", name)
+
+
+@router.get("/platforms/{name}", summary="A platform by name or alias, with the projects that concern it")
+def platform(store: StoreDep, _: Reader, name: Annotated[str, Path(examples=["中小融"])]) -> dict[str, Any]:
+    return _one(named(store, "platform_profile", {"name": name}).rows, "platform", name)
+
+
+@router.get("/projects/{project_id:path}", summary="A project by its project_id (plan_id/序号)")
+def project(
+    store: StoreDep, _: Reader, project_id: Annotated[str, Path(examples=["plan-2024-2c3a01860ed2/6"])]
+) -> dict[str, Any]:
+    return _one(named(store, "project_profile", {"project_id": project_id}).rows, "project", project_id)
+
+
+@router.get("/neighbourhood", response_model=Page, summary="Relationships within `depth` steps of an entity")
+def neighbourhood(
+    store: StoreDep,
+    _: Reader,
+    name: Annotated[str, Query(examples=["广东省中小企业融资平台"], description="A name, alias or key")],
+    depth: Annotated[int, Query(ge=1, le=3)] = 1,
+    offset: Offset = 0,
+    limit: Limit = 500,
+) -> Page:
+    return page(named(store, "neighbourhood", {"name": name, "depth": depth, "limit": offset + limit}), offset, limit)
+
+
+@router.get("/path", summary="How two entities are connected: the shortest path")
+def path(
+    store: StoreDep,
+    _: Reader,
+    source: Annotated[str, Query(alias="from", examples=["潮州市金融局"])],
+    target: Annotated[str, Query(alias="to", examples=["广东省地方金融管理局"])],
+    max_length: Annotated[int, Query(ge=1, le=15)] = 8,
+) -> dict[str, Any]:
+    rows = named(store, "path", {"from": source, "to": target, "max_length": max_length}).rows
+    if not rows:
+        raise HTTPException(404, f"no path of at most {max_length} steps between {source!r} and {target!r}")
+    result: dict[str, Any] = to_jsonable(rows[0])
+    return result

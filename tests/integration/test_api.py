@@ -1,0 +1,213 @@
+"""The HTTP API against the real Neo4j: every documented path, keys and roles, the Cypher guard, faults.
+
+The whole API runs twice: through a bolt:// URI and through a neo4j:// (routing) URI to the same server, the way a
+cluster or Aura is reached.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from fundgraph.api import create_app
+from fundgraph.api.auth import ApiKey
+from fundgraph.config import Settings
+from fundgraph.graph.elements import plan_elements
+from fundgraph.graph.store import write_plan
+from fundgraph.loaders import parse_path
+from fundgraph.localserver import LocalServer, free_port
+from tests.conftest import ROOT, SEED_TXT
+
+AUDITOR = ApiKey("alice", "auditor", "alice-secret-key-0001")
+READER = ApiKey("bob", "reader", "bob-secret-key-000002")
+AS_AUDITOR = {"Authorization": f"Bearer {AUDITOR.key}"}
+AS_READER = {"Authorization": f"Bearer {READER.key}"}
+
+
+@pytest.fixture(scope="module", params=["bolt", "neo4j"])
+def client(request: pytest.FixtureRequest, neo4j_server: Any, session_driver: Any) -> Iterator[TestClient]:
+    session_driver.execute_query("MATCH (n) DETACH DELETE n")
+    write_plan(session_driver, plan_elements(parse_path(SEED_TXT)))
+    uri = neo4j_server.uri.replace("bolt://", f"{request.param}://")
+    settings = Settings(NEO4J_URI=uri, NEO4J_PASSWORD=neo4j_server.password(), FUNDGRAPH_NEO4J_HOME=neo4j_server.home)
+    app = create_app([AUDITOR, READER], settings, cypher_timeout=3.0, cypher_row_cap=100)
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+def _fill(path: str, operation: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """A concrete request for a documented path, from the examples the OpenAPI document gives."""
+    query: dict[str, Any] = {}
+    for parameter in operation.get("parameters", []):
+        example = parameter.get("schema", {}).get("examples", [None])[0] or next(
+            iter(parameter.get("examples", {}).values()), {}).get("value") if parameter.get("examples") else (
+            parameter.get("schema", {}).get("examples", [None])[0])
+        if parameter["in"] == "path":
+            value = {"name": "中小融", "kind": "services", "plan_id": "plan-2024-2c3a01860ed2",
+                     "project_id": "plan-2024-2c3a01860ed2/6"}.get(parameter["name"], example)
+            if path.startswith("/api/v1/organizations"):
+                value = "广东股交"
+            if path.startswith("/api/v1/queries/"):
+                value = "concentration"
+            path = path.replace("{" + parameter["name"] + "}", str(value)).replace(
+                "{" + parameter["name"] + ":path}", str(value))
+        elif parameter.get("required"):
+            query[parameter["name"]] = example
+    return path, query
+
+
+def test_every_documented_path_answers_on_the_seed(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    answered = 0
+    for path, methods in spec["paths"].items():
+        for method, operation in methods.items():
+            url, params = _fill(path, operation)
+            body = {"query": "MATCH (p:Project) RETURN count(p) AS n"} if url.endswith("/cypher") else {
+                "parameters": {"by": "implementer", "year": 2024}}
+            response = client.request(method.upper(), url, params=params, headers=AS_AUDITOR,
+                                      json=body if method == "post" else None)
+            assert response.status_code == 200, (method, url, params, response.text)
+            answered += 1
+    assert answered >= 17
+
+
+def test_answers_on_the_seed(client: TestClient) -> None:
+    top = client.get("/api/v1/concentration", params={"by": "implementer", "year": 2024}, headers=AS_READER).json()
+    assert top["total"] == 6 and top["items"][0]["amount"] == "1545.5986" and top["items"][0]["hhi"] == 2519.4
+    platform = client.get("/api/v1/platforms/中小融", headers=AS_READER).json()
+    assert platform["name"] == "广东省中小企业融资平台"
+    assert sorted(p["seq"] for p in platform["projects"]) == ["1", "10", "11", "6", "7"]
+    found = client.get("/api/v1/findings", params={"year": 2024, "severity": "high"}, headers=AS_READER).json()
+    assert {f["rule"] for f in found["items"]} == {"duplicate_service", "amount_in_text_mismatch"}
+    page = client.get("/api/v1/search", params={"q": "中小企业融资平台", "limit": 2}, headers=AS_READER).json()
+    assert len(page["items"]) == 2 and page["items"][0]["name"] == "广东省中小企业融资平台"
+    run = client.post("/api/v1/queries/pass_through", json={"parameters": {"year": 2024}}, headers=AS_READER).json()
+    assert run["items"][0]["implementer"] == "粤财普惠金融（潮州）融资担保股份有限公司"
+    bad = client.post("/api/v1/queries/pass_through", json={"parameters": {"year": "last"}}, headers=AS_READER)
+    assert bad.status_code == 422 and bad.json()["error"]["code"] == "bad_parameter"
+    unknown = client.post("/api/v1/queries/drop_everything", json={}, headers=AS_READER)
+    assert unknown.status_code == 404 and set(unknown.json()) == {"error"}
+    assert client.get("/api/v1/organizations/无此单位", headers=AS_READER).status_code == 404
+
+
+def test_keys_and_roles(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    for path in spec["paths"]:
+        if not path.startswith("/api/v1/") or "{" in path:
+            continue
+        method = "post" if "post" in spec["paths"][path] else "get"
+        for headers in ({}, {"Authorization": "Bearer not-a-key-at-all"}, {"Authorization": "Basic abc"}):
+            response = client.request(method.upper(), path, headers=headers)
+            assert response.status_code == 401, (path, headers)
+            assert response.json()["error"]["code"] == "unauthorized"
+    forbidden = client.post("/api/v1/cypher", json={"query": "RETURN 1"}, headers=AS_READER)
+    assert forbidden.status_code == 403 and forbidden.json()["error"]["code"] == "forbidden"
+    for open_path in ("/health", "/ready", "/docs", "/openapi.json"):
+        assert client.get(open_path).status_code == 200
+
+
+ATTEMPTS = [
+    "CREATE (n:Organization {org_id: 'x'})",
+    "MERGE (o:Organization {org_id: 'evil'}) RETURN o",
+    "MATCH (p:Project) SET p.amount_fen = 0",
+    "MATCH (p:Project) DETACH DELETE p",
+    "MATCH (p:Project) REMOVE p.amount",
+    "MATCH (p:Project) FOREACH (x IN [1] | SET p.hacked = true)",
+    "LOAD CSV FROM 'file:///etc/passwd' AS line RETURN line",
+    "UNWIND range(1, 3) AS i CALL (i) { CREATE (:X {i: i}) } IN TRANSACTIONS RETURN 1",
+    "CREATE INDEX evil FOR (n:Project) ON (n.name)",
+    "DROP CONSTRAINT project_key",
+    "CREATE USER mallory SET PASSWORD 'secret-secret'",
+    "SHOW USERS",
+    "CALL apoc.create.node(['X'], {}) YIELD node RETURN node",
+    "CALL apoc.load.json('file:///etc/hostname') YIELD value RETURN value",
+    "CALL apoc.export.csv.all('/tmp/fundgraph-export.csv', {})",
+    "CALL apoc.periodic.iterate('MATCH (n) RETURN n', 'DETACH DELETE n', {})",
+    "CALL apoc.cypher.runWrite('CREATE (:X)', {})",
+    "PROFILE MATCH (n) RETURN n",
+    "EXPLAIN MATCH (n) RETURN n",
+]
+
+
+@pytest.mark.parametrize("statement", ATTEMPTS)
+def test_the_cypher_endpoint_refuses_changes(client: TestClient, session_driver: Any, statement: str) -> None:
+    before = session_driver.execute_query("MATCH (n) RETURN count(n) AS n, sum(n.amount_fen) AS fen").records[0]
+    response = client.post("/api/v1/cypher", json={"query": statement}, headers=AS_AUDITOR)
+    assert 400 <= response.status_code < 500, (statement, response.text)
+    assert response.json()["error"]["message"]
+    after = session_driver.execute_query("MATCH (n) RETURN count(n) AS n, sum(n.amount_fen) AS fen").records[0]
+    assert (after["n"], after["fen"]) == (before["n"], before["fen"])
+
+
+def test_runaway_reads_are_cut_off_and_the_server_carries_on(client: TestClient) -> None:
+    huge = client.post("/api/v1/cypher", json={"query": "UNWIND range(1, 100000000) AS i RETURN i"},
+                       headers=AS_AUDITOR)
+    assert huge.status_code == 200 and huge.json()["truncated"] and len(huge.json()["rows"]) == 100
+    cartesian = client.post(
+        "/api/v1/cypher",
+        json={"query": "MATCH (a), (b), (c), (d) WITH a, b, c, d ORDER BY a.name, b.name, c.name, d.name "
+                       "RETURN count(*) AS n"},
+        headers=AS_AUDITOR,
+    )
+    # Cut off by the time limit or by Neo4j's memory guard, whichever comes first; either way a 4xx, not retried.
+    assert (cartesian.status_code, cartesian.json()["error"]["code"]) in {(408, "timeout"), (400, "too_much_memory")}
+    assert client.get("/ready").status_code == 200
+    ok = client.post("/api/v1/cypher", json={"query": "MATCH (p:Project) RETURN count(p) AS n"}, headers=AS_AUDITOR)
+    assert ok.json()["rows"] == [{"n": 11}]
+
+
+def test_neo4j_down_gives_503_and_the_api_recovers(tmp_path: Any, neo4j_server: Any) -> None:
+    server = LocalServer(home=tmp_path, port=free_port(), jars=ROOT / ".neo4j", heap="512m", pagecache="64m")
+    server.start(timeout=240)
+    settings = Settings(NEO4J_URI=server.uri, NEO4J_PASSWORD=server.password(), FUNDGRAPH_NEO4J_HOME=tmp_path)
+    try:
+        with TestClient(create_app([READER], settings)) as local:
+            assert local.get("/api/v1/plans", headers=AS_READER).status_code == 200
+            server.stop()
+            down = local.get("/api/v1/plans", headers=AS_READER)
+            assert down.status_code == 503 and down.json()["error"]["code"] == "neo4j_unavailable"
+            assert "Traceback" not in down.text
+            assert local.get("/ready").status_code == 503 and local.get("/health").status_code == 200
+            server.start(timeout=240)
+            assert local.get("/api/v1/plans", headers=AS_READER).status_code == 200
+            assert local.get("/ready").status_code == 200
+    finally:
+        server.stop()
+
+
+def test_serve_prints_a_one_time_key_when_none_is_configured(cli_env: dict[str, str]) -> None:
+    port = free_port()
+    env = {k: v for k, v in cli_env.items() if not k.startswith("FUNDGRAPH_API_KEYS")}
+    process = subprocess.Popen([sys.executable, "-m", "fundgraph", "serve", "--port", str(port)], cwd=ROOT, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        assert process.stdout is not None
+        key = None
+        deadline = time.monotonic() + 60
+        while key is None and time.monotonic() < deadline:
+            match = re.search(r"\?key=([\w-]+)", process.stdout.readline())
+            key = match.group(1) if match else None
+        assert key is not None
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                if httpx.get(f"{base}/health").status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        assert httpx.get(f"{base}/api/v1/plans").status_code == 401
+        assert httpx.get(f"{base}/api/v1/plans", headers={"Authorization": f"Bearer {key}"}).status_code == 200
+        cypher = httpx.post(f"{base}/api/v1/cypher", json={"query": "RETURN 1 AS one"},
+                            headers={"Authorization": f"Bearer {key}"})
+        assert cypher.json()["rows"] == [{"one": 1}]
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
