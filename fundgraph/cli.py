@@ -231,6 +231,26 @@ def plans(as_json: JsonFlag = False) -> None:
 
 
 @app.command()
+def export(
+    target: Annotated[Path, typer.Argument(metavar="OUT", help="The file to write (a folder for csv).")],
+    fmt: Annotated[str, typer.Option("--format", help="graphml, gexf, json (node-link) or csv.")] = "graphml",
+    plan: Annotated[str | None, typer.Option("--plan", help="Only this plan and what its projects touch.")] = None,
+    around: Annotated[str | None, typer.Option(help="Only the neighbourhood of this entity (name or key).")] = None,
+    depth: Annotated[int, typer.Option(help="Steps around --around (1-3).")] = 1,
+) -> None:
+    """Export the graph (or a plan, or an entity's neighbourhood) for Gephi, yEd, networkx or spreadsheets."""
+    from fundgraph.graph.nxsink import export as write
+    from fundgraph.graph.nxsink import from_neo4j
+
+    if fmt not in {"graphml", "gexf", "json", "csv"}:
+        raise typer.BadParameter("graphml, gexf, json or csv", param_hint="--format")
+    with driver_session() as driver:
+        graph = from_neo4j(driver, plan_id=plan, around=around, depth=depth)
+    written = write(graph, fmt, target)
+    out.print(f"{graph.number_of_nodes()} nodes and {graph.number_of_edges()} edges written to {', '.join(written)}")
+
+
+@app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,

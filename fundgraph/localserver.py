@@ -172,7 +172,7 @@ class LocalServer:
                 f"{self.home / 'data'} holds a database but {self.password_file} is gone; "
                 "set NEO4J_PASSWORD, or remove that data directory to start afresh"
             )
-        password = secrets.token_urlsafe(24)
+        password = secrets.token_hex(24)  # not token_urlsafe: a leading "-" reads as an option to the admin tool
         env = {**os.environ, "NEO4J_HOME": str(self.home), "NEO4J_CONF": str(self.home / "conf")}
         completed = subprocess.run(
             [java, "-cp", f"{self.jar_dir / 'lib'}/*", ADMIN_TOOL, "dbms", "set-initial-password", password],

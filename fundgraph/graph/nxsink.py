@@ -48,3 +48,118 @@ def _replace_plan(graph: nx.MultiDiGraph, elements: GraphElements) -> None:
     projects = [n for _, n, k in graph.out_edges(elements.plan_id, keys=True) if k == "ALLOCATES"]
     targets = [t for p in projects for _, t, k in graph.out_edges(p, keys=True) if k == "HAS_TARGET"]
     graph.remove_nodes_from(projects + targets)
+
+
+def from_neo4j(
+    driver: Any,
+    *,
+    plan_id: str | None = None,
+    around: str | None = None,
+    depth: int = 1,
+    database: str | None = None,
+) -> nx.MultiDiGraph:
+    """The graph in the server as a ``MultiDiGraph`` keyed like :func:`to_networkx`: everything, one plan (its
+    projects and everything they touch), or the neighbourhood of one entity (by name, alias or key) to ``depth``."""
+    from fundgraph.graph.store import read
+
+    schema = load_schema()
+    keys = {label: node.key for label, node in schema.nodes.items()}
+    if plan_id is not None:
+        selection = (
+            "MATCH (pl:Plan {plan_id: $plan_id}) OPTIONAL MATCH (pl)-[:ALLOCATES]->(p:Project) "
+            "OPTIONAL MATCH (p)-[]-(touched) OPTIONAL MATCH (pl)-[]-(around_plan) "
+            "OPTIONAL MATCH (touched)-[:PART_OF|RENAMED_TO*1..5]-(beyond) "
+            "WITH collect(DISTINCT pl) + collect(DISTINCT p) + collect(DISTINCT touched) + "
+            "collect(DISTINCT around_plan) + collect(DISTINCT beyond) AS found "
+            "UNWIND found AS n RETURN DISTINCT elementId(n) AS id"
+        )
+    elif around is not None:
+        if not 1 <= depth <= 3:
+            raise ValueError("depth is 1, 2 or 3")
+        selection = (
+            "MATCH (start) WHERE start.name = $around OR $around IN coalesce(start.aliases, []) "
+            "OR start.project_id = $around OR start.plan_id = $around OR start.code = $around "
+            "WITH start LIMIT 1 OPTIONAL MATCH path = (start)-[*1..3]-(other) WHERE length(path) <= $depth "
+            "WITH start, collect(DISTINCT other) AS others UNWIND [start] + others AS n "
+            "RETURN DISTINCT elementId(n) AS id"
+        )
+    else:
+        selection = "MATCH (n) RETURN elementId(n) AS id"
+    params = {"plan_id": plan_id, "around": around, "depth": depth}
+    ids = [row["id"] for row in read(driver, selection, params, database=database, row_cap=10_000_000).rows]
+    nodes = read(
+        driver,
+        "MATCH (n) WHERE elementId(n) IN $ids RETURN labels(n)[0] AS label, properties(n) AS props",
+        {"ids": ids},
+        database=database,
+        row_cap=10_000_000,
+    ).rows
+    edges = read(
+        driver,
+        "MATCH (a)-[r]->(b) WHERE elementId(a) IN $ids AND elementId(b) IN $ids "
+        "RETURN labels(a)[0] AS a_label, properties(a) AS a, type(r) AS type, properties(r) AS props, "
+        "labels(b)[0] AS b_label, properties(b) AS b",
+        {"ids": ids},
+        database=database,
+        row_cap=10_000_000,
+    ).rows
+    graph = nx.MultiDiGraph()
+    for row in nodes:
+        label = row["label"]
+        graph.add_node(row["props"][keys[label]], label=label, **row["props"])
+    for row in edges:
+        rel = schema.relationship(row["type"])
+        key = row["type"] if rel.key is None else f"{row['type']}:{row['props'].get(rel.key)}"
+        graph.add_edge(
+            row["a"][keys[row["a_label"]]], row["b"][keys[row["b_label"]]], key=key, type=row["type"], **row["props"]
+        )
+    return graph
+
+
+def export(graph: nx.MultiDiGraph, fmt: str, out: Any) -> list[str]:
+    """Write ``graph`` as graphml, gexf, json (node-link) or csv (a folder with nodes.csv and edges.csv)."""
+    import csv
+    import json
+    from pathlib import Path
+
+    path = Path(out)
+    if fmt in {"graphml", "gexf"}:
+        flat = _flat(graph)
+        (nx.write_graphml if fmt == "graphml" else nx.write_gexf)(flat, path)
+        return [str(path)]
+    if fmt == "json":
+        data = nx.node_link_data(graph, edges="edges")
+        path.write_text(json.dumps(data, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+        return [str(path)]
+    if fmt == "csv":
+        path.mkdir(parents=True, exist_ok=True)
+        node_fields = sorted({k for _, attrs in graph.nodes(data=True) for k in attrs})
+        edge_fields = sorted({k for *_, attrs in graph.edges(data=True) for k in attrs})
+        with (path / "nodes.csv").open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["id", *node_fields])
+            for node, attrs in graph.nodes(data=True):
+                writer.writerow([node, *(_cell(attrs.get(f)) for f in node_fields)])
+        with (path / "edges.csv").open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["source", "target", "key", *edge_fields])
+            for source, target, key, attrs in graph.edges(keys=True, data=True):
+                writer.writerow([source, target, key, *(_cell(attrs.get(f)) for f in edge_fields)])
+        return [str(path / "nodes.csv"), str(path / "edges.csv")]
+    raise ValueError(f"unknown format {fmt!r}: graphml, gexf, json or csv")
+
+
+def _cell(value: Any) -> Any:
+    import json
+
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, (list, dict)) else value
+
+
+def _flat(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """GraphML and GEXF hold scalars only: lists become JSON text, missing values are left out."""
+    flat = nx.MultiDiGraph()
+    for node, attrs in graph.nodes(data=True):
+        flat.add_node(node, **{k: _cell(v) for k, v in attrs.items() if v is not None})
+    for source, target, key, attrs in graph.edges(keys=True, data=True):
+        flat.add_edge(source, target, key=key, **{k: _cell(v) for k, v in attrs.items() if v is not None})
+    return flat

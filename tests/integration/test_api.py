@@ -47,18 +47,26 @@ def _fill(path: str, operation: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """A concrete request for a documented path, from the examples the OpenAPI document gives."""
     query: dict[str, Any] = {}
     for parameter in operation.get("parameters", []):
-        example = parameter.get("schema", {}).get("examples", [None])[0] or next(
-            iter(parameter.get("examples", {}).values()), {}).get("value") if parameter.get("examples") else (
-            parameter.get("schema", {}).get("examples", [None])[0])
+        example = (
+            parameter.get("schema", {}).get("examples", [None])[0]
+            or next(iter(parameter.get("examples", {}).values()), {}).get("value")
+            if parameter.get("examples")
+            else (parameter.get("schema", {}).get("examples", [None])[0])
+        )
         if parameter["in"] == "path":
-            value = {"name": "中小融", "kind": "services", "plan_id": "plan-2024-2c3a01860ed2",
-                     "project_id": "plan-2024-2c3a01860ed2/6"}.get(parameter["name"], example)
+            value = {
+                "name": "中小融",
+                "kind": "services",
+                "plan_id": "plan-2024-2c3a01860ed2",
+                "project_id": "plan-2024-2c3a01860ed2/6",
+            }.get(parameter["name"], example)
             if path.startswith("/api/v1/organizations"):
                 value = "广东股交"
             if path.startswith("/api/v1/queries/"):
                 value = "concentration"
             path = path.replace("{" + parameter["name"] + "}", str(value)).replace(
-                "{" + parameter["name"] + ":path}", str(value))
+                "{" + parameter["name"] + ":path}", str(value)
+            )
         elif parameter.get("required"):
             query[parameter["name"]] = example
     return path, query
@@ -70,10 +78,14 @@ def test_every_documented_path_answers_on_the_seed(client: TestClient) -> None:
     for path, methods in spec["paths"].items():
         for method, operation in methods.items():
             url, params = _fill(path, operation)
-            body = {"query": "MATCH (p:Project) RETURN count(p) AS n"} if url.endswith("/cypher") else {
-                "parameters": {"by": "implementer", "year": 2024}}
-            response = client.request(method.upper(), url, params=params, headers=AS_AUDITOR,
-                                      json=body if method == "post" else None)
+            body = (
+                {"query": "MATCH (p:Project) RETURN count(p) AS n"}
+                if url.endswith("/cypher")
+                else {"parameters": {"by": "implementer", "year": 2024}}
+            )
+            response = client.request(
+                method.upper(), url, params=params, headers=AS_AUDITOR, json=body if method == "post" else None
+            )
             assert response.status_code == 200, (method, url, params, response.text)
             answered += 1
     assert answered >= 17
@@ -148,13 +160,14 @@ def test_the_cypher_endpoint_refuses_changes(client: TestClient, session_driver:
 
 
 def test_runaway_reads_are_cut_off_and_the_server_carries_on(client: TestClient) -> None:
-    huge = client.post("/api/v1/cypher", json={"query": "UNWIND range(1, 100000000) AS i RETURN i"},
-                       headers=AS_AUDITOR)
+    huge = client.post("/api/v1/cypher", json={"query": "UNWIND range(1, 100000000) AS i RETURN i"}, headers=AS_AUDITOR)
     assert huge.status_code == 200 and huge.json()["truncated"] and len(huge.json()["rows"]) == 100
     cartesian = client.post(
         "/api/v1/cypher",
-        json={"query": "MATCH (a), (b), (c), (d) WITH a, b, c, d ORDER BY a.name, b.name, c.name, d.name "
-                       "RETURN count(*) AS n"},
+        json={
+            "query": "MATCH (a), (b), (c), (d) WITH a, b, c, d ORDER BY a.name, b.name, c.name, d.name "
+            "RETURN count(*) AS n"
+        },
         headers=AS_AUDITOR,
     )
     # Cut off by the time limit or by Neo4j's memory guard, whichever comes first; either way a 4xx, not retried.
@@ -186,8 +199,14 @@ def test_neo4j_down_gives_503_and_the_api_recovers(tmp_path: Any, neo4j_server: 
 def test_serve_prints_a_one_time_key_when_none_is_configured(cli_env: dict[str, str]) -> None:
     port = free_port()
     env = {k: v for k, v in cli_env.items() if not k.startswith("FUNDGRAPH_API_KEYS")}
-    process = subprocess.Popen([sys.executable, "-m", "fundgraph", "serve", "--port", str(port)], cwd=ROOT, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "fundgraph", "serve", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         assert process.stdout is not None
         key = None
@@ -205,8 +224,9 @@ def test_serve_prints_a_one_time_key_when_none_is_configured(cli_env: dict[str, 
                 time.sleep(0.1)
         assert httpx.get(f"{base}/api/v1/plans").status_code == 401
         assert httpx.get(f"{base}/api/v1/plans", headers={"Authorization": f"Bearer {key}"}).status_code == 200
-        cypher = httpx.post(f"{base}/api/v1/cypher", json={"query": "RETURN 1 AS one"},
-                            headers={"Authorization": f"Bearer {key}"})
+        cypher = httpx.post(
+            f"{base}/api/v1/cypher", json={"query": "RETURN 1 AS one"}, headers={"Authorization": f"Bearer {key}"}
+        )
         assert cypher.json()["rows"] == [{"one": 1}]
     finally:
         process.terminate()
