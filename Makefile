@@ -7,7 +7,7 @@ VENV := .venv
 FG := $(VENV)/bin/fundgraph
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run stop test setup neo4j browser lint typecheck unit integration clean help
+.PHONY: run stop test setup neo4j browser lint typecheck unit integration fuzz clean help
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -60,6 +60,9 @@ unit: setup ## tests that need no server
 
 test: neo4j browser lint typecheck ## the whole suite: lint, types, unit, doctests, integration on its own Neo4j
 	$(VENV)/bin/pytest
+
+fuzz: setup ## fuzz the readers with 15,000+ generated documents (not part of make test)
+	HYPOTHESIS_PROFILE=fuzz $(VENV)/bin/pytest -q -p no:cacheprovider tests/fuzz
 
 clean: ## remove the environment (not .neo4j data)
 	rm -rf $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 
 FEN_PER_WAN = 1_000_000  # 1 万元 = 10,000 元 = 1,000,000 分
+# No allocation plan names money past 10^15 万元; a longer number is a broken cell, not an amount.
+LARGEST_PLAUSIBLE_WAN = Decimal(10) ** 15
 UNIT_TO_WAN = {"元": Decimal("0.0001"), "万元": Decimal(1), "亿元": Decimal(10000)}
 
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
@@ -43,8 +45,10 @@ def to_wan(value: Decimal, unit: str) -> Decimal:
 
 def normalize(value: Decimal) -> Decimal:
     """Drop trailing zeros without switching to exponent notation."""
-    quantized = value.normalize()
-    return quantized.quantize(Decimal(1)) if quantized == quantized.to_integral() else quantized
+    with localcontext() as context:
+        context.prec = max(28, len(value.as_tuple().digits) + 10)
+        quantized = value.normalize()
+        return quantized.quantize(Decimal(1)) if quantized == quantized.to_integral() else quantized
 
 
 def to_fen(wan: Decimal) -> int:

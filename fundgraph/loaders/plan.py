@@ -23,7 +23,7 @@ from fundgraph.loaders.cells import Cell, RawDocument, Table, TextLine
 from fundgraph.loaders.measures import measures
 from fundgraph.loaders.model import Plan, Problem, Project, Source
 from fundgraph.loaders.targets import split_targets
-from fundgraph.money import UNIT_TO_WAN, format_wan, parse_number, to_wan
+from fundgraph.money import LARGEST_PLAUSIBLE_WAN, UNIT_TO_WAN, format_wan, parse_number, to_wan
 
 _UNIT_IN_BRACKETS = re.compile(r"[（(]\s*(?:单位\s*[:：]?\s*)?(元|万元|亿元)\s*[)）]")
 _UNIT_LINE = re.compile(r"单位\s*[:：]\s*(元|万元|亿元)")
@@ -233,6 +233,12 @@ class _PlanBuilder:
                 )
             )
         projects = self._rows(unit)
+        if not projects:
+            header_row = self.table.rows[self.header.row_index]
+            raise ParseError(
+                "the table has a header but no projects under it; is the file truncated?",
+                Location(self.document.path, self.table.index, header_row[0].row, None, header_row[0].line),
+            )
         if self.stated_total is None:
             self._total_from_prose()
         for line in self.prose_after:
@@ -367,6 +373,10 @@ class _PlanBuilder:
         if match is None or number is None:
             raise ParseError(
                 f"the amount {cell.text!r} is not a number; fix the cell or remove the row", self.location(cell)
+            )
+        if abs(number) >= LARGEST_PLAUSIBLE_WAN:
+            raise ParseError(
+                f"the amount {cell.text!r} is larger than any plan's money; check the cell", self.location(cell)
             )
         amount = to_wan(number, match.group("unit") or unit)
         if amount.as_tuple().exponent < -6:  # type: ignore[operator]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-import zipfile
+from typing import Any
 
 import docx
 from docx.table import Table as DocxTable
@@ -14,10 +14,16 @@ from fundgraph.loaders.cells import Cell, RawDocument, Table, TextLine, clean_ce
 
 
 def read_docx(data: bytes, path: str, doc_id: str) -> RawDocument:
+    # A corrupt archive can fail anywhere inside python-docx (zip, zlib, XML, missing parts), opening or reading.
     try:
-        document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise ParseError(f"not a readable .docx file ({exc}); is it truncated?", Location(path)) from exc
+        return _read(docx.Document(io.BytesIO(data)), path, doc_id)
+    except Exception as exc:
+        raise ParseError(
+            f"not a readable .docx file ({type(exc).__name__}: {exc}); is it truncated?", Location(path)
+        ) from exc
+
+
+def _read(document: Any, path: str, doc_id: str) -> RawDocument:
     tables: list[Table] = []
     before: list[TextLine] = []
     after: list[TextLine] = []

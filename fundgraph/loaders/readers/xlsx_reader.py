@@ -4,12 +4,11 @@ into the decimal of 15 significant digits that Excel shows, which is what was ty
 from __future__ import annotations
 
 import io
-import zipfile
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 import openpyxl
-from openpyxl.utils.exceptions import InvalidFileException
 
 from fundgraph.errors import Location, ParseError
 from fundgraph.loaders.cells import Cell, RawDocument, Table, clean_cell_text
@@ -17,10 +16,16 @@ from fundgraph.money import format_wan
 
 
 def read_xlsx(data: bytes, path: str, doc_id: str) -> RawDocument:
+    # A corrupt archive can fail anywhere inside openpyxl (zip, zlib, XML, missing parts), opening or reading.
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=False)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
-        raise ParseError(f"not a readable .xlsx file ({exc}); is it truncated?", Location(path)) from exc
+        return _read(openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=False), path, doc_id)
+    except Exception as exc:
+        raise ParseError(
+            f"not a readable .xlsx file ({type(exc).__name__}: {exc}); is it truncated?", Location(path)
+        ) from exc
+
+
+def _read(workbook: Any, path: str, doc_id: str) -> RawDocument:
     tables: list[Table] = []
     for index, sheet in enumerate(workbook.worksheets, start=1):
         table = Table(index=index)
