@@ -8,6 +8,7 @@ True
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 from fundgraph.errors import Location, ParseError
@@ -34,8 +35,19 @@ SUPPORTED_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm", ".docx", ".xlsx",
 __all__ = ["SUPPORTED_SUFFIXES", "Plan", "parse_bytes", "parse_path", "read_document"]
 
 
+def max_document_bytes() -> int:
+    return int(float(os.environ.get("FUNDGRAPH_MAX_DOCUMENT_MB", "64")) * 1024 * 1024)
+
+
 def read_document(data: bytes, path: str) -> RawDocument:
     """Pick the reader by the file's suffix (and, for text, by its layout) and read the tables out of it."""
+    limit = max_document_bytes()
+    if len(data) > limit:
+        raise ParseError(
+            f"the file is {len(data) / 1048576:.0f} MiB, larger than any allocation plan; fundgraph reads files up "
+            f"to {limit / 1048576:.0f} MiB (set FUNDGRAPH_MAX_DOCUMENT_MB to raise the limit)",
+            Location(path),
+        )
     doc_id = hashlib.sha256(data).hexdigest()
     suffix = Path(path).suffix.lower()
     if suffix == ".docx":

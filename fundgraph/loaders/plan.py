@@ -78,6 +78,13 @@ def fold(text: str) -> str:
     return "".join(_t2s().convert(unicodedata.normalize("NFKC", text)).split())
 
 
+MAX_HEADER_CHARS = 40  # header cells and total labels are short; longer cells are never folded to compare
+
+
+def _is_total_label(text: str, labels: frozenset[str]) -> bool:
+    return len(text) <= 12 and fold(text) in labels
+
+
 def header_key(text: str) -> tuple[str, str | None]:
     """A header cell's folded name and the unit it names, if any.
 
@@ -107,7 +114,7 @@ def map_header(row: list[Cell], row_index: int) -> HeaderMap | None:
     vocab = vocabulary()
     header = HeaderMap(row_index=row_index)
     for cell in row:
-        if not cell.text:
+        if not cell.text or len(cell.text) > MAX_HEADER_CHARS:
             continue
         key, unit = header_key(cell.text)
         header.names[cell.col] = cell.text
@@ -279,8 +286,7 @@ class _PlanBuilder:
             filled = [c for c in row if c.text]
             if not filled:
                 continue
-            first = fold(filled[0].text)
-            if first in total_labels or any(fold(c.text) in total_labels for c in filled[:2]):
+            if any(_is_total_label(c.text, total_labels) for c in filled[:2]):
                 self._total_row(row, unit)
                 continue
             if len(filled) == 1 and parse_number(filled[0].text) is None:

@@ -77,7 +77,7 @@ def mutated_text(draw: st.DrawFn, seed: str) -> str:
             text = "".join(draw(st.permutations(lines)))
         elif kind == "duplicate" and lines:
             start = draw(st.integers(0, len(lines) - 1))
-            text = "".join(lines[: start + 1] + lines[start:] * draw(st.integers(1, 30)))
+            text = "".join(lines[: start + 1] + lines[start : start + 3] * draw(st.integers(1, 30)))
         elif kind == "replace_cell":
             value = draw(
                 st.sampled_from(
@@ -151,6 +151,12 @@ def test_an_oversized_document_parses_or_is_refused_in_time() -> None:
     text = "| 序号 | 项目名称 | 实施单位 | 金额（万元） |\n" + rows
     plan = parse_bytes(text.encode(), "big.md")
     assert len(plan.projects) == 20000
+
+
+def test_a_file_larger_than_any_plan_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FUNDGRAPH_MAX_DOCUMENT_MB", "1")
+    with pytest.raises(ParseError, match="FUNDGRAPH_MAX_DOCUMENT_MB"):
+        parse_bytes(b"x" * (2 * 1024 * 1024), "huge.txt")
 
 
 def test_a_zip_bomb_shaped_xlsx_is_refused() -> None:
