@@ -30,6 +30,9 @@ ALLOWED_PROCEDURES = frozenset(
         "db.index.fulltext.queryRelationships",
     }
 )
+# Cypher commands rather than queries: administration, schema, database and transaction management.
+COMMAND_WORDS = frozenset({"SHOW", "TERMINATE", "USE", "GRANT", "DENY", "REVOKE", "ALTER", "START", "STOP", "DROP",
+                           "RENAME", "ENABLE", "DRYRUN"})
 _LEADING_COMMENTS = re.compile(r"^(\s|//[^\n]*\n|/\*.*?\*/)*", re.S)
 _PROCEDURE_NAME = re.compile(r"^\s*([A-Za-z_][\w.]*)\s*\(")
 
@@ -41,9 +44,11 @@ def check_read_only(
     text = _LEADING_COMMENTS.sub("", query).strip()
     if not text:
         raise QueryRefused("the statement is empty")
-    first_word = text.split(None, 1)[0].upper()
+    first_word = re.split(r"[\s(/]", text, maxsplit=1)[0].upper()
     if first_word in {"PROFILE", "EXPLAIN"}:
         raise QueryRefused(f"{first_word} is not allowed here; send the statement alone")
+    if first_word in COMMAND_WORDS:
+        raise QueryRefused(f"{first_word} commands are not allowed: ad-hoc Cypher is for reading the graph")
     try:
         with driver.session(database=database or database_name(), default_access_mode=neo4j.READ_ACCESS) as session:
             summary = session.run(f"EXPLAIN {query}", parameters or {}).consume()
@@ -53,6 +58,9 @@ def check_read_only(
         kind = {"w": "a write", "rw": "a write", "s": "a schema change"}.get(summary.query_type or "", "not a read")
         raise QueryRefused(f"only read-only Cypher is allowed; this statement is {kind}")
     for operator, details in _operators(summary.plan or {}):
+        if operator.startswith(("Show", "Terminate")):
+            # SHOW TRANSACTIONS leaks other sessions' queries; TERMINATE kills them. Neo4j calls both reads.
+            raise QueryRefused(f"administration commands ({operator.split('@')[0]}) are not allowed here")
         if "LoadCSV" in operator:
             raise QueryRefused("LOAD CSV is not allowed: ad-hoc queries may not read files or URLs")
         if operator.startswith("ProcedureCall"):
