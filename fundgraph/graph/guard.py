@@ -16,7 +16,14 @@ from neo4j import Driver
 from neo4j.exceptions import ClientError
 
 from fundgraph.errors import QueryRefused
-from fundgraph.graph.store import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S, QueryResult, database_name, read
+from fundgraph.graph.store import (
+    DEFAULT_ROW_CAP,
+    DEFAULT_TIMEOUT_S,
+    QueryResult,
+    check_parameters,
+    database_name,
+    read,
+)
 
 ALLOWED_PROCEDURES = frozenset(
     {
@@ -41,6 +48,7 @@ def check_read_only(
     driver: Driver, query: str, parameters: dict[str, Any] | None = None, database: str | None = None
 ) -> None:
     """Raise QueryRefused unless the statement is a plain read that touches nothing outside the graph."""
+    check_parameters(parameters or {})
     text = _LEADING_COMMENTS.sub("", query).strip()
     if not text:
         raise QueryRefused("the statement is empty")

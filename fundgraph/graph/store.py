@@ -16,7 +16,7 @@ from neo4j import Driver, GraphDatabase, ManagedTransaction, RoutingControl
 from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
 
 from fundgraph.config import Settings, get_settings
-from fundgraph.errors import Neo4jUnavailable, UnknownPlan
+from fundgraph.errors import BadParameter, Neo4jUnavailable, UnknownPlan
 from fundgraph.graph.elements import Edge, GraphElements, Node, check_against_schema, merge_nodes
 from fundgraph.graph.schema import load_schema
 
@@ -269,6 +269,7 @@ def read(
 
     ``retry=False`` runs it once: a statement that failed on a limit (memory, time) is not run again.
     """
+    check_parameters(parameters or {})
 
     def work(tx: ManagedTransaction | neo4j.Transaction) -> QueryResult:
         result = tx.run(query, parameters or {})
@@ -285,6 +286,23 @@ def read(
             return session.execute_read(neo4j.unit_of_work(timeout=timeout)(work))
         with session.begin_transaction(timeout=timeout) as tx:
             return work(tx)
+
+
+INT64 = (-(2**63), 2**63 - 1)
+
+
+def check_parameters(value: Any, name: str = "") -> None:
+    """Refuse values Neo4j cannot hold (integers past 64 bits) before they reach the driver."""
+    if isinstance(value, bool):
+        return
+    if isinstance(value, int) and not INT64[0] <= value <= INT64[1]:
+        raise BadParameter(f"parameter {name or 'value'} is {value}, outside the 64-bit integers Neo4j holds")
+    if isinstance(value, dict):
+        for key, item in value.items():
+            check_parameters(item, f"{name}.{key}" if name else str(key))
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            check_parameters(item, name)
 
 
 def list_plans(driver: Driver, database: str | None = None) -> list[dict[str, Any]]:
