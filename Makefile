@@ -7,7 +7,7 @@ VENV := .venv
 FG := $(VENV)/bin/fundgraph
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run stop test setup neo4j browser lint typecheck unit integration fuzz clean help
+.PHONY: run stop test setup neo4j browser lint typecheck unit integration fuzz loadtest clean help
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -50,7 +50,7 @@ browser: ## Debian's chromium and CJK fonts, for the report test (installed only
 	  else echo "chromium is missing and this is not root: the report test will be skipped (CI fails it)"; fi; }
 
 lint: setup ## ruff on the package and tests
-	$(VENV)/bin/ruff check fundgraph tests
+	$(VENV)/bin/ruff check fundgraph tests bench
 
 typecheck: setup ## mypy --strict on the package
 	$(VENV)/bin/mypy
@@ -60,6 +60,11 @@ unit: setup ## tests that need no server
 
 test: neo4j browser lint typecheck ## the whole suite: lint, types, unit, doctests, integration on its own Neo4j
 	$(VENV)/bin/pytest
+
+loadtest: neo4j ## 50 clients for 60 s against `fundgraph serve` on loopback, with the seed loaded (not in make test)
+	$(FG) neo4j start
+	$(FG) load data/plans
+	$(VENV)/bin/python -m bench.loadtest --clients 50 --seconds 60
 
 fuzz: setup ## fuzz the readers with 15,000+ generated documents (not part of make test)
 	HYPOTHESIS_PROFILE=fuzz $(VENV)/bin/pytest -q -p no:cacheprovider tests/fuzz

@@ -31,6 +31,7 @@ ROLE_WORDS = {
 }
 NEAR_DUPLICATE_JACCARD = 0.5
 SHARED_PASSAGE_CHARS = 30
+BOILERPLATE_MIN_PROJECTS = 5  # wording in more projects than this (or 5% of them) is boilerplate, not a red flag
 
 
 @dataclass
@@ -293,12 +294,31 @@ def alias_variants(ctx: _Context) -> Iterator[Finding]:
 
 
 def near_duplicate_text(ctx: _Context) -> Iterator[Finding]:
+    """Pairs of projects whose descriptions or targets share unusual wording.
+
+    Candidates come from an inverted index of character 3-grams that leaves out grams common to many projects
+    (boilerplate every plan repeats), so only pairs sharing rare wording are compared closely.
+    """
     rows = ctx.query("project_texts")
-    for a, b in itertools.combinations(rows, 2):
-        for field_name, label in (("summary", "descriptions"), ("targets", "targets")):
-            text_a, text_b = a[field_name] or "", b[field_name] or ""
-            if not text_a or not text_b:
+    common = max(BOILERPLATE_MIN_PROJECTS, len(rows) // 20)
+    for field_name, label in (("summary", "descriptions"), ("targets", "targets")):
+        grams = {i: _grams(row[field_name] or "", 3) for i, row in enumerate(rows)}
+        index: dict[str, list[int]] = {}
+        for i, found in grams.items():
+            for gram in found:
+                index.setdefault(gram, []).append(i)
+        shared: dict[tuple[int, int], int] = {}
+        for holders in index.values():
+            if 1 < len(holders) <= common:
+                for pair in itertools.combinations(holders, 2):
+                    shared[pair] = shared.get(pair, 0) + 1
+        for (i, k), rare in sorted(shared.items()):
+            a, b = rows[i], rows[k]
+            smaller = min(len(grams[i]), len(grams[k]))
+            # A passage of n characters shares n - 2 grams; half the wording shares half the grams.
+            if rare < SHARED_PASSAGE_CHARS - 2 and rare < NEAR_DUPLICATE_JACCARD * smaller:
                 continue
+            text_a, text_b = a[field_name], b[field_name]
             jaccard = _jaccard(text_a, text_b)
             passage = _shared_passage(text_a, text_b)
             if jaccard < NEAR_DUPLICATE_JACCARD and len(passage) < SHARED_PASSAGE_CHARS:

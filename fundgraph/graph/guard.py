@@ -38,8 +38,23 @@ ALLOWED_PROCEDURES = frozenset(
     }
 )
 # Cypher commands rather than queries: administration, schema, database and transaction management.
-COMMAND_WORDS = frozenset({"SHOW", "TERMINATE", "USE", "GRANT", "DENY", "REVOKE", "ALTER", "START", "STOP", "DROP",
-                           "RENAME", "ENABLE", "DRYRUN"})
+COMMAND_WORDS = frozenset(
+    {
+        "SHOW",
+        "TERMINATE",
+        "USE",
+        "GRANT",
+        "DENY",
+        "REVOKE",
+        "ALTER",
+        "START",
+        "STOP",
+        "DROP",
+        "RENAME",
+        "ENABLE",
+        "DRYRUN",
+    }
+)
 _LEADING_COMMENTS = re.compile(r"^(\s|//[^\n]*\n|/\*.*?\*/)*", re.S)
 _PROCEDURE_NAME = re.compile(r"^\s*([A-Za-z_][\w.]*)\s*\(")
 
