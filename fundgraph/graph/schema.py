@@ -37,6 +37,7 @@ class RelationshipType:
     end: str
     properties: tuple[str, ...]
     key: str | None = None
+    fresh: bool = False
 
 
 @dataclass(frozen=True)
@@ -122,8 +123,11 @@ def load_schema() -> Schema:
         key = spec.get("key")
         if key is not None and key not in properties:
             raise ValueError(f"relationship {rel_type}: key {key!r} must be one of its properties")
+        fresh = bool(spec.get("fresh", False))
+        if fresh and "Project" not in (spec["from"], spec["to"]):
+            raise ValueError(f"relationship {rel_type}: only relationships of projects can be fresh")
         relationships[_identifier(rel_type)] = RelationshipType(
-            rel_type, spec["from"], spec["to"], properties, _identifier(key) if key else None
+            rel_type, spec["from"], spec["to"], properties, _identifier(key) if key else None, fresh
         )
     full = data["fulltext_index"]
     return Schema(nodes, relationships, _identifier(full["name"]), _identifier(full["analyzer"]))

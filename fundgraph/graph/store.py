@@ -120,9 +120,14 @@ def write_plan(
 
 
 def _write_plan_tx(tx: ManagedTransaction, elements: GraphElements, batch_size: int) -> WriteResult:
+    # Lock the plan first: a second loader of the same plan waits here, then finds it written.
     existing = tx.run(
-        "MATCH (p:Plan {plan_id: $plan_id}) RETURN p.version AS version, p.build AS build", plan_id=elements.plan_id
+        "MERGE (p:Plan {plan_id: $plan_id}) SET p.locked = true REMOVE p.locked "
+        "RETURN p.version AS version, p.build AS build",
+        plan_id=elements.plan_id,
     ).single()
+    if existing is not None and existing["version"] is None:
+        existing = None
     previous = existing["version"] if existing is not None else None
     same_rows = previous == elements.version
     if same_rows and existing is not None and existing["build"] == elements.build:
@@ -216,11 +221,15 @@ def _merge_edges_cypher(rel_type: str) -> str:
     schema = load_schema()
     rel = schema.relationship(rel_type)
     identity = f" {{{rel.key}: row.props.{rel.key}}}" if rel.key else ""
+    write = (
+        f"CREATE (a)-[r:{rel_type}]->(b) SET r = row.props"
+        if rel.fresh
+        else (f"MERGE (a)-[r:{rel_type}{identity}]->(b) SET r += row.props")
+    )
     return (
         f"UNWIND $rows AS row "
         f"MATCH (a:{rel.start} {{{schema.key(rel.start)}: row.start}}) "
-        f"MATCH (b:{rel.end} {{{schema.key(rel.end)}: row.end}}) "
-        f"MERGE (a)-[r:{rel_type}{identity}]->(b) SET r += row.props"
+        f"MATCH (b:{rel.end} {{{schema.key(rel.end)}: row.end}}) " + write
     )
 
 
@@ -232,8 +241,14 @@ def _group_nodes(nodes: Sequence[Node]) -> dict[str, list[Node]]:
 
 
 def _group_edges(edges: Sequence[Edge]) -> dict[str, list[Edge]]:
-    grouped: dict[str, list[Edge]] = {}
+    """Edges by type, each (type, start, end, key) once: the last one's properties win, as MERGE would leave them."""
+    schema = load_schema()
+    unique: dict[tuple[str, str, str, Any], Edge] = {}
     for edge in edges:
+        key = schema.relationship(edge.type).key
+        unique[(edge.type, edge.start, edge.end, edge.props.get(key) if key else None)] = edge
+    grouped: dict[str, list[Edge]] = {}
+    for edge in unique.values():
         grouped.setdefault(edge.type, []).append(edge)
     return grouped
 

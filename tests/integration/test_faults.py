@@ -61,6 +61,10 @@ def assert_whole_or_absent(driver: Any) -> int:
         assert plan["found"] == plan["expected"] and plan["allocated"] == plan["total"], plan
     assert _rows(driver, "MATCH (p:Project) WHERE NOT ()-[:ALLOCATES]->(p) RETURN count(p) AS n") == [{"n": 0}]
     assert _rows(driver, "MATCH (p:Project) WHERE count{()-[:ALLOCATES]->(p)} > 1 RETURN count(p) AS n") == [{"n": 0}]
+    duplicated = (
+        "MATCH (a)-[r]->(b) WITH a, b, type(r) AS t, r.role AS role, count(*) AS n WHERE n > 1 RETURN count(*) AS n"
+    )
+    assert _rows(driver, duplicated) == [{"n": 0}], "a relationship was written twice"
     for label, node in load_schema().nodes.items():
         [row] = _rows(driver, f"MATCH (n:{label}) RETURN count(n) AS n, count(DISTINCT n.{node.key}) AS keys")
         assert row["n"] == row["keys"], label
