@@ -7,7 +7,7 @@ VENV := .venv
 FG := $(VENV)/bin/fundgraph
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run stop test setup neo4j browser lint typecheck unit integration fuzz loadtest clean help
+.PHONY: run stop test setup neo4j browser lint typecheck unit integration fuzz loadtest bench clean help
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -60,6 +60,10 @@ unit: setup ## tests that need no server
 
 test: neo4j browser lint typecheck ## the whole suite: lint, types, unit, doctests, integration on its own Neo4j
 	$(VENV)/bin/pytest
+
+SIZE ?= 1k
+bench: neo4j ## benchmarks at SIZE=1k|10k|100k|1m into docs/benchmarks.md (not part of make test)
+	$(VENV)/bin/python -m bench.bench $(SIZE)
 
 loadtest: neo4j ## 50 clients for 60 s against `fundgraph serve` on loopback, with the seed loaded (not in make test)
 	$(FG) neo4j start

@@ -19,7 +19,6 @@ from fundgraph.config import get_settings
 from fundgraph.errors import FundgraphError, ParseError, classify
 from fundgraph.jsonable import to_jsonable
 from fundgraph.loaders import SUPPORTED_SUFFIXES, parse_path
-from fundgraph.loaders.model import Plan
 
 app = typer.Typer(
     help="fundgraph: a graph knowledge base of public fund-allocation plans (资金分配方案) on Neo4j.",
@@ -160,25 +159,29 @@ def load(
     paths: Annotated[list[Path], typer.Argument(help="Plan files or folders of them.")],
     as_json: JsonFlag = False,
 ) -> None:
-    """Load plans into Neo4j, one transaction per document. All files are parsed first: one bad file loads nothing."""
+    """Load plans into Neo4j, one transaction per document. Every file is checked first: one bad file loads nothing.
+
+    Documents are streamed: the check keeps only counts, and each document is parsed again when it is written, so
+    memory holds one document at a time however large the corpus.
+    """
     from fundgraph.graph.elements import plan_elements
     from fundgraph.graph.store import apply_schema, write_plan
 
     files = _expand(paths)
     if not files:
         raise ParseError("no plan files found", _location(paths))
-    plans: list[Plan] = []
     with _progress(len(files) > 1) as progress:
-        task = progress.add_task("parsing", total=len(files))
+        task = progress.add_task("checking", total=len(files))
         for file in files:
-            plans.append(parse_path(file))
+            parse_path(file)
             progress.advance(task)
     results: list[dict[str, Any]] = []
     with driver_session() as driver:
         apply_schema(driver)
-        with _progress(len(plans) > 1) as progress:
-            task = progress.add_task("loading", total=len(plans))
-            for plan in plans:
+        with _progress(len(files) > 1) as progress:
+            task = progress.add_task("loading", total=len(files))
+            for file in files:
+                plan = parse_path(file)
                 result = write_plan(driver, plan_elements(plan))
                 results.append(
                     {
@@ -228,6 +231,29 @@ def plans(as_json: JsonFlag = False) -> None:
     with driver_session() as driver:
         rows = list_plans(driver)
     print_json(rows) if as_json else print_rows(rows)
+
+
+@app.command()
+def synth(
+    target: Annotated[Path, typer.Argument(metavar="OUT", help="A folder to write the plans into.")],
+    projects: Annotated[int, typer.Option(help="How many projects in all.")] = 1000,
+    seed: Annotated[int, typer.Option(help="The same seed gives the same plans.")] = 0,
+    fmt: Annotated[str, typer.Option("--format", help="txt (Word text export), csv or xlsx.")] = "txt",
+) -> None:
+    """Write synthetic plans with the shape of real ones (skewed money, shared platforms, aliases, 合计 rows)."""
+    from fundgraph.synth import generate, render_csv, render_word_text, render_xlsx
+
+    if fmt not in {"txt", "csv", "xlsx"}:
+        raise typer.BadParameter("txt, csv or xlsx", param_hint="--format")
+    target.mkdir(parents=True, exist_ok=True)
+    count = 0
+    for count, plan in enumerate(generate(projects, seed=seed), start=1):
+        path = target / f"synth-{seed}-{count:06d}.{fmt}"
+        if fmt == "xlsx":
+            path.write_bytes(render_xlsx(plan))
+        else:
+            path.write_text(render_word_text(plan) if fmt == "txt" else render_csv(plan), encoding="utf-8")
+    out.print(f"{count} plans with {projects} projects written to {target}")
 
 
 @app.command()

@@ -159,8 +159,11 @@ class LocalServer:
             "dbms.security.allow_csv_import_from_file_urls=false",
             "dbms.security.procedures.unrestricted=apoc.*",
             "dbms.security.procedures.allowlist=apoc.*,db.*,dbms.*,tx.*",
-            *self.extra_conf,
         ]
+        # Neo4j refuses a setting declared twice: extra settings replace the ones above with the same key.
+        overrides = dict(entry.split("=", 1) for entry in self.extra_conf)
+        lines = [ln for ln in lines if ln.startswith("#") or ln.split("=", 1)[0] not in overrides]
+        lines += [f"{key}={value}" for key, value in overrides.items()]
         (self.home / "conf" / "neo4j.conf").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     def _set_initial_password(self, java: str) -> None:

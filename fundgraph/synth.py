@@ -157,7 +157,7 @@ def render_word_text(plan: SynthPlan) -> str:
 def render_csv(plan: SynthPlan) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(HEAD)
+    writer.writerow([*HEAD[:6], "拟分配金额（万元）", HEAD[7]])
     for row in plan.rows:
         writer.writerow(_cells(row))
     writer.writerow(["合计", "", "", "", "", "", f"{plan.total.normalize():f}", ""])

@@ -115,7 +115,17 @@ def write_plan(
     version's projects, and organisations left with no relationship are removed, so nothing is orphaned.
     """
     check_against_schema(elements)
-    with driver.session(database=database or database_name()) as session:
+    db = database or database_name()
+    # An unchanged plan is seen with one read, without taking the write lock or committing anything.
+    records, _, _ = driver.execute_query(
+        "MATCH (p:Plan {plan_id: $plan_id}) RETURN p.version AS version, p.build AS build",
+        plan_id=elements.plan_id,
+        database_=db,
+        routing_=RoutingControl.READ,
+    )
+    if records and (records[0]["version"], records[0]["build"]) == (elements.version, elements.build):
+        return WriteResult(elements.plan_id, elements.version, "unchanged", elements.version)
+    with driver.session(database=db) as session:
         return session.execute_write(_write_plan_tx, elements, batch_size)
 
 

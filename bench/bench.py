@@ -1,0 +1,431 @@
+"""fundgraph benchmarks: `make bench SIZE=1k|10k|100k|1m` (never part of `make test`).
+
+Generates a corpus into a temporary directory, starts its own Neo4j there, and measures, in one run:
+parse throughput; end-to-end load (parse, extraction, write) with the loader's peak memory; the write phase alone
+(graph elements already built) against a naive loader (one MERGE per node and edge) and Neo4j's own LOAD CSV writing
+the same graph; the cost of reloading unchanged documents; query latencies through the driver and through HTTP; HTTP
+throughput against the raw driver at a fixed concurrency; export to networkx. Results go to bench/results/SIZE.json
+and docs/benchmarks.md. Ratios are between runs on the same machine in the same process; lone times are indicative.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from fundgraph.config import Settings  # noqa: E402
+from fundgraph.graph.elements import GraphElements, plan_elements  # noqa: E402
+from fundgraph.graph.schema import load_schema  # noqa: E402
+from fundgraph.graph.store import apply_schema, connect, write_plan  # noqa: E402
+from fundgraph.loaders import parse_bytes  # noqa: E402
+from fundgraph.localserver import LocalServer, free_port  # noqa: E402
+from fundgraph.queries import get_query, run_query  # noqa: E402
+from fundgraph.synth import generate, render_word_text  # noqa: E402
+
+SIZES = {"1k": 1_000, "10k": 10_000, "100k": 100_000, "1m": 1_000_000}
+NAIVE_LIMIT = 2_000  # projects the naive loader is run on (about 14/s here; the ratio is per project)
+KEEP_ELEMENTS_LIMIT = 100_000  # above this the write-phase comparisons use the first 100k projects
+QUERIES: list[tuple[str, str, dict[str, Any]]] = [
+    ("lookup", "organization_profile", {"name": "广东省地方金融管理局"}),
+    ("lookup", "platform_profile", {"name": "广东省中小企业融资平台"}),
+    ("lookup", "search", {"q": "融资平台", "limit": 20}),
+    ("overlap", "platforms_shared_by_projects", {"year": 2024}),
+    ("overlap", "duplicate_service", {"year": 2024}),
+    ("concentration", "concentration", {"by": "implementer", "year": 2024}),
+    ("concentration", "concentration", {"by": "platform", "year": 2024}),
+]
+
+
+def timed(action: Callable[[], Any]) -> tuple[float, Any]:
+    start = time.perf_counter()
+    value = action()
+    return time.perf_counter() - start, value
+
+
+def percentiles(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+    pick = lambda q: 1000 * ordered[min(len(ordered) - 1, int(q * len(ordered)))]  # noqa: E731
+    return {"p50_ms": round(pick(0.5), 2), "p95_ms": round(pick(0.95), 2), "p99_ms": round(pick(0.99), 2)}
+
+
+def wipe(driver: Any) -> None:
+    with driver.session() as session:  # CALL {...} IN TRANSACTIONS needs an implicit transaction
+        session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+
+
+def naive_write(driver: Any, documents: list[GraphElements]) -> None:
+    """The baseline a first attempt writes: one auto-commit MERGE per node and per relationship."""
+    schema = load_schema()
+    for elements in documents:
+        for node in elements.nodes:
+            key = schema.key(node.label)
+            driver.execute_query(
+                f"MERGE (n:{node.label} {{{key}: $key}}) SET n += $props", key=node.key, props=node.props
+            )
+        for edge in elements.edges:
+            rel = schema.relationship(edge.type)
+            driver.execute_query(
+                f"MATCH (a:{rel.start} {{{schema.key(rel.start)}: $start}}) "
+                f"MATCH (b:{rel.end} {{{schema.key(rel.end)}: $end}}) MERGE (a)-[r:{edge.type}]->(b) SET r += $props",
+                start=edge.start,
+                end=edge.end,
+                props=edge.props,
+            )
+
+
+def load_csv_write(driver: Any, documents: list[GraphElements], import_dir: Path) -> None:
+    """Neo4j's own LOAD CSV writing the same nodes and relationships (typed back from text), batched by the server."""
+    schema = load_schema()
+    nodes: dict[str, dict[str, dict[str, Any]]] = {}
+    edges: dict[str, list[dict[str, Any]]] = {}
+    for elements in documents:
+        for node in elements.nodes:
+            nodes.setdefault(node.label, {}).setdefault(node.key, {}).update(
+                {k: v for k, v in node.props.items() if v is not None}
+            )
+        for edge in elements.edges:
+            edges.setdefault(edge.type, []).append({"_start": edge.start, "_end": edge.end, **edge.props})
+    statements = []
+    for label, rows in nodes.items():
+        columns = sorted({c for props in rows.values() for c in props})
+        kinds = _kinds([props for props in rows.values()], columns)
+        _write_csv(
+            import_dir / f"n_{label}.csv", ["_key", *columns], ({"_key": key, **props} for key, props in rows.items())
+        )
+        sets = ", ".join(f"n.{c} = {_typed(c, kinds[c])}" for c in columns) or "n.__none = null"
+        statements.append(
+            f"LOAD CSV WITH HEADERS FROM 'file:///n_{label}.csv' AS row CALL (row) {{ "
+            f"MERGE (n:{label} {{{schema.key(label)}: row._key}}) SET {sets} }} IN TRANSACTIONS OF 10000 ROWS"
+        )
+    for rel_type, rows_ in edges.items():
+        rel = schema.relationship(rel_type)
+        columns = sorted({c for row in rows_ for c in row if not c.startswith("_")})
+        kinds = _kinds(rows_, columns)
+        _write_csv(import_dir / f"e_{rel_type}.csv", ["_start", "_end", *columns], iter(rows_))
+        sets = ", ".join(f"r.{c} = {_typed(c, kinds[c])}" for c in columns)
+        statements.append(
+            f"LOAD CSV WITH HEADERS FROM 'file:///e_{rel_type}.csv' AS row CALL (row) {{ "
+            f"MATCH (a:{rel.start} {{{schema.key(rel.start)}: row._start}}) "
+            f"MATCH (b:{rel.end} {{{schema.key(rel.end)}: row._end}}) "
+            f"MERGE (a)-[r:{rel_type}]->(b)" + (f" SET {sets}" if sets else "") + " } IN TRANSACTIONS OF 10000 ROWS"
+        )
+    with driver.session() as session:
+        for statement in statements:
+            session.run(statement).consume()
+
+
+def _kinds(rows: list[dict[str, Any]], columns: list[str]) -> dict[str, str]:
+    kinds = {}
+    for column in columns:
+        value = next((r[column] for r in rows if r.get(column) is not None), "")
+        kinds[column] = (
+            "list"
+            if isinstance(value, list)
+            else "bool"
+            if isinstance(value, bool)
+            else "int"
+            if isinstance(value, int)
+            else "str"
+        )
+    return kinds
+
+
+def _typed(column: str, kind: str) -> str:
+    value = f"row.{column}"
+    return {
+        "int": f"toInteger({value})",
+        "bool": f"toBoolean({value})",
+        "list": f"CASE WHEN {value} IS NULL THEN null ELSE split({value}, '\\u001f') END",
+    }.get(kind, value)
+
+
+def _write_csv(path: Path, columns: list[str], rows: Any) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, columns, extrasaction="ignore")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: "\x1f".join(map(str, v)) if isinstance(v, list) else v for k, v in row.items()})
+
+
+def latency(driver: Any, repeats: int) -> dict[str, Any]:
+    results: dict[str, Any] = {}
+    for kind, name, params in QUERIES:
+        samples = []
+        for _ in range(repeats):
+            seconds, _ = timed(lambda name=name, params=params: run_query(driver, name, params, row_cap=1000))
+            samples.append(seconds)
+        results[f"{name}({','.join(f'{k}={v}' for k, v in params.items())})"] = {"kind": kind, **percentiles(samples)}
+    return results
+
+
+def http_latency(base: str, key: str, repeats: int) -> dict[str, Any]:
+    import httpx
+
+    results: dict[str, Any] = {}
+    with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {key}"}, timeout=120) as client:
+        for kind, name, params in QUERIES:
+            samples = []
+            for _ in range(repeats):
+                seconds, response = timed(
+                    lambda name=name, params=params: client.post(
+                        f"/api/v1/queries/{name}", json={"parameters": params}, params={"limit": 1000}
+                    )
+                )
+                response.raise_for_status()
+                samples.append(seconds)
+            results[f"{name}({','.join(f'{k}={v}' for k, v in params.items())})"] = {
+                "kind": kind,
+                **percentiles(samples),
+            }
+    return results
+
+
+def throughput(work: Callable[[], None], clients: int, seconds: float) -> float:
+    done = [0] * clients
+    deadline = time.monotonic() + seconds
+
+    def loop(index: int) -> None:
+        while time.monotonic() < deadline:
+            work()
+            done[index] += 1
+
+    threads = [threading.Thread(target=loop, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(done) / seconds
+
+
+def run(size: str) -> dict[str, Any]:
+    projects = SIZES[size]
+    workdir = Path(tempfile.mkdtemp(prefix="fundgraph-bench-"))
+    result: dict[str, Any] = {
+        "size": size,
+        "projects": projects,
+        "command": f"make bench SIZE={size}",
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
+        f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB",
+        "python": platform.python_version(),
+        "started": time.strftime("%Y-%m-%d %H:%M"),
+    }
+    server = LocalServer(
+        home=workdir / "neo4j",
+        port=free_port(),
+        jars=ROOT / ".neo4j",
+        heap="4g",
+        pagecache="2g",
+        extra_conf=("dbms.security.allow_csv_import_from_file_urls=true",),
+    )
+    try:
+        server.start(timeout=300)
+        settings = Settings(NEO4J_URI=server.uri, NEO4J_PASSWORD=server.password(), FUNDGRAPH_NEO4J_HOME=server.home)
+        env = {
+            **os.environ,
+            "NEO4J_URI": server.uri,
+            "NEO4J_PASSWORD": server.password() or "",
+            "FUNDGRAPH_NEO4J_HOME": str(server.home),
+        }
+        corpus = workdir / "corpus"
+        corpus.mkdir()
+        seconds, plans = timed(
+            lambda: sum(
+                1
+                for i, plan in enumerate(generate(projects, seed=2026))
+                if (corpus / f"plan-{i:07d}.txt").write_text(render_word_text(plan), encoding="utf-8")
+            )
+        )
+        result["corpus"] = {
+            "documents": plans,
+            "generate_s": round(seconds, 1),
+            "bytes": sum(p.stat().st_size for p in corpus.iterdir()),
+        }
+        print(f"[{size}] corpus: {plans} documents", flush=True)
+
+        files = sorted(corpus.iterdir())
+        kept: list[GraphElements] = []
+        kept_projects = 0
+        parse_s = build_s = 0.0
+        for file in files:
+            t, plan = timed(lambda file=file: parse_bytes(file.read_bytes(), str(file)))
+            parse_s += t
+            t, elements = timed(lambda plan=plan: plan_elements(plan))
+            build_s += t
+            if kept_projects < KEEP_ELEMENTS_LIMIT:
+                kept.append(elements)
+                kept_projects += len(plan.projects)
+        result["parse"] = {
+            "projects_per_s": round(projects / parse_s),
+            "elements_projects_per_s": round(projects / build_s),
+        }
+        print(f"[{size}] parse {result['parse']}", flush=True)
+
+        driver = connect(settings)
+        apply_schema(driver)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        t, loader = timed(
+            lambda: subprocess.run(
+                [sys.executable, "-m", "fundgraph", "load", str(corpus)],
+                env=env,
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+            )
+        )
+        if loader.returncode != 0:
+            raise RuntimeError(loader.stderr[-2000:])
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        result["load_end_to_end"] = {
+            "seconds": round(t, 1),
+            "projects_per_s": round(projects / t),
+            "loader_peak_rss_mib": round(max(peak, before) / 1024),
+        }
+        print(f"[{size}] end to end {result['load_end_to_end']}", flush=True)
+
+        wipe(driver)
+        apply_schema(driver)
+        each = [timed(lambda elements=elements: write_plan(driver, elements))[0] for elements in kept]
+        t_write = sum(each)
+        sample = kept[: min(20, len(kept))]
+        first = each[: len(sample)]
+        again = [timed(lambda elements=elements: write_plan(driver, elements))[0] for elements in sample]
+        result["write_phase"] = {
+            "projects": kept_projects,
+            "seconds": round(t_write, 1),
+            "projects_per_s": round(kept_projects / t_write),
+        }
+        result["reload_unchanged"] = {
+            "first_load_ms": round(1000 * statistics.mean(first), 1),
+            "reload_ms": round(1000 * statistics.mean(again), 1),
+            "ratio": round(statistics.mean(again) / statistics.mean(first), 3),
+        }
+        print(f"[{size}] write {result['write_phase']} reload {result['reload_unchanged']}", flush=True)
+
+        wipe(driver)
+        import_dir = server.home / "import"
+        t_csv, _ = timed(lambda: load_csv_write(driver, kept, import_dir))
+        nodes_csv = driver.execute_query("MATCH (n) RETURN count(n) AS n").records[0]["n"]
+        result["load_csv"] = {
+            "projects": kept_projects,
+            "seconds": round(t_csv, 1),
+            "projects_per_s": round(kept_projects / t_csv),
+            "nodes": nodes_csv,
+        }
+        result["ratio_write_vs_load_csv"] = round(t_csv / t_write, 2)
+        print(f"[{size}] LOAD CSV {result['load_csv']}", flush=True)
+
+        naive_docs, naive_projects = [], 0
+        for elements in kept:
+            if naive_projects >= NAIVE_LIMIT:
+                break
+            naive_docs.append(elements)
+            naive_projects += sum(1 for n in elements.nodes if n.label == "Project")
+        wipe(driver)
+        t_naive, _ = timed(lambda: naive_write(driver, naive_docs))
+        wipe(driver)
+        t_same, _ = timed(lambda: [write_plan(driver, e) for e in naive_docs])
+        result["naive"] = {
+            "projects": naive_projects,
+            "seconds": round(t_naive, 1),
+            "projects_per_s": round(naive_projects / t_naive),
+            "fundgraph_same_projects_s": round(t_same, 1),
+        }
+        result["ratio_write_vs_naive"] = round(t_naive / t_same, 1)
+        print(f"[{size}] naive {result['naive']}", flush=True)
+
+        wipe(driver)
+        subprocess.run(
+            [sys.executable, "-m", "fundgraph", "load", str(corpus)], env=env, cwd=ROOT, check=True, capture_output=True
+        )
+        repeats = 30 if projects <= 100_000 else 10
+        result["latency_driver"] = latency(driver, repeats)
+        key = "bench-reader-key-000001"
+        port = free_port()
+        api = subprocess.Popen(
+            [sys.executable, "-m", "fundgraph", "serve", "--port", str(port)],
+            cwd=ROOT,
+            env={**env, "FUNDGRAPH_API_KEYS": f"bench:reader:{key}"},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            import httpx
+
+            base = f"http://127.0.0.1:{port}"
+            for _ in range(300):
+                try:
+                    if httpx.get(f"{base}/ready").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    time.sleep(0.1)
+            result["latency_http"] = http_latency(base, key, repeats)
+            name, params = "concentration", {"by": "implementer", "year": 2024}
+            query = get_query(name)
+            bound = query.bind(params)
+            raw = throughput(lambda: run_query(driver, name, bound), clients=8, seconds=10)
+            client = httpx.Client(base_url=base, headers={"Authorization": f"Bearer {key}"}, timeout=120)
+            over_http = throughput(
+                lambda: client.post(f"/api/v1/queries/{name}", json={"parameters": params}).raise_for_status() and None,
+                clients=8,
+                seconds=10,
+            )
+            result["throughput_concurrency_8"] = {
+                "driver_per_s": round(raw, 1),
+                "http_per_s": round(over_http, 1),
+                "http_cost_ratio": round(raw / over_http, 2),
+            }
+        finally:
+            api.terminate()
+            api.wait(timeout=30)
+        print(f"[{size}] throughput {result['throughput_concurrency_8']}", flush=True)
+
+        if projects <= 100_000:
+            from fundgraph.graph.nxsink import from_neo4j
+
+            t, graph = timed(lambda: from_neo4j(driver))
+            result["networkx_export"] = {
+                "seconds": round(t, 1),
+                "nodes": graph.number_of_nodes(),
+                "edges": graph.number_of_edges(),
+            }
+        driver.close()
+    finally:
+        server.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+    return result
+
+
+def main() -> int:
+    size = sys.argv[1] if len(sys.argv) > 1 else "1k"
+    if size not in SIZES:
+        print(f"SIZE is one of {', '.join(SIZES)}")
+        return 2
+    result = run(size)
+    out = ROOT / "bench" / "results"
+    out.mkdir(exist_ok=True)
+    (out / f"{size}.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+    from bench.report import write_report
+
+    write_report()
+    print(json.dumps(result, ensure_ascii=False, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,116 @@
+"""docs/benchmarks.md and its plot, from bench/results/*.json."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+ORDER = ["1k", "10k", "100k", "1m"]
+
+
+def _results() -> list[dict[str, Any]]:
+    found = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in (ROOT / "bench" / "results").glob("*.json")}
+    return [found[s] for s in ORDER if s in found]
+
+
+def _plot(results: list[dict[str, Any]], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    sizes = [r["projects"] for r in results]
+    figure, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
+    for key, label in (
+        ("parse", "parse"),
+        ("load_end_to_end", "load end to end"),
+        ("write_phase", "write phase"),
+        ("load_csv", "LOAD CSV (same graph)"),
+        ("naive", "naive MERGE per row"),
+    ):
+        values = [r[key]["projects_per_s"] for r in results]
+        left.plot(sizes, values, marker="o", label=label)
+    left.set_xscale("log"), left.set_yscale("log"), left.set_xlabel("projects"), left.set_ylabel("projects / s")
+    left.set_title("Throughput"), left.legend(fontsize=8)
+    for name in ("organization_profile", "duplicate_service", "concentration"):
+        values = [next(v["p50_ms"] for k, v in r["latency_driver"].items() if k.startswith(name)) for r in results]
+        right.plot(sizes, values, marker="o", label=f"{name} p50")
+    right.set_xscale("log"), right.set_yscale("log"), right.set_xlabel("projects"), right.set_ylabel("ms")
+    right.set_title("Query latency (driver)"), right.legend(fontsize=8)
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+
+
+def write_report() -> Path:
+    results = _results()
+    out = ROOT / "docs" / "benchmarks.md"
+    lines = [
+        "# Benchmarks",
+        "",
+        "Written by `make bench SIZE=...` (bench/bench.py) from `bench/results/*.json`; do not edit by hand.",
+        "Each run generates its corpus (`fundgraph synth`, seed 2026) into a temporary directory, starts its own Neo4j",
+        "(heap 4g, page cache 2g) and measures everything in the same process, so the ratios compare like with like.",
+        "",
+    ]
+    if not results:
+        out.write_text("\n".join([*lines, "No results yet."]) + "\n", encoding="utf-8")
+        return out
+    first = results[0]
+    lines += [
+        f"Machine: {first['machine']}, Python {first['python']}, Neo4j 5.26.30 on OpenJDK 17.",
+        "",
+        "## Load",
+        "",
+        "| size | documents | parse (proj/s) | elements (proj/s) | load end to end (proj/s) | loader peak RSS | "
+        "write phase (proj/s) | LOAD CSV (proj/s) | write ÷ LOAD CSV time | naive (proj/s) | "
+        "naive ÷ write time | reload unchanged ÷ first load |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r['size']} | {r['corpus']['documents']} | {r['parse']['projects_per_s']:,} | "
+            f"{r['parse']['elements_projects_per_s']:,} | {r['load_end_to_end']['projects_per_s']:,} "
+            f"({r['load_end_to_end']['seconds']} s) | {r['load_end_to_end']['loader_peak_rss_mib']} MiB | "
+            f"{r['write_phase']['projects_per_s']:,} | {r['load_csv']['projects_per_s']:,} | "
+            f"{r['ratio_write_vs_load_csv']}× | {r['naive']['projects_per_s']:,} ({r['naive']['projects']:,} proj) | "
+            f"{r['ratio_write_vs_naive']}× | {r['reload_unchanged']['ratio']} |"
+        )
+    lines += [
+        "",
+        "`write ÷ LOAD CSV time` above 1 means the write phase is faster than LOAD CSV writing the same graph;",
+        "`naive ÷ write time` is how many times faster than one MERGE per row.",
+        "",
+        "## Queries",
+        "",
+        "| size | query | driver p50 / p95 / p99 ms | HTTP p50 / p95 / p99 ms |",
+        "| --- | --- | --- | --- |",
+    ]
+    for r in results:
+        for name, d in r["latency_driver"].items():
+            h = r["latency_http"].get(name, {})
+            lines.append(
+                f"| {r['size']} | `{name}` | {d['p50_ms']} / {d['p95_ms']} / {d['p99_ms']} | "
+                f"{h.get('p50_ms')} / {h.get('p95_ms')} / {h.get('p99_ms')} |"
+            )
+    lines += [
+        "",
+        "## HTTP against the raw driver (8 concurrent clients, 10 s, `concentration by=implementer`)",
+        "",
+        "| size | driver (req/s) | HTTP (req/s) | driver ÷ HTTP |",
+        "| --- | --- | --- | --- |",
+    ]
+    for r in results:
+        t = r["throughput_concurrency_8"]
+        lines.append(f"| {r['size']} | {t['driver_per_s']} | {t['http_per_s']} | {t['http_cost_ratio']} |")
+    lines += ["", "## Export to networkx", "", "| size | seconds | nodes | edges |", "| --- | --- | --- | --- |"]
+    for r in results:
+        if "networkx_export" in r:
+            e = r["networkx_export"]
+            lines.append(f"| {r['size']} | {e['seconds']} | {e['nodes']:,} | {e['edges']:,} |")
+    plot = ROOT / "docs" / "benchmarks.png"
+    _plot(results, plot)
+    lines += ["", "![throughput and latency against size](benchmarks.png)", ""]
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return out
