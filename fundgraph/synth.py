@@ -20,6 +20,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
+from fundgraph.money import format_wan
+
 PROVINCES = {
     "广东省": ["广州市", "深圳市", "汕尾市", "潮州市", "海丰县", "湛江市", "韶关市"],
     "浙江省": ["杭州市", "宁波市", "温州市", "嘉兴市"],
@@ -135,7 +137,7 @@ def _cells(row: Row) -> list[str]:
         row.implementer,
         row.summary,
         row.targets,
-        str(row.amount),
+        format_wan(row.amount),
         row.approval,
     ]
 
@@ -150,7 +152,7 @@ def render_word_text(plan: SynthPlan) -> str:
             lines.append(f"\t{first}")
             lines.extend(rest)
         lines.append("")
-    lines += ["\t合计", f"\t{plan.total.normalize():f}", "\t", "", "\t注：本表为合成数据。"]
+    lines += ["\t合计", f"\t{format_wan(plan.total)}", "\t", "", "\t注：本表为合成数据。"]
     return "\n".join(lines) + "\n"
 
 
@@ -160,7 +162,7 @@ def render_csv(plan: SynthPlan) -> str:
     writer.writerow([*HEAD[:6], "拟分配金额（万元）", HEAD[7]])
     for row in plan.rows:
         writer.writerow(_cells(row))
-    writer.writerow(["合计", "", "", "", "", "", f"{plan.total.normalize():f}", ""])
+    writer.writerow(["合计", "", "", "", "", "", format_wan(plan.total), ""])
     return buffer.getvalue()
 
 
