@@ -77,6 +77,38 @@ def write_report() -> Path:
             f"{r['ratio_write_vs_load_csv']}× | {r['naive']['projects_per_s']:,} ({r['naive']['projects']:,} proj) | "
             f"{r['ratio_write_vs_naive']}× | {r['reload_unchanged']['ratio']} |"
         )
+    last = results[-1]
+    checks = [
+        (
+            "write phase ≥ 0.8× LOAD CSV speed",
+            f"{last['ratio_write_vs_load_csv']}×",
+            last["ratio_write_vs_load_csv"] >= 0.8,
+        ),
+        ("write phase ≥ 20× the naive loader", f"{last['ratio_write_vs_naive']}×", last["ratio_write_vs_naive"] >= 20),
+        (
+            "HTTP ≤ 1.3× the raw driver (8 clients)",
+            f"{last['throughput_concurrency_8']['http_cost_ratio']}×",
+            last["throughput_concurrency_8"]["http_cost_ratio"] <= 1.3,
+        ),
+        (
+            "reloading an unchanged document ≤ 5% of its first load",
+            f"{last['reload_unchanged']['ratio']:.1%}",
+            last["reload_unchanged"]["ratio"] <= 0.05,
+        ),
+        (
+            "loader memory < 1 GiB",
+            f"{last['load_end_to_end']['loader_peak_rss_mib']} MiB",
+            last["load_end_to_end"]["loader_peak_rss_mib"] < 1024,
+        ),
+    ]
+    lines += [
+        "",
+        f"## Against the targets (at {last['size']}, the largest size measured)",
+        "",
+        "| target | measured | met |",
+        "| --- | --- | --- |",
+    ]
+    lines += [f"| {name} | {value} | {'yes' if ok else '**no**'} |" for name, value, ok in checks]
     lines += [
         "",
         "`write ÷ LOAD CSV time` above 1 means the write phase is faster than LOAD CSV writing the same graph;",
