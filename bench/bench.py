@@ -29,6 +29,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.loadtest import start_server  # noqa: E402
 from fundgraph.config import Settings  # noqa: E402
 from fundgraph.graph.elements import GraphElements, plan_elements  # noqa: E402
 from fundgraph.graph.schema import load_schema  # noqa: E402
@@ -357,23 +358,11 @@ def run(size: str) -> dict[str, Any]:
         result["latency_driver"] = latency(driver, repeats)
         key = "bench-reader-key-000001"
         port = free_port()
-        api = subprocess.Popen(
-            [sys.executable, "-m", "fundgraph", "serve", "--port", str(port)],
-            cwd=ROOT,
-            env={**env, "FUNDGRAPH_API_KEYS": f"bench:reader:{key}"},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        api = start_server(env, port, key)
         try:
             import httpx
 
             base = f"http://127.0.0.1:{port}"
-            for _ in range(300):
-                try:
-                    if httpx.get(f"{base}/ready").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.1)
             result["latency_http"] = http_latency(base, key, repeats)
             name, params = "concentration", {"by": "implementer", "year": 2024}
             query = get_query(name)

@@ -20,6 +20,8 @@ from typing import Any
 
 import httpx
 
+from fundgraph.localserver import wait_for_url
+
 ROOT = Path(__file__).resolve().parent.parent
 KEY = "loadtest-reader-key-0001"
 REQUESTS: list[tuple[str, str, dict[str, Any], dict[str, Any] | None]] = [
@@ -77,23 +79,19 @@ async def _sample(pid: int, deadline: float, stats: Stats) -> None:
         await asyncio.sleep(1)
 
 
-def start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+def start_server(env: dict[str, str], port: int, key: str = KEY) -> subprocess.Popen[bytes]:
+    """`fundgraph serve` in its own process with one reader key, once /ready answers."""
     server = subprocess.Popen(
         [sys.executable, "-m", "fundgraph", "serve", "--port", str(port)],
         cwd=ROOT,
-        env={**env, "FUNDGRAPH_API_KEYS": f"loadtest:reader:{KEY}"},
+        env={**env, "FUNDGRAPH_API_KEYS": f"client:reader:{key}"},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    for _ in range(300):
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/ready").status_code == 200:
-                return server
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    server.terminate()
-    raise RuntimeError("the API did not become ready")
+    if not wait_for_url(f"http://127.0.0.1:{port}/ready", timeout=60):
+        server.terminate()
+        raise RuntimeError("the API did not become ready")
+    return server
 
 
 def run(env: dict[str, str], clients: int, seconds: float, port: int, seed: int = 1) -> dict[str, Any]:

@@ -294,6 +294,23 @@ def _alive(pid: int) -> bool:
     return not (stat.exists() and ") Z" in stat.read_text())
 
 
+def wait_for_url(url: str, timeout: float = 30.0) -> bool:
+    """True once ``url`` answers 200 (an API's /health or /ready), False after ``timeout`` seconds."""
+    import urllib.error
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:
+                    return True
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.1)
+    return False
+
+
 def port_in_use(port: int, host: str = "127.0.0.1") -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.settimeout(0.5)

@@ -23,7 +23,7 @@ from fundgraph.config import Settings
 from fundgraph.graph.elements import plan_elements
 from fundgraph.graph.store import write_plan
 from fundgraph.loaders import parse_path
-from fundgraph.localserver import LocalServer, free_port
+from fundgraph.localserver import LocalServer, free_port, wait_for_url
 from tests.conftest import ROOT, SEED_TXT
 
 AUDITOR = ApiKey("alice", "auditor", "alice-secret-key-0001")
@@ -216,12 +216,7 @@ def test_serve_prints_a_one_time_key_when_none_is_configured(cli_env: dict[str, 
             key = match.group(1) if match else None
         assert key is not None
         base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                if httpx.get(f"{base}/health").status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
+        assert wait_for_url(f"{base}/health")
         assert httpx.get(f"{base}/api/v1/plans").status_code == 401
         assert httpx.get(f"{base}/api/v1/plans", headers={"Authorization": f"Bearer {key}"}).status_code == 200
         cypher = httpx.post(

@@ -4,11 +4,9 @@ server error (5xx), and every error has the one body shape."""
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
 import pytest
 import schemathesis
 import uvicorn
@@ -21,7 +19,7 @@ from fundgraph.config import Settings
 from fundgraph.graph.elements import plan_elements
 from fundgraph.graph.store import write_plan
 from fundgraph.loaders import parse_path
-from fundgraph.localserver import free_port
+from fundgraph.localserver import free_port, wait_for_url
 from tests.conftest import SEED_TXT
 
 AUDITOR = ApiKey("alice", "auditor", "alice-secret-key-0001")
@@ -47,12 +45,7 @@ def live_api(neo4j_server: Any, session_driver: Any) -> Iterator[str]:
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            if httpx.get(f"{base}/health").status_code == 200:
-                break
-        except httpx.TransportError:
-            time.sleep(0.05)
+    assert wait_for_url(f"{base}/health")
     yield base
     server.should_exit = True
     thread.join(timeout=30)
