@@ -114,41 +114,22 @@ def platform_shared(ctx: _Context) -> Iterator[Finding]:
 
 
 def duplicate_service(ctx: _Context) -> Iterator[Finding]:
-    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for row in ctx.query("duplicate_service"):
-        groups.setdefault((row["platform"], row["role"]), []).append(row)
-    for (platform, role), rows in groups.items():
-        seen: dict[tuple[str, str], tuple[FindingProject, Evidence, list[int]]] = {}
-        for row in rows:
-            for side in ("a", "b"):
-                key = (row[f"plan_{side}"], row[f"seq_{side}"])
-                if key not in seen:
-                    project = FindingProject(
-                        row[f"plan_{side}"],
-                        row[f"plan_year_{side}"],
-                        row[f"seq_{side}"],
-                        row[f"project_{side}"],
-                        row[f"amount_{side}"],
-                    )
-                    cell = ctx.evidence(
-                        row[f"doc_{side}"],
-                        row[f"row_{side}"],
-                        row[f"col_{side}"],
-                        row[f"line_{side}"],
-                        row[f"evidence_{side}"],
-                    )
-                    seen[key] = (project, cell, row[f"years_{side}"])
-        years = sorted({y for _, _, ys in seen.values() for y in ys})
-        same_year = len(years) == 1
-        when = f"in {years[0]}" if same_year else f"for {'/'.join(map(str, years))}"
+        items = row["projects"]
+        years = sorted({y for item in items for y in item["years"]})
+        when = f"in {years[0]}" if len(years) == 1 else f"for {'/'.join(map(str, years))}"
         yield Finding(
             "duplicate_service",
             "high",
-            f"{platform}: {ROLE_WORDS.get(role, role)} ({role}) funded {when} by projects "
-            f"{', '.join(p.seq for p, _, _ in seen.values())}",
-            [p for p, _, _ in seen.values()],
-            [e for _, e, _ in seen.values()],
-            {"platform": platform, "role": role, "work_years": {p.seq: ys for p, _, ys in seen.values()}},
+            f"{row['platform']}: {ROLE_WORDS.get(row['role'], row['role'])} ({row['role']}) funded {when} by projects "
+            f"{', '.join(item['seq'] for item in items)}",
+            [FindingProject(i["plan_id"], i["plan_year"], i["seq"], i["project"], i["amount"]) for i in items],
+            [ctx.evidence(i["doc_id"], i["row"], i["col"], i["line"], i["evidence"]) for i in items],
+            {
+                "platform": row["platform"],
+                "role": row["role"],
+                "work_years": {item["seq"]: item["years"] for item in items},
+            },
         )
 
 

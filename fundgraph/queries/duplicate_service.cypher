@@ -1,21 +1,29 @@
 // name: duplicate_service
-// description: The same service (maintaining, operating, securing, upgrading or building) on the same platform paid for by two projects whose work years are the same or consecutive: possible duplicate funding.
+// description: The same service (maintaining, operating, securing, upgrading or building) on the same platform paid for by several projects whose work years are the same or consecutive: possible duplicate funding. One row per platform and service.
 // params: year: int = null, plan_id: string = null, max_year_gap: int = 1
 // example: year=2024
 // mode: read
-// A project's work years are the years its own text names (项目（2023年）), else its plan's year.
-MATCH (pa:Plan)-[:ALLOCATES]->(a:Project)-[ca:CONCERNS]->(f:Platform)<-[cb:CONCERNS]-(b:Project)<-[:ALLOCATES]-(pb:Plan)
-WHERE ca.role = cb.role AND ca.role IN ['builds', 'operates', 'maintains', 'secures', 'upgrades']
-  AND a.project_id < b.project_id
-  AND ($year IS NULL OR pa.year = $year OR pb.year = $year)
-  AND ($plan_id IS NULL OR pa.plan_id = $plan_id OR pb.plan_id = $plan_id)
-WITH f, ca, cb, a, b, pa, pb,
-     CASE WHEN size(coalesce(a.years_named, [])) > 0 THEN a.years_named ELSE [pa.year] END AS years_a,
-     CASE WHEN size(coalesce(b.years_named, [])) > 0 THEN b.years_named ELSE [pb.year] END AS years_b
-WHERE any(x IN years_a WHERE any(y IN years_b WHERE abs(x - y) <= $max_year_gap))
-RETURN f.name AS platform, ca.role AS role,
-       pa.plan_id AS plan_a, pa.year AS plan_year_a, a.seq AS seq_a, a.name AS project_a, a.amount AS amount_a,
-       years_a, ca.evidence AS evidence_a, ca.doc_id AS doc_a, ca.row AS row_a, ca.col AS col_a, ca.line AS line_a,
-       pb.plan_id AS plan_b, pb.year AS plan_year_b, b.seq AS seq_b, b.name AS project_b, b.amount AS amount_b,
-       years_b, cb.evidence AS evidence_b, cb.doc_id AS doc_b, cb.row AS row_b, cb.col AS col_b, cb.line AS line_b
-ORDER BY platform, role, plan_a, toInteger(seq_a), toInteger(seq_b)
+// A project's work years are the years its own text names (项目（2023年）), else its plan's year. A project is listed
+// when another project with the same service on the same platform has a work year within max_year_gap of one of its
+// own; a group is reported when one of its projects lies in the plans asked for. Counting years through a histogram
+// keeps this linear in the projects of a platform rather than pairing them.
+MATCH (pl:Plan)-[:ALLOCATES]->(p:Project)-[c:CONCERNS]->(f:Platform)
+WHERE c.role IN ['builds', 'operates', 'maintains', 'secures', 'upgrades']
+WITH f, c.role AS role, pl, p, c,
+     CASE WHEN size(coalesce(p.years_named, [])) > 0 THEN p.years_named ELSE [pl.year] END AS named
+WITH f, role, pl, p, c, reduce(own = [], y IN named | CASE WHEN y IN own THEN own ELSE own + y END) AS years
+ORDER BY pl.year, pl.plan_id, toInteger(p.seq)
+WITH f, role, collect({plan_id: pl.plan_id, plan_year: pl.year, seq: p.seq, project: p.name, amount: p.amount,
+                       years: years, evidence: c.evidence, doc_id: c.doc_id, row: c.row, col: c.col, line: c.line,
+                       in_scope: ($year IS NULL OR pl.year = $year) AND ($plan_id IS NULL OR pl.plan_id = $plan_id)})
+     AS items
+WHERE size(items) > 1
+WITH f, role, items, reduce(all = [], i IN items | all + i.years) AS every
+WITH f, role, items, [y IN reduce(d = [], y IN every | CASE WHEN y IN d THEN d ELSE d + y END) |
+                      {year: y, n: size([z IN every WHERE z = y])}] AS histogram
+WITH f, role, [i IN items WHERE
+       reduce(n = 0, h IN histogram | n + CASE WHEN any(x IN i.years WHERE abs(x - h.year) <= $max_year_gap)
+                                             THEN h.n ELSE 0 END) > size(i.years)] AS projects
+WHERE size(projects) > 1 AND any(i IN projects WHERE i.in_scope)
+RETURN f.name AS platform, role, size(projects) AS project_count, projects
+ORDER BY platform, role
