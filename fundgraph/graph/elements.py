@@ -49,18 +49,6 @@ class GraphElements:
     nodes: list[Node] = field(default_factory=list)
     edges: list[Edge] = field(default_factory=list)
 
-    def by_label(self) -> dict[str, list[Node]]:
-        grouped: dict[str, list[Node]] = {}
-        for node in self.nodes:
-            grouped.setdefault(node.label, []).append(node)
-        return grouped
-
-    def by_type(self) -> dict[str, list[Edge]]:
-        grouped: dict[str, list[Edge]] = {}
-        for edge in self.edges:
-            grouped.setdefault(edge.type, []).append(edge)
-        return grouped
-
 
 @cache
 def build_fingerprint() -> str:
@@ -361,8 +349,11 @@ def _renames(elements: GraphElements) -> None:
 def check_against_schema(elements: GraphElements) -> None:
     """Refuse labels, types or properties the schema does not declare, before anything reaches a sink."""
     schema = load_schema()
+    declared = {label: set(node.properties) for label, node in schema.nodes.items()}
     for node in elements.nodes:
-        unknown = node.props.keys() - set(schema.node(node.label).properties)
+        if node.label not in declared:
+            schema.node(node.label)  # raises, naming the label
+        unknown = node.props.keys() - declared[node.label]
         if unknown:
             raise KeyError(f"{node.label} has properties the schema does not declare: {sorted(unknown)}")
     for edge in elements.edges:

@@ -25,7 +25,6 @@ from fundgraph.graph.store import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S, QueryResul
 
 _HEADER = re.compile(r"^//\s*(name|description|params|example|mode)\s*:\s*(.*)$")
 _PARAM = re.compile(r"^\s*(\w+)\s*:\s*(int|float|string|bool|list)\s*(?:=\s*(.*?))?\s*$")
-PARAM_TYPES = ("int", "float", "string", "bool", "list")
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,11 @@ from dataclasses import dataclass, field
 
 from fundgraph.loaders.entities.matcher import Hit, Matcher, fold_key
 from fundgraph.loaders.entities.reference import Reference, load_reference
-from fundgraph.loaders.entities.regions import Region, region_index
+from fundgraph.loaders.entities.regions import Region, RegionIndex, region_index
 from fundgraph.loaders.measures import MoneyMention, money_mentions
 from fundgraph.loaders.model import Plan, Project, Source
 from fundgraph.money import format_wan
 
-TEXT_FIELDS = ("name", "summary", "targets")
 _DEFINITION = re.compile(r"([^，。；、：:,;（）()\s“”]{2,40})[（(]以下简称[“\"]?([^”\"）)]{2,20})[”\"]?[）)]")
 _CLAUSE = re.compile(r"[，。；;！？\n]")
 _SENTENCE = re.compile(r"[。；;！？\n]")
@@ -235,15 +234,15 @@ def _platforms(
     clause that names the platform only generically (系统平台, 平台) go to the project's main platform: the one its
     name names, or the only one it concerns.
     """
-    mentions: list[tuple[str, str, Source, Hit[str], str]] = []
+    mentions: list[tuple[str, str, Source, Hit[str]]] = []
     for field_name, text, source in texts:
         for hit in platforms.find(text):
-            mentions.append((field_name, text, source, hit, _clause_around(text, hit.start, hit.end)))
-    named = {hit.value for field_name, _, _, hit, _ in mentions if field_name == "name"}
-    concerned = {hit.value for *_, hit, _ in mentions}
+            mentions.append((field_name, text, source, hit))
+    named = {hit.value for field_name, _, _, hit in mentions if field_name == "name"}
+    concerned = {hit.value for *_, hit in mentions}
     main = next(iter(named)) if len(named) == 1 else (next(iter(concerned)) if len(concerned) == 1 else None)
     refs = []
-    for field_name, text, source, hit, _clause in mentions:
+    for field_name, text, source, hit in mentions:
         found_roles = _roles_near(text, hit.start, hit.end, roles, builds_window)
         refs.append(
             PlatformRef(
@@ -320,13 +319,10 @@ def _roles_near(
 def _regions(
     texts: list[tuple[str, str, Source]],
     project: Project,
-    index: object,
+    index: RegionIndex,
     province: str | None,
     plan_region: Region | None,
 ) -> list[RegionRef]:
-    from fundgraph.loaders.entities.regions import RegionIndex
-
-    assert isinstance(index, RegionIndex)
     refs: list[RegionRef] = []
     columns = [
         (name, text, project.cells.get(name, project.source))

