@@ -7,7 +7,7 @@ VENV := .venv
 FG := $(VENV)/bin/fundgraph
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run stop test setup neo4j browser lint typecheck unit integration fuzz loadtest bench clean help
+.PHONY: run stop test setup neo4j browser web lint typecheck unit integration fuzz loadtest bench clean help
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -25,7 +25,21 @@ setup: $(VENV)/.synced ## create .venv from uv.lock (reproducible)
 neo4j: setup ## fetch Neo4j Community and APOC from Maven Central into .neo4j/
 	$(FG) neo4j fetch
 
-run: neo4j ## start the local Neo4j, load data/plans, print first answers; Neo4j keeps running
+WEB_BUNDLE := fundgraph/api/static/dist/explorer.js
+WEB_SOURCES := $(wildcard web/src/*.js web/src/*/*.js web/src/*.css) web/build.mjs web/package-lock.json
+
+web/node_modules/.package-lock.json: web/package.json web/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
+	  else echo "the explorer is built with Node.js and npm: install them (apt-get install nodejs npm)"; exit 1; fi; }
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+
+$(WEB_BUNDLE): web/node_modules/.package-lock.json $(WEB_SOURCES)
+	cd web && npm run --silent build
+
+web: $(WEB_BUNDLE) ## bundle the explorer's assets (cytoscape, CodeMirror, Chart.js) from npm into the package
+
+run: neo4j web ## start the local Neo4j, load data/plans, print first answers; Neo4j keeps running
 	$(FG) neo4j start
 	$(FG) schema apply
 	$(FG) load data/plans
@@ -38,6 +52,7 @@ run: neo4j ## start the local Neo4j, load data/plans, print first answers; Neo4j
 	@echo "Connect: NEO4J_URI=bolt://127.0.0.1:7687, user neo4j, password in .neo4j/password"
 	@echo "Try:     $(FG) cypher \"MATCH (o:Organization)-[:IMPLEMENTS]->(p:Project) RETURN o.name, count(p)\""
 	@echo "         $(FG) queries        # the named-query catalogue"
+	@echo "Explore: $(FG) serve     # then open the URL it prints (search, graphs, findings, console)"
 	@echo "Stop:    make stop"
 
 stop: setup ## stop the local Neo4j
@@ -58,7 +73,7 @@ typecheck: setup ## mypy --strict on the package
 unit: setup ## tests that need no server
 	$(VENV)/bin/pytest -m "not integration"
 
-test: neo4j browser lint typecheck ## the whole suite: lint, types, unit, doctests, integration on its own Neo4j
+test: neo4j web browser lint typecheck ## the whole suite: lint, types, unit, doctests, integration on its own Neo4j
 	$(VENV)/bin/pytest
 
 SIZE ?= 1k

@@ -17,7 +17,7 @@ from fundgraph import __version__
 from fundgraph.api import problems
 from fundgraph.api.auth import ApiKey
 from fundgraph.api.deps import Store
-from fundgraph.api.routers import analytics, catalogue, cypher, entities, findings, health
+from fundgraph.api.routers import analytics, catalogue, cypher, entities, explorer, findings, health, meta
 from fundgraph.config import Settings, get_settings
 from fundgraph.errors import ConfigError
 
@@ -83,6 +83,7 @@ def create_app(
             allow_headers=["Authorization", "Content-Type"],
         )
     app.include_router(health.router)
-    for module in (entities, analytics, findings, catalogue, cypher):
+    for module in (entities, analytics, findings, catalogue, cypher, meta):
         app.include_router(module.router, prefix=API_PREFIX)
+    explorer.install(app)
     return app

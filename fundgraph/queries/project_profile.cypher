@@ -9,11 +9,15 @@ WHERE ($project_id IS NULL OR p.project_id = $project_id) AND ($plan_id IS NULL 
 RETURN p.project_id AS project_id, pl.plan_id AS plan_id, pl.year AS year, p.seq AS seq, p.name AS name,
        p.amount AS amount, p.amount_fen AS amount_fen, a.amount_text AS amount_as_written,
        {doc_id: a.doc_id, row: a.row, col: a.col, line: a.line} AS amount_cell, p.approval AS approval,
-       [(o:Organization)-[r:APPLIED_FOR]->(p) | {name: o.name, as_written: r.as_written}] AS applicants,
-       [(o:Organization)-[r:IMPLEMENTS]->(p) | {name: o.name, as_written: r.as_written}] AS implementers,
-       [(p)-[c:CONCERNS]->(f:Platform) | {platform: f.name, role: c.role}] AS platforms,
+       [(o:Organization)-[r:APPLIED_FOR]->(p) | {name: o.name, as_written: r.as_written, doc_id: r.doc_id, row: r.row,
+                                                    col: r.col, line: r.line}] AS applicants,
+       [(o:Organization)-[r:IMPLEMENTS]->(p) | {name: o.name, as_written: r.as_written, doc_id: r.doc_id, row: r.row,
+                                                    col: r.col, line: r.line}] AS implementers,
+       [(p)-[c:CONCERNS]->(f:Platform) | {platform: f.name, role: c.role, as_written: c.as_written, doc_id: c.doc_id,
+                                        row: c.row, col: c.col, line: c.line}] AS platforms,
        [(p)-[:PROVIDES]->(s:ServiceType) | s.name] AS services,
        [(p)-[:IN_REGION]->(r:Region) | {code: r.code, name: r.name}] AS regions,
        [(p)-[:HAS_TARGET]->(t:Target) | {metric: t.metric, comparator: t.comparator, value: t.value, unit: t.unit}] AS targets,
-       p.years_named AS years_named, p.text_amounts AS money_in_text, p.summary AS summary
+       p.years_named AS years_named, p.text_amounts AS money_in_text, p.summary AS summary,
+       p.targets_text AS targets_text, a.doc_id AS doc_id, p.row AS row
 ORDER BY year, plan_id, toInteger(seq)

@@ -69,6 +69,8 @@ def _fill(path: str, operation: dict[str, Any]) -> tuple[str, dict[str, Any]]:
             )
         elif parameter.get("required"):
             query[parameter["name"]] = example
+    if path == "/api/v1/graph":
+        query["name"] = "中小融"  # one of `name` or `id` is needed; neither is required alone
     return path, query
 
 
@@ -108,6 +110,37 @@ def test_answers_on_the_seed(client: TestClient) -> None:
     unknown = client.post("/api/v1/queries/drop_everything", json={}, headers=AS_READER)
     assert unknown.status_code == 404 and set(unknown.json()) == {"error"}
     assert client.get("/api/v1/organizations/无此单位", headers=AS_READER).status_code == 404
+
+
+def test_what_the_explorer_asks_for(client: TestClient) -> None:
+    assert client.get("/api/v1/session", headers=AS_READER).json() == {"name": "bob", "role": "reader", "cypher": False}
+    assert client.get("/api/v1/session", headers=AS_AUDITOR).json()["cypher"] is True
+    schema = client.get("/api/v1/schema", headers=AS_READER).json()
+    assert {"Organization", "Platform", "Project"} <= set(schema["labels"])
+    assert "CONCERNS" in schema["relationship_types"] and "amount_fen" in schema["property_keys"]
+
+    graph = client.get("/api/v1/graph", params={"name": "中小融"}, headers=AS_READER).json()
+    start = next(n for n in graph["nodes"] if n["id"] == graph["start"])
+    assert start["label"] == "Platform" and start["name"] == "广东省中小企业融资平台"
+    projects = {n["seq"]: n["amount"] for n in graph["nodes"] if n["label"] == "Project"}
+    assert projects == {"1": "330", "6": "612", "7": "49.282", "10": "136.3166", "11": "86"}
+    by_seq = {n["id"]: n["seq"] for n in graph["nodes"]}
+    roles = {by_seq[e["source"]]: sorted(e["roles"]) for e in graph["edges"]}
+    assert roles["6"] == ["maintains", "operates", "upgrades"] and roles["10"] == ["secures"]
+    six = next(e for e in graph["edges"] if by_seq[e["source"]] == "6")
+    assert six["amount"] == "612" and six["cells"][0]["row"] == 7 and six["cells"][0]["col"] == 2
+
+    # Expanding a node by its element id, as a click in the explorer does.
+    around_six = client.get("/api/v1/graph", params={"id": six["source"]}, headers=AS_READER).json()
+    kinds = {n["label"] for n in around_six["nodes"]}
+    assert {"Plan", "Organization", "Platform", "Project"} <= kinds
+    allocates = next(e for e in around_six["edges"] if e["type"] == "ALLOCATES")
+    assert allocates["amount"] == "612" and allocates["cells"][0]["text"] == "612"
+
+    assert client.get("/api/v1/graph", params={"name": "无此平台"}, headers=AS_READER).status_code == 404
+    assert client.get("/api/v1/graph", headers=AS_READER).status_code == 422
+    docs = client.get("/api/v1/documents", headers=AS_READER).json()["items"]
+    assert docs[0]["path"].endswith("000_bc106945e02cee55.txt") and docs[0]["plans"] == ["plan-2024-2c3a01860ed2"]
 
 
 def test_keys_and_roles(client: TestClient) -> None:

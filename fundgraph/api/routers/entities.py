@@ -76,3 +76,64 @@ def path(
         raise HTTPException(404, f"no path of at most {max_length} steps between {source!r} and {target!r}")
     result: dict[str, Any] = to_jsonable(rows[0])
     return result
+
+
+@router.get("/graph", summary="The explorer's graph around an entity: nodes and edges with money and source cells")
+def graph(
+    store: StoreDep,
+    _: Reader,
+    name: Annotated[str | None, Query(examples=["广东省中小企业融资平台"], description="A name, alias or key")] = None,
+    id: Annotated[str | None, Query(description="A node's element id, as returned in `nodes`")] = None,
+    depth: Annotated[int, Query(ge=1, le=2)] = 1,
+    limit: Annotated[int, Query(ge=1, le=2000)] = 300,
+) -> dict[str, Any]:
+    if not name and not id:
+        raise HTTPException(422, "give the entity's `name` (or alias or key) or a node `id`")
+    result = named(store, "graph", {"name": name, "id": id, "depth": depth, "limit": limit})
+    if not result.rows:
+        raise HTTPException(404, f"no entity {name or id!r}")
+    return graph_of(to_jsonable(result.rows), truncated=len(result.rows) >= limit or result.truncated)
+
+
+def graph_of(rows: list[dict[str, Any]], *, truncated: bool) -> dict[str, Any]:
+    """Rows of the ``graph`` query as nodes and edges; a project's several roles on one platform become one edge.
+
+    >>> project, platform = {"id": "1", "label": "Project"}, {"id": "2", "label": "Platform"}
+    >>> row = {"start": project, "id": "r", "type": "CONCERNS", "role": "secures", "amount": "86",
+    ...        "cell": {"row": 12}, "source": project, "target": platform}
+    >>> g = graph_of([row, {**row, "id": "s", "role": "operates"}], truncated=False)
+    >>> [(e["type"], e["roles"], e["amount"]) for e in g["edges"]], len(g["nodes"])
+    ([('CONCERNS', ['secures', 'operates'], '86')], 2)
+    """
+    nodes: dict[str, dict[str, Any]] = {}
+    edges: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for row in rows:
+        nodes.setdefault(row["start"]["id"], row["start"])
+        if row["id"] is None:
+            continue
+        source, target = row["source"], row["target"]
+        nodes.setdefault(source["id"], source)
+        nodes.setdefault(target["id"], target)
+        edge = edges.setdefault(
+            (source["id"], target["id"], row["type"]),
+            {
+                "id": row["id"],
+                "source": source["id"],
+                "target": target["id"],
+                "type": row["type"],
+                "roles": [],
+                "amount": row["amount"],
+                "cells": [],
+            },
+        )
+        if row["role"] and row["role"] not in edge["roles"]:
+            edge["roles"].append(row["role"])
+        if row["cell"] not in edge["cells"]:
+            edge["cells"].append(row["cell"])
+    start = rows[0]["start"]["id"] if rows else None
+    return {"start": start, "nodes": list(nodes.values()), "edges": list(edges.values()), "truncated": truncated}
+
+
+@router.get("/documents", response_model=Page, summary="The source documents every cited doc_id stands for")
+def documents(store: StoreDep, _: Reader, doc_id: str | None = None, offset: Offset = 0, limit: Limit = 1000) -> Page:
+    return page(named(store, "documents", {"doc_id": doc_id}), offset, limit)

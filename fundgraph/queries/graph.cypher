@@ -1,0 +1,40 @@
+// name: graph
+// description: The explorer's graph: the relationships within `depth` steps (1 or 2) of one entity, found by element id, key, name or alias, each with both ends, the project's money and the cell it was read from.
+// params: id: string = null, name: string = null, depth: int = 1, limit: int = 300
+// example: name=广东省中小企业融资平台
+// mode: read
+// One indexed lookup per label instead of a scan of every node for the start.
+CALL () {
+  MATCH (n) WHERE elementId(n) = $id RETURN n
+  UNION
+  MATCH (n:Project {project_id: $name}) RETURN n
+  UNION
+  MATCH (n:Plan {plan_id: $name}) RETURN n
+  UNION
+  MATCH (n:Region {code: $name}) RETURN n
+  UNION
+  MATCH (n:ServiceType {name: $name}) RETURN n
+  UNION
+  MATCH (n:Platform) WHERE n.name = $name OR $name IN coalesce(n.aliases, []) RETURN n
+  UNION
+  MATCH (n:Organization) WHERE n.name = $name OR $name IN coalesce(n.aliases, []) RETURN n
+}
+WITH n AS start LIMIT 1
+OPTIONAL MATCH path = (start)-[*1..2]-(:!Document)
+WHERE length(path) <= $depth
+// An entity without relationships still answers, as one row with no relationship.
+UNWIND CASE WHEN path IS NULL THEN [null] ELSE relationships(path) END AS r
+WITH DISTINCT start, r LIMIT $limit
+WITH start, r, startNode(r) AS a, endNode(r) AS b
+WITH start, r, a, b, CASE WHEN a:Project THEN a WHEN b:Project THEN b END AS project
+RETURN {id: elementId(start), label: labels(start)[0], name: coalesce(start.name, start.title, start.text),
+        seq: start.seq, year: start.year, amount: start.amount,
+        key: coalesce(start.project_id, start.plan_id, start.code, start.name, start.target_id)} AS start,
+       elementId(r) AS id, type(r) AS type, r.role AS role,
+       CASE WHEN type(r) IN ['ALLOCATES', 'APPLIED_FOR', 'IMPLEMENTS', 'CONCERNS'] THEN project.amount END AS amount,
+       {doc_id: r.doc_id, row: r.row, col: r.col, line: r.line, field: r.field,
+        text: coalesce(r.as_written, r.amount_text, r.keyword, r.evidence)} AS cell,
+       {id: elementId(a), label: labels(a)[0], name: coalesce(a.name, a.title, a.text), seq: a.seq, year: a.year,
+        amount: a.amount, key: coalesce(a.project_id, a.plan_id, a.code, a.name, a.target_id)} AS source,
+       {id: elementId(b), label: labels(b)[0], name: coalesce(b.name, b.title, b.text), seq: b.seq, year: b.year,
+        amount: b.amount, key: coalesce(b.project_id, b.plan_id, b.code, b.name, b.target_id)} AS target

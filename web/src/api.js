@@ -1,0 +1,66 @@
+// One fetch wrapper: the key as a Bearer token, the API's one error body turned into an ApiError.
+
+const KEY = "fundgraph.key";
+
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+export function takeKeyFromUrl() {
+  const url = new URL(location.href);
+  const key = url.searchParams.get("key");
+  if (key) {
+    sessionStorage.setItem(KEY, key);
+    // The key leaves the address bar (and the history) as soon as it is read.
+    url.searchParams.delete("key");
+    history.replaceState(null, "", url.pathname + url.search + url.hash);
+  }
+}
+
+export function getKey() {
+  return sessionStorage.getItem(KEY);
+}
+
+export function setKey(key) {
+  if (key) sessionStorage.setItem(KEY, key);
+  else sessionStorage.removeItem(KEY);
+}
+
+export async function api(path, { method = "GET", params = null, body = null } = {}) {
+  const url = new URL(`/api/v1${path}`, location.origin);
+  for (const [name, value] of Object.entries(params || {})) {
+    if (value !== null && value !== undefined && value !== "") url.searchParams.set(name, value);
+  }
+  const headers = { Accept: "application/json", Authorization: `Bearer ${getKey() || ""}` };
+  if (body !== null) headers["Content-Type"] = "application/json";
+  let response;
+  try {
+    response = await fetch(url, { method, headers, body: body === null ? null : JSON.stringify(body) });
+  } catch (error) {
+    throw new ApiError(0, "network", `fundgraph serve is not answering (${error.message})`);
+  }
+  const data = await response.json().catch(() => null);
+  if (!response.ok) {
+    const detail = data && data.error ? data.error : { code: "http_error", message: response.statusText };
+    const error = new ApiError(response.status, detail.code, detail.message);
+    if (response.status === 401) window.dispatchEvent(new CustomEvent("fundgraph:unauthorised", { detail: error }));
+    throw error;
+  }
+  return data;
+}
+
+const cache = new Map();
+
+// Small answers that don't change while the page is open (schema, documents, catalogue, plans).
+export function cached(path, params) {
+  const key = path + JSON.stringify(params || {});
+  if (!cache.has(key)) cache.set(key, api(path, { params }).catch((error) => {
+    cache.delete(key);
+    throw error;
+  }));
+  return cache.get(key);
+}
