@@ -107,6 +107,16 @@ def run_guarded(
     database: str | None = None,
     timeout: float = DEFAULT_TIMEOUT_S,
     row_cap: int = DEFAULT_ROW_CAP,
+    graph_values: bool = False,
 ) -> QueryResult:
     check_read_only(driver, query, parameters, database)
-    return read(driver, query, parameters, database=database, timeout=timeout, row_cap=row_cap, retry=False)
+    return read(
+        driver,
+        query,
+        parameters,
+        database=database,
+        timeout=timeout,
+        row_cap=row_cap,
+        retry=False,
+        graph_values=graph_values,
+    )

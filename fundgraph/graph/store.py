@@ -289,10 +289,13 @@ def read(
     timeout: float = DEFAULT_TIMEOUT_S,
     row_cap: int = DEFAULT_ROW_CAP,
     retry: bool = True,
+    graph_values: bool = False,
 ) -> QueryResult:
     """Run a read in a READ transaction with a time limit, fetching at most ``row_cap`` rows (and saying so).
 
     ``retry=False`` runs it once: a statement that failed on a limit (memory, time) is not run again.
+    ``graph_values=True`` keeps nodes, relationships and paths as driver objects (ids, labels, ends) instead of
+    their property maps, for callers that draw them.
     """
     check_parameters(parameters or {})
 
@@ -303,7 +306,7 @@ def read(
         for record in result:
             if len(rows) == row_cap:
                 return QueryResult(columns, rows, truncated=True)
-            rows.append(record.data())
+            rows.append(dict(record) if graph_values else record.data())
         return QueryResult(columns, rows)
 
     with driver.session(database=database or database_name(), default_access_mode=neo4j.READ_ACCESS) as session:

@@ -127,15 +127,24 @@ export function graphView({ start = null, onOpen = null } = {}) {
     if (cy) return cy;
     cy = cytoscape({ container: canvas, style: STYLE, minZoom: 0.1, maxZoom: 4 });
     window.fundgraphExplorer.cy = cy;
+    // A second tap on the same node soon after the first opens its page (cytoscape's dbltap also fires when the
+    // first tap was on something else).
+    let lastTap = { id: null, at: 0 };
     cy.on("tap", "node", (event) => {
+      const now = Date.now();
+      const data = event.target.data();
+      if (lastTap.id === data.id && now - lastTap.at < 400) {
+        if (onOpen) onOpen(data);
+        else location.hash = entityHref(data.kind, data.key);
+        return;
+      }
+      lastTap = { id: data.id, at: now };
       showNode(event.target);
       expand(event.target);
     });
-    cy.on("tap", "edge", (event) => showEdge(event.target));
-    cy.on("dbltap", "node", (event) => {
-      const data = event.target.data();
-      if (onOpen) onOpen(data);
-      else location.hash = entityHref(data.kind, data.key);
+    cy.on("tap", "edge", (event) => {
+      lastTap = { id: null, at: 0 };
+      showEdge(event.target);
     });
     return cy;
   }

@@ -21,6 +21,10 @@ router = APIRouter(
     "/cypher",
     response_model=Rows,
     summary="Read-only ad-hoc Cypher for auditors (writes, files, URLs, PROFILE refused; time limit, row cap)",
+    description=(
+        "Nodes come back as `{id, labels, properties}`, relationships as `{id, type, start, end, properties}` and "
+        "paths as `{nodes, relationships}`, so that a client can draw them."
+    ),
 )
 def cypher(store: StoreDep, _: Auditor, body: CypherRequest) -> Rows:
     result = run_guarded(
@@ -30,5 +34,6 @@ def cypher(store: StoreDep, _: Auditor, body: CypherRequest) -> Rows:
         database=store.database,
         timeout=store.cypher_timeout,
         row_cap=store.cypher_row_cap,
+        graph_values=True,
     )
     return Rows(columns=result.columns, rows=to_jsonable(result.rows), truncated=result.truncated)
