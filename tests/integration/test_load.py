@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 
 from fundgraph.graph.elements import plan_elements
-from fundgraph.graph.store import list_plans, plan_history, write_plan
+from fundgraph.graph.store import list_plans, plan_history, write_plan, write_plans
 from fundgraph.loaders import parse_bytes, parse_path
 from tests.conftest import SEED_DOCX, SEED_TXT, SEED_XLSX, count_nodes
 
@@ -135,3 +136,76 @@ def test_the_same_rows_read_by_another_build_are_refreshed(driver: Any) -> None:
     assert _rows(driver, "MATCH (:Project {seq: '7'})-[c:CONCERNS]->() RETURN count(c) AS n") == [{"n": 1}]
     assert _rows(driver, "MATCH (p:Plan) RETURN p.history AS h") == [{"h": None}]
     assert write_plan(driver, plan_elements(parse_path(SEED_TXT))).status == "unchanged"
+
+
+def _snapshot(driver: Any) -> list[Any]:
+    """Every node with its properties and every relationship with its ends and properties, in a stable order."""
+    nodes = _rows(
+        driver,
+        "MATCH (n) RETURN labels(n)[0] AS label, properties(n) AS props ORDER BY label, "
+        "coalesce(n.doc_id, n.plan_id, n.project_id, n.org_id, n.platform_id, n.name, n.code, n.target_id, n.fund_id)",
+    )
+    edges = _rows(
+        driver,
+        "MATCH (a)-[r]->(b) RETURN type(r) AS type, elementId(a) IS NOT NULL AS ok, "
+        "coalesce(a.doc_id, a.plan_id, a.project_id, a.org_id, a.platform_id, a.name, a.code, a.fund_id) AS a, "
+        "coalesce(b.doc_id, b.plan_id, b.project_id, b.org_id, b.platform_id, b.name, b.code, b.target_id) AS b, "
+        "properties(r) AS props ORDER BY type, a, b, r.role",
+    )
+    for node in nodes:
+        node["props"].pop("loaded_at", None)
+
+    def order(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return sorted(rows, key=lambda row: json.dumps(row, sort_keys=True, ensure_ascii=False))
+
+    return [order(nodes), order(edges)]
+
+
+def test_a_group_of_new_plans_is_the_same_graph_as_one_by_one(driver: Any) -> None:
+    from fundgraph.synth import generate, render_word_text
+
+    documents = [
+        plan_elements(parse_bytes(render_word_text(plan).encode(), f"plan-{i}.txt"))
+        for i, plan in enumerate(generate(300, seed=7))
+    ]
+    assert len(documents) > 5
+    for elements in documents:
+        write_plan(driver, elements)
+    one_by_one = _snapshot(driver)
+    driver.execute_query("MATCH (n) DETACH DELETE n")
+    results = write_plans(driver, documents)
+    assert [r.status for r in results] == ["created"] * len(documents)
+    assert _snapshot(driver) == one_by_one
+    again = write_plans(driver, documents)
+    assert {r.status for r in again} == {"unchanged"}
+    assert _snapshot(driver) == one_by_one
+
+
+def test_known_plans_and_repeats_in_a_group_get_the_answers_of_write_plan(driver: Any) -> None:
+    seed = plan_elements(parse_path(SEED_TXT))
+    write_plan(driver, seed)
+    text = SEED_TXT.read_text(encoding="utf-8")
+    revised = plan_elements(parse_bytes(text.replace("\t3901\n", "\t3902\n").encode(), "v2.txt"))
+    from fundgraph.synth import generate, render_word_text
+
+    new = [plan_elements(parse_bytes(render_word_text(p).encode(), f"n{i}.txt")) for i, p in enumerate(generate(60))]
+    results = write_plans(driver, [new[0], seed, new[1], revised, new[0], *new[2:]])
+    statuses = [r.status for r in results]
+    assert statuses[:5] == ["created", "unchanged", "created", "replaced", "unchanged"]
+    assert set(statuses[5:]) == {"created"}
+    [plan] = _rows(driver, "MATCH (p:Plan {plan_id: $id}) RETURN p.stated_total AS total", id=seed.plan_id)
+    assert plan == {"total": "3902"}
+
+
+def test_a_group_gives_way_when_one_of_its_plans_was_written_meanwhile(driver: Any) -> None:
+    from fundgraph.graph.store import _Contended, _write_new_plans_tx
+    from fundgraph.synth import generate, render_word_text
+
+    documents = [
+        plan_elements(parse_bytes(render_word_text(p).encode(), f"c{i}.txt")) for i, p in enumerate(generate(60))
+    ]
+    write_plan(driver, documents[1])
+    before = count_nodes(driver)
+    with driver.session() as session, pytest.raises(_Contended):
+        session.execute_write(_write_new_plans_tx, documents, 5_000)
+    assert count_nodes(driver) == before, "the group's transaction was rolled back whole"
