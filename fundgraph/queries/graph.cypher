@@ -11,20 +11,39 @@ CALL () {
   UNION
   MATCH (n:Plan {plan_id: $name}) RETURN n
   UNION
-  MATCH (n:Region {code: $name}) RETURN n
+  MATCH (n:Organization {name: $name}) RETURN n
+  UNION
+  MATCH (n:Organization) WHERE $name IN n.aliases RETURN n
+  UNION
+  MATCH (n:Platform {name: $name}) RETURN n
+  UNION
+  MATCH (n:Platform) WHERE $name IN n.aliases RETURN n
+  UNION
+  MATCH (n:Region) WHERE n.code = $name OR n.name = $name RETURN n
   UNION
   MATCH (n:ServiceType {name: $name}) RETURN n
   UNION
-  MATCH (n:Platform) WHERE n.name = $name OR $name IN coalesce(n.aliases, []) RETURN n
-  UNION
-  MATCH (n:Organization) WHERE n.name = $name OR $name IN coalesce(n.aliases, []) RETURN n
+  MATCH (n:Fund) WHERE n.fund_id = $name OR n.name = $name RETURN n
 }
 WITH n AS start LIMIT 1
-OPTIONAL MATCH path = (start)-[*1..2]-(:!Document)
-WHERE length(path) <= $depth
-// An entity without relationships still answers, as one row with no relationship.
-UNWIND CASE WHEN path IS NULL THEN [null] ELSE relationships(path) END AS r
-WITH DISTINCT start, r LIMIT $limit
+// One branch per depth (a var-length pattern filtered on its length afterwards would walk depth 2 around a hub);
+// an entity without relationships still answers, as one row with no relationship.
+CALL (start) {
+  WITH start WHERE $depth = 1
+  MATCH (start)-[r]-(:!Document)
+  RETURN r
+  UNION
+  WITH start WHERE $depth >= 2
+  MATCH path = (start)-[*1..2]-(:!Document)
+  UNWIND relationships(path) AS r
+  RETURN r
+  UNION
+  RETURN null AS r
+}
+WITH DISTINCT start, r LIMIT $limit + 1
+// collect() drops the null row: what is left is the relationships, if any.
+WITH start, collect(r)[..$limit] AS found
+UNWIND CASE WHEN size(found) = 0 THEN [null] ELSE found END AS r
 WITH start, r, startNode(r) AS a, endNode(r) AS b
 WITH start, r, a, b, CASE WHEN a:Project THEN a WHEN b:Project THEN b END AS project
 RETURN {id: elementId(start), label: labels(start)[0], name: coalesce(start.name, start.title, start.text),

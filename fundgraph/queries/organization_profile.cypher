@@ -1,24 +1,36 @@
 // name: organization_profile
-// description: Everything about one organisation (by name or alias): kind, aliases, renames, and the projects it applies for, carries out or is named in, with amounts.
-// params: name: string
+// description: Everything about one organisation (by name or alias): kind, aliases, renames, counts and money of the projects it applies for or carries out, and the first `limit` of its projects (latest first) with the cells naming it.
+// params: name: string, limit: int = 100
 // example: name=广东股交
 // mode: read
-MATCH (o:Organization)
-WHERE o.name = $name OR $name IN coalesce(o.aliases, [])
+// The name through its index; an alias by a scan of organisations only (they are few beside projects).
+CALL () {
+  MATCH (o:Organization {name: $name}) RETURN o
+  UNION
+  MATCH (o:Organization) WHERE $name IN o.aliases RETURN o
+}
+WITH o LIMIT 1
 OPTIONAL MATCH (o)-[ren:RENAMED_TO]->(newer:Organization)
-OPTIONAL MATCH (older:Organization)-[:RENAMED_TO]->(o)
-OPTIONAL MATCH (pl:Plan)-[:ALLOCATES]->(p:Project)-[r:APPLIED_FOR|IMPLEMENTS|MENTIONS]-(o)
-WITH o, newer, ren, collect(DISTINCT older.name) AS formerly, pl, p, collect(DISTINCT type(r)) AS relations,
-     collect(CASE WHEN r IS NULL THEN null ELSE {relation: type(r), as_written: r.as_written, doc_id: r.doc_id,
-        row: r.row, col: r.col, line: r.line} END) AS cells
-ORDER BY pl.year, toInteger(p.seq)
-WITH o, newer, ren, formerly,
-     [x IN collect(CASE WHEN p IS NULL THEN null ELSE {plan_id: pl.plan_id, year: pl.year, seq: p.seq, project: p.name,
-        project_id: p.project_id, amount: p.amount, amount_fen: p.amount_fen, relations: relations, cells: cells} END)
-        WHERE x IS NOT NULL] AS projects
+WITH o, ren, newer, [(older:Organization)-[:RENAMED_TO]->(o) | older.name] AS formerly
+CALL (o) {
+  OPTIONAL MATCH (o)-[r:APPLIED_FOR|IMPLEMENTS]->(p:Project)
+  RETURN count(DISTINCT CASE type(r) WHEN 'IMPLEMENTS' THEN p END) AS implements,
+         count(DISTINCT CASE type(r) WHEN 'APPLIED_FOR' THEN p END) AS applies_for,
+         sum(CASE type(r) WHEN 'IMPLEMENTS' THEN p.amount_fen ELSE 0 END) AS implemented_fen,
+         sum(CASE type(r) WHEN 'APPLIED_FOR' THEN p.amount_fen ELSE 0 END) AS applied_fen,
+         count(DISTINCT p) AS project_count
+}
+CALL (o) {
+  OPTIONAL MATCH (o)-[r:APPLIED_FOR|IMPLEMENTS|MENTIONS]-(p:Project)
+  WITH p, collect(DISTINCT type(r)) AS relations,
+       collect({relation: type(r), as_written: r.as_written, doc_id: r.doc_id, row: r.row, col: r.col,
+                line: r.line}) AS cells
+  ORDER BY p.year DESC, p.plan_id, toInteger(p.seq)
+  LIMIT $limit
+  RETURN [x IN collect(CASE WHEN p IS NULL THEN null ELSE {plan_id: p.plan_id, year: p.year, seq: p.seq,
+          project: p.name, project_id: p.project_id, amount: p.amount, amount_fen: p.amount_fen, relations: relations,
+          cells: cells} END) WHERE x IS NOT NULL] AS projects
+}
 RETURN o.name AS name, o.kind AS kind, o.aliases AS aliases, formerly,
        newer.name AS renamed_to, ren.date AS renamed_on,
-       size([x IN projects WHERE 'IMPLEMENTS' IN x.relations]) AS implements,
-       size([x IN projects WHERE 'APPLIED_FOR' IN x.relations]) AS applies_for,
-       reduce(t = 0, x IN [x IN projects WHERE 'IMPLEMENTS' IN x.relations] | t + x.amount_fen) AS implemented_fen,
-       projects
+       implements, applies_for, implemented_fen, applied_fen, project_count, projects

@@ -3,9 +3,17 @@
 // params: plan_id: string = null, seq: string = null, project_id: string = null
 // example: seq=6
 // mode: read
-MATCH (pl:Plan)-[a:ALLOCATES]->(p:Project)
-WHERE ($project_id IS NULL OR p.project_id = $project_id) AND ($plan_id IS NULL OR pl.plan_id = $plan_id)
-  AND ($seq IS NULL OR p.seq = $seq)
+// One branch per way of naming the project, so that a key is found through its index, never by a scan.
+CALL () {
+  MATCH (p:Project {project_id: $project_id}) RETURN p
+  UNION
+  MATCH (:Plan {plan_id: $plan_id})-[:ALLOCATES]->(p:Project) WHERE $project_id IS NULL AND ($seq IS NULL OR p.seq = $seq)
+  RETURN p
+  UNION
+  WITH * WHERE $project_id IS NULL AND $plan_id IS NULL
+  MATCH (p:Project {seq: $seq}) RETURN p
+}
+MATCH (pl:Plan)-[a:ALLOCATES]->(p)
 RETURN p.project_id AS project_id, pl.plan_id AS plan_id, pl.year AS year, p.seq AS seq, p.name AS name,
        p.amount AS amount, p.amount_fen AS amount_fen, a.amount_text AS amount_as_written,
        {doc_id: a.doc_id, row: a.row, col: a.col, line: a.line} AS amount_cell, p.approval AS approval,

@@ -19,22 +19,22 @@ function facts(pairs) {
   );
 }
 
+// A hub (a provincial bureau over years) has thousands of projects: the page shows the latest, and says so.
+const shownOf = (shown, total) => (total > shown ? h("small", {}, ` ${t("entity.shown_of", { shown, total })}`) : null);
+
 const projectLink = (row) => entityLink("Project", `${row.plan_id}/${row.seq}`, row.project);
 
 function organizationSection(profile) {
-  const implemented = profile.projects.filter((p) => p.relations.includes("IMPLEMENTS"));
-  const applied = profile.projects.filter((p) => p.relations.includes("APPLIED_FOR"));
-  const sum = (rows) => fenToWan(rows.reduce((total, p) => total + BigInt(p.amount_fen ?? 0), 0n));
   return [
     facts([
       [t("entity.kind"), profile.kind],
       [t("entity.aliases"), (profile.aliases || []).join("、")],
       [t("entity.formerly"), (profile.formerly || []).join("、")],
       [t("entity.renamed_to"), profile.renamed_to ? [entityLink("Organization", profile.renamed_to), profile.renamed_on ? ` (${profile.renamed_on})` : ""] : null],
-      [t("entity.money_in") + " · " + t("entity.implemented"), [money(sum(implemented)), ` (${implemented.length})`]],
-      [t("entity.money_out") + " · " + t("entity.applied"), [money(sum(applied)), ` (${applied.length})`]],
+      [t("entity.money_in") + " · " + t("entity.implemented"), [money(fenToWan(profile.implemented_fen)), ` (${profile.implements})`]],
+      [t("entity.money_out") + " · " + t("entity.applied"), [money(fenToWan(profile.applied_fen)), ` (${profile.applies_for})`]],
     ]),
-    h("h2", {}, t("entity.projects")),
+    h("h2", {}, t("entity.projects"), shownOf(profile.projects.length, profile.project_count)),
     table(profile.projects, [
       { key: "year", title: t("col.year") },
       { key: "seq", title: t("col.seq") },
@@ -53,7 +53,7 @@ function platformSection(profile) {
       [t("entity.aliases"), (profile.aliases || []).join("、")],
       [t("entity.money_in") + " · " + t("entity.involved"), [money(fenToWan(profile.amount_fen_involved)), ` (${profile.project_count})`]],
     ]),
-    h("h2", {}, t("entity.projects")),
+    h("h2", {}, t("entity.projects"), shownOf(profile.projects.length, profile.project_count)),
     table(profile.projects, [
       { key: "year", title: t("col.year") },
       { key: "seq", title: t("col.seq") },
