@@ -14,7 +14,6 @@ import csv
 import json
 import os
 import platform
-import resource
 import shutil
 import statistics
 import subprocess
@@ -81,6 +80,20 @@ def percentiles(samples: list[float]) -> dict[str, float]:
     ordered = sorted(samples)
     pick = lambda q: 1000 * ordered[min(len(ordered) - 1, int(q * len(ordered)))]  # noqa: E731
     return {"p50_ms": round(pick(0.5), 2), "p95_ms": round(pick(0.95), 2), "p99_ms": round(pick(0.99), 2)}
+
+
+def run_measured(command: list[str], env: dict[str, str]) -> tuple[int, int, str]:
+    """Run a command; its exit status, the peak resident memory (KiB) of it and its worker processes, its stderr.
+
+    wait4 gives the rusage of that one child (and the processes it waited for): not of other children of the
+    benchmark, such as the JVM that set Neo4j's password.
+    """
+    with tempfile.TemporaryFile() as errors:
+        child = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+        errors.seek(0)
+        return child.returncode, usage.ru_maxrss, errors.read().decode("utf-8", "replace")
 
 
 def write_grouped(driver: Any, documents: list[GraphElements]) -> None:
@@ -290,6 +303,7 @@ def run(size: str) -> dict[str, Any]:
             "bytes": sum(p.stat().st_size for p in corpus.iterdir()),
         }
         print(f"[{size}] corpus: {plans} documents", flush=True)
+        checkpoint(result)
 
         files = sorted(corpus.iterdir())
         kept: list[GraphElements] = []
@@ -308,28 +322,22 @@ def run(size: str) -> dict[str, Any]:
             "elements_projects_per_s": round(projects / build_s),
         }
         print(f"[{size}] parse {result['parse']}", flush=True)
+        checkpoint(result)
 
         driver = connect(settings)
         apply_schema(driver)
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        t, loader = timed(
-            lambda: subprocess.run(
-                [sys.executable, "-m", "fundgraph", "load", str(corpus)],
-                env=env,
-                cwd=ROOT,
-                capture_output=True,
-                text=True,
-            )
+        t, (returncode, peak_kib, stderr) = timed(
+            lambda: run_measured([sys.executable, "-m", "fundgraph", "load", str(corpus)], env)
         )
-        if loader.returncode != 0:
-            raise RuntimeError(loader.stderr[-2000:])
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        if returncode != 0:
+            raise RuntimeError(stderr[-2000:])
         result["load_end_to_end"] = {
             "seconds": round(t, 1),
             "projects_per_s": round(projects / t),
-            "loader_peak_rss_mib": round(max(peak, before) / 1024),
+            "loader_peak_rss_mib": round(peak_kib / 1024),
         }
         print(f"[{size}] end to end {result['load_end_to_end']}", flush=True)
+        checkpoint(result)
 
         wipe(driver)
         apply_schema(driver)
@@ -351,6 +359,7 @@ def run(size: str) -> dict[str, Any]:
             "ratio": round(statistics.mean(again) / statistics.mean(first), 3),
         }
         print(f"[{size}] write {result['write_phase']} reload {result['reload_unchanged']}", flush=True)
+        checkpoint(result)
 
         wipe(driver)
         import_dir = server.home / "import"
@@ -364,6 +373,7 @@ def run(size: str) -> dict[str, Any]:
         }
         result["ratio_write_vs_load_csv"] = round(t_csv / t_write, 2)
         print(f"[{size}] LOAD CSV {result['load_csv']}", flush=True)
+        checkpoint(result)
 
         naive_docs, naive_projects = [], 0
         for elements in kept:
@@ -383,6 +393,7 @@ def run(size: str) -> dict[str, Any]:
         }
         result["ratio_write_vs_naive"] = round(t_naive / t_same, 1)
         print(f"[{size}] naive {result['naive']}", flush=True)
+        checkpoint(result)
 
         wipe(driver)
         subprocess.run(
@@ -418,6 +429,7 @@ def run(size: str) -> dict[str, Any]:
             api.terminate()
             api.wait(timeout=30)
         print(f"[{size}] throughput {result['throughput_concurrency_8']}", flush=True)
+        checkpoint(result)
 
         if projects <= 100_000:
             from fundgraph.graph.nxsink import from_neo4j
@@ -435,6 +447,13 @@ def run(size: str) -> dict[str, Any]:
     return result
 
 
+def checkpoint(result: dict[str, Any]) -> None:
+    """What is measured so far, kept if a later phase fails (bench/results/SIZE.partial.json)."""
+    out = ROOT / "bench" / "results"
+    out.mkdir(exist_ok=True)
+    (out / f"{result['size']}.partial.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), "utf-8")
+
+
 def main() -> int:
     size = sys.argv[1] if len(sys.argv) > 1 else "1k"
     if size not in SIZES:
@@ -444,6 +463,7 @@ def main() -> int:
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
     (out / f"{size}.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+    (out / f"{size}.partial.json").unlink(missing_ok=True)
     from bench.report import write_report
 
     write_report()

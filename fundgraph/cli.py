@@ -7,6 +7,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,10 +18,10 @@ from rich.table import Table
 
 from fundgraph.config import get_settings
 from fundgraph.errors import FundgraphError, ParseError, classify
+from fundgraph.graph.elements import GraphElements
 from fundgraph.jsonable import to_jsonable
 from fundgraph.loaders import SUPPORTED_SUFFIXES, parse_path
-from fundgraph.loaders.model import Plan
-from fundgraph.prefetch import prefetch
+from fundgraph.prefetch import map_ahead
 
 app = typer.Typer(
     help="fundgraph: a graph knowledge base of public fund-allocation plans (资金分配方案) on Neo4j.",
@@ -90,6 +91,8 @@ PERCENT_COLUMNS = frozenset({"share", "cr1", "cr3", "cr5"})
 GROUP_PROJECTS = 2_000
 # Documents parsed ahead of the writer (a few groups' worth at most: memory stays bounded).
 PREFETCH_DOCUMENTS = 64
+# Below this many files a load reads them in a thread: starting worker processes costs about a second.
+PARALLEL_FROM_FILES = 64
 
 
 def _cell(value: Any, column: str = "") -> str:
@@ -160,6 +163,43 @@ def _expand(paths: list[Path]) -> list[Path]:
     return files
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """A document ready to write: what the report needs of the plan, and its graph elements."""
+
+    path: str
+    projects: int
+    problems: list[str]
+    elements: GraphElements
+
+
+def _check_file(file: Path) -> str | None:
+    """Read a file (in a worker): None if it reads, else its error's text."""
+    try:
+        parse_path(file)
+    except FundgraphError as exc:
+        # The error is raised again by the caller, which reads the file itself: errors carry their location,
+        # which does not cross a process boundary intact.
+        return str(exc) or type(exc).__name__
+    return None
+
+
+def _prepare_file(file: Path) -> Prepared | None:
+    """Read a file and build its graph elements (in a worker); None if it no longer reads."""
+    from fundgraph.graph.elements import plan_elements
+
+    try:
+        plan = parse_path(file)
+    except FundgraphError:
+        return None
+    return Prepared(plan.path, len(plan.projects), [p.code for p in plan.problems], plan_elements(plan))
+
+
+def _workers(files: int) -> int:
+    """Worker processes for a load: the machine's cores for a large one, none (a thread) for a few files."""
+    return (os.cpu_count() or 1) if files >= PARALLEL_FROM_FILES else 1
+
+
 @app.command()
 def load(
     paths: Annotated[list[Path], typer.Argument(help="Plan files or folders of them.")],
@@ -172,49 +212,51 @@ def load(
     memory holds a few documents at a time however large the corpus. New plans are written a group at a time
     (about 2,000 projects a transaction); known plans one by one.
     """
-    from fundgraph.graph.elements import GraphElements, plan_elements
     from fundgraph.graph.store import apply_schema, write_plans
 
     files = _expand(paths)
     if not files:
         raise ParseError("no plan files found", _location(paths))
+    workers = _workers(len(files))
     with _progress(len(files) > 1) as progress:
         task = progress.add_task("checking", total=len(files))
-        for file in files:
-            parse_path(file)
+        for file, failed in zip(files, map_ahead(_check_file, files, workers, depth=8 * workers), strict=True):
+            if failed:
+                parse_path(file)  # read again here, to raise its error with its location
             progress.advance(task)
     results: list[dict[str, Any]] = []
     with driver_session() as driver:
         apply_schema(driver)
         with _progress(len(files) > 1) as progress:
             task = progress.add_task("loading", total=len(files))
-            group: list[tuple[Plan, GraphElements]] = []
+            group: list[Prepared] = []
 
             def flush() -> None:
-                written = write_plans(driver, [elements for _, elements in group])
-                for (plan, _), result in zip(group, written, strict=True):
+                written = write_plans(driver, [prepared.elements for prepared in group])
+                for prepared, result in zip(group, written, strict=True):
                     results.append(
                         {
-                            "path": plan.path,
+                            "path": prepared.path,
                             "plan_id": result.plan_id,
                             "version": result.version,
                             "status": result.status,
-                            "projects": len(plan.projects),
-                            "problems": [p.code for p in plan.problems],
+                            "projects": prepared.projects,
+                            "problems": prepared.problems,
                             **result.counters,
                         }
                     )
                 progress.advance(task, len(group))
                 group.clear()
 
-            def prepared() -> Iterator[tuple[Plan, GraphElements]]:
-                for file in files:
-                    plan = parse_path(file)
-                    yield plan, plan_elements(plan)
-
-            for plan, elements in prefetch(prepared(), depth=PREFETCH_DOCUMENTS):
-                group.append((plan, elements))
-                if sum(len(p.projects) for p, _ in group) >= GROUP_PROJECTS:
+            # Parsing and extraction run ahead in other processes while this one waits on Neo4j.
+            writer_workers = max(1, workers - 1)
+            ahead = map_ahead(_prepare_file, files, writer_workers, depth=PREFETCH_DOCUMENTS)
+            for file, prepared in zip(files, ahead, strict=True):
+                if prepared is None:
+                    parse_path(file)  # changed since the check: raise its error here
+                    continue
+                group.append(prepared)
+                if sum(p.projects for p in group) >= GROUP_PROJECTS:
                     flush()
             if group:
                 flush()

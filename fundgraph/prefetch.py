@@ -1,7 +1,8 @@
-"""Work ahead of a consumer in a background thread, a bounded number of items at a time.
+"""Work ahead of a consumer, a bounded number of items at a time: in a thread, or in worker processes.
 
-The loader parses and extracts the next documents while the current group is being written: the writer waits on
-Neo4j with the GIL released, so the two overlap even in one process.
+The loader parses and extracts the next documents while the current group is being written. A thread overlaps
+with the writer waiting on Neo4j; worker processes also use the machine's other cores. Either way only ``depth``
+items are ever ahead, so memory stays bounded however long the input.
 
 >>> list(prefetch(iter(range(5)), depth=2))
 [0, 1, 2, 3, 4]
@@ -12,12 +13,41 @@ ZeroDivisionError: integer division or modulo by zero
 
 from __future__ import annotations
 
+import multiprocessing
 import queue
 import threading
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TypeVar
 
 T = TypeVar("T")
+R = TypeVar("R")
+
+
+def map_ahead(work: Callable[[T], R], items: Iterable[T], workers: int, depth: int) -> Iterator[R]:
+    """``work`` over ``items`` in ``workers`` processes, results in order, at most ``depth`` submitted ahead.
+
+    With one worker or fewer it runs in a thread of this process instead (``work`` must then be thread-safe; it
+    must be a module-level function either way). Processes are spawned, not forked: the caller may hold locks
+    in other threads (a progress bar's, a driver's).
+    """
+    if workers <= 1:
+        yield from prefetch((work(item) for item in items), depth=depth)
+        return
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    pending: deque[Future[R]] = deque()
+    try:
+        for item in items:
+            pending.append(pool.submit(work, item))
+            if len(pending) >= depth:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 _DONE = object()
 
 

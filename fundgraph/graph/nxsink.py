@@ -19,6 +19,9 @@ import networkx as nx
 from fundgraph.graph.elements import GraphElements, merge_nodes
 from fundgraph.graph.schema import load_schema
 
+EXPORT_TIMEOUT_S = 3600.0
+EXPORT_ROW_CAP = 100_000_000
+
 
 def to_networkx(documents: Iterable[GraphElements], graph: nx.MultiDiGraph | None = None) -> nx.MultiDiGraph:
     """Add each document's elements to ``graph`` (a new one by default), merging nodes on their keys as MERGE does."""
@@ -64,6 +67,7 @@ def from_neo4j(
 
     schema = load_schema()
     keys = {label: node.key for label, node in schema.nodes.items()}
+    selection: str | None
     if plan_id is not None:
         selection = (
             "MATCH (pl:Plan {plan_id: $plan_id}) OPTIONAL MATCH (pl)-[:ALLOCATES]->(p:Project) "
@@ -84,25 +88,39 @@ def from_neo4j(
             "RETURN DISTINCT elementId(n) AS id"
         )
     else:
-        selection = "MATCH (n) RETURN elementId(n) AS id"
+        selection = None
     params = {"plan_id": plan_id, "around": around, "depth": depth}
-    ids = [row["id"] for row in read(driver, selection, params, database=database, row_cap=10_000_000).rows]
+    # A whole graph of a million projects takes minutes to read: exports are not held to the query time limit.
+    ids = (
+        [
+            row["id"]
+            for row in read(
+                driver, selection, params, database=database, row_cap=EXPORT_ROW_CAP, timeout=EXPORT_TIMEOUT_S
+            ).rows
+        ]
+        if selection
+        else None
+    )
+    # Nodes carry their properties once; edges name their ends by element id, never repeating the ends' properties.
     nodes = read(
         driver,
-        "MATCH (n) WHERE elementId(n) IN $ids RETURN labels(n)[0] AS label, properties(n) AS props",
+        "MATCH (n) WHERE $ids IS NULL OR elementId(n) IN $ids "
+        "RETURN elementId(n) AS id, labels(n)[0] AS label, properties(n) AS props",
         {"ids": ids},
         database=database,
-        row_cap=10_000_000,
+        row_cap=EXPORT_ROW_CAP,
+        timeout=EXPORT_TIMEOUT_S,
     ).rows
     edges = read(
         driver,
-        "MATCH (a)-[r]->(b) WHERE elementId(a) IN $ids AND elementId(b) IN $ids "
-        "RETURN labels(a)[0] AS a_label, properties(a) AS a, type(r) AS type, properties(r) AS props, "
-        "labels(b)[0] AS b_label, properties(b) AS b",
+        "MATCH (a)-[r]->(b) WHERE $ids IS NULL OR (elementId(a) IN $ids AND elementId(b) IN $ids) "
+        "RETURN elementId(a) AS a, type(r) AS type, properties(r) AS props, elementId(b) AS b",
         {"ids": ids},
         database=database,
-        row_cap=10_000_000,
+        row_cap=EXPORT_ROW_CAP,
+        timeout=EXPORT_TIMEOUT_S,
     ).rows
+    key_of = {row["id"]: row["props"][keys[row["label"]]] for row in nodes}
     graph = nx.MultiDiGraph()
     for row in nodes:
         label = row["label"]
@@ -110,9 +128,7 @@ def from_neo4j(
     for row in edges:
         rel = schema.relationship(row["type"])
         key = row["type"] if rel.key is None else f"{row['type']}:{row['props'].get(rel.key)}"
-        graph.add_edge(
-            row["a"][keys[row["a_label"]]], row["b"][keys[row["b_label"]]], key=key, type=row["type"], **row["props"]
-        )
+        graph.add_edge(key_of[row["a"]], key_of[row["b"]], key=key, type=row["type"], **row["props"])
     return graph
 
 

@@ -114,7 +114,6 @@ def write_plan(
     The same plan version (in any format) changes nothing; a new version of a known plan replaces the earlier
     version's projects, and organisations left with no relationship are removed, so nothing is orphaned.
     """
-    check_against_schema(elements)
     db = database or database_name()
     # An unchanged plan is seen with one read, without taking the write lock or committing anything.
     records, _, _ = driver.execute_query(
@@ -125,6 +124,7 @@ def write_plan(
     )
     if records and (records[0]["version"], records[0]["build"]) == (elements.version, elements.build):
         return WriteResult(elements.plan_id, elements.version, "unchanged", elements.version)
+    check_against_schema(elements)
     with driver.session(database=db) as session:
         return session.execute_write(_write_plan_tx, elements, batch_size)
 

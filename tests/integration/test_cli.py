@@ -59,6 +59,31 @@ def test_bad_input_exits_non_zero_naming_the_cell_and_writes_nothing(
     assert count_nodes(driver) == 0
 
 
+def test_a_large_load_reads_in_worker_processes_and_one_bad_file_still_loads_nothing(
+    driver: Any, cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    from fundgraph.cli import PARALLEL_FROM_FILES
+
+    corpus = tmp_path / "corpus"
+    assert run_cli("synth", str(corpus), "--projects", "2400", "--seed", "3", env=cli_env).returncode == 0
+    files = sorted(corpus.iterdir())
+    assert len(files) >= PARALLEL_FROM_FILES, "enough files for the worker processes"
+    bad = corpus / "zz-bad.txt"
+    bad.write_text(SEED_TXT.read_text(encoding="utf-8").replace("\t400\n", "\t待定\n"), encoding="utf-8")
+    refused = run_cli("load", str(corpus), env=cli_env)
+    assert refused.returncode == 2 and "zz-bad.txt" in refused.stderr and "row 3" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert count_nodes(driver) == 0
+    bad.unlink()
+    loaded = run_cli("load", str(corpus), "--json", env=cli_env)
+    assert loaded.returncode == 0, loaded.stderr
+    rows = json.loads(loaded.stdout)
+    assert [r["path"] for r in rows] == [str(f) for f in files]
+    assert {r["status"] for r in rows} == {"created"} and sum(r["projects"] for r in rows) == 2400
+    records, _, _ = driver.execute_query("MATCH (p:Project) RETURN count(p) AS n")
+    assert records[0]["n"] == 2400
+
+
 def test_parse_json_touches_no_database(tmp_path: Path) -> None:
     result = run_cli(
         "parse", str(SEED_XLSX), "--json", env={"PATH": "/usr/bin:/bin", "NEO4J_URI": "bolt://127.0.0.1:1"}
