@@ -30,16 +30,17 @@ UNWIND found AS g
 WITH DISTINCT p, g
 ORDER BY p.project_id, g
 WITH p, collect(g) AS groups
-WITH p, groups, size(groups) AS k
+// One row per project here: the whole (money and count) is taken once, before a project is split among groups.
+WITH collect({p: p, groups: groups}) AS rows, sum(p.amount_fen) AS total, count(p) AS project_count
+UNWIND rows AS row
+WITH row.p AS p, row.groups AS groups, size(row.groups) AS k, total, project_count
 UNWIND range(0, k - 1) AS i
-WITH groups[i] AS grp, p,
+WITH groups[i] AS grp, p, total, project_count,
      CASE WHEN $split = 'none' THEN p.amount_fen
           ELSE p.amount_fen / k + CASE WHEN i < p.amount_fen % k THEN 1 ELSE 0 END END AS fen
-WITH grp, sum(fen) AS fen, count(DISTINCT p) AS n, collect(p) AS members
+WITH grp, sum(fen) AS fen, count(DISTINCT p) AS n, total, project_count
 ORDER BY fen DESC, grp
-WITH collect({grp: grp, fen: fen, n: n}) AS groups, collect(members) AS memberships
-WITH groups, reduce(acc = [], m IN memberships | acc + [x IN m WHERE NOT x IN acc]) AS projects
-WITH groups, size(projects) AS project_count, reduce(t = 0, x IN projects | t + x.amount_fen) AS total
+WITH collect({grp: grp, fen: fen, n: n}) AS groups, total, project_count
 WITH groups, project_count, total, size(groups) AS k,
      [g IN groups | CASE WHEN total = 0 THEN 0.0 ELSE toFloat(g.fen) / total END] AS shares
 WITH groups, project_count, total, k, shares,

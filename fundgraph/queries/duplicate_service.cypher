@@ -18,9 +18,13 @@ WITH f, role, collect({plan_id: pl.plan_id, plan_year: pl.year, seq: p.seq, proj
                        in_scope: ($year IS NULL OR pl.year = $year) AND ($plan_id IS NULL OR pl.plan_id = $plan_id)})
      AS items
 WHERE size(items) > 1
-WITH f, role, items, reduce(all = [], i IN items | all + i.years) AS every
-WITH f, role, items, [y IN reduce(d = [], y IN every | CASE WHEN y IN d THEN d ELSE d + y END) |
-                      {year: y, n: size([z IN every WHERE z = y])}] AS histogram
+// How many of the items name each work year, counted by aggregation: linear in the items of a hub platform.
+CALL (items) {
+  UNWIND items AS i
+  UNWIND i.years AS y
+  WITH y, count(*) AS n
+  RETURN collect({year: y, n: n}) AS histogram
+}
 WITH f, role, [i IN items WHERE
        reduce(n = 0, h IN histogram | n + CASE WHEN any(x IN i.years WHERE abs(x - h.year) <= $max_year_gap)
                                              THEN h.n ELSE 0 END) > size(i.years)] AS projects
