@@ -234,12 +234,18 @@ def _write_csv(path: Path, columns: list[str], rows: Any) -> None:
 def latency(driver: Any, queries: list[tuple[str, str, dict[str, Any]]], repeats: int) -> dict[str, Any]:
     results: dict[str, Any] = {}
     for kind, name, params in queries:
-        run_query(driver, name, params, row_cap=1000)  # planned and cached once, as a server in use has them
-        samples = []
-        for _ in range(repeats):
-            seconds, _ = timed(lambda name=name, params=params: run_query(driver, name, params, row_cap=1000))
-            samples.append(seconds)
-        results[f"{name}({','.join(f'{k}={v}' for k, v in params.items())})"] = {"kind": kind, **percentiles(samples)}
+        label = f"{name}({','.join(f'{k}={v}' for k, v in params.items())})"
+        try:
+            run_query(driver, name, params, row_cap=1000)  # planned and cached once, as a server in use has them
+            samples = []
+            for _ in range(repeats):
+                seconds, _ = timed(lambda name=name, params=params: run_query(driver, name, params, row_cap=1000))
+                samples.append(seconds)
+        except Exception as exc:  # a query that fails at this size is a result too: recorded, and the run goes on
+            results[label] = {"kind": kind, "error": f"{type(exc).__name__}: {str(exc)[:300]}"}
+            print(f"  {label} failed: {results[label]['error']}", flush=True)
+            continue
+        results[label] = {"kind": kind, **percentiles(samples)}
     return results
 
 
@@ -256,8 +262,13 @@ def http_latency(base: str, key: str, queries: list[tuple[str, str, dict[str, An
                         f"/api/v1/queries/{name}", json={"parameters": params}, params={"limit": 1000}
                     )
                 )
-                response.raise_for_status()
+                if response.is_error:
+                    break
                 samples.append(seconds)
+            label = f"{name}({','.join(f'{k}={v}' for k, v in params.items())})"
+            if response.is_error:
+                results[label] = {"kind": kind, "error": f"HTTP {response.status_code}: {response.text[:300]}"}
+                continue
             results[f"{name}({','.join(f'{k}={v}' for k, v in params.items())})"] = {
                 "kind": kind,
                 **percentiles(samples),

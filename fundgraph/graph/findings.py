@@ -96,13 +96,15 @@ def _project(row: dict[str, Any]) -> FindingProject:
 
 def platform_shared(ctx: _Context) -> Iterator[Finding]:
     for row in ctx.query("platforms_shared_by_projects"):
+        # The counts, roles and years are of every project; the list (and so the evidence) stops at the query's
+        # limit, for a hub platform paid for by thousands.
         projects = row["projects"]
-        years = sorted({p["year"] for p in projects})
-        roles = sorted({r for p in projects for r in p["roles"]})
+        years = sorted(row["years"])
+        roles = sorted(row["roles"])
         yield Finding(
             "platform_shared",
             "medium",
-            f"{row['platform']} is paid for by {len(projects)} projects ({', '.join(roles)}; "
+            f"{row['platform']} is paid for by {row['project_count']} projects ({', '.join(roles)}; "
             f"{'/'.join(map(str, years))}), {format_wan(Decimal(row['amount_fen']) / 1_000_000)} 万元 in all",
             [FindingProject(p["plan_id"], p["year"], p["seq"], p["project"], p["amount"]) for p in projects],
             [
