@@ -79,12 +79,13 @@ async def _sample(pid: int, deadline: float, stats: Stats) -> None:
         await asyncio.sleep(1)
 
 
-def start_server(env: dict[str, str], port: int, key: str = KEY) -> subprocess.Popen[bytes]:
-    """`fundgraph serve` in its own process with one reader key, once /ready answers."""
+def start_server(env: dict[str, str], port: int, key: str = KEY, keys: str | None = None) -> subprocess.Popen[bytes]:
+    """`fundgraph serve` in its own process, once /ready answers: with one reader key, or the FUNDGRAPH_API_KEYS
+    given as ``keys``."""
     server = subprocess.Popen(
         [sys.executable, "-m", "fundgraph", "serve", "--port", str(port)],
         cwd=ROOT,
-        env={**env, "FUNDGRAPH_API_KEYS": f"client:reader:{key}"},
+        env={**env, "FUNDGRAPH_API_KEYS": keys or f"client:reader:{key}"},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -67,8 +67,25 @@ def driver(session_driver: object) -> object:
     return session_driver
 
 
+# Debian's chromium, headless and quiet: without the background-networking flags it keeps trying to reach the network.
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
 @pytest.fixture()
 def cli_env(neo4j_server: object) -> dict[str, str]:
+    return server_env(neo4j_server)
+
+
+def server_env(neo4j_server: object) -> dict[str, str]:
+    """This process's environment pointed at the suite's server, for commands run in a subprocess."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
     env.update(
         {

@@ -6,8 +6,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,27 +13,19 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from bench.loadtest import start_server
 from fundgraph.api.routers.explorer import BUNDLE
 from fundgraph.graph.elements import plan_elements
 from fundgraph.graph.store import write_plan
 from fundgraph.loaders import parse_path
-from fundgraph.localserver import free_port, wait_for_url
-from tests.conftest import ROOT, SEED_TXT
+from fundgraph.localserver import free_port
+from tests.conftest import CHROMIUM_FLAGS, ROOT, SEED_TXT, server_env
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
 AUDITOR_KEY = "auditor-explorer-key-0001"
 READER_KEY = "reader-explorer-key-00002"
 SHOTS = ROOT / "artifacts" / "explorer"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--no-first-run",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def _chromium() -> str:
@@ -54,15 +44,8 @@ def base_url(session_driver: Any, cli_env: dict[str, str]) -> Iterator[str]:
     session_driver.execute_query("MATCH (n) DETACH DELETE n")
     write_plan(session_driver, plan_elements(parse_path(SEED_TXT)))
     port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "fundgraph", "serve", "--port", str(port)],
-        cwd=ROOT,
-        env={**cli_env, "FUNDGRAPH_API_KEYS": f"alice:auditor:{AUDITOR_KEY},bob:reader:{READER_KEY}"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    server = start_server(cli_env, port, keys=f"alice:auditor:{AUDITOR_KEY},bob:reader:{READER_KEY}")
     try:
-        assert wait_for_url(f"http://127.0.0.1:{port}/ready", timeout=60), "fundgraph serve did not become ready"
         yield f"http://127.0.0.1:{port}"
     finally:
         server.terminate()
@@ -71,15 +54,7 @@ def base_url(session_driver: Any, cli_env: dict[str, str]) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def cli_env(neo4j_server: Any) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
-    env.update(
-        {
-            "NEO4J_URI": neo4j_server.uri,
-            "NEO4J_PASSWORD": neo4j_server.password() or "",
-            "FUNDGRAPH_NEO4J_HOME": str(neo4j_server.home),
-        }
-    )
-    return env
+    return server_env(neo4j_server)
 
 
 @pytest.fixture(scope="module")

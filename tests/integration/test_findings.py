@@ -16,7 +16,7 @@ from fundgraph.graph.elements import plan_elements
 from fundgraph.graph.findings import Finding, run_findings
 from fundgraph.graph.store import write_plan
 from fundgraph.loaders import parse_path
-from tests.conftest import ROOT, SEED_TXT, run_cli
+from tests.conftest import CHROMIUM_FLAGS, ROOT, SEED_TXT, run_cli
 
 ARTIFACTS = ROOT / "artifacts"
 
@@ -112,17 +112,7 @@ def test_the_html_report_renders_in_headless_chromium(driver: Any, cli_env: dict
     page = report.read_text(encoding="utf-8")
     assert "http://" not in page.replace("http://www.w3.org", "") and "https://" not in page  # self-contained
     with tempfile.TemporaryDirectory() as profile:
-        flags = [
-            chromium,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--no-first-run",
-            "--disable-component-update",
-            "--disable-sync",
-            f"--user-data-dir={profile}",
-        ]
+        flags = [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}"]
         dom = subprocess.run(
             [*flags, "--dump-dom", report.as_uri()], capture_output=True, text=True, timeout=120, check=True
         ).stdout
