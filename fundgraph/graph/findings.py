@@ -117,19 +117,25 @@ def platform_shared(ctx: _Context) -> Iterator[Finding]:
 
 def duplicate_service(ctx: _Context) -> Iterator[Finding]:
     for row in ctx.query("duplicate_service"):
+        # Counted and dated over every project; listed (and so cited) up to the query's limit.
         items = row["projects"]
-        years = sorted({y for item in items for y in item["years"]})
+        years = row["work_years"]
         when = f"in {years[0]}" if len(years) == 1 else f"for {'/'.join(map(str, years))}"
+        listed = ", ".join(item["seq"] for item in items)
+        if row["project_count"] > len(items):
+            listed = f"{row['project_count']} projects, first {len(items)}: {listed}, …"
+        else:
+            listed = f"projects {listed}"
         yield Finding(
             "duplicate_service",
             "high",
-            f"{row['platform']}: {ROLE_WORDS.get(row['role'], row['role'])} ({row['role']}) funded {when} by projects "
-            f"{', '.join(item['seq'] for item in items)}",
+            f"{row['platform']}: {ROLE_WORDS.get(row['role'], row['role'])} ({row['role']}) funded {when} by {listed}",
             [FindingProject(i["plan_id"], i["plan_year"], i["seq"], i["project"], i["amount"]) for i in items],
             [ctx.evidence(i["doc_id"], i["row"], i["col"], i["line"], i["evidence"]) for i in items],
             {
                 "platform": row["platform"],
                 "role": row["role"],
+                "project_count": row["project_count"],
                 "work_years": {item["seq"]: item["years"] for item in items},
             },
         )

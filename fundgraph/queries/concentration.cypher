@@ -25,22 +25,19 @@ WITH p, CASE $by
   WHEN 'approval' THEN [p.approval]
 END AS found
 WITH p, [g IN found WHERE g IS NOT NULL] AS found
-WITH p, CASE WHEN size(found) = 0 THEN ['(none)'] ELSE found END AS found
-UNWIND found AS g
-WITH DISTINCT p, g
-ORDER BY p.project_id, g
-WITH p, collect(g) AS groups
-// One row per project here: the whole (money and count) is taken once, before a project is split among groups.
-WITH collect({p: p, groups: groups}) AS rows, sum(p.amount_fen) AS total, count(p) AS project_count
-UNWIND rows AS row
-WITH row.p AS p, row.groups AS groups, size(row.groups) AS k, total, project_count
-UNWIND range(0, k - 1) AS i
-WITH groups[i] AS grp, p, total, project_count,
+WITH p, reduce(own = [], g IN CASE WHEN size(found) = 0 THEN ['(none)'] ELSE found END |
+       CASE WHEN g IN own THEN own ELSE own + g END) AS groups
+// A project's place among its own groups by name (the first take the odd 分), found without sorting all the rows;
+// its whole money and its count are taken once, on its first group, so the total needs no second pass.
+UNWIND groups AS grp
+WITH grp, p, size(groups) AS k, size([x IN groups WHERE x < grp]) AS i
+WITH grp, p, i,
      CASE WHEN $split = 'none' THEN p.amount_fen
           ELSE p.amount_fen / k + CASE WHEN i < p.amount_fen % k THEN 1 ELSE 0 END END AS fen
-WITH grp, sum(fen) AS fen, count(DISTINCT p) AS n, total, project_count
+WITH grp, sum(fen) AS fen, count(*) AS n, sum(CASE WHEN i = 0 THEN p.amount_fen ELSE 0 END) AS whole,
+     sum(CASE WHEN i = 0 THEN 1 ELSE 0 END) AS firsts
 ORDER BY fen DESC, grp
-WITH collect({grp: grp, fen: fen, n: n}) AS groups, total, project_count
+WITH collect({grp: grp, fen: fen, n: n}) AS groups, sum(whole) AS total, sum(firsts) AS project_count
 WITH groups, project_count, total, size(groups) AS k,
      [g IN groups | CASE WHEN total = 0 THEN 0.0 ELSE toFloat(g.fen) / total END] AS shares
 WITH groups, project_count, total, k, shares,

@@ -69,3 +69,58 @@ def test_the_seed_figures_in_python(corpus: tuple[Any, Any]) -> None:
     )
     assert round(seed_rows[0]["share"] * 100, 2) == 39.62
     assert rows  # the generated 2024 plans are there too
+
+
+def _duplicate_services(graph: Any, year: int | None, gap: int = 1) -> dict[tuple[str, str], set[str]]:
+    """duplicate_service by its definition, pair by pair: the projects with a neighbour in work years."""
+    plan_of = {p: plan for plan, p, key in graph.edges(keys=True) if key == "ALLOCATES"}
+    groups: dict[tuple[str, str], list[tuple[str, set[int]]]] = {}
+    for project, platform, data in graph.edges(data=True):
+        if data.get("type") != "CONCERNS" or data["role"] not in {"builds", "operates", "maintains", "secures", "upgrades"}:
+            continue
+        plan = graph.nodes[plan_of[project]]
+        years = set(graph.nodes[project].get("years_named") or []) or {plan["year"]}
+        groups.setdefault((graph.nodes[platform]["name"], data["role"]), []).append((project, years))
+    found = {}
+    for group, members in groups.items():
+        listed = {
+            p
+            for p, years in members
+            if any(q != p and any(abs(a - b) <= gap for a in years for b in others) for q, others in members)
+        }
+        scoped = year is None or any(graph.nodes[plan_of[p]]["year"] == year for p in listed)
+        if len(listed) > 1 and scoped:
+            found[group] = listed
+    return found
+
+
+@pytest.mark.parametrize("year", [None, 2024, 2023])
+def test_duplicate_service_agrees_with_pairing_every_project(corpus: tuple[Any, Any], year: int | None) -> None:
+    driver, graph = corpus
+    query = catalogue()["duplicate_service"]
+    expected = _duplicate_services(graph, year)
+    rows = read(driver, query.cypher, query.bind({"year": year}), database="neo4j").rows
+    assert expected, "the corpus should hold duplicate services"
+    assert {(r["platform"], r["role"]): r["project_count"] for r in rows} == {g: len(m) for g, m in expected.items()}
+    plan_of = {p: plan for plan, p, key in graph.edges(keys=True) if key == "ALLOCATES"}
+    for row in rows:
+        members = expected[(row["platform"], row["role"])]
+        listed = {f"{p['plan_id']}/{p['seq']}" for p in row["projects"]}
+        assert listed == {f"{plan_of[p]}/{graph.nodes[p]['seq']}" for p in members}
+        assert row["work_years"] == sorted({y for p in row["projects"] for y in p["years"]})
+
+
+def test_duplicate_service_counts_every_project_and_lists_the_first_few(corpus: tuple[Any, Any]) -> None:
+    driver, _ = corpus
+    query = catalogue()["duplicate_service"]
+    whole = read(driver, query.cypher, query.bind({}), database="neo4j").rows
+    short = read(driver, query.cypher, query.bind({"limit": 2}), database="neo4j").rows
+    assert any(r["project_count"] > 2 for r in whole)
+    for full, cut in zip(whole, short, strict=True):
+        assert (cut["platform"], cut["role"], cut["project_count"], cut["work_years"]) == (
+            full["platform"],
+            full["role"],
+            full["project_count"],
+            full["work_years"],
+        )
+        assert cut["projects"] == full["projects"][:2]
