@@ -76,7 +76,13 @@ def _duplicate_services(graph: Any, year: int | None, gap: int = 1) -> dict[tupl
     plan_of = {p: plan for plan, p, key in graph.edges(keys=True) if key == "ALLOCATES"}
     groups: dict[tuple[str, str], list[tuple[str, set[int]]]] = {}
     for project, platform, data in graph.edges(data=True):
-        if data.get("type") != "CONCERNS" or data["role"] not in {"builds", "operates", "maintains", "secures", "upgrades"}:
+        if data.get("type") != "CONCERNS" or data["role"] not in {
+            "builds",
+            "operates",
+            "maintains",
+            "secures",
+            "upgrades",
+        }:
             continue
         plan = graph.nodes[plan_of[project]]
         years = set(graph.nodes[project].get("years_named") or []) or {plan["year"]}
