@@ -12,6 +12,7 @@ key property included; edges are keyed by type (and role, for CONCERNS) and carr
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 import networkx as nx
@@ -64,10 +65,13 @@ def from_neo4j(
     """The graph in the server as a ``MultiDiGraph`` keyed like :func:`to_networkx`: everything, one plan (its
     projects and everything they touch), or the neighbourhood of one entity (by name, alias or key) to ``depth``."""
     from fundgraph.graph.store import read
+    from fundgraph.queries import get_query
 
     schema = load_schema()
     keys = {label: node.key for label, node in schema.nodes.items()}
-    selection: str | None
+    # A whole graph of a million projects takes minutes to read: exports are not held to the query time limit.
+    fetch = partial(read, driver, database=database, row_cap=EXPORT_ROW_CAP, timeout=EXPORT_TIMEOUT_S)
+    ids: list[str] | None = None
     if plan_id is not None:
         selection = (
             "MATCH (pl:Plan {plan_id: $plan_id}) OPTIONAL MATCH (pl)-[:ALLOCATES]->(p:Project) "
@@ -77,48 +81,25 @@ def from_neo4j(
             "collect(DISTINCT around_plan) + collect(DISTINCT beyond) AS found "
             "UNWIND found AS n RETURN DISTINCT elementId(n) AS id"
         )
+        ids = [row["id"] for row in fetch(selection, {"plan_id": plan_id}).rows]
     elif around is not None:
         if not 1 <= depth <= 3:
             raise ValueError("depth is 1, 2 or 3")
-        selection = (
-            "MATCH (start) WHERE start.name = $around OR $around IN coalesce(start.aliases, []) "
-            "OR start.project_id = $around OR start.plan_id = $around OR start.code = $around "
-            "WITH start LIMIT 1 OPTIONAL MATCH path = (start)-[*1..3]-(other) WHERE length(path) <= $depth "
-            "WITH start, collect(DISTINCT other) AS others UNWIND [start] + others AS n "
-            "RETURN DISTINCT elementId(n) AS id"
-        )
-    else:
-        selection = None
-    params = {"plan_id": plan_id, "around": around, "depth": depth}
-    # A whole graph of a million projects takes minutes to read: exports are not held to the query time limit.
-    ids = (
-        [
-            row["id"]
-            for row in read(
-                driver, selection, params, database=database, row_cap=EXPORT_ROW_CAP, timeout=EXPORT_TIMEOUT_S
-            ).rows
-        ]
-        if selection
-        else None
-    )
+        # The explorer's neighbourhood query: an indexed start per label, one walk per depth.
+        neighbourhood = get_query("neighbourhood")
+        params = neighbourhood.bind({"name": around, "depth": depth, "limit": EXPORT_ROW_CAP})
+        found = fetch(neighbourhood.cypher, params).rows
+        ids = sorted({row[end] for row in found for end in ("start_id", "from_id", "to_id")})
     # Nodes carry their properties once; edges name their ends by element id, never repeating the ends' properties.
-    nodes = read(
-        driver,
+    nodes = fetch(
         "MATCH (n) WHERE $ids IS NULL OR elementId(n) IN $ids "
         "RETURN elementId(n) AS id, labels(n)[0] AS label, properties(n) AS props",
         {"ids": ids},
-        database=database,
-        row_cap=EXPORT_ROW_CAP,
-        timeout=EXPORT_TIMEOUT_S,
     ).rows
-    edges = read(
-        driver,
+    edges = fetch(
         "MATCH (a)-[r]->(b) WHERE $ids IS NULL OR (elementId(a) IN $ids AND elementId(b) IN $ids) "
         "RETURN elementId(a) AS a, type(r) AS type, properties(r) AS props, elementId(b) AS b",
         {"ids": ids},
-        database=database,
-        row_cap=EXPORT_ROW_CAP,
-        timeout=EXPORT_TIMEOUT_S,
     ).rows
     key_of = {row["id"]: row["props"][keys[row["label"]]] for row in nodes}
     graph = nx.MultiDiGraph()

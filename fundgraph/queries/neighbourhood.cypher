@@ -40,8 +40,8 @@ CALL (start) {
   UNWIND relationships(path) AS r
   RETURN r
 }
-WITH DISTINCT r LIMIT $limit
-WITH r, startNode(r) AS a, endNode(r) AS b
-RETURN labels(a)[0] AS from_label, coalesce(a.name, a.title, a.text, a.path) AS from_name, elementId(a) AS from_id,
+WITH DISTINCT start, r LIMIT $limit
+WITH start, r, startNode(r) AS a, endNode(r) AS b
+RETURN elementId(start) AS start_id, labels(a)[0] AS from_label, coalesce(a.name, a.title, a.text, a.path) AS from_name, elementId(a) AS from_id,
        type(r) AS type, r.role AS role, r.amount AS amount,
        labels(b)[0] AS to_label, coalesce(b.name, b.title, b.text, b.path) AS to_name, elementId(b) AS to_id
