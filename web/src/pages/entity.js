@@ -24,6 +24,15 @@ const shownOf = (shown, total) => (total > shown ? h("small", {}, ` ${t("entity.
 
 const projectLink = (row) => entityLink("Project", `${row.plan_id}/${row.seq}`, row.project);
 
+// The columns every list of an entity's projects starts with; each kind adds how the project touches it.
+const projectColumns = () => [
+  { key: "year", title: t("col.year") },
+  { key: "seq", title: t("col.seq") },
+  { key: "project", title: t("col.project"), render: projectLink },
+  { key: "amount", title: t("col.amount"), numeric: true, render: (row) => money(row.amount) },
+];
+const projectCsv = ["plan_id", "year", "seq", "project", "amount"];
+
 function organizationSection(profile) {
   return [
     facts([
@@ -36,13 +45,10 @@ function organizationSection(profile) {
     ]),
     h("h2", {}, t("entity.projects"), shownOf(profile.projects.length, profile.project_count)),
     table(profile.projects, [
-      { key: "year", title: t("col.year") },
-      { key: "seq", title: t("col.seq") },
-      { key: "project", title: t("col.project"), render: projectLink },
-      { key: "amount", title: t("col.amount"), numeric: true, render: (row) => money(row.amount) },
+      ...projectColumns(),
       { key: "relations", title: t("col.relations"), render: (row) => row.relations.map((r) => term("rel", r)).join("、") },
       { key: "cells", title: t("col.source"), render: (row) => row.cells.map((cell) => provenance(cell)) },
-    ], { filename: `${profile.name}.csv`, csvColumns: ["plan_id", "year", "seq", "project", "amount", "relations"] }),
+    ], { filename: `${profile.name}.csv`, csvColumns: [...projectCsv, "relations"] }),
   ];
 }
 
@@ -55,13 +61,10 @@ function platformSection(profile) {
     ]),
     h("h2", {}, t("entity.projects"), shownOf(profile.projects.length, profile.project_count)),
     table(profile.projects, [
-      { key: "year", title: t("col.year") },
-      { key: "seq", title: t("col.seq") },
-      { key: "project", title: t("col.project"), render: projectLink },
-      { key: "amount", title: t("col.amount"), numeric: true, render: (row) => money(row.amount) },
+      ...projectColumns(),
       { key: "roles", title: t("col.roles"), render: (row) => row.roles.map((r) => term("role", r)).join("、") },
       { key: "as_written", title: t("col.source"), render: (row) => provenance(row) },
-    ], { filename: `${profile.name}.csv`, csvColumns: ["plan_id", "year", "seq", "project", "amount", "roles", "as_written", "row", "col"] }),
+    ], { filename: `${profile.name}.csv`, csvColumns: [...projectCsv, "roles", "as_written", "row", "col"] }),
   ];
 }
 
