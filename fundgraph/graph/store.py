@@ -114,7 +114,10 @@ def write_plan(
     The same plan version (in any format) changes nothing; a new version of a known plan replaces the earlier
     version's projects, and organisations left with no relationship are removed, so nothing is orphaned.
     """
-    db = database or database_name()
+    return _write_one(driver, elements, database or database_name(), batch_size, checked=False)
+
+
+def _write_one(driver: Driver, elements: GraphElements, db: str, batch_size: int, *, checked: bool) -> WriteResult:
     # An unchanged plan is seen with one read, without taking the write lock or committing anything.
     records, _, _ = driver.execute_query(
         "MATCH (p:Plan {plan_id: $plan_id}) RETURN p.version AS version, p.build AS build",
@@ -124,7 +127,8 @@ def write_plan(
     )
     if records and (records[0]["version"], records[0]["build"]) == (elements.version, elements.build):
         return WriteResult(elements.plan_id, elements.version, "unchanged", elements.version)
-    check_against_schema(elements)
+    if not checked:
+        check_against_schema(elements)
     with driver.session(database=db) as session:
         return session.execute_write(_write_plan_tx, elements, batch_size)
 
@@ -166,7 +170,7 @@ def write_plans(
             created = {i: WriteResult(documents[i].plan_id, documents[i].version, "created") for i in fresh}
         except _Contended:
             created = {}
-    return [created.get(i) or write_plan(driver, e, db, batch_size) for i, e in enumerate(documents)]
+    return [created.get(i) or _write_one(driver, e, db, batch_size, checked=True) for i, e in enumerate(documents)]
 
 
 def _write_new_plans_tx(tx: ManagedTransaction, documents: list[GraphElements], batch_size: int) -> None:
