@@ -16,17 +16,24 @@ from __future__ import annotations
 import csv
 import io
 import random
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 
 from fundgraph.money import format_wan
 
+# The seed's province and two others publish most plans; every other province (with all its cities) some, so that a
+# large corpus has the thousands of bodies and hundreds of platforms a country has, not a few giant ones.
 PROVINCES = {
     "广东省": ["广州市", "深圳市", "汕尾市", "潮州市", "海丰县", "湛江市", "韶关市"],
     "浙江省": ["杭州市", "宁波市", "温州市", "嘉兴市"],
     "四川省": ["成都市", "绵阳市", "宜宾市"],
 }
+PROVINCE_WEIGHTS = {"广东省": 30, "浙江省": 10, "四川省": 10}  # the remaining 50 shared by the other provinces
+OTHER_PROVINCES_WEIGHT = 50
+_SUFFIX = re.compile("(省|市|壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区)$")
 # (canonical, [ways it is written]); the first bodies get most of the money.
 BODIES = [
     ("{p}地方金融管理局", ["省地方金融管理局", "{p}地方金融管理局", "省地方金融监管局"]),
@@ -90,22 +97,44 @@ class SynthPlan:
 def generate(projects: int, seed: int = 0, per_plan: tuple[int, int] = (8, 40)) -> Iterator[SynthPlan]:
     """Plans until ``projects`` projects are made, streamed one plan at a time (never the whole corpus in memory)."""
     rng = random.Random(seed)
+    places = _places()
+    provinces = sorted(places)
+    others = [p for p in provinces if p not in PROVINCE_WEIGHTS]
+    weights = [PROVINCE_WEIGHTS.get(p, OTHER_PROVINCES_WEIGHT / len(others)) for p in provinces]
     made = 0
     number = 0
     while made < projects:
         number += 1
-        province = rng.choice(sorted(PROVINCES))
+        province = rng.choices(provinces, weights)[0]
         year = rng.choice([2022, 2023, 2024, 2025])
         size = min(projects - made, rng.randint(*per_plan))
-        short = province.removesuffix("省")
+        short = _SUFFIX.sub("", province)
         title = f"{year}年{province}促进经济高质量发展专项资金（重点项目第{number}批）分配方案"
-        rows = [_row(rng, seq, province, short, year) for seq in range(1, size + 1)]
+        rows = [_row(rng, seq, province, short, year, places[province]) for seq in range(1, size + 1)]
         made += size
         yield SynthPlan(title, year, province, rows)
 
 
-def _row(rng: random.Random, seq: int, province: str, short: str, year: int) -> Row:
-    city = rng.choice(PROVINCES[province])
+@cache
+def _places() -> dict[str, list[str]]:
+    """Province -> its cities (districts for the municipalities), from the administrative divisions."""
+    from fundgraph.loaders.entities.regions import region_index
+
+    index = region_index()
+    places: dict[str, list[str]] = {}
+    for region in sorted(index.by_code.values(), key=lambda r: r.code):
+        if region.level == "province":
+            places.setdefault(region.name, [])
+        elif region.parent is not None and index.by_code[region.parent].level == "province":
+            places.setdefault(index.by_code[region.parent].name, []).append(region.name)
+    listed = {
+        p: PROVINCES.get(p, []) + [c for c in cities if c not in PROVINCES.get(p, [])] for p, cities in places.items()
+    }
+    return {p: cities for p, cities in listed.items() if cities}
+
+
+def _row(rng: random.Random, seq: int, province: str, short: str, year: int, cities: list[str]) -> Row:
+    city = rng.choice(cities)
     names = {"p": province, "s": short, "c": city}
     # Zipf-like weights: the first bodies take most projects and most money.
     body = min(int(rng.paretovariate(1.2)) - 1, len(BODIES) - 1)

@@ -191,3 +191,46 @@ def test_review_proposes_and_decisions_are_respected(tmp_path: Path) -> None:
     assert implementer is not None and implementer.canonical == "粤财普惠金融（潮州）融资担保股份有限公司"
     assert implementer.resolved_by == "decision"
     assert not any(c.name == "粤财普惠（潮州）担保" for c in candidates([parse_path(plan_path)], decided))
+
+
+def _markdown_plan(tmp_path: Path, title: str, rows: list[tuple[str, str]]) -> Plan:
+    lines = [title, "单位：万元", "", "| 序号 | 项目名称 | 申报单位 | 项目简介 | 金额 |", "|---|---|---|---|---|"]
+    lines += [f"| {i} | {name} | 省财政厅 | {summary} | 10 |" for i, (name, summary) in enumerate(rows, start=1)]
+    lines += [f"| 合计 | | | | {10 * len(rows)} |"]
+    path = tmp_path / "plan.md"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return parse_path(path)
+
+
+def test_a_gazetteer_alias_elsewhere_names_that_place_s_own_platform(tmp_path: Path) -> None:
+    zhejiang = _markdown_plan(
+        tmp_path,
+        "2025年浙江省金融发展专项资金分配方案",
+        [
+            ("浙江省中小企业融资平台运维服务项目", "保障省中小企业融资平台稳定运行。"),
+            ("杭州市数字普惠金融服务平台建设项目", "搭建杭州市数字普惠金融服务平台。"),
+            ("广东省中小企业融资平台对接项目", "与广东省中小企业融资平台对接。"),
+        ],
+    )
+    found = [set(p.platform_roles()) for p in extract_entities(zhejiang).projects]
+    assert found == [{"浙江省中小企业融资平台"}, {"杭州市数字普惠金融服务平台"}, {SME}]
+    written = {ref.as_written for ref in extract_entities(zhejiang).projects[0].platforms}
+    assert written == {"浙江省中小企业融资平台", "省中小企业融资平台"}
+
+    guangdong = _markdown_plan(
+        tmp_path,
+        "2025年广东省金融发展专项资金分配方案",
+        [
+            ("广州市数字普惠金融服务平台运维项目", "保障广州市数字普惠金融服务平台运行。"),
+            ("汕尾市“百千万工程”（海丰）数字普惠金融服务平台运维项目", "保障汕尾市数字普惠金融服务平台运行。"),
+            ("中小企业融资平台运维项目", "保障省中小融平台运行。"),
+            ("平台对接项目", "对接浙江省中小企业融资平台与四川省地方金融风险监测防控平台。"),
+        ],
+    )
+    found = [set(p.platform_roles()) for p in extract_entities(guangdong).projects]
+    assert found == [
+        {"广州市数字普惠金融服务平台"},
+        {"“百千万工程”（海丰）数字普惠金融服务平台"},
+        {SME},
+        {"浙江省中小企业融资平台", "四川省地方金融风险监测防控平台"},
+    ]

@@ -191,6 +191,7 @@ def extract_entities(plan: Plan, reference: Reference | None = None) -> PlanEnti
     generic = Matcher({word: "generic" for word in reference.platforms.generic})
     index = region_index()
     province = resolver.region.code if resolver.region is not None else None
+    placer = _PlatformPlacer(reference, index, resolver.region)
     projects = []
     for project in plan.projects:
         found = ProjectEntities()
@@ -207,7 +208,7 @@ def extract_entities(plan: Plan, reference: Reference | None = None) -> PlanEnti
                 year = int(match.group(1))
                 if year not in found.years:
                     found.years.append(year)
-        found.platforms = _platforms(texts, platform_matcher, role_matcher, generic, vocabulary.builds_window)
+        found.platforms = _platforms(texts, platform_matcher, role_matcher, generic, vocabulary.builds_window, placer)
         seen_services: set[str] = set()
         for field_name, text, source in texts:
             for hit in service_matcher.find(text):
@@ -221,12 +222,87 @@ def extract_entities(plan: Plan, reference: Reference | None = None) -> PlanEnti
     return PlanEntities(projects, resolver.definitions, resolver.region)
 
 
+class _PlatformPlacer:
+    """Which platform a gazetteer hit stands for, given the place named before it and the plan's province.
+
+    The gazetteer's platforms are in a region; an alias without a place name (中小企业融资平台) stands for one only
+    there. Right after another place's name (浙江省中小企业融资平台, 成都市数字普惠金融服务平台), or in another
+    province's plan, the same words name that place's own platform, kept apart under its own name.
+
+    >>> from fundgraph.loaders.entities.reference import load_reference
+    >>> index = region_index()
+    >>> placer = _PlatformPlacer(load_reference(), index, index.named("浙江省"))
+    >>> matcher = Matcher(load_reference().platforms.canonical)
+    >>> def place(text):
+    ...     return placer.place(text, next(matcher.find(text)))
+    >>> place("运维成都市数字普惠金融服务平台")
+    ('成都市数字普惠金融服务平台', '成都市数字普惠金融服务平台')
+    >>> place("省中小企业融资平台"), place("广东省中小企业融资平台")
+    (('浙江省中小企业融资平台', '省中小企业融资平台'), ('广东省中小企业融资平台', '广东省中小企业融资平台'))
+    """
+
+    def __init__(self, reference: Reference, index: RegionIndex, plan_region: Region | None) -> None:
+        self.index = index
+        self.homes = {name: index.named(region) for name, region in reference.platforms.regions.items()}
+        chain = [plan_region, *plan_region.ancestors(index)] if plan_region is not None else []
+        self.plan_province = next((r for r in chain if r.level == "province"), None)
+        self.province_short = {
+            r.code: r.name.removesuffix("省").removesuffix("市")
+            for r in index.by_code.values()
+            if r.level == "province"
+        }
+
+    def _chain(self, region: Region) -> set[str]:
+        return {region.code, *(r.code for r in region.ancestors(self.index))}
+
+    def _place_before(self, text: str, position: int) -> tuple[Region, int] | None:
+        """The region whose full name ends at ``position`` (and where it starts)."""
+        window = text[max(0, position - 12) : position]
+        found = None
+        for hit in self.index.matcher.find(window):
+            if hit.end == len(window):
+                candidates = self.index.by_name[hit.value]
+                if len(candidates) > 1 and self.plan_province is not None:
+                    candidates = [r for r in candidates if r.code[:2] == self.plan_province.code[:2]]
+                if len(candidates) == 1:
+                    found = (candidates[0], position - len(window) + hit.start)
+        return found
+
+    def _names_a_place(self, written: str, home: Region) -> bool:
+        key = fold_key(written)
+        province = next(r for r in [home, *home.ancestors(self.index)] if r.level == "province")
+        if key.startswith(self.province_short[province.code]):
+            return True
+        return any(hit.start == 0 for hit in self.index.matcher.find(key))
+
+    def place(self, text: str, hit: Hit[str]) -> tuple[str, str]:
+        """(canonical, as written) for a gazetteer hit in ``text``."""
+        home = self.homes.get(hit.value)
+        if home is None:
+            return hit.value, hit.text
+        # 浙江省 + 中小企业融资平台, or 浙江 + 省中小企业融资平台 (the alias's own 省 closing the place's name).
+        overlap = 1 if hit.text[:1] in "省市" else 0
+        before = self._place_before(text, hit.start + overlap)
+        if before is not None:
+            place, start = before
+            home_chain, place_chain = self._chain(home), self._chain(place)
+            if home.code in place_chain or place.code in home_chain:
+                return hit.value, hit.text
+            return place.name + fold_key(hit.text)[overlap:], text[start : hit.end]
+        if self.plan_province is None or self._names_a_place(hit.text, home):
+            return hit.value, hit.text
+        if self.plan_province.code in self._chain(home):
+            return hit.value, hit.text
+        return self.plan_province.name + fold_key(hit.text).removeprefix("省"), hit.text
+
+
 def _platforms(
     texts: list[tuple[str, str, Source]],
     platforms: Matcher[str],
     roles: Matcher[str],
     generic: Matcher[str],
     builds_window: int,
+    placer: _PlatformPlacer,
 ) -> list[PlatformRef]:
     """Platform mentions with the roles the words around them give.
 
@@ -234,20 +310,21 @@ def _platforms(
     clause that names the platform only generically (系统平台, 平台) go to the project's main platform: the one its
     name names, or the only one it concerns.
     """
-    mentions: list[tuple[str, str, Source, Hit[str]]] = []
+    mentions: list[tuple[str, str, Source, Hit[str], str, str]] = []
     for field_name, text, source in texts:
         for hit in platforms.find(text):
-            mentions.append((field_name, text, source, hit))
-    named = {hit.value for field_name, _, _, hit in mentions if field_name == "name"}
-    concerned = {hit.value for *_, hit in mentions}
+            canonical, written = placer.place(text, hit)
+            mentions.append((field_name, text, source, hit, canonical, written))
+    named = {canonical for field_name, _, _, _, canonical, _ in mentions if field_name == "name"}
+    concerned = {canonical for *_, canonical, _ in mentions}
     main = next(iter(named)) if len(named) == 1 else (next(iter(concerned)) if len(concerned) == 1 else None)
     refs = []
-    for field_name, text, source, hit in mentions:
+    for field_name, text, source, hit, canonical, written in mentions:
         found_roles = _roles_near(text, hit.start, hit.end, roles, builds_window)
         refs.append(
             PlatformRef(
-                hit.value,
-                hit.text,
+                canonical,
+                written,
                 field_name,
                 source,
                 tuple(sorted(found_roles)),

@@ -53,6 +53,7 @@ class PlatformReference:
     canonical: dict[str, str] = field(default_factory=dict)
     aliases: dict[str, list[str]] = field(default_factory=dict)
     owners: dict[str, str] = field(default_factory=dict)
+    regions: dict[str, str] = field(default_factory=dict)  # canonical -> the region it is in, as named in the YAML
     generic: frozenset[str] = frozenset()
 
 
@@ -128,6 +129,8 @@ def _platforms(decisions: Decisions) -> PlatformReference:
         ref.aliases[name] = list(entry.get("aliases") or [])
         if entry.get("owner"):
             ref.owners[name] = entry["owner"]
+        if entry.get("region"):
+            ref.regions[name] = entry["region"]
         for alias in [name, *ref.aliases[name]]:
             ref.canonical.setdefault(fold_key(alias), name)
     for alias, into in decisions.merge["platforms"].items():
