@@ -20,16 +20,18 @@ CALL (o) {
          sum(CASE type(r) WHEN 'APPLIED_FOR' THEN p.amount_fen ELSE 0 END) AS applied_fen,
          count(DISTINCT p) AS project_count
 }
+// The first `limit` projects are chosen before their cells are gathered: a hub has hundreds of thousands.
 CALL (o) {
-  OPTIONAL MATCH (o)-[r:APPLIED_FOR|IMPLEMENTS|MENTIONS]-(p:Project)
-  WITH p, collect(DISTINCT type(r)) AS relations,
-       collect({relation: type(r), as_written: r.as_written, doc_id: r.doc_id, row: r.row, col: r.col,
-                line: r.line}) AS cells
+  MATCH (o)-[:APPLIED_FOR|IMPLEMENTS|MENTIONS]-(p:Project)
+  WITH DISTINCT p
   ORDER BY p.year DESC, p.plan_id, toInteger(p.seq)
   LIMIT $limit
-  RETURN [x IN collect(CASE WHEN p IS NULL THEN null ELSE {plan_id: p.plan_id, year: p.year, seq: p.seq,
-          project: p.name, project_id: p.project_id, amount: p.amount, amount_fen: p.amount_fen, relations: relations,
-          cells: cells} END) WHERE x IS NOT NULL] AS projects
+  WITH p, [(o)-[r:APPLIED_FOR|IMPLEMENTS|MENTIONS]-(p) | {relation: type(r), as_written: r.as_written,
+           doc_id: r.doc_id, row: r.row, col: r.col, line: r.line}] AS cells
+  RETURN collect({plan_id: p.plan_id, year: p.year, seq: p.seq, project: p.name, project_id: p.project_id,
+                  amount: p.amount, amount_fen: p.amount_fen,
+                  relations: reduce(seen = [], c IN cells | CASE WHEN c.relation IN seen THEN seen ELSE seen + c.relation END),
+                  cells: cells}) AS projects
 }
 RETURN o.name AS name, o.kind AS kind, o.aliases AS aliases, formerly,
        newer.name AS renamed_to, ren.date AS renamed_on,

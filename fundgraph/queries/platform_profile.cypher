@@ -14,14 +14,18 @@ CALL (f) {
   WITH DISTINCT p
   RETURN count(p) AS project_count, sum(p.amount_fen) AS amount_fen_involved
 }
+// The first `limit` projects are chosen before their roles and cells are gathered.
 CALL (f) {
-  OPTIONAL MATCH (p:Project)-[c:CONCERNS]->(f)
-  WITH p, collect(DISTINCT c.role) AS roles, collect(c)[0] AS cell
+  MATCH (p:Project)-[:CONCERNS]->(f)
+  WITH DISTINCT p
   ORDER BY p.year DESC, p.plan_id, toInteger(p.seq)
   LIMIT $limit
-  RETURN [x IN collect(CASE WHEN p IS NULL THEN null ELSE {plan_id: p.plan_id, year: p.year, seq: p.seq,
-          project: p.name, project_id: p.project_id, amount: p.amount, amount_fen: p.amount_fen, roles: roles,
-          years_named: p.years_named, as_written: cell.as_written, doc_id: cell.doc_id, row: cell.row,
-          col: cell.col, line: cell.line} END) WHERE x IS NOT NULL] AS projects
+  WITH p, [(p)-[c:CONCERNS]->(f) | c] AS mentions
+  WITH p, reduce(seen = [], c IN mentions | CASE WHEN c.role IN seen THEN seen ELSE seen + c.role END) AS roles,
+       mentions[0] AS cell
+  RETURN collect({plan_id: p.plan_id, year: p.year, seq: p.seq, project: p.name, project_id: p.project_id,
+                  amount: p.amount, amount_fen: p.amount_fen, roles: roles, years_named: p.years_named,
+                  as_written: cell.as_written, doc_id: cell.doc_id, row: cell.row, col: cell.col, line: cell.line})
+         AS projects
 }
 RETURN f.name AS name, f.owner AS owner, f.aliases AS aliases, project_count, amount_fen_involved, projects

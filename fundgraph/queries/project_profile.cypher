@@ -10,8 +10,10 @@ CALL () {
   MATCH (:Plan {plan_id: $plan_id})-[:ALLOCATES]->(p:Project) WHERE $project_id IS NULL AND ($seq IS NULL OR p.seq = $seq)
   RETURN p
   UNION
-  WITH * WHERE $project_id IS NULL AND $plan_id IS NULL
-  MATCH (p:Project {seq: $seq}) RETURN p
+  // By seq alone only when nothing else names it: a filter on parameters alone is planned after the label scan, an
+  // empty list before it.
+  UNWIND CASE WHEN $project_id IS NULL AND $plan_id IS NULL THEN [$seq] ELSE [] END AS seq
+  MATCH (p:Project {seq: seq}) RETURN p
 }
 MATCH (pl:Plan)-[a:ALLOCATES]->(p)
 RETURN p.project_id AS project_id, pl.plan_id AS plan_id, pl.year AS year, p.seq AS seq, p.name AS name,
