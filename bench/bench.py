@@ -310,7 +310,7 @@ def run(size: str) -> dict[str, Any]:
         port=free_port(),
         jars=ROOT / ".neo4j",
         heap="4g",
-        pagecache="2g",
+        pagecache="6g",
         extra_conf=("dbms.security.allow_csv_import_from_file_urls=true",),
     )
     try:

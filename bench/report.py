@@ -65,7 +65,8 @@ def write_report() -> Path:
         "",
         "Written by `make bench SIZE=...` (bench/bench.py) from `bench/results/*.json`; do not edit by hand.",
         "Each run generates its corpus (`fundgraph synth`, seed 2026) into a temporary directory, starts its own Neo4j",
-        "(heap 4g, page cache 2g) and measures everything in the same process, so the ratios compare like with like.",
+        "(heap 4g, page cache 6g, which holds the 1M store of about 5.6 GB) and measures everything in the same",
+        "process, so the ratios compare like with like.",
         "",
     ]
     if not results:

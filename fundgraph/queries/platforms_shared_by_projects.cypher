@@ -1,6 +1,6 @@
 // name: platforms_shared_by_projects
 // description: Platforms that two or more projects pay for: how many, for how much, with which roles and in which years, and the first `limit` of the projects with their roles, amounts and the cell each mention stands in.
-// params: year: int = null, plan_id: string = null, min_projects: int = 2, limit: int = 200
+// params: year: int = null, plan_id: string = null, min_projects: int = 2, limit: int = 20
 // example: year=2024
 // mode: read
 // Counted first, listed after (at most `limit` a platform): a hub platform is paid for by tens of thousands of
@@ -14,13 +14,17 @@ WITH f, p, year, roles[i] AS role, CASE WHEN i = 0 THEN p.amount_fen ELSE 0 END 
 WITH f, count(DISTINCT p) AS project_count, sum(fen) AS amount_fen, collect(DISTINCT role) AS roles,
      collect(DISTINCT year) AS years
 WHERE project_count >= $min_projects
+// The first `limit` projects are chosen before their roles and cells are gathered.
 CALL (f) {
-  MATCH (pl:Plan)-[:ALLOCATES]->(p:Project)-[c:CONCERNS]->(f)
-  WHERE c.role <> 'hosted_on' AND ($year IS NULL OR pl.year = $year) AND ($plan_id IS NULL OR pl.plan_id = $plan_id)
-  WITH pl, p, collect(DISTINCT c.role) AS roles, collect(c)[0] AS cell
-  ORDER BY pl.year, pl.plan_id, toInteger(p.seq)
+  MATCH (p:Project)-[c:CONCERNS]->(f)
+  WHERE c.role <> 'hosted_on' AND ($year IS NULL OR p.year = $year) AND ($plan_id IS NULL OR p.plan_id = $plan_id)
+  WITH DISTINCT p
+  ORDER BY p.year, p.plan_id, toInteger(p.seq)
   LIMIT $limit
-  RETURN collect({plan_id: pl.plan_id, year: pl.year, seq: p.seq, project: p.name, amount: p.amount,
+  WITH p, [(p)-[c:CONCERNS]->(f) WHERE c.role <> 'hosted_on' | c] AS mentions
+  WITH p, reduce(seen = [], c IN mentions | CASE WHEN c.role IN seen THEN seen ELSE seen + c.role END) AS roles,
+       mentions[0] AS cell
+  RETURN collect({plan_id: p.plan_id, year: p.year, seq: p.seq, project: p.name, amount: p.amount,
                   amount_fen: p.amount_fen, roles: roles, as_written: cell.as_written, field: cell.field,
                   evidence: cell.evidence, doc_id: cell.doc_id, row: cell.row, col: cell.col, line: cell.line})
          AS projects
