@@ -181,5 +181,8 @@ def write_report() -> Path:
     plot = ROOT / "docs" / "benchmarks.png"
     _plot(results, plot)
     lines += ["", "![throughput and latency against size](benchmarks.png)", ""]
+    analysis = ROOT / "bench" / "analysis.md"
+    if analysis.exists():
+        lines += [analysis.read_text(encoding="utf-8").rstrip(), ""]
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return out
