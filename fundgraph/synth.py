@@ -18,12 +18,12 @@ from __future__ import annotations
 import csv
 import io
 import random
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 
+from fundgraph.loaders.entities.regions import region_index, short_name
 from fundgraph.money import format_wan
 
 # The seed's province and two others publish most plans; every other province (with all its cities) some, so that a
@@ -35,7 +35,6 @@ PROVINCES = {
 }
 PROVINCE_WEIGHTS = {"广东省": 30, "浙江省": 10, "四川省": 10}  # the remaining 50 shared by the other provinces
 OTHER_PROVINCES_WEIGHT = 50
-_SUFFIX = re.compile("(省|市|壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区)$")
 # (canonical, [ways it is written]); the first bodies get most of the money.
 BODIES = [
     ("{p}地方金融管理局", ["省地方金融管理局", "{p}地方金融管理局", "省地方金融监管局"]),
@@ -110,7 +109,7 @@ def generate(projects: int, seed: int = 0, per_plan: tuple[int, int] = (8, 40)) 
         province = rng.choices(provinces, weights)[0]
         year = rng.choice([2022, 2023, 2024, 2025])
         size = min(projects - made, rng.randint(*per_plan))
-        short = _SUFFIX.sub("", province)
+        short = short_name(province)
         title = f"{year}年{province}促进经济高质量发展专项资金（重点项目第{number}批）分配方案"
         rows = [_row(rng, seq, province, short, year, places[province]) for seq in range(1, size + 1)]
         made += size
@@ -120,8 +119,6 @@ def generate(projects: int, seed: int = 0, per_plan: tuple[int, int] = (8, 40)) 
 @cache
 def _places() -> dict[str, list[str]]:
     """Province -> its cities (districts for the municipalities), from the administrative divisions."""
-    from fundgraph.loaders.entities.regions import region_index
-
     index = region_index()
     places: dict[str, list[str]] = {}
     for region in sorted(index.by_code.values(), key=lambda r: r.code):

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from fundgraph.loaders.entities.matcher import Hit, Matcher, fold_key
 from fundgraph.loaders.entities.reference import Reference, load_reference
-from fundgraph.loaders.entities.regions import Region, RegionIndex, region_index
+from fundgraph.loaders.entities.regions import Region, RegionIndex, region_index, short_name
 from fundgraph.loaders.measures import MoneyMention, money_mentions
 from fundgraph.loaders.model import Plan, Project, Source
 from fundgraph.money import format_wan
@@ -244,13 +244,7 @@ class _PlatformPlacer:
     def __init__(self, reference: Reference, index: RegionIndex, plan_region: Region | None) -> None:
         self.index = index
         self.homes = {name: index.named(region) for name, region in reference.platforms.regions.items()}
-        chain = [plan_region, *plan_region.ancestors(index)] if plan_region is not None else []
-        self.plan_province = next((r for r in chain if r.level == "province"), None)
-        self.province_short = {
-            r.code: r.name.removesuffix("省").removesuffix("市")
-            for r in index.by_code.values()
-            if r.level == "province"
-        }
+        self.plan_province = index.province_of(plan_region) if plan_region is not None else None
 
     def _chain(self, region: Region) -> set[str]:
         return {region.code, *(r.code for r in region.ancestors(self.index))}
@@ -259,19 +253,16 @@ class _PlatformPlacer:
         """The region whose full name ends at ``position`` (and where it starts)."""
         window = text[max(0, position - 12) : position]
         found = None
+        province = self.plan_province.code if self.plan_province is not None else None
         for hit in self.index.matcher.find(window):
-            if hit.end == len(window):
-                candidates = self.index.by_name[hit.value]
-                if len(candidates) > 1 and self.plan_province is not None:
-                    candidates = [r for r in candidates if r.code[:2] == self.plan_province.code[:2]]
-                if len(candidates) == 1:
-                    found = (candidates[0], position - len(window) + hit.start)
+            region = self.index.named(hit.value, province) if hit.end == len(window) else None
+            if region is not None:
+                found = (region, position - len(window) + hit.start)
         return found
 
     def _names_a_place(self, written: str, home: Region) -> bool:
         key = fold_key(written)
-        province = next(r for r in [home, *home.ancestors(self.index)] if r.level == "province")
-        if key.startswith(self.province_short[province.code]):
+        if key.startswith(short_name(self.index.province_of(home).name)):
             return True
         return any(hit.start == 0 for hit in self.index.matcher.find(key))
 

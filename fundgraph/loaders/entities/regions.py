@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -45,16 +46,32 @@ class RegionIndex:
         when one of them lies in ``province``."""
         found: list[Region] = []
         for hit in self.matcher.find(text):
-            candidates = self.by_name[hit.value]
-            if len(candidates) > 1 and province is not None:
-                candidates = [r for r in candidates if r.code[:2] == province[:2]]
-            if len(candidates) == 1 and candidates[0] not in found:
-                found.append(candidates[0])
+            region = self.named(hit.value, province)
+            if region is not None and region not in found:
+                found.append(region)
         return found
 
-    def named(self, name: str) -> Region | None:
+    def named(self, name: str, province: str | None = None) -> Region | None:
+        """The one place of that full name (in ``province``, when several share it), else None."""
         candidates = self.by_name.get(name, [])
+        if len(candidates) > 1 and province is not None:
+            candidates = [r for r in candidates if r.code[:2] == province[:2]]
         return candidates[0] if len(candidates) == 1 else None
+
+    def province_of(self, region: Region) -> Region:
+        return next(r for r in [region, *region.ancestors(self)] if r.level == "province")
+
+
+_PROVINCE_KIND = re.compile("(省|市|壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区)$")
+
+
+def short_name(province: str) -> str:
+    """A province's name without its kind, as it is often written (广东金融网, 广西再担保).
+
+    >>> short_name("广东省"), short_name("广西壮族自治区"), short_name("北京市")
+    ('广东', '广西', '北京')
+    """
+    return _PROVINCE_KIND.sub("", province)
 
 
 def _code(short: str) -> str:
