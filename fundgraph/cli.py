@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import typer
 from rich.console import Console
@@ -20,7 +20,7 @@ from fundgraph.config import get_settings
 from fundgraph.errors import FundgraphError, ParseError, classify
 from fundgraph.graph.elements import GraphElements
 from fundgraph.jsonable import to_jsonable
-from fundgraph.loaders import SUPPORTED_SUFFIXES, parse_path
+from fundgraph.loaders import SUPPORTED_SUFFIXES, parse_path, parse_plans
 from fundgraph.prefetch import map_ahead
 
 app = typer.Typer(
@@ -130,27 +130,69 @@ def driver_session() -> Iterator[Any]:
 
 @app.command()
 def parse(
-    path: Annotated[Path, typer.Argument(help="A plan as .txt (Word table text export), .docx, .xlsx or .csv.")],
+    path: Annotated[Path, typer.Argument(help="A plan as text (any layout), .html, .docx, .xlsx or .csv.")],
     as_json: JsonFlag = False,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Print the table found, the header row, each column's role and why.")
+    ] = False,
 ) -> None:
-    """Parse one plan and print it, touching no database."""
+    """Parse one document and print its plan (one per table), touching no database."""
     from fundgraph.loaders.entities import extract_entities
+    from fundgraph.loaders.explain import explain_document
 
-    plan = parse_path(path)
-    data = plan.as_dict()
-    for project, found in zip(data["projects"], extract_entities(plan).projects, strict=True):
-        project["entities"] = found.as_dict()
-    if as_json:
-        print_json(data)
+    if explain:
+        report = explain_document(path)
+        if as_json:
+            print_json(report)
+        else:
+            out.print(render_explanation(report))
         return
-    out.print(f"[bold]{data['title']}[/] ({data['attachment'] or 'no attachment label'}, {data['year']})")
-    out.print(f"fund: {data['fund']}  programme: {data['programme']}  unit: {data['unit']}  plan_id: {data['plan_id']}")
-    print_rows(
-        [{k: p[k] for k in ("seq", "name", "applicant", "implementer", "amount", "approval")} for p in data["projects"]]
-    )
-    out.print(f"stated total {data['stated_total']}  computed total {data['computed_total']}")
-    for problem in data["problems"]:
-        out.print(f"[yellow]problem[/] {problem['code']}: {problem['message']}")
+    plans = parse_plans(path)
+    shown = []
+    for plan in plans:
+        data = plan.as_dict()
+        for project, found in zip(data["projects"], extract_entities(plan).projects, strict=True):
+            project["entities"] = found.as_dict()
+        shown.append(data)
+    if as_json:
+        # One table: the plan itself; several: the document with one plan per table (design.md).
+        print_json(shown[0] if len(shown) == 1 else {"doc_id": plans[0].doc_id, "path": str(path), "plans": shown})
+        return
+    for data in shown:
+        out.print(f"[bold]{data['title']}[/] ({data['attachment'] or 'no attachment label'}, {data['year']})")
+        out.print(
+            f"fund: {data['fund']}  programme: {data['programme']}  unit: {data['unit']}  plan_id: {data['plan_id']}"
+        )
+        print_rows(
+            [
+                {k: p[k] for k in ("seq", "name", "applicant", "implementer", "amount", "approval")}
+                for p in data["projects"]
+            ]
+        )
+        out.print(f"stated total {data['stated_total']}  computed total {data['computed_total']}")
+        for problem in data["problems"]:
+            out.print(f"[yellow]problem[/] {problem['code']}: {problem['message']}")
+
+
+def render_explanation(report: dict[str, object]) -> str:
+    """The --explain report as text: per plan, the reading, the header row, each column's role and why."""
+    lines = [f"{report['path']}: {report['reading']}"]
+    for other in cast(list[str], report.get("other_readings") or []):
+        lines.append(f"  also tried {other}")
+    for plan in cast(list[dict[str, Any]], report["plans"]):
+        lines.append(f"table {plan['table']}: {plan['title']}  (header at line {plan['header_line']})")
+        for column in plan["columns"]:
+            header = "".join(str(column["header"]).split())
+            lines.append(f"  column {column['col']:>2} {header:<24} {column['role']!s:<12} {column['why']}")
+        for decision in plan["decisions"]:
+            lines.append(f"  -> {decision}")
+        lines.append(
+            f"  {plan['rows']} rows, unit {plan['unit']} {plan['currency']}, stated total {plan['stated_total']}, "
+            f"computed {plan['computed_total']}"
+        )
+        for problem in plan["problems"]:
+            lines.append(f"  problem {problem}")
+    return "\n".join(lines)
 
 
 def _expand(paths: list[Path]) -> list[Path]:

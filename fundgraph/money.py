@@ -19,7 +19,7 @@ from decimal import Decimal, InvalidOperation, localcontext
 FEN_PER_WAN = 1_000_000  # 1 万元 = 10,000 元 = 1,000,000 分
 # No allocation plan names money past 10^15 万元; a longer number is a broken cell, not an amount.
 LARGEST_PLAUSIBLE_WAN = Decimal(10) ** 15
-UNIT_TO_WAN = {"元": Decimal("0.0001"), "万元": Decimal(1), "亿元": Decimal(10000)}
+UNIT_TO_WAN = {"元": Decimal("0.0001"), "千元": Decimal("0.1"), "万元": Decimal(1), "亿元": Decimal(10000)}
 
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 

@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import hashlib
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from fundgraph.errors import Location, ParseError
 from fundgraph.loaders.cells import RawDocument
 from fundgraph.loaders.model import Plan
-from fundgraph.loaders.plan import build_plan
+from fundgraph.loaders.plan import build_plans, find_headers, vocabulary
 from fundgraph.loaders.readers.csv_reader import read_csv
 from fundgraph.loaders.readers.decoding import decode_text
 from fundgraph.loaders.readers.docx_reader import read_docx
 from fundgraph.loaders.readers.html_reader import looks_like_html, read_html
+from fundgraph.loaders.readers.streams import read_cell_stream
 from fundgraph.loaders.readers.text_tables import (
     looks_like_cell_per_line,
     looks_like_pipe_table,
@@ -32,7 +34,15 @@ from fundgraph.loaders.readers.xlsx_reader import read_xlsx
 
 SUPPORTED_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm", ".docx", ".xlsx", ".csv", ".tsv")
 
-__all__ = ["SUPPORTED_SUFFIXES", "Plan", "parse_bytes", "parse_path", "read_document"]
+__all__ = [
+    "SUPPORTED_SUFFIXES",
+    "Plan",
+    "parse_bytes",
+    "parse_path",
+    "parse_plans",
+    "plans_from_bytes",
+    "read_document",
+]
 
 
 def max_document_bytes() -> int:
@@ -64,37 +74,108 @@ def read_document(data: bytes, path: str) -> RawDocument:
 
 
 def read_text(text: str, path: str, doc_id: str) -> RawDocument:
-    """Text comes in many layouts; the first whose signature fits reads it, the others are not tried."""
+    """The first reading of a text that holds a table (see :func:`text_readings`)."""
+    for document in text_readings(text, path, doc_id):
+        if find_headers(document):
+            return document
+    raise _no_table(path)
+
+
+def text_readings(text: str, path: str, doc_id: str) -> list[RawDocument]:
+    """Every layout's reading of a text, most specific first: a copied page can look like several layouts at once
+    (a pipe-separated metadata block above a one-cell-per-line table), so each is tried and the plans compared."""
     lines = text.splitlines()
     if looks_like_html(text):
-        return read_html(text, path, doc_id)
+        return [read_html(text, path, doc_id)]
     if looks_like_word_text(text):
-        return read_word_text(text, path, doc_id)
-    if looks_like_cell_per_line(lines):
-        return read_cell_per_line(text, path, doc_id)
+        return [read_word_text(text, path, doc_id)]
+    readings: list[RawDocument] = []
     if looks_like_pipe_table(lines):
-        return read_pipe_table(text, path, doc_id)
+        readings.append(read_pipe_table(text, path, doc_id))
+    readings.append(read_cell_stream(text, path, doc_id, vocabulary().total_labels))
+    if looks_like_cell_per_line(lines):
+        readings.append(read_cell_per_line(text, path, doc_id))
     if looks_like_space_separated(lines):
-        return read_space_separated(text, path, doc_id)
-    document = read_cell_per_line(text, path, doc_id)
-    if document.tables and document.tables[0].rows:
-        return document
-    raise ParseError(
+        readings.append(read_space_separated(text, path, doc_id))
+    return readings
+
+
+def _no_table(path: str) -> ParseError:
+    return ParseError(
         "no table found: none of the text layouts fundgraph reads (Word text export, pipe table, one cell per "
         "line, space-separated rows, HTML) holds a header with a project and an amount column",
         Location(path),
     )
 
 
+@dataclass(frozen=True)
+class Reading:
+    """The reading chosen for a document, its plans, and what the other readings gave (for --explain)."""
+
+    document: RawDocument
+    plans: list[Plan]
+    others: list[str]
+
+
+def read_plans(data: bytes, path: str) -> Reading:
+    """Every plan a document holds (one per table), from the reading whose plans are most faithful.
+
+    Readings are compared by whether their rows add up to the totals they state, then by the order of
+    :func:`text_readings`. The error of the first reading that found a header is raised when none gives a plan.
+    """
+    suffix = Path(path).suffix.lower()
+    document = read_document(data, path)  # size limit and decoding errors first
+    if suffix not in {".txt", ".text", ".md", ".html", ".htm", ""}:
+        return Reading(document, build_plans(document), [])
+    text = decode_text(data, path)[0]
+    best: tuple[tuple[int, int], RawDocument, list[Plan]] | None = None
+    first_error: ParseError | None = None
+    others: list[str] = []
+    for priority, reading in enumerate(text_readings(text, path, document.doc_id)):
+        if not find_headers(reading):
+            others.append(f"{reading.format}: no header naming something funded and money")
+            continue
+        try:
+            plans = build_plans(reading)
+        except ParseError as error:
+            others.append(f"{reading.format}: {error.message}")
+            first_error = first_error or error
+            continue
+        reconciled = all(p.stated_total is not None and p.stated_total == p.computed_total for p in plans)
+        others.append(f"{reading.format}: {len(plans)} plan(s), {'' if reconciled else 'not '}reconciled")
+        score = (1 if reconciled else 0, -priority)
+        if best is None or score > best[0]:
+            best = (score, reading, plans)
+    if best is not None:
+        return Reading(best[1], best[2], others)
+    raise first_error or _no_table(path)
+
+
+def plans_from_bytes(data: bytes, path: str) -> list[Plan]:
+    return read_plans(data, path).plans
+
+
 def parse_bytes(data: bytes, path: str) -> Plan:
-    return build_plan(read_document(data, path))
+    plans = plans_from_bytes(data, path)
+    if len(plans) > 1:
+        raise ParseError(
+            f"the document holds {len(plans)} tables, one plan each; read it with parse_plans", Location(path)
+        )
+    return plans[0]
+
+
+def _read(path: str | Path) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise ParseError(f"cannot read the file: {exc.strerror}", Location(str(path))) from exc
 
 
 def parse_path(path: str | Path) -> Plan:
-    """Read and interpret one document; raises ParseError naming file, row and column on bad input."""
-    file = Path(path)
-    try:
-        data = file.read_bytes()
-    except OSError as exc:
-        raise ParseError(f"cannot read the file: {exc.strerror}", Location(str(path))) from exc
-    return parse_bytes(data, str(path))
+    """Read and interpret a document holding one table; raises ParseError naming file, row and column on bad input."""
+    return parse_bytes(_read(path), str(path))
+
+
+def parse_plans(path: str | Path) -> list[Plan]:
+    """Every plan in a document: one per table."""
+    return plans_from_bytes(_read(path), str(path))

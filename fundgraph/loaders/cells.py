@@ -30,6 +30,13 @@ class Table:
 
     index: int
     rows: list[list[Cell]] = field(default_factory=list)
+    # The text ends inside this table's last cell (it was not closed; a cut number is no number): the plan reports
+    # `truncated`, and drops the last row when the cut falls at or before its amount.
+    cut_inside: bool = False
+    last_row_cut: bool = False  # the cut fell inside a number of the last row, which is then no row
+    at_end: bool = False  # nothing follows the table: a last row that lacks a cell it needs was cut short
+    # Why a reader could not lay the table out; the plan refuses the table with this reason.
+    unreadable: str | None = None
 
 
 @dataclass

@@ -130,6 +130,10 @@ class Plan:
     notes: tuple[str, ...]
     projects: tuple[Project, ...]
     problems: tuple[Problem, ...]
+    currency: str = "CNY"  # ISO 4217; amounts are in 万 of this currency (新台币千元 tables are TWD)
+    table: int | None = None  # the table's index in a document that holds several, else None
+    # How the reader and the plan decided (which column is the amount and why), for `parse --explain`.
+    decisions: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def computed_total(self) -> Decimal:
@@ -138,7 +142,9 @@ class Plan:
     @property
     def plan_id(self) -> str:
         """Known by what the plan says it is (fund, programme, year, attachment, title), not by its bytes."""
-        identity = [self.fund, self.programme, self.year, self.attachment, _squash(self.title)]
+        identity: list[object] = [self.fund, self.programme, self.year, self.attachment, _squash(self.title)]
+        if self.table is not None:
+            identity.append(self.table)
         if not any(identity):
             identity = [self.doc_id]
         digest = hashlib.sha256(json.dumps(identity, ensure_ascii=False).encode()).hexdigest()[:12]
@@ -166,6 +172,8 @@ class Plan:
             "programme": self.programme,
             "region": self.region,
             "unit": self.unit,
+            "currency": self.currency,
+            "table": self.table,
             "stated_total": None if self.stated_total is None else format_wan(self.stated_total),
             "computed_total": format_wan(self.computed_total),
             "notes": list(self.notes),

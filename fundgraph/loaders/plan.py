@@ -8,27 +8,27 @@ auditor must see but does not stop loading (a total that disagrees, a duplicated
 from __future__ import annotations
 
 import re
-import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cache
 from importlib import resources
 from typing import Any
 
-import opencc
 import yaml
 
 from fundgraph.errors import Location, ParseError
 from fundgraph.loaders.cells import Cell, RawDocument, Table, TextLine
 from fundgraph.loaders.measures import measures
 from fundgraph.loaders.model import Plan, Problem, Project, Source
+from fundgraph.loaders.roles import allocation_weight, fold, role_of
 from fundgraph.loaders.targets import split_targets
 from fundgraph.money import LARGEST_PLAUSIBLE_WAN, UNIT_TO_WAN, format_wan, parse_number, to_wan
 
-_UNIT_IN_BRACKETS = re.compile(r"[（(]\s*(?:单位\s*[:：]?\s*)?(元|万元|亿元)\s*[)）]")
-_UNIT_LINE = re.compile(r"单位\s*[:：]\s*(元|万元|亿元)")
+_UNIT_IN_BRACKETS = re.compile(r"[（(]\s*(?:单位\s*[:：]?\s*)?(?:新台币|人民币)?(元|千元|万元|亿元)\s*[)）]")
+_UNIT_LINE = re.compile(r"单位\s*[:：]\s*(?:[^元万亿千]{0,6}[、,，])?(新台币|人民币)?(元|千元|万元|亿元)")
+_CURRENCY = {"新台币": "TWD", "港币": "HKD", "澳门币": "MOP", "美元": "USD"}
 _AMOUNT_CELL = re.compile(
-    r"^\s*(?P<number>[+-]?[\d０-９,，.．\s]+?)\s*(?P<unit>元|万元|亿元)?\s*(?P<rest>[（(].*)?$", re.S
+    r"^\s*(?P<number>[+-]?[\d０-９,，.．\s]+?)\s*(?P<unit>元|千元|万元|亿元)?\s*(?P<rest>[（(].*)?$", re.S
 )
 _ATTACHMENT = re.compile(r"^附件\s*([0-9０-９]+|[一二三四五六七八九十]+)\s*[:：]?\s*$")
 _YEAR = re.compile(r"(20\d{2})\s*年")
@@ -40,8 +40,8 @@ _FUND = re.compile(
 _NOTE = re.compile(r"^(注|备注|说明)\s*[:：\d]")
 _CORE_FIELDS = ("seq", "name", "applicant", "implementer", "summary", "targets", "amount", "approval")
 _GROUP_SEQ = re.compile(r"^[(（]?[一二三四五六七八九十]+[)）、.]?$|^[A-Z][.、]?$")
-_TOTAL_WORDS = re.compile(r"下达|共计|合计|总计|总额|共安排|共分配")
-_MONEY_IN_TEXT = re.compile(r"(\d[\d,，]*(?:\.\d+)?)\s*(亿元|万元|元)")
+_TOTAL_WORDS = re.compile(r"下达|共计|合计|总计|总额|共安排|共分配|拨付|安排")
+_MONEY_IN_TEXT = re.compile(r"(\d[\d,，]*(?:\.\d+)?)\s*(亿元|千元|万元|元)")
 
 
 @dataclass(frozen=True)
@@ -64,25 +64,15 @@ def vocabulary() -> HeaderVocabulary:
     return HeaderVocabulary(synonyms, tuple(data["amount_preference"]), frozenset(data["total_labels"]))
 
 
-@cache
-def _t2s() -> opencc.OpenCC:
-    return opencc.OpenCC("t2s")
-
-
-def fold(text: str) -> str:
-    """Full-width to half-width, traditional to simplified, all white space removed.
-
-    >>> fold("序 號"), fold("合  計"), fold("項目\\n名稱")
-    ('序号', '合计', '项目名称')
-    """
-    return "".join(_t2s().convert(unicodedata.normalize("NFKC", text)).split())
-
-
 MAX_HEADER_CHARS = 40  # header cells and total labels are short; longer cells are never folded to compare
 
 
 def _is_total_label(text: str, labels: frozenset[str]) -> bool:
-    return len(text) <= 12 and fold(text) in labels
+    """合计, 合 计, 總計, and a place's own total (地方合计, 潮州市辖区小计)."""
+    if len(text) > 16:
+        return False
+    folded = fold(text)
+    return folded in labels or (len(folded) <= 10 and re.search(r"(合计|总计|小计|共计)$", folded) is not None)
 
 
 def header_key(text: str) -> tuple[str, str | None]:
@@ -107,34 +97,68 @@ class HeaderMap:
     amount_cols: list[tuple[int, str]] = field(default_factory=list)
     unit: str | None = None
     names: dict[int, str] = field(default_factory=dict)
+    roles: dict[int, str] = field(default_factory=dict)
+    why: dict[int, str] = field(default_factory=dict)
 
 
 def map_header(row: list[Cell], row_index: int) -> HeaderMap | None:
-    """Map a candidate header row, or None when it does not name both a project (or recipient) and an amount."""
-    vocab = vocabulary()
+    """Map a candidate header row, or None when it does not name both a project (or recipient) and an amount.
+
+    Each cell's role comes from :func:`fundgraph.loaders.roles.role_of` (the reviewed synonyms, then the header's head
+    noun). Who is funded: a project name column is the name; without one, a body column (名称, 企业名称, 单位) and
+    then the finest place column (乡镇 after 县区) name the row. A body column is the applicant, and the implementer
+    when no column names one.
+    """
     header = HeaderMap(row_index=row_index)
+    bodies: list[int] = []
+    places: list[int] = []
     for cell in row:
         if not cell.text or len(cell.text) > MAX_HEADER_CHARS:
             continue
-        key, unit = header_key(cell.text)
+        role = role_of(cell.text)
         header.names[cell.col] = cell.text
-        field_name = vocab.synonyms.get(key)
-        if field_name is None:
+        header.why[cell.col] = role.why
+        kind = role.role
+        if kind == "recipient":
+            kind = "body" if re.search(r"企业|单位|公司|机构", fold(cell.text)) else "place"
+        if kind is None:
             continue
-        if field_name == "amount":
-            header.amount_cols.append((cell.col, key))
-            header.unit = header.unit or unit
+        header.roles[cell.col] = kind
+        if kind == "money":
+            header.amount_cols.append((cell.col, header_key(cell.text)[0]))
+            header.unit = header.unit or role.unit
+        elif kind == "body":
+            bodies.append(cell.col)
+        elif kind == "place":
+            places.append(cell.col)
+        elif kind in {"rate", "quantity", "code"}:
+            continue
         else:
-            header.columns.setdefault(field_name, cell.col)
-    if not header.amount_cols or not ({"name", "recipient"} & header.columns.keys()):
-        return None
-    rank = {name: i for i, name in enumerate(vocab.amount_preference)}
-    header.amount_cols.sort(key=lambda col_key: (rank.get(col_key[1], len(rank)), col_key[0]))
-    header.columns["amount"] = header.amount_cols[0][0]
+            header.columns.setdefault(kind, cell.col)
     if "name" not in header.columns:
-        header.columns["name"] = header.columns["recipient"]
+        recipient = bodies[0] if bodies else (places[-1] if places else None)
+        if recipient is None:
+            return None
+        header.columns["name"] = recipient
+        header.columns["recipient"] = recipient
+    if bodies:
+        header.columns.setdefault("applicant", bodies[0])
+        header.columns.setdefault("implementer", bodies[0])
+    if places:
+        header.columns.setdefault("place", places[-1])
+    if not header.amount_cols:
+        return None
+    header.amount_cols.sort(key=_amount_order)
+    header.columns["amount"] = header.amount_cols[0][0]
     header.data_start = row_index + 1
     return header
+
+
+def _amount_order(col_key: tuple[int, str]) -> tuple[int, int, int]:
+    """This notice's money first (本次, 下达 … by weight), then the reviewed preference list, then left to right."""
+    rank = {name: i for i, name in enumerate(vocabulary().amount_preference)}
+    parent = col_key[1].partition("/")[0]
+    return (-allocation_weight(col_key[1]), rank.get(parent, len(rank)), col_key[0])
 
 
 def extend_with_subheader(header: HeaderMap, row: list[Cell]) -> bool:
@@ -173,9 +197,10 @@ def extend_with_subheader(header: HeaderMap, row: list[Cell]) -> bool:
     if changed:
         rank = {name: i for i, name in enumerate(vocab.amount_preference)}
 
-        def order(col_key: tuple[int, str]) -> tuple[int, int, int]:
+        def order(col_key: tuple[int, str]) -> tuple[int, int, int, int]:
             parent, _, sub = col_key[1].partition("/")
-            return (rank.get(parent, len(rank)), 0 if not sub or sub in vocab.total_labels else 1, col_key[0])
+            weight = -allocation_weight(col_key[1])
+            return (weight, rank.get(parent, len(rank)), 0 if not sub or sub in vocab.total_labels else 1, col_key[0])
 
         header.amount_cols.sort(key=order)
         header.columns["amount"] = header.amount_cols[0][0]
@@ -183,34 +208,128 @@ def extend_with_subheader(header: HeaderMap, row: list[Cell]) -> bool:
 
 
 def build_plan(document: RawDocument) -> Plan:
-    """Interpret a read document as a plan; raises ParseError when it holds no faithful plan."""
-    located = _find_header(document)
-    if located is None:
+    """The one plan a document holds; raises ParseError when it holds none (or several: use :func:`build_plans`)."""
+    plans = build_plans(document)
+    if len(plans) > 1:
+        raise ParseError(
+            f"the document holds {len(plans)} tables; read it with build_plans (one plan per table)",
+            Location(document.path),
+        )
+    return plans[0]
+
+
+def build_plans(document: RawDocument) -> list[Plan]:
+    """One plan per table that has a header naming something funded and money; ParseError when there is none.
+
+    Where a table has several money columns, the allocation is the first (by :func:`_amount_order`) whose rows add up
+    to the stated total; when none does, the first that reads, with a problem saying the choice is not verified.
+    """
+    located = find_headers(document)
+    if not located:
         raise ParseError(
             "no table with a project (or recipient) column and an amount column was found; "
             "see the README for the headers fundgraph recognises",
             Location(document.path),
         )
-    table, header = located
-    return _PlanBuilder(document, table, header).build()
+    several = len(located) > 1
+    plans: list[Plan] = []
+    unread: list[ParseError] = []
+    for table, header in located:
+        try:
+            plans.append(_best_plan(document, table, header, table.index if several else None))
+        except ParseError as error:
+            if not several:
+                raise
+            unread.append(error)
+    if not plans:
+        raise unread[0]
+    # A table that cannot be read faithfully is not guessed at; the plans read beside it say so.
+    problems = tuple(
+        Problem("table_unread", f"another table of this document was not read: {e.message}", _source_of(document, e))
+        for e in unread
+    )
+    return [replace(plan, problems=(*plan.problems, *problems)) for plan in plans]
 
 
-def _find_header(document: RawDocument) -> tuple[Table, HeaderMap] | None:
+def _source_of(document: RawDocument, error: ParseError) -> Source:
+    return Source(document.doc_id, error.where.table, error.where.row, error.where.col, error.where.line)
+
+
+def _best_plan(document: RawDocument, table: Table, header: HeaderMap, index: int | None) -> Plan:
+    if table.unreadable is not None:
+        first = table.rows[header.row_index][0]
+        raise ParseError(
+            f"table {table.index} cannot be read: {table.unreadable}",
+            Location(document.path, table.index, first.row, None, first.line),
+        )
+    built: list[tuple[int, Plan]] = []
+    first_error: ParseError | None = None
+    for col, _ in header.amount_cols:
+        chosen = replace(header, columns={**header.columns, "amount": col})
+        try:
+            plan = _PlanBuilder(document, table, chosen, index).build()
+        except ParseError as error:
+            first_error = first_error or error
+            continue
+        if plan.stated_total is not None and plan.stated_total == plan.computed_total:
+            why = f"column {col} ({header.names.get(col)}) adds up to the stated total"
+            return replace(plan, decisions=(*plan.decisions, why))
+        built.append((col, plan))
+    if not built:
+        assert first_error is not None
+        raise first_error
+    col, plan = built[0]
+    if len(header.amount_cols) > 1:
+        others = ", ".join(header.names.get(c, str(c)) for c, _ in header.amount_cols if c != col)
+        message = (
+            f"the amount is read from {header.names.get(col)!r} (column {col}), chosen by its header; no money column "
+            f"adds up to a stated total, so the choice is not verified (other money columns: {others})"
+        )
+        problem = Problem("amount_column_unverified", message, Source(document.doc_id, table.index))
+        plan = replace(plan, problems=(*plan.problems, problem))
+    why = f"column {col} ({header.names.get(col)}) is the first money column by its header words"
+    return replace(plan, decisions=(*plan.decisions, why))
+
+
+def _is_subheader(header: HeaderMap, row: list[Cell]) -> bool:
+    """A second header row whose sub-columns fundgraph has no use for (考核等次 | 上次拨付明细 under 备注): two or more
+    short texts, no number anywhere, nothing in the amount column."""
+    filled = [c for c in row if c.text]
+    amount_col = header.columns.get("amount")
+    seq = next((c.text for c in filled if c.col == header.columns.get("seq")), None)
+    if seq is not None and _GROUP_SEQ.match(fold(seq)):
+        return False  # 一 | 第一类: a group heading
+    return (
+        len(filled) >= 2
+        and all(len(c.text) <= 20 and not re.search(r"\d+(\.\d+)?$", c.text) for c in filled)
+        and not any(c.col == amount_col for c in filled)
+    )
+
+
+def find_headers(document: RawDocument) -> list[tuple[Table, HeaderMap]]:
+    """The first header row of each table that has one."""
+    found: list[tuple[Table, HeaderMap]] = []
     for table in document.tables:
         for index, row in enumerate(table.rows):
             header = map_header(row, index)
             if header is not None:
-                if index + 1 < len(table.rows) and extend_with_subheader(header, table.rows[index + 1]):
+                if index + 1 < len(table.rows) and (
+                    extend_with_subheader(header, table.rows[index + 1]) or _is_subheader(header, table.rows[index + 1])
+                ):
                     header.data_start = index + 2
-                return table, header
-    return None
+                found.append((table, header))
+                break
+    return found
 
 
 class _PlanBuilder:
-    def __init__(self, document: RawDocument, table: Table, header: HeaderMap) -> None:
+    def __init__(self, document: RawDocument, table: Table, header: HeaderMap, index: int | None = None) -> None:
         self.document = document
         self.table = table
         self.header = header
+        self.index = index
+        self.own_title: list[TextLine] = []
+        self.cut = table.cut_inside or (table.at_end and not document.after and table is document.tables[-1])
         self.problems: list[Problem] = []
         self.prose_before: list[TextLine] = list(document.before)
         self.prose_after: list[TextLine] = list(document.after)
@@ -229,9 +348,11 @@ class _PlanBuilder:
 
     def build(self) -> Plan:
         for row in self.table.rows[: self.header.row_index]:
-            self.prose_before.extend(TextLine(c.text, line=c.line, row=c.row) for c in row if c.text)
-        unit = self.header.unit or self._unit_from_prose() or "万元"
-        if self.header.unit is None and self._unit_from_prose() is None:
+            self.own_title.extend(TextLine(c.text, line=c.line, row=c.row) for c in row if c.text)
+        self.prose_before.extend(self.own_title)
+        prose_unit, currency = self._unit_from_prose()
+        unit = self.header.unit or prose_unit or "万元"
+        if self.header.unit is None and prose_unit is None:
             self.problems.append(
                 Problem(
                     "unit_assumed",
@@ -240,6 +361,8 @@ class _PlanBuilder:
                 )
             )
         projects = self._rows(unit)
+        if self.table.cut_inside and not any(p.code == "truncated" for p in self.problems):
+            self._truncated("the text ends inside the table's last cell")
         if not projects:
             header_row = self.table.rows[self.header.row_index]
             raise ParseError(
@@ -273,6 +396,8 @@ class _PlanBuilder:
             notes=tuple(self.notes),
             projects=tuple(projects),
             problems=(),
+            currency=currency,
+            table=self.index,
         )
         self._reconcile(plan)
         return Plan(**{**plan.__dict__, "problems": tuple(self.problems)})
@@ -282,7 +407,11 @@ class _PlanBuilder:
         seen_seq: dict[str, Cell] = {}
         total_labels = vocabulary().total_labels
         group: str | None = None
-        for row in self.table.rows[self.header.data_start :]:
+        subtotals: list[tuple[str, Decimal, Source, int]] = []
+        widths: list[int] = []
+        data = self.table.rows[self.header.data_start :]
+        last = max((i for i, row in enumerate(data) if any(c.text for c in row)), default=-1)
+        for position, row in enumerate(data):
             filled = [c for c in row if c.text]
             if not filled:
                 continue
@@ -292,11 +421,38 @@ class _PlanBuilder:
             if len(filled) == 1 and parse_number(filled[0].text) is None:
                 self.prose_after.append(TextLine(filled[0].text, line=filled[0].line, row=filled[0].row))
                 continue
+            name_cell = self._cell(row, "name")
+            amount_cell = self._cell(row, "amount")
+            label = next((c for c in filled if parse_number(c.text) is None), None)
+            if (
+                (name_cell is None or not name_cell.text)
+                and self._text(row, "seq") is None
+                and label is not None
+                and amount_cell is not None
+                and amount_cell.text
+            ):
+                # A group's own row (a region above its bodies) with the group's subtotal: checked, not a project.
+                group = label.text
+                subtotals.append((group, self._amount(amount_cell, unit), self.source(amount_cell), len(projects)))
+                continue
             if self._is_group_heading(row):
                 name_cell = self._cell(row, "name")
                 group = name_cell.text if name_cell is not None and name_cell.text else filled[-1].text
                 continue
-            project = self._project(row, unit, len(projects) + 1, group)
+            cut_at = max(c.col for c in filled)
+            if position == last and (
+                self.table.last_row_cut or (self.table.cut_inside and cut_at <= self.header.columns["amount"])
+            ):
+                self._truncated("the text ends inside a number of the last row; that row is not read")
+                continue
+            try:
+                project = self._project(row, unit, len(projects) + 1, group)
+            except ParseError as error:
+                if not (self.cut and position == last):
+                    raise
+                # The text ends inside this row: what is there is not a row (a cut amount is no amount).
+                self._truncated(f"the text ends inside the last row ({error.message}); that row is not read")
+                continue
             if project.seq in seen_seq:
                 earlier = seen_seq[project.seq]
                 self.problems.append(
@@ -311,7 +467,47 @@ class _PlanBuilder:
                 if seq_cell is not None:
                     seen_seq[project.seq] = seq_cell
             projects.append(project)
-        return projects
+            widths.append(len(filled))
+        self._check_subtotals(subtotals, projects)
+        return self._group_rows(projects, widths)
+
+    def _group_rows(self, projects: list[Project], widths: list[int]) -> list[Project]:
+        """A row without a 序号 that has fewer cells than the row after it and whose amount the rows after it add up
+        to exactly is their group's own row (广元市 30 above 朝天区文管所 30), not a project of its own."""
+        kept: list[Project] = []
+        i = 0
+        while i < len(projects):
+            project = projects[i]
+            if "seq" not in project.cells and i + 1 < len(projects) and widths[i] < widths[i + 1]:
+                total, j = Decimal(0), i + 1
+                while j < len(projects) and total < project.amount:
+                    total += projects[j].amount
+                    j += 1
+                if total == project.amount:
+                    for member in projects[i + 1 : j]:
+                        kept.append(replace(member, extra={**member.extra, "group": project.name}))
+                    i = j
+                    continue
+            kept.append(project)
+            i += 1
+        return kept
+
+    def _check_subtotals(self, subtotals: list[tuple[str, Decimal, Source, int]], projects: list[Project]) -> None:
+        for number, (group, value, where, start) in enumerate(subtotals):
+            end = subtotals[number + 1][3] if number + 1 < len(subtotals) else len(projects)
+            rows = projects[start:end]
+            got = sum((p.amount for p in rows), Decimal(0))
+            if rows and got != value and not (self.cut and end == len(projects)):
+                self.problems.append(
+                    Problem(
+                        "subtotal_mismatch",
+                        f"{group}: stated {format_wan(value)} but its {len(rows)} rows add up to {format_wan(got)}",
+                        where,
+                    )
+                )
+
+    def _truncated(self, message: str) -> None:
+        self.problems.append(Problem("truncated", message, self.source(row=self.table.rows[-1][0].row)))
 
     def _cell(self, row: list[Cell], field_name: str) -> Cell | None:
         col = self.header.columns.get(field_name)
@@ -391,7 +587,7 @@ class _PlanBuilder:
 
     def _total_row(self, row: list[Cell], unit: str) -> None:
         label_cell = next(c for c in row if c.text)
-        is_grand = fold(label_cell.text) != "小计"
+        is_grand = not fold(label_cell.text).endswith("小计")
         amount_cell = self._cell(row, "amount")
         candidates = [amount_cell] if amount_cell is not None and amount_cell.text else []
         candidates += [c for c in row if c.col > label_cell.col and c.text and c is not amount_cell]
@@ -405,26 +601,44 @@ class _PlanBuilder:
                 return
 
     def _total_from_prose(self) -> None:
-        """A total stated only in the text ("现将…共计408万元下达"), used when the table has no 合计 row."""
-        for line in [*self.prose_before, *self.prose_after]:
-            for sentence in re.split(r"[。；;]", line.text):
-                if not _TOTAL_WORDS.search(sentence):
-                    continue
-                match = _MONEY_IN_TEXT.search(sentence)
-                if match is not None and (number := parse_number(match.group(1))) is not None:
-                    self.stated_total = to_wan(number, match.group(2))
-                    self.stated_total_source = Source(self.document.doc_id, None, line.row, None, line.line)
-                    self.stated_total_text = sentence.strip()
-                    return
+        """A total stated only in the text ("现将…共计408万元下达"), used when the table has no 合计 row.
 
-    def _unit_from_prose(self) -> str | None:
+        Of the clauses that name money with a total word, the one that most says it is this notice's money wins
+        (现将…259万元拨付 over 总计应拨付544万元 and 已拨付285万元); the first among equals.
+        """
+        best: tuple[int, int, Decimal, TextLine, str] | None = None
+        order = 0
+        for line in [*self.prose_before, *self.prose_after]:
+            for clause in re.split(r"[。；;，,]", line.text):
+                if not _TOTAL_WORDS.search(clause):
+                    continue
+                match = _MONEY_IN_TEXT.search(clause)
+                if match is None or (number := parse_number(match.group(1))) is None:
+                    continue
+                order += 1
+                weight = allocation_weight(clause)
+                if best is None or weight > best[0]:
+                    best = (weight, order, to_wan(number, match.group(2)), line, clause.strip())
+        if best is not None:
+            _, _, self.stated_total, line, self.stated_total_text = best
+            self.stated_total_source = Source(self.document.doc_id, None, line.row, None, line.line)
+
+    def _unit_from_prose(self) -> tuple[str | None, str]:
+        """The unit of a 单位 line (单位:万元, 单位:人、万元, 單位:新台幣千元) and the currency it names."""
         for line in self.prose_before:
-            match = _UNIT_LINE.search(fold(line.text)) or _UNIT_IN_BRACKETS.search(fold(line.text))
-            if match and match.group(1) in UNIT_TO_WAN:
-                return match.group(1)
-        return None
+            folded = fold(line.text)
+            match = _UNIT_LINE.search(folded)
+            if match and match.group(2) in UNIT_TO_WAN:
+                return match.group(2), _CURRENCY.get(match.group(1) or "", "CNY")
+            bracket = _UNIT_IN_BRACKETS.search(folded)
+            if bracket and bracket.group(1) in UNIT_TO_WAN:
+                return bracket.group(1), "CNY"
+        return None, "CNY"
 
     def _title(self) -> str | None:
+        own = [ln.text for ln in self.own_title if any(word in ln.text for word in _TITLE_WORDS)]
+        if own:
+            return own[-1]
         lines = [ln.text for ln in self.prose_before if not _ATTACHMENT.match(fold(ln.text))]
         lines = [t for t in lines if not _UNIT_LINE.match(fold(t))]
         titled = [t for t in lines if any(word in t for word in _TITLE_WORDS)]

@@ -16,7 +16,8 @@ from collections.abc import Callable
 
 from fundgraph.errors import Location, ParseError
 from fundgraph.loaders.cells import Cell, RawDocument, Table, TextLine, clean_cell_text
-from fundgraph.loaders.plan import fold, map_header, vocabulary
+from fundgraph.loaders.plan import map_header, vocabulary
+from fundgraph.loaders.roles import fold
 from fundgraph.money import parse_number
 
 _PIPE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
@@ -55,6 +56,10 @@ def read_pipe_table(text: str, path: str, doc_id: str) -> RawDocument:
             table.rows.append([Cell(clean_cell_text(p), row, col, number) for col, p in enumerate(parts, start=1)])
         if any(map_header(row, i) for i, row in enumerate(table.rows)):
             first, last = block[0][0], block[-1][0]
+            closed = [line.rstrip().endswith("|") for _, line in block]
+            # Rows close with `|`; a last line that does not, with nothing after it, was cut inside its last cell.
+            table.at_end = not any(line.strip() for line in lines[last:])
+            table.cut_inside = table.at_end and not closed[-1] and sum(closed) * 2 > len(closed)
             return _document(path, doc_id, "pipe-table", table, lines, first, last)
     return _document(path, doc_id, "pipe-table", Table(index=1), lines, len(lines) + 1, len(lines))
 
@@ -99,6 +104,12 @@ def read_space_separated(text: str, path: str, doc_id: str) -> RawDocument:
             last = index + 1
             continue
         if len(words) < width - 1 and words[0].isdigit():
+            if not any(rest.strip() for rest in lines[index + 1 :]):
+                # The text ends inside this row: the rows before it stand, this one is not a row.
+                table.rows.append([Cell(w, len(table.rows) + 1, col, index + 1) for col, w in enumerate(words, 1)])
+                table.last_row_cut = table.at_end = True
+                last = index + 1
+                break
             raise ParseError(
                 f"row {words[0]} has {len(words)} fields but the header has {width}; is the file truncated?",
                 Location(path, 1, len(table.rows) + 1, len(words) + 1, index + 1),
