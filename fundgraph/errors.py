@@ -49,6 +49,10 @@ class ParseError(FundgraphError):
         self.where = where
 
 
+class EmptyTableError(ParseError):
+    """A header was found with no rows under it: a heading in prose that looks like a header, or a cut file."""
+
+
 class ConfigError(FundgraphError):
     """A setting or a required tool is missing or wrong."""
 

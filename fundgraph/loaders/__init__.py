@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from fundgraph.errors import Location, ParseError
+from fundgraph.errors import EmptyTableError, Location, ParseError
 from fundgraph.loaders.cells import RawDocument
 from fundgraph.loaders.model import Plan
 from fundgraph.loaders.plan import build_plans, find_headers, vocabulary
@@ -20,6 +20,7 @@ from fundgraph.loaders.readers.csv_reader import read_csv
 from fundgraph.loaders.readers.decoding import decode_text
 from fundgraph.loaders.readers.docx_reader import read_docx
 from fundgraph.loaders.readers.html_reader import looks_like_html, read_html
+from fundgraph.loaders.readers.prose import read_prose
 from fundgraph.loaders.readers.streams import read_cell_stream
 from fundgraph.loaders.readers.text_tables import (
     looks_like_cell_per_line,
@@ -97,6 +98,7 @@ def text_readings(text: str, path: str, doc_id: str) -> list[RawDocument]:
         readings.append(read_cell_per_line(text, path, doc_id))
     if looks_like_space_separated(lines):
         readings.append(read_space_separated(text, path, doc_id))
+    readings.append(read_prose(text, path, doc_id))
     return readings
 
 
@@ -130,13 +132,20 @@ def read_plans(data: bytes, path: str) -> Reading:
     text = decode_text(data, path)[0]
     best: tuple[tuple[int, int], RawDocument, list[Plan]] | None = None
     first_error: ParseError | None = None
+    empty_error: ParseError | None = None
     others: list[str] = []
     for priority, reading in enumerate(text_readings(text, path, document.doc_id)):
+        if reading.format.startswith("prose") and (best is not None or first_error is not None):
+            break  # prose is read only where no table is found: a table (or its error) is better evidence
         if not find_headers(reading):
             others.append(f"{reading.format}: no header naming something funded and money")
             continue
         try:
             plans = build_plans(reading)
+        except EmptyTableError as error:
+            others.append(f"{reading.format}: {error.message}")
+            empty_error = empty_error or error
+            continue
         except ParseError as error:
             others.append(f"{reading.format}: {error.message}")
             first_error = first_error or error
@@ -148,7 +157,7 @@ def read_plans(data: bytes, path: str) -> Reading:
             best = (score, reading, plans)
     if best is not None:
         return Reading(best[1], best[2], others)
-    raise first_error or _no_table(path)
+    raise first_error or empty_error or _no_table(path)
 
 
 def plans_from_bytes(data: bytes, path: str) -> list[Plan]:

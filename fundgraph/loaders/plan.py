@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from fundgraph.errors import Location, ParseError
+from fundgraph.errors import EmptyTableError, Location, ParseError
 from fundgraph.loaders.cells import Cell, RawDocument, Table, TextLine
 from fundgraph.loaders.measures import measures
 from fundgraph.loaders.model import Plan, Problem, Project, Source
@@ -26,6 +26,7 @@ from fundgraph.money import LARGEST_PLAUSIBLE_WAN, UNIT_TO_WAN, format_wan, pars
 
 _UNIT_IN_BRACKETS = re.compile(r"[（(]\s*(?:单位\s*[:：]?\s*)?(?:新台币|人民币)?(元|千元|万元|亿元)\s*[)）]")
 _UNIT_LINE = re.compile(r"单位\s*[:：]\s*(?:[^元万亿千]{0,6}[、,，])?(新台币|人民币)?(元|千元|万元|亿元)")
+_UNIT_WORD = re.compile(r"\d\s*(?:元|千元|万元|亿元)")
 _CURRENCY = {"新台币": "TWD", "港币": "HKD", "澳门币": "MOP", "美元": "USD"}
 _AMOUNT_CELL = re.compile(
     r"^\s*(?P<number>[+-]?[\d０-９,，.．\s]+?)\s*(?P<unit>元|千元|万元|亿元)?\s*(?P<rest>[（(].*)?$", re.S
@@ -243,12 +244,28 @@ def build_plans(document: RawDocument) -> list[Plan]:
             unread.append(error)
     if not plans:
         raise unread[0]
+    announced = _announced_but_missing(document)
+    if announced is not None:
+        plans[-1] = replace(plans[-1], problems=(*plans[-1].problems, announced))
     # A table that cannot be read faithfully is not guessed at; the plans read beside it say so.
     problems = tuple(
         Problem("table_unread", f"another table of this document was not read: {e.message}", _source_of(document, e))
         for e in unread
     )
     return [replace(plan, problems=(*plan.problems, *problems)) for plan in plans]
+
+
+def _announced_but_missing(document: RawDocument) -> Problem | None:
+    """The text announces a table (…表列如下:) in its last lines and ends before any table follows: it was cut."""
+    tail = document.after[-3:]
+    for number, line in enumerate(tail):
+        if re.search(r"如下\s*[:：]\s*$", line.text) and len(tail) - number <= 2:
+            return Problem(
+                "truncated",
+                f"the text announces a table ({line.text[-30:]}) and ends before it",
+                Source(document.doc_id, None, None, None, line.line),
+            )
+    return None
 
 
 def _source_of(document: RawDocument, error: ParseError) -> Source:
@@ -352,7 +369,11 @@ class _PlanBuilder:
         self.prose_before.extend(self.own_title)
         prose_unit, currency = self._unit_from_prose()
         unit = self.header.unit or prose_unit or "万元"
-        if self.header.unit is None and prose_unit is None:
+        units_in_cells = all(
+            (cell := self._cell(row, "amount")) is None or not cell.text or _UNIT_WORD.search(cell.text)
+            for row in self.table.rows[self.header.data_start :]
+        )
+        if self.header.unit is None and prose_unit is None and not units_in_cells:
             self.problems.append(
                 Problem(
                     "unit_assumed",
@@ -365,7 +386,7 @@ class _PlanBuilder:
             self._truncated("the text ends inside the table's last cell")
         if not projects:
             header_row = self.table.rows[self.header.row_index]
-            raise ParseError(
+            raise EmptyTableError(
                 "the table has a header but no projects under it; is the file truncated?",
                 Location(self.document.path, self.table.index, header_row[0].row, None, header_row[0].line),
             )
@@ -610,7 +631,9 @@ class _PlanBuilder:
         order = 0
         for line in [*self.prose_before, *self.prose_after]:
             for clause in re.split(r"[。；;，,]", line.text):
-                if not _TOTAL_WORDS.search(clause):
+                if not _TOTAL_WORDS.search(clause) and not re.search(
+                    r"资金\s*[\d,，.]+\s*(?:亿元|千元|万元|元)", clause
+                ):
                     continue
                 match = _MONEY_IN_TEXT.search(clause)
                 if match is None or (number := parse_number(match.group(1))) is None:

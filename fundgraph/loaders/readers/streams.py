@@ -75,6 +75,8 @@ def header_role(text: str) -> HeaderRole:
     role = role_of(text)
     if role.role is None:
         return role
+    if _SECTION.match(fold(text)) or _is_heading(text):
+        return HeaderRole(None, None, "a numbered heading, not a header")
     stem = re.sub(r"[（(][^）)]*[)）]", "", fold(text))
     if len(stem) > 14 or (_TITLE_END.search(stem) and role.role not in {"name", "body"}):
         return HeaderRole(None, None, "a title, not a header")

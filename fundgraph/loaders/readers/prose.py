@@ -1,0 +1,242 @@
+"""Allocations written as prose, read into a table whose money columns are named by the words before each amount.
+
+Three forms are seen in published notices:
+
+- numbered items, one per project: ``(一)项目名称`` then lines such as ``资金规模:206.7万元。``,
+  ``资金来源:少数民族发展项目资金173万元。``, ``责任单位:…`` (or all inline: ``一、下达宣汉县…3800万元; 二、…``);
+- an enumeration on one line: ``补助标准:市中区1162万元、五通桥区3294万元、…``;
+- one line per category with the same labelled amounts: ``住建项目14个, 项目总投资187950万元, 本批安排资金32929万元。``
+
+Each amount's label (资金规模, 资金来源, 总投资, 已到位资金, 本批安排资金 …) becomes a money column, so the plan chooses
+the allocation the same way as for any table: the column that adds up to the total the notice states, then the
+header words (本批 over 总投资). Numbers that are not money (7.59千米, 14个) never become amounts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from fundgraph.loaders.cells import Cell, RawDocument, Table, TextLine
+from fundgraph.loaders.roles import fold, role_of
+
+_MONEY = re.compile(r"(?<![\d.])(\d[\d,，]*(?:\.\d+)?)\s*(亿元|千元|万元|元)")
+_MARKERS = (
+    re.compile(r"[(（]([一二三四五六七八九十]{1,3})[)）]"),
+    re.compile(r"(?<![\u4e00-\u9fff])([一二三四五六七八九十]{1,3})、"),
+    re.compile(r"(?<![\d.])(\d{1,3})[、．](?!\d)"),
+    re.compile(r"[(（](\d{1,3})[)）]"),
+)
+_CUT = re.compile(r"[,，;；。:：()（）!！【】\s]")
+_KEY = re.compile(r"^\s*([\u4e00-\u9fff]{2,8})\s*[:：]\s*(.+)$")
+_LEADING_VERB = re.compile(r"^(?:下达|安排|拨付|补助|用于|对|给予|支持)")
+_BODY_KEYS = ("实施单位", "责任单位", "申报单位", "承担单位", "建设单位", "项目单位")
+_COUNT = re.compile(r"\d+\s*(?:个|家|项|所|户|人)$")
+MAX_LABEL = 10
+
+
+@dataclass
+class _Row:
+    name: str
+    line: int
+    values: list[tuple[str, str, int]] = field(default_factory=list)  # (label, amount text, line)
+    bodies: dict[str, tuple[str, int]] = field(default_factory=dict)
+
+
+def label_of(before: str, key: str | None) -> str:
+    """The words that name an amount: a short key before a colon, else the clause the amount ends.
+
+    >>> label_of("少数民族发展项目资金", "资金来源"), label_of("项目总投资", None)
+    ('资金来源', '项目总投资')
+    >>> label_of("兴仁镇川裕村渠道改造项目", None)
+    '金额'
+    """
+    if key is not None:
+        return key
+    clause = _CUT.split(before)[-1].strip()
+    clause = re.sub(r"^(?:其中|含)\s*", lambda m: "含" if "含" in m.group(0) else "", clause)
+    if not clause or len(clause) > MAX_LABEL or _LEADING_VERB.match(clause):
+        return "金额"
+    return clause
+
+
+def _amounts(text: str, line: int) -> list[tuple[str, str, int, int]]:
+    """(label, amount text, line, start) for every money amount in one line of prose."""
+    found = []
+    key_match = _KEY.match(text)
+    for match in _MONEY.finditer(text):
+        before = text[: match.start()]
+        key = None
+        if key_match is not None and key_match.start(2) <= match.start():
+            lead = text[key_match.start(2) : match.start()]
+            if not _CUT.search(lead.strip()):
+                key = key_match.group(1)
+        found.append((label_of(before, key), match.group(0), line, match.start()))
+    return found
+
+
+def _name_from(text: str, first_money: int | None) -> str:
+    head = text[:first_money] if first_money is not None else text
+    clauses = [c for c in re.split(r"[,，;；。]", head) if c.strip()]
+    name = clauses[0] if clauses else head
+    if first_money is not None and len(clauses) > 1 and _MONEY.search(clauses[0]) is None:
+        name = clauses[0]
+    name = re.sub(r"[(（][^)）]*$", "", name).strip(" :：")
+    return _LEADING_VERB.sub("", name).strip()
+
+
+def _items(lines: list[tuple[int, str]], marker: re.Pattern[str]) -> list[_Row]:
+    """Blocks that start at a marker of one style (at a line's start or after ; 。); each block with money is a row."""
+    flat = ""
+    line_at: list[tuple[int, int]] = []  # (offset where the line starts, line number)
+    for line_no, text in lines:
+        line_at.append((len(flat), line_no))
+        flat += text + "\n"
+
+    def line_of(offset: int) -> int:
+        return next(n for start, n in reversed(line_at) if start <= offset)
+
+    starts = [
+        (m.start(), m.end())
+        for m in marker.finditer(flat)
+        if m.start() == 0 or flat[: m.start()].rstrip(" ").endswith(("\n", ";", "；", "。"))
+    ]
+    # A block also ends where a line starts with a marker of another style (三、 after the (一) (二) items).
+    line_starts = sorted(
+        m.start() for other in _MARKERS for m in other.finditer(flat) if m.start() == 0 or flat[m.start() - 1] == "\n"
+    )
+    rows: list[_Row] = []
+    for number, (_, body_at) in enumerate(starts):
+        end = starts[number + 1][0] if number + 1 < len(starts) else len(flat)
+        end = min([end, *(x for x in line_starts if body_at < x < end)])
+        block: list[tuple[int, str]] = []
+        offset = body_at
+        for piece in flat[body_at:end].split("\n"):
+            if piece.strip():
+                block.append((line_of(offset), piece.strip()))
+            offset += len(piece) + 1
+        if not block:
+            continue
+        first_line, first_text = block[0]
+        amounts = [a for line_no, text in block for a in _amounts(text, line_no)]
+        if not amounts:
+            continue
+        first_money = next((a[3] for a in amounts if a[2] == first_line), None)
+        row = _Row(_name_from(first_text, first_money), first_line)
+        if not row.name:
+            continue
+        row.values = [(label, amount, line_no) for label, amount, line_no, _ in amounts]
+        for line_no, text in block[1:]:
+            key = _KEY.match(text)
+            if key is not None and any(key.group(1).endswith(k) for k in _BODY_KEYS):
+                row.bodies.setdefault(key.group(1), (key.group(2).strip(" 。;；"), line_no))
+        rows.append(row)
+    return rows
+
+
+def _enumeration(lines: list[tuple[int, str]]) -> list[_Row]:
+    """The longest line listing two or more ``name amount`` items separated by 、 , ; (补助标准:市中区1162万元、…)."""
+    best: list[_Row] = []
+    for line_no, text in lines:
+        body = _KEY.match(text)
+        rest = body.group(2) if body else text
+        parts = [p.strip() for p in re.split(r"[、,，;；]", rest.rstrip("。 ")) if p.strip()]
+        rows: list[_Row] = []
+        for part in parts:
+            match = _MONEY.search(part)
+            if match is None or match.end() != len(part.rstrip()) or match.start() == 0:
+                rows = []
+                break
+            rows.append(_Row(part[: match.start()].strip(), line_no, [("金额", match.group(0), line_no)]))
+        if len(rows) >= 2 and len(rows) > len(best):
+            best = rows
+    return best
+
+
+def _labelled_lines(lines: list[tuple[int, str]]) -> list[_Row]:
+    """Consecutive lines, each a category's name followed only by the same two or more labelled amounts."""
+    best: list[_Row] = []
+    run: list[_Row] = []
+    labels: tuple[str, ...] | None = None
+    for line_no, text in lines:
+        clauses = [c.strip() for c in re.split(r"[,，;；。!！】【]", text) if c.strip()]
+        tail = 0
+        while tail < len(clauses) and _MONEY.fullmatch(_money_part(clauses[-1 - tail])):
+            tail += 1
+        head = clauses[: len(clauses) - tail]
+        amounts = [a for c in clauses[len(clauses) - tail :] for a in _amounts(c, line_no)]
+        these = tuple(a[0] for a in amounts)
+        if tail < 2 or not head or "金额" in these:
+            run, labels = [], None
+            continue
+        row = _Row(_COUNT.sub("", head[-1]).strip(), line_no, [(a[0], a[1], a[2]) for a in amounts])
+        if these != labels:
+            run, labels = [], these
+        run.append(row)
+        if len(run) > len(best):
+            best = list(run)
+    return best if len(best) >= 2 else []
+
+
+def _money_part(clause: str) -> str:
+    """The amount a clause ends in, once its label is taken off (项目总投资187950万元 -> 187950万元)."""
+    match = _MONEY.search(clause)
+    if match is None or match.end() != len(clause) or match.start() > MAX_LABEL:
+        return ""
+    return clause[match.start() :]
+
+
+def read_prose(text: str, path: str, doc_id: str) -> RawDocument:
+    """The prose form that yields the most rows, as a table; an empty table when the text holds none."""
+    lines = [(n, line.strip().rstrip("|").strip()) for n, line in enumerate(text.splitlines(), start=1)]
+    lines = [(n, t) for n, t in lines if t]
+    candidates: list[tuple[tuple[int, int], list[_Row], str]] = []
+    # Items nest (一、 sections hold (一) items): with as many rows, the style whose rows start later is the inner one.
+    for marker in _MARKERS:
+        rows = _items(lines, marker)
+        if rows:
+            candidates.append(((len(rows), rows[0].line), rows, "prose-items"))
+    for rows, layout in ((_enumeration(lines), "prose-list"), (_labelled_lines(lines), "prose-lines")):
+        if rows:
+            candidates.append(((len(rows), rows[0].line), rows, layout))
+    if not candidates:
+        return RawDocument(path=path, doc_id=doc_id, format="prose", tables=[])
+    _, rows, layout = max(candidates, key=lambda c: c[0])
+    return _as_document(rows, lines, path, doc_id, layout)
+
+
+def _as_document(rows: list[_Row], lines: list[tuple[int, str]], path: str, doc_id: str, layout: str) -> RawDocument:
+    labels: list[str] = []
+    for row in rows:
+        for label, _, _ in row.values:
+            if label not in labels:
+                labels.append(label)
+    bodies: list[str] = []
+    for row in rows:
+        for key in row.bodies:
+            if key not in bodies:
+                bodies.append(key)
+    columns = ["项目名称", *bodies, *(_money_header(label) for label in labels)]
+    first = rows[0].line
+    table = Table(index=1, rows=[[Cell(name, 1, col, first) for col, name in enumerate(columns, start=1)]])
+    for row in rows:
+        number = len(table.rows) + 1
+        cells = [Cell(row.name, number, 1, row.line)]
+        for offset, key in enumerate(bodies, start=2):
+            if key in row.bodies:
+                cells.append(Cell(row.bodies[key][0], number, offset, row.bodies[key][1]))
+        seen: set[str] = set()
+        for label, amount, line_no in row.values:
+            if label in seen:
+                continue  # the same label twice in one item: the first names the item's money
+            seen.add(label)
+            cells.append(Cell(amount, number, 2 + len(bodies) + labels.index(label), line_no))
+        table.rows.append(cells)
+    last = max(line for row in rows for _, _, line in row.values)
+    before = [TextLine(t, line=n) for n, t in lines if n < first]
+    after = [TextLine(t, line=n) for n, t in lines if n > last]
+    return RawDocument(path=path, doc_id=doc_id, format=layout, tables=[table], before=before, after=after)
+
+
+def _money_header(label: str) -> str:
+    return label if role_of(label).role == "money" or fold(label) == "金额" else f"{label}金额"
