@@ -16,6 +16,7 @@ from fundgraph.errors import EmptyTableError, Location, ParseError
 from fundgraph.loaders.cells import RawDocument
 from fundgraph.loaders.model import Plan
 from fundgraph.loaders.plan import build_plans, find_headers, vocabulary
+from fundgraph.loaders.readers.boxdraw import looks_like_box_drawing, read_box_drawing
 from fundgraph.loaders.readers.csv_reader import read_csv
 from fundgraph.loaders.readers.decoding import decode_text
 from fundgraph.loaders.readers.docx_reader import read_docx
@@ -91,6 +92,8 @@ def text_readings(text: str, path: str, doc_id: str) -> list[RawDocument]:
     if looks_like_word_text(text):
         return [read_word_text(text, path, doc_id)]
     readings: list[RawDocument] = []
+    if looks_like_box_drawing(lines):
+        readings.append(read_box_drawing(text, path, doc_id))
     if looks_like_pipe_table(lines):
         readings.append(read_pipe_table(text, path, doc_id))
     readings.append(read_cell_stream(text, path, doc_id, vocabulary().total_labels))

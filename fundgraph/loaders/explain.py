@@ -24,7 +24,10 @@ def explain_document(path: str | Path) -> dict[str, Any]:
             {
                 "col": cell.col,
                 "header": cell.text,
-                "role": _field_of(header.columns, cell.col) or header.roles.get(cell.col),
+                "role": "amount"
+                if cell.col == plan.amount_column
+                else _field_of({k: v for k, v in header.columns.items() if k != "amount"}, cell.col)
+                or header.roles.get(cell.col),
                 "why": header.why.get(cell.col, "not a header word"),
             }
             for cell in header_row

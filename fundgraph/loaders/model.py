@@ -134,6 +134,7 @@ class Plan:
     table: int | None = None  # the table's index in a document that holds several, else None
     # How the reader and the plan decided (which column is the amount and why), for `parse --explain`.
     decisions: tuple[str, ...] = field(default=(), compare=False)
+    amount_column: int | None = field(default=None, compare=False)
 
     @property
     def computed_total(self) -> Decimal:

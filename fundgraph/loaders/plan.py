@@ -102,7 +102,7 @@ class HeaderMap:
     why: dict[int, str] = field(default_factory=dict)
 
 
-def map_header(row: list[Cell], row_index: int) -> HeaderMap | None:
+def map_header(row: list[Cell], row_index: int, numeric: frozenset[int] = frozenset()) -> HeaderMap | None:
     """Map a candidate header row, or None when it does not name both a project (or recipient) and an amount.
 
     Each cell's role comes from :func:`fundgraph.loaders.roles.role_of` (the reviewed synonyms, then the header's head
@@ -122,6 +122,11 @@ def map_header(row: list[Cell], row_index: int) -> HeaderMap | None:
         kind = role.role
         if kind == "recipient":
             kind = "body" if re.search(r"企业|单位|公司|机构", fold(cell.text)) else "place"
+        if cell.col in numeric and kind in _TEXT_ROLES:
+            # The header names a recipient (補助台北市政府) but the column holds numbers: money for that recipient.
+            money = re.search(r"补助|补贴|资金|金额|经费|奖励|拨付|下达|安排", fold(cell.text)) is not None
+            kind = "money" if money else "quantity"
+            header.why[cell.col] = f"{role.why}, but its cells are numbers"
         if kind is None:
             continue
         header.roles[cell.col] = kind
@@ -153,6 +158,9 @@ def map_header(row: list[Cell], row_index: int) -> HeaderMap | None:
     header.columns["amount"] = header.amount_cols[0][0]
     header.data_start = row_index + 1
     return header
+
+
+_TEXT_ROLES = frozenset({"name", "body", "place", "applicant", "implementer"})
 
 
 def _amount_order(col_key: tuple[int, str]) -> tuple[int, int, int]:
@@ -281,6 +289,9 @@ def _best_plan(document: RawDocument, table: Table, header: HeaderMap, index: in
         )
     built: list[tuple[int, Plan]] = []
     first_error: ParseError | None = None
+    row_total = _row_total_column(table, header)
+    if row_total is not None:
+        header = replace(header, amount_cols=sorted(header.amount_cols, key=lambda ck: ck[0] != row_total))
     for col, _ in header.amount_cols:
         chosen = replace(header, columns={**header.columns, "amount": col})
         try:
@@ -290,7 +301,9 @@ def _best_plan(document: RawDocument, table: Table, header: HeaderMap, index: in
             continue
         if plan.stated_total is not None and plan.stated_total == plan.computed_total:
             why = f"column {col} ({header.names.get(col)}) adds up to the stated total"
-            return replace(plan, decisions=(*plan.decisions, why))
+            if col == row_total:
+                why += ", and is each row's sum of the other money columns"
+            return replace(plan, decisions=(*plan.decisions, why), amount_column=col)
         built.append((col, plan))
     if not built:
         assert first_error is not None
@@ -305,7 +318,21 @@ def _best_plan(document: RawDocument, table: Table, header: HeaderMap, index: in
         problem = Problem("amount_column_unverified", message, Source(document.doc_id, table.index))
         plan = replace(plan, problems=(*plan.problems, problem))
     why = f"column {col} ({header.names.get(col)}) is the first money column by its header words"
-    return replace(plan, decisions=(*plan.decisions, why))
+    if col == row_total:
+        why = f"column {col} ({header.names.get(col)}) is each row's sum of the other money columns"
+    return replace(plan, decisions=(*plan.decisions, why), amount_column=col)
+
+
+def _numeric_columns(rows: list[list[Cell]]) -> frozenset[int]:
+    """Columns whose filled cells are nearly all numbers (a dash counts as an empty amount)."""
+    counts: dict[int, list[int]] = {}
+    for row in rows:
+        for cell in row:
+            if cell.text:
+                seen = counts.setdefault(cell.col, [0, 0])
+                seen[0] += 1
+                seen[1] += parse_number(cell.text) is not None or cell.text.strip() in {"-", "—", "－"}
+    return frozenset(col for col, (filled, numbers) in counts.items() if filled >= 2 and numbers >= 0.8 * filled)
 
 
 def _is_subheader(header: HeaderMap, row: list[Cell]) -> bool:
@@ -323,6 +350,32 @@ def _is_subheader(header: HeaderMap, row: list[Cell]) -> bool:
     )
 
 
+def _row_total_column(table: Table, header: HeaderMap) -> int | None:
+    """A money column that is, row by row, the sum of the other money columns (合計 after one column per recipient):
+    the row's whole allocation. It must hold in two rows and at least two thirds of the rows that can be checked."""
+    money = [col for col, _ in header.amount_cols]
+    if len(money) < 3:
+        return None
+    for col in money:
+        checked = held = 0
+        for row in table.rows[header.data_start :]:
+            values = {c.col: _number_or_zero(c.text) for c in row if c.col in money}
+            if col not in values or values[col] is None or any(v is None for v in values.values()):
+                continue
+            parts = [v for c, v in values.items() if c != col and v is not None]
+            if len(parts) < 2:
+                continue
+            checked += 1
+            held += sum(parts, Decimal(0)) == values[col]
+        if held >= 2 and held * 3 >= checked * 2:
+            return col
+    return None
+
+
+def _number_or_zero(text: str) -> Decimal | None:
+    return Decimal(0) if text.strip() in {"-", "—", "－"} else parse_number(text)
+
+
 def find_headers(document: RawDocument) -> list[tuple[Table, HeaderMap]]:
     """The first header row of each table that has one."""
     found: list[tuple[Table, HeaderMap]] = []
@@ -330,6 +383,9 @@ def find_headers(document: RawDocument) -> list[tuple[Table, HeaderMap]]:
         for index, row in enumerate(table.rows):
             header = map_header(row, index)
             if header is not None:
+                numeric = _numeric_columns(table.rows[index + 1 :])
+                if numeric & {c for c, k in header.roles.items() if k in _TEXT_ROLES}:
+                    header = map_header(row, index, numeric) or header
                 if index + 1 < len(table.rows) and (
                     extend_with_subheader(header, table.rows[index + 1]) or _is_subheader(header, table.rows[index + 1])
                 ):
@@ -659,12 +715,12 @@ class _PlanBuilder:
         return None, "CNY"
 
     def _title(self) -> str | None:
-        own = [ln.text for ln in self.own_title if any(word in ln.text for word in _TITLE_WORDS)]
+        own = [ln.text for ln in self.own_title if any(word in fold(ln.text) for word in _TITLE_WORDS)]
         if own:
             return own[-1]
         lines = [ln.text for ln in self.prose_before if not _ATTACHMENT.match(fold(ln.text))]
         lines = [t for t in lines if not _UNIT_LINE.match(fold(t))]
-        titled = [t for t in lines if any(word in t for word in _TITLE_WORDS)]
+        titled = [t for t in lines if any(word in fold(t) for word in _TITLE_WORDS)]
         if titled:
             return titled[0]
         return max(lines, key=len) if lines else None
