@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fundgraph.errors import EmptyTableError, Location, ParseError
-from fundgraph.loaders.cells import RawDocument
+from fundgraph.loaders.cells import RawDocument, TextLine
 from fundgraph.loaders.model import Plan
-from fundgraph.loaders.plan import build_plans, find_headers, vocabulary
+from fundgraph.loaders.plan import build_plans, find_headers, prose_total, vocabulary
 from fundgraph.loaders.readers.boxdraw import looks_like_box_drawing, read_box_drawing
 from fundgraph.loaders.readers.csv_reader import read_csv
 from fundgraph.loaders.readers.decoding import decode_text
 from fundgraph.loaders.readers.docx_reader import read_docx
+from fundgraph.loaders.readers.glued import looks_glued, read_glued
 from fundgraph.loaders.readers.html_reader import looks_like_html, read_html
 from fundgraph.loaders.readers.prose import read_prose
 from fundgraph.loaders.readers.streams import read_cell_stream
@@ -101,6 +102,9 @@ def text_readings(text: str, path: str, doc_id: str) -> list[RawDocument]:
         readings.append(read_cell_per_line(text, path, doc_id))
     if looks_like_space_separated(lines):
         readings.append(read_space_separated(text, path, doc_id))
+    if looks_glued(lines):
+        found = prose_total([TextLine(line, line=n) for n, line in enumerate(lines, start=1)])
+        readings.append(read_glued(text, path, doc_id, vocabulary().total_labels, found[0] if found else None))
     readings.append(read_prose(text, path, doc_id))
     return readings
 

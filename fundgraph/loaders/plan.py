@@ -20,7 +20,7 @@ from fundgraph.errors import EmptyTableError, Location, ParseError
 from fundgraph.loaders.cells import Cell, RawDocument, Table, TextLine
 from fundgraph.loaders.measures import measures
 from fundgraph.loaders.model import Plan, Problem, Project, Source
-from fundgraph.loaders.roles import allocation_weight, fold, role_of
+from fundgraph.loaders.roles import allocation_weight, fold, recipient_kind, role_of
 from fundgraph.loaders.targets import split_targets
 from fundgraph.money import LARGEST_PLAUSIBLE_WAN, UNIT_TO_WAN, format_wan, parse_number, to_wan
 
@@ -121,7 +121,7 @@ def map_header(row: list[Cell], row_index: int, numeric: frozenset[int] = frozen
         header.why[cell.col] = role.why
         kind = role.role
         if kind == "recipient":
-            kind = "body" if re.search(r"企业|单位|公司|机构", fold(cell.text)) else "place"
+            kind = recipient_kind(cell.text)
         if cell.col in numeric and kind in _TEXT_ROLES:
             # The header names a recipient (補助台北市政府) but the column holds numbers: money for that recipient.
             money = re.search(r"补助|补贴|资金|金额|经费|奖励|拨付|下达|安排", fold(cell.text)) is not None
@@ -263,6 +263,29 @@ def build_plans(document: RawDocument) -> list[Plan]:
     return [replace(plan, problems=(*plan.problems, *problems)) for plan in plans]
 
 
+def prose_total(lines: list[TextLine]) -> tuple[Decimal, TextLine, str] | None:
+    """The total a notice states in its text, in 万元, with its line and clause.
+
+    Of the clauses that name money with a total word (or 资金N万元), the one that most says it is this notice's money
+    wins (现将…259万元拨付 over 总计应拨付544万元 and 已拨付285万元); the first among equals.
+
+    >>> prose_total([TextLine("总计应拨付544万元,已拨付285万元。现将第二批资金259万元拨付给你们", line=3)])[0]
+    Decimal('259')
+    """
+    best: tuple[int, Decimal, TextLine, str] | None = None
+    for line in lines:
+        for clause in re.split(r"[。；;，,]", line.text):
+            if not _TOTAL_WORDS.search(clause) and not re.search(r"资金\s*[\d,，.]+\s*(?:亿元|千元|万元|元)", clause):
+                continue
+            match = _MONEY_IN_TEXT.search(clause)
+            if match is None or (number := parse_number(match.group(1))) is None:
+                continue
+            weight = allocation_weight(clause)
+            if best is None or weight > best[0]:
+                best = (weight, to_wan(number, match.group(2)), line, clause.strip())
+    return None if best is None else best[1:]
+
+
 def _announced_but_missing(document: RawDocument) -> Problem | None:
     """The text announces a table (…表列如下:) in its last lines and ends before any table follows: it was cut."""
     tail = document.after[-3:]
@@ -321,6 +344,18 @@ def _best_plan(document: RawDocument, table: Table, header: HeaderMap, index: in
     if col == row_total:
         why = f"column {col} ({header.names.get(col)}) is each row's sum of the other money columns"
     return replace(plan, decisions=(*plan.decisions, why), amount_column=col)
+
+
+def _name_by_place_when_bodies_repeat(header: HeaderMap, rows: list[list[Cell]]) -> None:
+    """In a recipient table whose body column says the same in most rows (社会事务服务中心 in every 乡镇), the
+    place tells the rows apart: it names the row, and the body stays the applicant."""
+    name, place = header.columns.get("name"), header.columns.get("place")
+    if place is None or name is None or name == place or header.columns.get("recipient") != name:
+        return
+    values = [c.text for row in rows for c in row if c.col == name and c.text]
+    if len(values) >= 3 and len(set(values)) * 2 <= len(values):
+        header.columns["name"] = header.columns["recipient"] = place
+        header.why[place] = f"{header.why.get(place, '')}; names the row, as the bodies repeat"
 
 
 def _numeric_columns(rows: list[list[Cell]]) -> frozenset[int]:
@@ -386,6 +421,7 @@ def find_headers(document: RawDocument) -> list[tuple[Table, HeaderMap]]:
                 numeric = _numeric_columns(table.rows[index + 1 :])
                 if numeric & {c for c, k in header.roles.items() if k in _TEXT_ROLES}:
                     header = map_header(row, index, numeric) or header
+                _name_by_place_when_bodies_repeat(header, table.rows[index + 1 :])
                 if index + 1 < len(table.rows) and (
                     extend_with_subheader(header, table.rows[index + 1]) or _is_subheader(header, table.rows[index + 1])
                 ):
@@ -678,28 +714,10 @@ class _PlanBuilder:
                 return
 
     def _total_from_prose(self) -> None:
-        """A total stated only in the text ("现将…共计408万元下达"), used when the table has no 合计 row.
-
-        Of the clauses that name money with a total word, the one that most says it is this notice's money wins
-        (现将…259万元拨付 over 总计应拨付544万元 and 已拨付285万元); the first among equals.
-        """
-        best: tuple[int, int, Decimal, TextLine, str] | None = None
-        order = 0
-        for line in [*self.prose_before, *self.prose_after]:
-            for clause in re.split(r"[。；;，,]", line.text):
-                if not _TOTAL_WORDS.search(clause) and not re.search(
-                    r"资金\s*[\d,，.]+\s*(?:亿元|千元|万元|元)", clause
-                ):
-                    continue
-                match = _MONEY_IN_TEXT.search(clause)
-                if match is None or (number := parse_number(match.group(1))) is None:
-                    continue
-                order += 1
-                weight = allocation_weight(clause)
-                if best is None or weight > best[0]:
-                    best = (weight, order, to_wan(number, match.group(2)), line, clause.strip())
-        if best is not None:
-            _, _, self.stated_total, line, self.stated_total_text = best
+        """A total stated only in the text ("现将…共计408万元下达"), used when the table has no 合计 row."""
+        found = prose_total([*self.prose_before, *self.prose_after])
+        if found is not None:
+            self.stated_total, line, self.stated_total_text = found
             self.stated_total_source = Source(self.document.doc_id, None, line.row, None, line.line)
 
     def _unit_from_prose(self) -> tuple[str | None, str]:

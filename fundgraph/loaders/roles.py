@@ -67,6 +67,7 @@ class _Words:
     role_words: dict[str, tuple[str, ...]]
     role_starts: dict[str, tuple[str, ...]]
     allocation: dict[str, int]
+    header_words: frozenset[str]
 
 
 @cache
@@ -82,7 +83,17 @@ def _words() -> _Words:
         {role: tuple(words) for role, words in data["role_words"].items()},
         {role: tuple(words) for role, words in data["role_starts"].items()},
         {word: int(weight) for word, weight in data["allocation_words"].items()},
+        frozenset(data["header_words"]) | frozenset(synonyms),
     )
+
+
+def header_words() -> frozenset[str]:
+    return _words().header_words
+
+
+def is_header_word(text: str) -> bool:
+    """A reviewed header word (a synonym or one of ``header_words``), once folded and its unit taken off."""
+    return _UNIT.sub("", fold(text)) in _words().header_words
 
 
 def header_unit(text: str) -> str | None:
@@ -133,6 +144,11 @@ def role_of(text: str) -> HeaderRole:
             return HeaderRole("money", unit, f"a money unit ({unit})")
         return HeaderRole(None, None, "no known word")
     return HeaderRole(best[2], unit, f"ends in {best[3]!r}")
+
+
+def recipient_kind(text: str) -> str:
+    """A recipient column (地区, 企业名称 …) names a body or a place."""
+    return "body" if re.search(r"企业|单位|公司|机构|学校|医院", fold(text)) else "place"
 
 
 def allocation_weight(text: str) -> int:
