@@ -29,11 +29,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.loadtest import start_server  # noqa: E402
-from fundgraph.cli import GROUP_PROJECTS  # noqa: E402
+from fundgraph import loading  # noqa: E402
 from fundgraph.config import Settings  # noqa: E402
 from fundgraph.graph.elements import GraphElements, plan_elements  # noqa: E402
 from fundgraph.graph.schema import load_schema  # noqa: E402
-from fundgraph.graph.store import apply_schema, connect, write_plan, write_plans  # noqa: E402
+from fundgraph.graph.store import apply_schema, connect, write_plan  # noqa: E402
 from fundgraph.loaders import parse_bytes  # noqa: E402
 from fundgraph.localserver import LocalServer, free_port  # noqa: E402
 from fundgraph.queries import get_query, run_query  # noqa: E402
@@ -119,17 +119,8 @@ def _high_water_kib(pid: int) -> int:
 
 
 def write_grouped(driver: Any, documents: list[GraphElements]) -> None:
-    """The write pass of `fundgraph load`: documents a group of about GROUP_PROJECTS projects at a time."""
-    group: list[GraphElements] = []
-    size = 0
-    for elements in documents:
-        group.append(elements)
-        size += sum(1 for n in elements.nodes if n.label == "Project")
-        if size >= GROUP_PROJECTS:
-            write_plans(driver, group)
-            group, size = [], 0
-    if group:
-        write_plans(driver, group)
+    """The write pass of `fundgraph load` (fundgraph.loading.write_grouped) on elements built before timing."""
+    loading.write_grouped(driver, ([loading.prepared_from(elements)] for elements in documents))
 
 
 def wipe(driver: Any) -> None:

@@ -77,14 +77,10 @@ def server_available() -> bool:
 
 
 def load(driver: Driver, *paths: str | Path) -> list[str]:
-    """Parse and load plans (one transaction each); returns each plan's status."""
-    from fundgraph.graph.elements import plan_elements
-    from fundgraph.graph.store import apply_schema, write_plan
-    from fundgraph.loaders import parse_path
+    """Check and load plan files or folders, the same pipeline as ``fundgraph load``; each plan's status."""
+    from fundgraph.loading import load_paths
 
-    apply_schema(driver)
-    plans = [parse_path(p) for p in paths]
-    return [write_plan(driver, plan_elements(plan)).status for plan in plans]
+    return [result.status for result in load_paths(driver, paths)]
 
 
 def query_frame(driver: Driver, name: str, **params: Any) -> pd.DataFrame:

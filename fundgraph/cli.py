@@ -7,7 +7,6 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, cast
 
@@ -17,11 +16,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from fundgraph.config import get_settings
-from fundgraph.errors import FundgraphError, ParseError, classify
-from fundgraph.graph.elements import GraphElements
+from fundgraph.errors import FundgraphError, classify
 from fundgraph.jsonable import to_jsonable
-from fundgraph.loaders import SUPPORTED_SUFFIXES, parse_path, parse_plans
-from fundgraph.prefetch import map_ahead
+from fundgraph.loaders import parse_plans
 
 app = typer.Typer(
     help="fundgraph: a graph knowledge base of public fund-allocation plans (资金分配方案) on Neo4j.",
@@ -87,12 +84,6 @@ def print_rows(rows: list[dict[str, Any]], columns: list[str] | None = None, tit
 
 
 PERCENT_COLUMNS = frozenset({"share", "cr1", "cr3", "cr5"})
-# New plans are written this many projects to a transaction: commits, not rows, are what a bulk load waits on.
-GROUP_PROJECTS = 2_000
-# Documents parsed ahead of the writer (a few groups' worth at most: memory stays bounded).
-PREFETCH_DOCUMENTS = 64
-# Below this many files a load reads them in a thread: starting worker processes costs about a second.
-PARALLEL_FROM_FILES = 64
 
 
 def _cell(value: Any, column: str = "") -> str:
@@ -195,125 +186,36 @@ def render_explanation(report: dict[str, object]) -> str:
     return "\n".join(lines)
 
 
-def _expand(paths: list[Path]) -> list[Path]:
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in SUPPORTED_SUFFIXES))
-        else:
-            files.append(path)
-    return files
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """A document ready to write: what the report needs of the plan, and its graph elements."""
-
-    path: str
-    projects: int
-    problems: list[str]
-    elements: GraphElements
-
-
-def _check_file(file: Path) -> str | None:
-    """Read a file (in a worker): None if it reads, else its error's text."""
-    try:
-        parse_path(file)
-    except FundgraphError as exc:
-        # The error is raised again by the caller, which reads the file itself: errors carry their location,
-        # which does not cross a process boundary intact.
-        return str(exc) or type(exc).__name__
-    return None
-
-
-def _prepare_file(file: Path) -> Prepared | None:
-    """Read a file and build its graph elements (in a worker); None if it no longer reads."""
-    from fundgraph.graph.elements import plan_elements
-
-    try:
-        plan = parse_path(file)
-    except FundgraphError:
-        return None
-    return Prepared(plan.path, len(plan.projects), [p.code for p in plan.problems], plan_elements(plan))
-
-
-def _workers(files: int) -> int:
-    """Worker processes for a load: the machine's cores for a large one, none (a thread) for a few files."""
-    return (os.cpu_count() or 1) if files >= PARALLEL_FROM_FILES else 1
-
-
 @app.command()
 def load(
     paths: Annotated[list[Path], typer.Argument(help="Plan files or folders of them.")],
     as_json: JsonFlag = False,
 ) -> None:
     """Load plans into Neo4j, each document whole or not at all. Every file is checked first: one bad file loads
-    nothing.
+    nothing. A document with several tables loads as several plans.
 
     Documents are streamed: the check keeps only counts, and each document is parsed again when it is written, so
     memory holds a few documents at a time however large the corpus. New plans are written a group at a time
-    (about 2,000 projects a transaction); known plans one by one.
+    (about 2,000 projects a transaction); known plans one by one (fundgraph.loading).
     """
-    from fundgraph.graph.store import apply_schema, write_plans
+    from fundgraph.loading import expand, load_paths
 
-    files = _expand(paths)
-    if not files:
-        raise ParseError("no plan files found", _location(paths))
-    workers = _workers(len(files))
-    with _progress(len(files) > 1) as progress:
-        task = progress.add_task("checking", total=len(files))
-        for file, failed in zip(files, map_ahead(_check_file, files, workers, depth=8 * workers), strict=True):
-            if failed:
-                parse_path(file)  # read again here, to raise its error with its location
-            progress.advance(task)
-    results: list[dict[str, Any]] = []
-    with driver_session() as driver:
-        apply_schema(driver)
-        with _progress(len(files) > 1) as progress:
-            task = progress.add_task("loading", total=len(files))
-            group: list[Prepared] = []
+    enabled = len(expand(paths)) > 1
+    with driver_session() as driver, _progress(enabled) as progress:
+        tasks: dict[str, Any] = {}
 
-            def flush() -> None:
-                written = write_plans(driver, [prepared.elements for prepared in group])
-                for prepared, result in zip(group, written, strict=True):
-                    results.append(
-                        {
-                            "path": prepared.path,
-                            "plan_id": result.plan_id,
-                            "version": result.version,
-                            "status": result.status,
-                            "projects": prepared.projects,
-                            "problems": prepared.problems,
-                            **result.counters,
-                        }
-                    )
-                progress.advance(task, len(group))
-                group.clear()
+        def on_progress(phase: str, done: int, total: int) -> None:
+            if phase not in tasks:
+                tasks[phase] = progress.add_task(phase, total=total)
+            progress.update(tasks[phase], completed=done)
 
-            # Parsing and extraction run ahead in other processes while this one waits on Neo4j.
-            writer_workers = max(1, workers - 1)
-            ahead = map_ahead(_prepare_file, files, writer_workers, depth=PREFETCH_DOCUMENTS)
-            for file, prepared in zip(files, ahead, strict=True):
-                if prepared is None:
-                    parse_path(file)  # changed since the check: raise its error here
-                    continue
-                group.append(prepared)
-                if sum(p.projects for p in group) >= GROUP_PROJECTS:
-                    flush()
-            if group:
-                flush()
+        results = [r.as_dict() for r in load_paths(driver, paths, on_progress=on_progress)]
     if as_json:
         print_json(results)
     else:
         for row in results:
             problems = f", problems: {', '.join(row['problems'])}" if row["problems"] else ""
             out.print(f"{row['path']}: {row['status']} {row['plan_id']} ({row['projects']} projects{problems})")
-
-
-def _location(paths: list[Path]) -> Any:
-    from fundgraph.errors import Location
-
-    return Location(", ".join(str(p) for p in paths))
 
 
 @contextmanager
@@ -481,9 +383,10 @@ def entities_review(
     from fundgraph.config import project_root
     from fundgraph.loaders.entities.reference import load_reference
     from fundgraph.loaders.entities.review import candidates
+    from fundgraph.loading import expand
 
-    files = _expand(paths or [project_root() / "data" / "plans"])
-    found = candidates([parse_path(f) for f in files], load_reference())
+    files = expand(paths or [project_root() / "data" / "plans"])
+    found = candidates([plan for f in files for plan in parse_plans(f)], load_reference())
     rows = [c.as_dict() for c in found]
     if as_json:
         print_json(rows)

@@ -26,6 +26,7 @@ from fundgraph.money import LARGEST_PLAUSIBLE_WAN, UNIT_TO_WAN, format_wan, pars
 
 _UNIT_IN_BRACKETS = re.compile(r"[（(]\s*(?:单位\s*[:：]?\s*)?(?:新台币|人民币)?(元|千元|万元|亿元)\s*[)）]")
 _UNIT_LINE = re.compile(r"单位\s*[:：]\s*(?:[^元万亿千]{0,6}[、,，])?(新台币|人民币)?(元|千元|万元|亿元)")
+_PLACE_NAME = re.compile(r"(?:省|市|县|区|州|盟|旗|镇|乡|街道|村)$")
 _UNIT_WORD = re.compile(r"\d\s*(?:元|千元|万元|亿元)")
 _CURRENCY = {"新台币": "TWD", "港币": "HKD", "澳门币": "MOP", "美元": "USD"}
 _AMOUNT_CELL = re.compile(
@@ -585,13 +586,19 @@ class _PlanBuilder:
         return self._group_rows(projects, widths)
 
     def _group_rows(self, projects: list[Project], widths: list[int]) -> list[Project]:
-        """A row without a 序号 that has fewer cells than the row after it and whose amount the rows after it add up
-        to exactly is their group's own row (广元市 30 above 朝天区文管所 30), not a project of its own."""
+        """A row without a 序号 naming a place, with fewer cells than the body named in the row after it, whose amount
+        the rows after it add up to exactly, is their group's own row (广元市 30 above 朝天区文管所 30)."""
         kept: list[Project] = []
         i = 0
         while i < len(projects):
             project = projects[i]
-            if "seq" not in project.cells and i + 1 < len(projects) and widths[i] < widths[i + 1]:
+            if (
+                "seq" not in project.cells
+                and i + 1 < len(projects)
+                and widths[i] < widths[i + 1]
+                and _PLACE_NAME.search(project.name)
+                and not _PLACE_NAME.search(projects[i + 1].name)
+            ):
                 total, j = Decimal(0), i + 1
                 while j < len(projects) and total < project.amount:
                     total += projects[j].amount

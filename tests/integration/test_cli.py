@@ -62,7 +62,7 @@ def test_bad_input_exits_non_zero_naming_the_cell_and_writes_nothing(
 def test_a_large_load_reads_in_worker_processes_and_one_bad_file_still_loads_nothing(
     driver: Any, cli_env: dict[str, str], tmp_path: Path
 ) -> None:
-    from fundgraph.cli import PARALLEL_FROM_FILES
+    from fundgraph.loading import PARALLEL_FROM_FILES
 
     corpus = tmp_path / "corpus"
     assert run_cli("synth", str(corpus), "--projects", "2400", "--seed", "3", env=cli_env).returncode == 0

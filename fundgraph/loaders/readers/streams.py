@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from fundgraph.loaders.cells import Cell, RawDocument, Table, TextLine
-from fundgraph.loaders.roles import HeaderRole, fold, role_of
+from fundgraph.loaders.roles import HeaderRole, fold, is_header_word, role_of
 from fundgraph.money import parse_number
 
 _NUMERIC_ROLES = frozenset({"money", "rate", "quantity", "code"})
@@ -82,6 +82,10 @@ def header_role(text: str) -> HeaderRole:
         return HeaderRole(None, None, "a title, not a header")
     if role.role == "place" and not _PLACE_ONLY.match(stem):
         return HeaderRole(None, None, "a place's name, not a header")
+    named_thing = len(stem) > 8 or re.search(r"公司|项目$", stem) is not None
+    short_project_header = stem.endswith("项目") and len(stem) <= 4
+    if role.role in {"name", "body"} and not is_header_word(text) and named_thing and not short_project_header:
+        return HeaderRole(None, None, "a project's or a body's name, not a header")
     if re.search(r"\d{4}年", stem) and role.role not in _NUMERIC_ROLES:
         return HeaderRole(None, None, "a dated phrase, not a header")
     return role
@@ -121,6 +125,13 @@ def find_headers(cells: list[StreamCell]) -> list[_Header]:
         j = i
         while j < len(cells) and (roles[j] is not None or parent[j]):
             j += 1
+        # A second name or body column in a run is a row's first cell (项目名称 then 海丰道路硬化项目): the run ends.
+        seen: set[str | None] = set()
+        for x in range(i, j):
+            if roles[x] in {"name", "body"} and roles[x] in seen:
+                j = x
+                break
+            seen.add(roles[x])
         run = [roles[x] for x in range(i, j) if not parent[x]]
         named = {"name", "body", "place", "recipient", "applicant", "implementer"} & set(run)
         if len(run) >= 2 and "money" in run and named:
