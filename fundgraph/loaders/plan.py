@@ -26,6 +26,7 @@ from fundgraph.money import LARGEST_PLAUSIBLE_WAN, UNIT_TO_WAN, format_wan, pars
 
 _UNIT_IN_BRACKETS = re.compile(r"[（(]\s*(?:单位\s*[:：]?\s*)?(?:新台币|人民币)?(元|千元|万元|亿元)\s*[)）]")
 _UNIT_LINE = re.compile(r"单位\s*[:：]\s*(?:[^元万亿千]{0,6}[、,，])?(新台币|人民币)?(元|千元|万元|亿元)")
+_HEADING = re.compile(r"^(?:[(（]?[一二三四五六七八九十]+[)）、.]|第[一二三四五六七八九十]+[类部分章节项])")
 _PLACE_NAME = re.compile(r"(?:省|市|县|区|州|盟|旗|镇|乡|街道|村)$")
 _UNIT_WORD = re.compile(r"\d\s*(?:元|千元|万元|亿元)")
 _CURRENCY = {"新台币": "TWD", "港币": "HKD", "澳门币": "MOP", "美元": "USD"}
@@ -523,6 +524,8 @@ class _PlanBuilder:
         group: str | None = None
         subtotals: list[tuple[str, Decimal, Source, int]] = []
         widths: list[int] = []
+        # The rows since the last heading or 小计, and a 小计 that stood before its rows (潮州市辖区小计 first).
+        block: tuple[int, tuple[Decimal, Cell] | None] = (0, None)
         data = self.table.rows[self.header.data_start :]
         last = max((i for i, row in enumerate(data) if any(c.text for c in row)), default=-1)
         for position, row in enumerate(data):
@@ -530,7 +533,19 @@ class _PlanBuilder:
             if not filled:
                 continue
             if any(_is_total_label(c.text, total_labels) for c in filled[:2]):
-                self._total_row(row, unit)
+                subtotal = self._total_row(row, unit)
+                if subtotal is not None:
+                    if len(projects) > block[0] and block[1] is None:
+                        self._close_block((block[0], subtotal), projects)  # after its rows
+                        block = (len(projects), None)
+                    else:
+                        self._close_block(block, projects)
+                        block = (len(projects), subtotal)  # before its rows
+                continue
+            if len(filled) == 1 and _HEADING.match(fold(filled[0].text)) and len(filled[0].text) <= 30:
+                group = filled[0].text  # 一、产业发展类 on a row of its own
+                self._close_block(block, projects)
+                block = (len(projects), None)
                 continue
             if len(filled) == 1 and parse_number(filled[0].text) is None:
                 self.prose_after.append(TextLine(filled[0].text, line=filled[0].line, row=filled[0].row))
@@ -552,6 +567,8 @@ class _PlanBuilder:
             if self._is_group_heading(row):
                 name_cell = self._cell(row, "name")
                 group = name_cell.text if name_cell is not None and name_cell.text else filled[-1].text
+                self._close_block(block, projects)
+                block = (len(projects), None)
                 continue
             cut_at = max(c.col for c in filled)
             if position == last and (
@@ -582,8 +599,30 @@ class _PlanBuilder:
                     seen_seq[project.seq] = seq_cell
             projects.append(project)
             widths.append(len(filled))
+        self._close_block(block, projects)
         self._check_subtotals(subtotals, projects)
         return self._group_rows(projects, widths)
+
+    def _close_block(self, block: tuple[int, tuple[Decimal, Cell] | None], projects: list[Project]) -> None:
+        """Check a 小计 against the rows it covers: those before it since the last heading or 小计, or, when it
+        stands first, those after it up to the next."""
+        start, pending = block
+        if pending is None:
+            return
+        value, cell = pending
+        rows = projects[start:]
+        if not rows:
+            return
+        got = sum((p.amount for p in rows), Decimal(0))
+        truncated = any(p.code == "truncated" for p in self.problems)
+        if got != value and not truncated:
+            self.problems.append(
+                Problem(
+                    "subtotal_mismatch",
+                    f"小计 {format_wan(value)} but the {len(rows)} rows it covers add up to {format_wan(got)}",
+                    self.source(cell),
+                )
+            )
 
     def _group_rows(self, projects: list[Project], widths: list[int]) -> list[Project]:
         """A row without a 序号 naming a place, with fewer cells than the body named in the row after it, whose amount
@@ -705,7 +744,8 @@ class _PlanBuilder:
             raise ParseError(f"the amount {cell.text!r} is finer than one 分; check the unit", self.location(cell))
         return amount
 
-    def _total_row(self, row: list[Cell], unit: str) -> None:
+    def _total_row(self, row: list[Cell], unit: str) -> tuple[Decimal, Cell] | None:
+        """Record a 合计 row's amount as the stated total; a 小计 row's amount is returned, to be checked."""
         label_cell = next(c for c in row if c.text)
         is_grand = not fold(label_cell.text).endswith("小计")
         amount_cell = self._cell(row, "amount")
@@ -714,11 +754,13 @@ class _PlanBuilder:
         for cell in candidates:
             match = _AMOUNT_CELL.match(cell.text)
             if match and parse_number(match.group("number")) is not None:
-                if is_grand:
-                    self.stated_total = self._amount(cell, unit)
-                    self.stated_total_source = self.source(cell)
-                    self.stated_total_text = cell.text
-                return
+                if not is_grand:
+                    return self._amount(cell, unit), cell
+                self.stated_total = self._amount(cell, unit)
+                self.stated_total_source = self.source(cell)
+                self.stated_total_text = cell.text
+                return None
+        return None
 
     def _total_from_prose(self) -> None:
         """A total stated only in the text ("现将…共计408万元下达"), used when the table has no 合计 row."""

@@ -24,12 +24,20 @@ _MONEY = re.compile(r"(?<![\d.])(\d[\d,，]*(?:\.\d+)?)\s*(亿元|千元|万元|
 _MARKERS = (
     re.compile(r"[(（]([一二三四五六七八九十]{1,3})[)）]"),
     re.compile(r"(?<![\u4e00-\u9fff])([一二三四五六七八九十]{1,3})、"),
-    re.compile(r"(?<![\d.])(\d{1,3})[、．](?!\d)"),
+    re.compile(r"(?<![\d.])(\d{1,3})[、．.](?!\d)"),
     re.compile(r"[(（](\d{1,3})[)）]"),
 )
 _CUT = re.compile(r"[,，;；。:：()（）!！【】\s]")
 _KEY = re.compile(r"^\s*([\u4e00-\u9fff]{2,8})\s*[:：]\s*(.+)$")
-_LEADING_VERB = re.compile(r"^(?:下达|安排|拨付|补助|用于|对|给予|支持)")
+_LEADING_VERB = re.compile(r"^(?:下达|安排|拨付|补助|用于|对|给予|支持|向)")
+_TRAILING_VERB = re.compile(r"(?:奖励|补助|补贴|资助|支持|安排|下达|拨付|共计|合计|计)$")
+_INLINE_BODY = re.compile(r"(实施单位|责任单位|申报单位|承担单位|建设单位|项目单位)\s*[:：]\s*([^\s,，;；。]+)")
+# 以下5家企业各奖励10万元:A、B、C、D、E — one amount for each body listed after it.
+_EACH = re.compile(
+    r"以下\s*(\d+|[一二三四五六七八九十]+)\s*(?:家|个|所|户)[^各:：]{0,8}各[^\d:：]{0,6}"
+    r"(\d[\d,，]*(?:\.\d+)?\s*(?:亿元|千元|万元|元))\s*[:：]\s*(.+)$"
+)
+_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九十")}
 _BODY_KEYS = ("实施单位", "责任单位", "申报单位", "承担单位", "建设单位", "项目单位")
 _COUNT = re.compile(r"\d+\s*(?:个|家|项|所|户|人)$")
 MAX_LABEL = 10
@@ -53,6 +61,9 @@ def label_of(before: str, key: str | None) -> str:
     """
     if key is not None:
         return key
+    keyed = re.search(r"([\u4e00-\u9fff]{2,8})\s*[:：]\s*$", before)
+    if keyed is not None:
+        return keyed.group(1)
     clause = _CUT.split(before)[-1].strip()
     clause = re.sub(r"^(?:其中|含)\s*", lambda m: "含" if "含" in m.group(0) else "", clause)
     if not clause or len(clause) > MAX_LABEL or _LEADING_VERB.match(clause):
@@ -76,13 +87,19 @@ def _amounts(text: str, line: int) -> list[tuple[str, str, int, int]]:
 
 
 def _name_from(text: str, first_money: int | None) -> str:
+    """An item's name: its first clause up to its first amount, without a key (投资:), a verb before (下达, 对) or
+    after it (奖励), or an unclosed bracket.
+
+    >>> _name_from("城关镇至李家村道路硬化工程 投资:120万元", 16), _name_from("对华星机械有限公司奖励30万元", 11)
+    ('城关镇至李家村道路硬化工程', '华星机械有限公司')
+    """
     head = text[:first_money] if first_money is not None else text
-    clauses = [c for c in re.split(r"[,，;；。]", head) if c.strip()]
+    head = re.sub(r"\s*[\u4e00-\u9fff]{1,8}\s*[:：]\s*$", "", head)
+    clauses = [c for c in re.split(r"[,，;；。]|\s{1,}", head) if c.strip()]
     name = clauses[0] if clauses else head
-    if first_money is not None and len(clauses) > 1 and _MONEY.search(clauses[0]) is None:
-        name = clauses[0]
     name = re.sub(r"[(（][^)）]*$", "", name).strip(" :：")
-    return _LEADING_VERB.sub("", name).strip()
+    name = _LEADING_VERB.sub("", name).strip()
+    return _TRAILING_VERB.sub("", name).strip() or name
 
 
 def _items(lines: list[tuple[int, str]], marker: re.Pattern[str]) -> list[_Row]:
@@ -126,28 +143,58 @@ def _items(lines: list[tuple[int, str]], marker: re.Pattern[str]) -> list[_Row]:
         if not row.name:
             continue
         row.values = [(label, amount, line_no) for label, amount, line_no, _ in amounts]
-        for line_no, text in block[1:]:
-            key = _KEY.match(text)
-            if key is not None and any(key.group(1).endswith(k) for k in _BODY_KEYS):
+        for line_no, text in block:
+            for key in _INLINE_BODY.finditer(text):
                 row.bodies.setdefault(key.group(1), (key.group(2).strip(" 。;；"), line_no))
+        each = _EACH.search(" ".join(text for _, text in block))
+        if each is not None:
+            rows.extend(_each_row(each, first_line))
+            continue
         rows.append(row)
     return rows
 
 
+def _each_row(each: re.Match[str], line: int) -> list[_Row]:
+    """以下N家…各X万元:A、B、C: one row for each body named, when as many are named as the count says."""
+    count_text = each.group(1)
+    count = int(count_text) if count_text.isdigit() else _cn_number(count_text)
+    names = [n.strip(" 。;；") for n in re.split(r"[、,，]", each.group(3).split("。")[0]) if n.strip(" 。;；")]
+    if count is None or len(names) != count:
+        return []  # the list does not match its count: nothing is read rather than a guess
+    return [_Row(name, line, [("金额", each.group(2), line)]) for name in names]
+
+
+def _cn_number(text: str) -> int | None:
+    if len(text) == 1 and text in _CN_DIGITS:
+        return _CN_DIGITS[text]
+    if text.startswith("十"):
+        return 10 + (_CN_DIGITS.get(text[1:], 0) if len(text) > 1 else 0)
+    if len(text) == 2 and text.endswith("十"):
+        return _CN_DIGITS[text[0]] * 10
+    if len(text) == 3 and text[1] == "十":
+        return _CN_DIGITS[text[0]] * 10 + _CN_DIGITS[text[2]]
+    return None
+
+
 def _enumeration(lines: list[tuple[int, str]]) -> list[_Row]:
-    """The longest line listing two or more ``name amount`` items separated by 、 , ; (补助标准:市中区1162万元、…)."""
+    """The longest line listing two or more ``name amount`` items separated by 、 , ; — 补助标准:市中区1162万元、…
+    or 东城区:45.5万元;西城区:62万元 — the list's own key, if any, taken off its first item."""
     best: list[_Row] = []
     for line_no, text in lines:
-        body = _KEY.match(text)
-        rest = body.group(2) if body else text
-        parts = [p.strip() for p in re.split(r"[、,，;；]", rest.rstrip("。 ")) if p.strip()]
+        parts = [p.strip() for p in re.split(r"[、,，;；]", text.rstrip("。 ")) if p.strip()]
         rows: list[_Row] = []
         for part in parts:
             match = _MONEY.search(part)
             if match is None or match.end() != len(part.rstrip()) or match.start() == 0:
                 rows = []
                 break
-            rows.append(_Row(part[: match.start()].strip(), line_no, [("金额", match.group(0), line_no)]))
+            pieces = [x.strip() for x in re.split(r"[:：]", part[: match.start()])]
+            # 补助标准:市中区1162万元 -> 市中区; 东城区:45.5万元 -> 东城区
+            name = pieces[-1] or (pieces[-2] if len(pieces) > 1 else "")
+            if not name:
+                rows = []
+                break
+            rows.append(_Row(name, line_no, [("金额", match.group(0), line_no)]))
         if len(rows) >= 2 and len(rows) > len(best):
             best = rows
     return best

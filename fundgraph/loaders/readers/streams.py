@@ -141,8 +141,12 @@ def find_headers(cells: list[StreamCell]) -> list[_Header]:
 
 
 def _is_prose(text: str, long_text_ok: bool) -> bool:
+    """Text that ends a table: a note, a 单位 line, a numbered section of prose (一、以…下达…如下:), a long sentence.
+    A short numbered heading (一、产业发展类) is a group heading inside the table."""
     folded = fold(text)
-    if _SECTION.match(folded) and len(folded) > 6:
+    if _SECTION.match(folded) and (len(folded) > 20 or re.search(r"[。:：;；]|如下", folded)):
+        return True
+    if folded.startswith(("注", "附件")) and _SECTION.match(folded):
         return True
     if re.match(r"^单位[:：]", folded):
         return True
