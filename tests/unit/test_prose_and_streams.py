@@ -68,7 +68,10 @@ def test_a_group_whose_list_does_not_match_its_count_is_not_guessed() -> None:
 
 
 def test_a_list_of_name_colon_amount() -> None:
-    text = "2022年省级林业改革发展资金分配情况\n我市获得资金共计218.5万元,分配如下:\n东城区:45.5万元;西城区:62万元;南山区:38万元;北湖区:73万元。\n"
+    text = (
+        "2022年省级林业改革发展资金分配情况\n我市获得资金共计218.5万元,分配如下:\n"
+        "东城区:45.5万元;西城区:62万元;南山区:38万元;北湖区:73万元。\n"
+    )
     assert read(text) == [
         ("东城区", "45.5", None),
         ("西城区", "62", None),
