@@ -84,7 +84,7 @@ def concentration(
     fen_by_group: dict[str, int] = {}
     members: dict[str, set[str]] = {}
     for project in sorted(set(projects)):
-        fen = int(graph.nodes[project]["amount_fen"])
+        fen = int(graph.nodes[project].get("amount_fen") or 0)  # a missing amount adds nothing, as in Cypher's sum
         groups = sorted(set(_groups(graph, project, by, canonical))) or ["(none)"]
         k = len(groups)
         for i, group in enumerate(groups):
@@ -93,7 +93,7 @@ def concentration(
             members.setdefault(group, set()).add(project)
     ordered = sorted(fen_by_group.items(), key=lambda item: (-item[1], item[0]))
     involved = set().union(*members.values()) if members else set()
-    total = sum(int(graph.nodes[p]["amount_fen"]) for p in involved)
+    total = sum(int(graph.nodes[p].get("amount_fen") or 0) for p in involved)
     shares = [0.0 if total == 0 else fen / total for _, fen in ordered]
     overlapping = split == "none"
     k = len(ordered)

@@ -162,7 +162,8 @@ def plan_elements(plan: Plan, loaded_at: datetime | None = None) -> GraphElement
 
 
 def _project(elements: GraphElements, plan: Plan, project_id: str, project: Project, found: ProjectEntities) -> None:
-    fen = to_fen(project.amount)
+    fen = None if project.amount is None else to_fen(project.amount)
+    amount = None if project.amount is None else format_wan(project.amount)
     money = [m for m in found.money if to_fen_or_none(m.mention.amount) is not None]
     elements.nodes.append(
         Node(
@@ -173,7 +174,7 @@ def _project(elements: GraphElements, plan: Plan, project_id: str, project: Proj
                 "name": project.name,
                 "summary": project.summary,
                 "targets_text": project.targets_text,
-                "amount": format_wan(project.amount),
+                "amount": amount,
                 "amount_fen": fen,
                 "amount_text": project.amount_text,
                 "approval": project.approval,
@@ -197,7 +198,7 @@ def _project(elements: GraphElements, plan: Plan, project_id: str, project: Proj
             plan.plan_id,
             project_id,
             {
-                "amount": format_wan(project.amount),
+                "amount": amount,
                 "amount_fen": fen,
                 "amount_text": project.amount_text,
                 **_provenance(project.cells.get("amount")),

@@ -65,13 +65,14 @@ class Target:
 
 @dataclass(frozen=True)
 class Project:
-    """One funded row of a plan; ``amount`` is exact, in 万元."""
+    """One funded row of a plan; ``amount`` is exact, in 万元, and None where the row's amount cell is blank (missing,
+    not zero: the plan carries an ``amount_missing`` problem for it)."""
 
     seq: str
     name: str
     applicant: str | None
     implementer: str | None
-    amount: Decimal
+    amount: Decimal | None
     amount_text: str
     approval: str | None
     summary: str | None
@@ -87,7 +88,7 @@ class Project:
             "name": self.name,
             "applicant": self.applicant,
             "implementer": self.implementer,
-            "amount": format_wan(self.amount),
+            "amount": None if self.amount is None else format_wan(self.amount),
             "amount_text": self.amount_text,
             "approval": self.approval,
             "summary": self.summary,
@@ -103,7 +104,7 @@ class Project:
             self.name,
             self.applicant,
             self.implementer,
-            format_wan(self.amount),
+            None if self.amount is None else format_wan(self.amount),
             self.approval,
             self.summary,
             self.targets_text,
@@ -138,7 +139,7 @@ class Plan:
 
     @property
     def computed_total(self) -> Decimal:
-        return normalize(sum((p.amount for p in self.projects), Decimal(0)))
+        return normalize(sum((p.amount for p in self.projects if p.amount is not None), Decimal(0)))
 
     @property
     def plan_id(self) -> str:

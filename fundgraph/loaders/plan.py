@@ -576,13 +576,21 @@ class _PlanBuilder:
             ):
                 self._truncated("the text ends inside a number of the last row; that row is not read")
                 continue
+            problems_before = len(self.problems)
             try:
                 project = self._project(row, unit, len(projects) + 1, group)
             except ParseError as error:
-                if not (self.cut and position == last):
+                # Where the text surely ends inside the table any bad cell of the last row is the cut; where it
+                # only may (nothing follows the table), only a missing cell is, and a malformed one is an error.
+                missing = self._cell(row, "name") is None or not (self._text(row, "name") or "")
+                if not (position == last and (self.table.cut_inside or (self.cut and missing))):
                     raise
                 # The text ends inside this row: what is there is not a row (a cut amount is no amount).
                 self._truncated(f"the text ends inside the last row ({error.message}); that row is not read")
+                continue
+            if project.amount is None and self.cut and position == last:
+                del self.problems[problems_before:]
+                self._truncated("the text ends inside the last row, before its amount; that row is not read")
                 continue
             if project.seq in seen_seq:
                 earlier = seen_seq[project.seq]
@@ -613,7 +621,7 @@ class _PlanBuilder:
         rows = projects[start:]
         if not rows:
             return
-        got = sum((p.amount for p in rows), Decimal(0))
+        got = sum((p.amount for p in rows if p.amount is not None), Decimal(0))
         truncated = any(p.code == "truncated" for p in self.problems)
         if got != value and not truncated:
             self.problems.append(
@@ -633,6 +641,7 @@ class _PlanBuilder:
             project = projects[i]
             if (
                 "seq" not in project.cells
+                and project.amount is not None
                 and i + 1 < len(projects)
                 and widths[i] < widths[i + 1]
                 and _PLACE_NAME.search(project.name)
@@ -640,7 +649,7 @@ class _PlanBuilder:
             ):
                 total, j = Decimal(0), i + 1
                 while j < len(projects) and total < project.amount:
-                    total += projects[j].amount
+                    total += projects[j].amount or Decimal(0)
                     j += 1
                 if total == project.amount:
                     for member in projects[i + 1 : j]:
@@ -655,7 +664,7 @@ class _PlanBuilder:
         for number, (group, value, where, start) in enumerate(subtotals):
             end = subtotals[number + 1][3] if number + 1 < len(subtotals) else len(projects)
             rows = projects[start:end]
-            got = sum((p.amount for p in rows), Decimal(0))
+            got = sum((p.amount for p in rows if p.amount is not None), Decimal(0))
             if rows and got != value and not (self.cut and end == len(projects)):
                 self.problems.append(
                     Problem(
@@ -696,12 +705,20 @@ class _PlanBuilder:
                 self.location(anchor),
             )
         if amount_cell is None or not amount_cell.text:
+            # A blank amount is missing, not zero: the row is kept and the plan says so.
             col = self.header.columns["amount"]
-            raise ParseError(
-                f"project {name_cell.text!r} has no amount in column {col} ({self.header.names.get(col)})",
-                Location(self.document.path, self.table.index, anchor.row, col, anchor.line),
+            where = Source(self.document.doc_id, self.table.index, anchor.row, col, anchor.line)
+            self.problems.append(
+                Problem(
+                    "amount_missing",
+                    f"project {name_cell.text!r} has no amount in column {col} ({self.header.names.get(col)}); "
+                    "read as missing, not zero",
+                    where,
+                )
             )
-        amount = self._amount(amount_cell, unit)
+            amount: Decimal | None = None
+        else:
+            amount = self._amount(amount_cell, unit)
         targets_text = self._text(row, "targets")
         cells = {name: self.source(cell) for name in _CORE_FIELDS if (cell := self._cell(row, name)) is not None}
         core = {self.header.columns[f] for f in _CORE_FIELDS if f in self.header.columns}
@@ -714,7 +731,7 @@ class _PlanBuilder:
             applicant=self._text(row, "applicant"),
             implementer=self._text(row, "implementer"),
             amount=amount,
-            amount_text=amount_cell.text,
+            amount_text=amount_cell.text if amount_cell is not None else "",
             approval=self._text(row, "approval"),
             summary=self._text(row, "summary"),
             targets_text=targets_text,

@@ -209,3 +209,32 @@ def test_a_group_gives_way_when_one_of_its_plans_was_written_meanwhile(driver: A
     with driver.session() as session, pytest.raises(_Contended):
         session.execute_write(_write_new_plans_tx, documents, 5_000)
     assert count_nodes(driver) == before, "the group's transaction was rolled back whole"
+
+
+def test_a_document_with_several_tables_loads_one_plan_each(driver: Any) -> None:
+    from fundgraph.loading import load_paths
+    from tests.unit.test_corpus import CORPUS
+
+    notice = CORPUS / "32_guangyuan-culture-funds-2013-three-tables-cell-per-line-TRUNCATED.txt"
+    results = load_paths(driver, [notice])
+    assert [(r.status, r.projects) for r in results] == [("created", 4), ("created", 1), ("created", 3)]
+    rows = _rows(
+        driver,
+        "MATCH (d:Document)<-[:FROM_DOCUMENT]-(p:Plan)-[a:ALLOCATES]->(:Project) "
+        "RETURN p.plan_id AS plan, count(DISTINCT d) AS docs, sum(a.amount_fen) AS fen ORDER BY fen DESC",
+    )
+    assert [(r["docs"], r["fen"]) for r in rows] == [(1, 234_820_000), (1, 192_000_000), (1, 30_000_000)]
+    assert len({r["plan"] for r in rows}) == 3
+    again = load_paths(driver, [notice])
+    assert [r.status for r in again] == ["unchanged"] * 3
+
+
+def test_a_missing_amount_loads_as_missing_not_zero(driver: Any) -> None:
+    text = "| 序号 | 项目名称 | 金额（万元） |\n| 1 | 甲 | 10 |\n| 2 | 乙 | |\n| 合计 | | 10 |\n"
+    write_plan(driver, plan_elements(parse_bytes(text.encode(), "blank.md")))
+    rows = _rows(
+        driver,
+        "MATCH (:Plan)-[a:ALLOCATES]->(p:Project) RETURN p.name AS name, p.amount_fen AS fen, "
+        "a.amount_fen AS edge ORDER BY name",
+    )
+    assert rows == [{"name": "乙", "fen": None, "edge": None}, {"name": "甲", "fen": 10_000_000, "edge": 10_000_000}]

@@ -140,11 +140,21 @@ def test_a_non_numeric_amount_names_its_row_and_column() -> None:
     assert error.where.line == text.splitlines().index("\t待定") + 1
 
 
-def test_a_truncated_text_export_is_refused() -> None:
+def test_a_truncated_text_export_keeps_its_complete_rows() -> None:
     text = SEED_TXT.read_text(encoding="utf-8")
     cut = text[: text.index("\t广东股权交易中心股份有限公司")]
-    error = _error(cut.encode(), "cut.txt")
-    assert "no amount" in error.message and error.where.row == 4
+    plan = parse_bytes(cut.encode(), "cut.txt")
+    assert [p.seq for p in plan.projects] == ["1", "2"]
+    assert [p.code for p in plan.problems] == ["truncated", "no_stated_total"]
+
+
+def test_a_blank_amount_is_missing_not_zero() -> None:
+    text = "| 序号 | 项目名称 | 金额（万元） |\n| 1 | 甲 | 10 |\n| 2 | 乙 | |\n| 3 | 丙 | 5 |\n| 合计 | | 15 |\n"
+    plan = parse_bytes(text.encode(), "blank.md")
+    assert [(p.name, p.amount) for p in plan.projects] == [("甲", Decimal(10)), ("乙", None), ("丙", Decimal(5))]
+    assert plan.computed_total == Decimal(15) and plan.as_dict()["projects"][1]["amount"] is None
+    missing = [p for p in plan.problems if p.code == "amount_missing"]
+    assert len(missing) == 1 and missing[0].where.row == 3 and "乙" in missing[0].message
 
 
 @pytest.mark.parametrize("path", [SEED_DOCX, SEED_XLSX], ids=["docx", "xlsx"])

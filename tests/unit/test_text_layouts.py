@@ -51,11 +51,6 @@ def test_a_file_cut_inside_a_row_keeps_the_rows_before_it(layout: str) -> None:
     render, name, _ = LAYOUTS[layout]
     text = render()
     cut = text[: text.index("广东省融资再担保有限责任公司") + 6]
-    if layout == "html":  # an HTML table cut in a cell is closed by the parser: the cut row is then incomplete
-        with pytest.raises(ParseError) as caught:
-            parse_bytes(cut.encode(), name)
-        assert caught.value.where.row is not None
-        return
     plan = parse_bytes(cut.encode(), name)
     complete = [row for row in EXPECTED if row[0] in {p.seq for p in plan.projects}]
     assert [(p.seq, p.applicant, p.implementer, str(p.amount)) for p in plan.projects] == complete

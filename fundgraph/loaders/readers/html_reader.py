@@ -29,6 +29,8 @@ def read_html(text: str, path: str, doc_id: str) -> RawDocument:
         return RawDocument(path=path, doc_id=doc_id, format="html", tables=[], before=_prose(text))
     spans = [m.span() for m in re.finditer(r"(?is)<table[\s>].*?</table>", text)]
     start, end = spans[chosen] if chosen < len(spans) else (len(text), len(text))
+    # A table with no closing tag: the text ends inside it, in its last cell.
+    tables[chosen].cut_inside = tables[chosen].at_end = chosen >= len(spans)
     return RawDocument(
         path=path,
         doc_id=doc_id,

@@ -35,4 +35,5 @@ def read_word_text(text: str, path: str, doc_id: str) -> RawDocument:
         else:
             before.append(TextLine(raw.strip(), line=number))
     end_row()
+    table.at_end = not after  # nothing after the last row: a row that lacks its amount there was cut short
     return RawDocument(path=path, doc_id=doc_id, format="word-text", tables=[table], before=before, after=after)
