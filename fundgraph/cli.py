@@ -395,22 +395,34 @@ def entities_review(
         row["reasons"] = "; ".join(row["reasons"])
         row["seen_in"] = ", ".join(row["seen_in"][:3]) + (" ..." if len(row["seen_in"]) > 3 else "")
     print_rows(rows, ["kind", "name", "into", "score", "reasons", "seen_in"])
-    out.print("Decide with `fundgraph entities decide merge NAME INTO` or `... decide apart NAME OTHER`.")
+    out.print(
+        "Decide with `fundgraph entities decide merge NAME INTO` or `... decide apart NAME OTHER`; a platform found "
+        "by its form: `... decide confirm NAME` or `... decide reject NAME`."
+    )
 
 
 @entities_app.command("decide")
 def entities_decide(
-    action: Annotated[str, typer.Argument(help="merge (NAME is OTHER) or apart (they are different).")],
+    action: Annotated[
+        str,
+        typer.Argument(
+            help="merge (NAME is OTHER), apart (they are different), or for a platform found by its form: "
+            "confirm (it is a platform) or reject (it is not)."
+        ),
+    ],
     name: Annotated[str, typer.Argument(help="The name as written.")],
-    other: Annotated[str, typer.Argument(help="The canonical name to merge into, or the one to keep apart from.")],
+    other: Annotated[str, typer.Argument(help="The canonical name to merge into, or the one to keep apart from.")] = "",
     platform: Annotated[bool, typer.Option("--platform", help="The names are platforms, not organisations.")] = False,
 ) -> None:
     """Record a review decision (file: FUNDGRAPH_ENTITY_DECISIONS, default data/entity_decisions.yaml)."""
     from fundgraph.loaders.entities.review import record_decision
 
-    if action not in {"merge", "apart"}:
-        raise typer.BadParameter("the action is merge or apart", param_hint="ACTION")
-    path = record_decision("platforms" if platform else "organizations", action, name, other)
+    if action not in {"merge", "apart", "confirm", "reject"}:
+        raise typer.BadParameter("the action is merge, apart, confirm or reject", param_hint="ACTION")
+    if action in {"merge", "apart"} and not other:
+        raise typer.BadParameter(f"{action} needs the OTHER name", param_hint="OTHER")
+    kind = "platforms" if platform or action in {"confirm", "reject"} else "organizations"
+    path = record_decision(kind, action, name, other)
     out.print(f"recorded in {path}; reload the plans that name {name!r} to apply it")
 
 

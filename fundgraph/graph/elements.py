@@ -241,7 +241,7 @@ def _project(elements: GraphElements, plan: Plan, project_id: str, project: Proj
     for (canonical, role), platform in roles.items():
         if role == "mentioned" and any(k[0] == canonical and k[1] != "mentioned" for k in roles):
             continue
-        elements.nodes.append(Node("Platform", platform_id(canonical), _platform_props(canonical, platform.as_written)))
+        elements.nodes.append(Node("Platform", platform_id(canonical), _platform_props(canonical, platform)))
         elements.edges.append(
             Edge(
                 "CONCERNS",
@@ -318,10 +318,17 @@ def _organization(elements: GraphElements, canonical: str, as_written: str) -> N
     )
 
 
-def _platform_props(canonical: str, as_written: str) -> Props:
+def _platform_props(canonical: str, platform: PlatformRef) -> Props:
+    """A gazetteer platform, or one found by its form (``source: discovered``, with the confidence of its name)."""
     reference = load_reference().platforms
-    aliases = sorted({*reference.aliases.get(canonical, []), as_written} - {canonical})
-    return {"name": canonical, "aliases": aliases, "owner": reference.owners.get(canonical)}
+    aliases = sorted({*reference.aliases.get(canonical, []), platform.as_written} - {canonical})
+    return {
+        "name": canonical,
+        "aliases": aliases,
+        "owner": reference.owners.get(canonical),
+        "source": platform.origin,
+        "confidence": platform.confidence,
+    }
 
 
 def _region_chain(elements: GraphElements, region: Region) -> None:

@@ -94,6 +94,13 @@ def _project(row: dict[str, Any]) -> FindingProject:
     )
 
 
+def _unreviewed(row: dict[str, Any]) -> str:
+    """Findings that rest on a platform found by its form, not yet confirmed by a person, say so."""
+    if row.get("platform_source") == "discovered":
+        return " (the platform was found by its form and is not yet reviewed: `fundgraph entities review`)"
+    return ""
+
+
 def platform_shared(ctx: _Context) -> Iterator[Finding]:
     for row in ctx.query("platforms_shared_by_projects"):
         # The counts, roles and years are of every project; the list (and so the evidence) stops at the query's
@@ -105,7 +112,8 @@ def platform_shared(ctx: _Context) -> Iterator[Finding]:
             "platform_shared",
             "medium",
             f"{row['platform']} is paid for by {row['project_count']} projects ({', '.join(roles)}; "
-            f"{'/'.join(map(str, years))}), {format_wan(Decimal(row['amount_fen']) / 1_000_000)} 万元 in all",
+            f"{'/'.join(map(str, years))}), {format_wan(Decimal(row['amount_fen']) / 1_000_000)} 万元 in all"
+            f"{_unreviewed(row)}",
             [FindingProject(p["plan_id"], p["year"], p["seq"], p["project"], p["amount"]) for p in projects],
             [
                 ctx.evidence(p["doc_id"], p["row"], p["col"], p["line"], p["evidence"] or p["as_written"])
@@ -129,7 +137,8 @@ def duplicate_service(ctx: _Context) -> Iterator[Finding]:
         yield Finding(
             "duplicate_service",
             "high",
-            f"{row['platform']}: {ROLE_WORDS.get(row['role'], row['role'])} ({row['role']}) funded {when} by {listed}",
+            f"{row['platform']}: {ROLE_WORDS.get(row['role'], row['role'])} ({row['role']}) funded {when} by {listed}"
+            f"{_unreviewed(row)}",
             [FindingProject(i["plan_id"], i["plan_year"], i["seq"], i["project"], i["amount"]) for i in items],
             [ctx.evidence(i["doc_id"], i["row"], i["col"], i["line"], i["evidence"]) for i in items],
             {

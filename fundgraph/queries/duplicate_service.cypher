@@ -54,5 +54,5 @@ CALL (f, groups) {
                         in_scope: ($year IS NULL OR x.p.year = $year) AND ($plan_id IS NULL OR x.p.plan_id = $plan_id)}]
          AS projects
 }
-RETURN f.name AS platform, role, project_count, work_years, projects
+RETURN f.name AS platform, f.source AS platform_source, role, project_count, work_years, projects
 ORDER BY platform, role

@@ -29,5 +29,5 @@ CALL (f) {
                   evidence: cell.evidence, doc_id: cell.doc_id, row: cell.row, col: cell.col, line: cell.line})
          AS projects
 }
-RETURN f.name AS platform, project_count, amount_fen, roles, years, projects
+RETURN f.name AS platform, f.source AS platform_source, project_count, amount_fen, roles, years, projects
 ORDER BY project_count DESC, platform

@@ -136,3 +136,21 @@ def test_report_paths_are_written_where_asked(tmp_path: Path, driver: Any, cli_e
     target = tmp_path / "out.html"
     assert run_cli("findings", "--html", str(target), env=cli_env).returncode == 0
     assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_findings_on_platforms_no_gazetteer_lists_fire_for_the_labelled_projects(driver: Any) -> None:
+    """The labelled example names only platforms found by their form: the overlap findings fire exactly for the
+    projects its labels list, and say the platform is not yet reviewed."""
+    import json as _json
+
+    from tests.unit.test_discovery import EXAMPLE, LABELS
+
+    labels = _json.loads(LABELS.read_text(encoding="utf-8"))["findings"]
+    write_plan(driver, plan_elements(parse_path(EXAMPLE)))
+    found = run_findings(driver, database="neo4j")
+    shared = [f for f in found if f.rule == "platform_shared"]
+    assert [sorted(int(p.seq) for p in f.projects) for f in shared] == [labels["platform_shared"]]
+    assert all("not yet reviewed" in f.title for f in shared)
+    cross = [f for f in found if f.rule == "cross_year"]
+    assert sorted(int(p.seq) for f in cross for p in f.projects) == labels["cross_year"]
+    assert not [f for f in found if f.rule == "duplicate_service"]

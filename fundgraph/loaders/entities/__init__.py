@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from fundgraph.loaders.entities.discovery import Discovered, discover, is_generic, place_free
 from fundgraph.loaders.entities.matcher import Hit, Matcher, fold_key
-from fundgraph.loaders.entities.reference import Reference, load_reference
+from fundgraph.loaders.entities.reference import Decisions, Reference, load_reference
 from fundgraph.loaders.entities.regions import Region, RegionIndex, region_index, short_name
 from fundgraph.loaders.measures import MoneyMention, money_mentions
 from fundgraph.loaders.model import Plan, Project, Source
@@ -41,6 +42,8 @@ class PlatformRef:
     source: Source
     roles: tuple[str, ...]
     evidence: str
+    origin: str = "gazetteer"  # gazetteer | discovered (found by its form, not yet reviewed)
+    confidence: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -92,7 +95,8 @@ class ProjectEntities:
                 {"name": r.canonical, "as_written": r.as_written, "field": r.field} for r in self.org_mentions
             ],
             "platforms": [
-                {"name": name, "roles": sorted(roles)} for name, roles in sorted(self.platform_roles().items())
+                {"name": name, "roles": sorted(roles), **self.platform_origin(name)}
+                for name, roles in sorted(self.platform_roles().items())
             ],
             "services": [{"name": s.name, "keyword": s.keyword, "field": s.field} for s in self.services],
             "regions": [
@@ -111,6 +115,11 @@ class ProjectEntities:
             ],
             "years_named": self.years,
         }
+
+    def platform_origin(self, name: str) -> dict[str, object]:
+        refs = [r for r in self.platforms if r.canonical == name]
+        aliases = sorted({r.as_written for r in refs if not is_generic(r.as_written)} - {name})
+        return {"source": refs[0].origin, "confidence": min(r.confidence for r in refs), "aliases": aliases}
 
     def platform_roles(self) -> dict[str, set[str]]:
         roles: dict[str, set[str]] = {}
@@ -192,6 +201,7 @@ def extract_entities(plan: Plan, reference: Reference | None = None) -> PlanEnti
     index = region_index()
     province = resolver.region.code if resolver.region is not None else None
     placer = _PlatformPlacer(reference, index, resolver.region)
+    discovered = _DiscoveredNames(plan, platform_matcher, reference.decisions)
     projects = []
     for project in plan.projects:
         found = ProjectEntities()
@@ -208,7 +218,9 @@ def extract_entities(plan: Plan, reference: Reference | None = None) -> PlanEnti
                 year = int(match.group(1))
                 if year not in found.years:
                     found.years.append(year)
-        found.platforms = _platforms(texts, platform_matcher, role_matcher, generic, vocabulary.builds_window, placer)
+        found.platforms = _platforms(
+            texts, platform_matcher, role_matcher, generic, vocabulary.builds_window, placer, discovered
+        )
         seen_services: set[str] = set()
         for field_name, text, source in texts:
             for hit in service_matcher.find(text):
@@ -287,6 +299,70 @@ class _PlatformPlacer:
         return self.plan_province.name + fold_key(hit.text).removeprefix("省"), hit.text
 
 
+class _DiscoveredNames:
+    """Platforms found by their form across a whole plan, merged into one name each.
+
+    One platform, many names: a name with and without its place (浙江省公共数据平台 / 省公共数据平台, 杭州市城市大脑
+    数字驾驶舱 / 杭州城市大脑数字驾驶舱) is one platform when the plan names it under one place only; the longest form
+    is its name. A brand in quotes (“浙里办”政务服务平台) is an alias of the name, and names it on its own elsewhere in
+    the plan. Names the gazetteer or a review decision knows are left to them.
+    """
+
+    def __init__(self, plan: Plan, gazetteer: Matcher[str], decisions: Decisions) -> None:
+        self.decisions = decisions
+        merged = {fold_key(a): b for a, b in decisions.merge["platforms"].items()}
+        self.canonical: dict[str, str] = {}
+        self.brands: dict[str, str] = {}
+        self.confidence: dict[str, float] = {}
+        groups: dict[str, list[Discovered]] = {}
+        for project in plan.projects:
+            for _, text, _ in _texts(project):
+                for found in discover(text):
+                    # The gazetteer wins over a name it knows; only an alias generic on its own (协同办公平台) gives
+                    # way to a longer name around it (粤政易协同办公平台).
+                    known = [h for h in gazetteer.find(text) if h.start < found.end and found.start < h.end]
+                    if any(not is_generic(h.text) or h.start <= found.start for h in known):
+                        continue
+                    if found.name in decisions.rejected:
+                        continue  # a person said it is not a platform
+                    groups.setdefault(place_free(found.name), []).append(found)
+        for members in groups.values():
+            placed = {m.name for m in members if place_free(m.name) != m.name}
+            names = {m.name for m in members}
+            # A bare 省 or 市 (省统一身份认证平台) is the plan's own place, not another one.
+            places = {n[: len(n) - len(place_free(n))].rstrip("省市县区") for n in placed} - {""}
+            if len(places) > 1:
+                for name in names:  # several places: each its own platform
+                    self.canonical[name] = name
+            else:
+                longest = max(names, key=lambda n: (n in placed, len(n)))
+                for name in names:
+                    self.canonical[name] = longest
+            for name in names:  # a person merged it into another name
+                self.canonical[name] = merged.get(name, self.canonical[name])
+            for member in members:
+                canonical = self.canonical[member.name]
+                reviewed = canonical in decisions.confirmed or member.name in merged
+                self.confidence[canonical] = (
+                    1.0 if reviewed else max(self.confidence.get(canonical, 0.0), member.confidence)
+                )
+                if member.brand:
+                    self.brands[fold_key(member.brand)] = canonical
+        self.brand_matcher: Matcher[str] = Matcher(self.brands)
+
+    def mentions(self, text: str) -> list[tuple[int, int, str, str, float]]:
+        """(start, end, canonical, as written, confidence) of discovered names and brands in one text."""
+        out = []
+        for found in discover(text):
+            canonical = self.canonical.get(found.name)
+            if canonical is not None:
+                out.append((found.start, found.end, canonical, found.written, self.confidence[canonical]))
+        for hit in self.brand_matcher.find(text):
+            if not any(start <= hit.start < end for start, end, *_ in out):
+                out.append((hit.start, hit.end, hit.value, hit.text, self.confidence[hit.value]))
+        return out
+
+
 def _platforms(
     texts: list[tuple[str, str, Source]],
     platforms: Matcher[str],
@@ -294,6 +370,7 @@ def _platforms(
     generic: Matcher[str],
     builds_window: int,
     placer: _PlatformPlacer,
+    discovered: _DiscoveredNames,
 ) -> list[PlatformRef]:
     """Platform mentions with the roles the words around them give.
 
@@ -302,16 +379,24 @@ def _platforms(
     name names, or the only one it concerns.
     """
     mentions: list[tuple[str, str, Source, Hit[str], str, str]] = []
+    found_by_form: dict[int, float] = {}  # index into mentions -> confidence
     for field_name, text, source in texts:
+        by_form = discovered.mentions(text)
         for hit in platforms.find(text):
+            if any(start <= hit.start < end for start, end, *_ in by_form):
+                continue  # the gazetteer's alias inside a longer name found by its form (粤政易 + 协同办公平台)
             canonical, written = placer.place(text, hit)
             mentions.append((field_name, text, source, hit, canonical, written))
+        for start, end, canonical, written, confidence in by_form:
+            found_by_form[len(mentions)] = confidence
+            mentions.append((field_name, text, source, Hit(start, end, written, canonical), canonical, written))
     named = {canonical for field_name, _, _, _, canonical, _ in mentions if field_name == "name"}
     concerned = {canonical for *_, canonical, _ in mentions}
     main = next(iter(named)) if len(named) == 1 else (next(iter(concerned)) if len(concerned) == 1 else None)
     refs = []
-    for field_name, text, source, hit, canonical, written in mentions:
+    for number, (field_name, text, source, hit, canonical, written) in enumerate(mentions):
         found_roles = _roles_near(text, hit.start, hit.end, roles, builds_window)
+        is_discovered = number in found_by_form
         refs.append(
             PlatformRef(
                 canonical,
@@ -320,6 +405,8 @@ def _platforms(
                 source,
                 tuple(sorted(found_roles)),
                 _clause_around(text, hit.start, hit.end),
+                ("reviewed" if found_by_form[number] == 1.0 else "discovered") if is_discovered else "gazetteer",
+                found_by_form.get(number, 1.0),
             )
         )
     if main is not None:
@@ -331,6 +418,7 @@ def _platforms(
                     continue
                 found_roles = _roles_near(text, hit.start, hit.end, roles, builds_window, _SENTENCE)
                 if found_roles:
+                    main_ref = next(r for r in refs if r.canonical == main)
                     refs.append(
                         PlatformRef(
                             main,
@@ -339,6 +427,8 @@ def _platforms(
                             source,
                             tuple(sorted(found_roles)),
                             _clause_around(text, hit.start, hit.end),
+                            main_ref.origin,
+                            main_ref.confidence,
                         )
                     )
     return refs

@@ -72,6 +72,9 @@ class Decisions:
     path: Path
     merge: dict[str, dict[str, str]]  # kind ("organizations" | "platforms") -> {name: into}
     apart: dict[str, set[frozenset[str]]]
+    # Platforms found by their form that a person confirmed (a platform) or rejected (not one).
+    confirmed: frozenset[str] = frozenset()
+    rejected: frozenset[str] = frozenset()
 
 
 def decisions_path() -> Path:
@@ -89,7 +92,10 @@ def load_decisions(path: Path | None = None) -> Decisions:
         section = data.get(kind) or {}
         merge[kind] = {entry["name"]: entry["into"] for entry in section.get("merge") or []}
         apart[kind] = {frozenset(pair) for pair in section.get("apart") or []}
-    return Decisions(path, merge, apart)
+    platforms = data.get("platforms") or {}
+    confirmed = frozenset(fold_key(n) for n in platforms.get("confirm") or [])
+    rejected = frozenset(fold_key(n) for n in platforms.get("reject") or [])
+    return Decisions(path, merge, apart, confirmed, rejected)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,6 @@ from fundgraph.loaders.entities.reference import Reference, decisions_path, load
 from fundgraph.loaders.model import Plan
 
 THRESHOLD = 0.6
-_PLATFORM_LIKE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9“”（）()]{2,24}?(?:平台|系统)")
 _ORG_LIKE = re.compile(
     r"[\u4e00-\u9fff（）()]{2,20}?(?:有限责任公司|股份有限公司|有限公司|管理局|研究会|协会|局|厅|中心)"
 )
@@ -132,14 +131,24 @@ def candidates(plans: Iterable[Plan], reference: Reference) -> list[Candidate]:
         if where not in entry.seen_in:
             entry.seen_in.append(where)
 
+    def propose_discovered(name: str, confidence: float, where: str) -> None:
+        similar = [c for c in known_platforms if similarity(name, c)[0] >= THRESHOLD]
+        reason = f"found by its form (confidence {confidence:.1f}), in no gazetteer: confirm it, merge it, or reject it"
+        candidate = Candidate("platforms", name, similar[0] if similar else None, confidence, [reason])
+        entry = found.setdefault(("platforms", name, candidate.into), candidate)
+        if where not in entry.seen_in:
+            entry.seen_in.append(where)
+
     known_orgs = set(reference.orgs.kinds) | set(reference.orgs.aliases)
     known_platforms = set(reference.platforms.aliases)
-    platform_matcher: Matcher[str] = Matcher(reference.platforms.canonical)
     for plan in plans:
         entities = extract_entities(plan, reference)
         org_matcher: Matcher[str] = Matcher({**reference.orgs.canonical, **entities.definitions})
         for project, found_entities in zip(plan.projects, entities.projects, strict=True):
             where = f"{plan.path} 序号 {project.seq}"
+            for platform in found_entities.platforms:
+                if platform.origin == "discovered":
+                    propose_discovered(platform.canonical, platform.confidence, where)
             for ref in (found_entities.applicant, found_entities.implementer):
                 if ref is not None and ref.resolved_by in {"as written", "province prefix"}:
                     propose("organizations", ref.canonical, known_orgs, where)
@@ -149,16 +158,6 @@ def candidates(plans: Iterable[Plan], reference: Reference) -> list[Candidate]:
                     name = _LEADING_NOISE.sub("", match.group(0))
                     if len(name) >= 4 and _name_like(name) and not _inside(match.start(), match.end(), covered):
                         propose("organizations", name, known_orgs, where)
-                covered = [(h.start, h.end) for h in platform_matcher.find(text)]
-                for match in _PLATFORM_LIKE.finditer(text):
-                    name = _LEADING_NOISE.sub("", match.group(0)).strip("“”")
-                    if (
-                        len(name) >= 5
-                        and _name_like(name)
-                        and name not in reference.platforms.generic
-                        and not _overlaps(match.start(), match.end(), covered)
-                    ):
-                        propose("platforms", name, known_platforms, where)
     return sorted(found.values(), key=lambda c: (c.kind, -c.score, c.name))
 
 
@@ -170,20 +169,21 @@ def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     return any(s <= start and end <= e for s, e in spans)
 
 
-def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
-    return any(start < e and s < end for s, e in spans)
-
-
 def record_decision(kind: str, action: str, name: str, other: str, path: Path | None = None) -> Path:
     """Write ``merge`` (name into other) or ``apart`` (name and other are different) to the decisions file."""
-    if kind not in {"organizations", "platforms"} or action not in {"merge", "apart"}:
+    if kind not in {"organizations", "platforms"} or action not in {"merge", "apart", "confirm", "reject"}:
         raise ValueError(f"unknown decision {kind}/{action}")
+    if action in {"confirm", "reject"} and kind != "platforms":
+        raise ValueError("confirm and reject are decisions on platforms found by their form")
     path = path or decisions_path()
     data: dict[str, Any] = {}
     if path.is_file():
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     section = data.setdefault(kind, {})
-    if action == "merge":
+    if action in {"confirm", "reject"}:
+        names = [n for n in section.get(action) or [] if n != name]
+        section[action] = [*names, name]
+    elif action == "merge":
         entries = [e for e in section.get("merge") or [] if e.get("name") != name]
         section["merge"] = [*entries, {"name": name, "into": other}]
     else:

@@ -1,0 +1,161 @@
+"""Platforms no gazetteer lists, found by their form: a name ends in a platform word (平台, 系统, 驾驶舱, 小程序, APP …)
+and the words before it make the name — a place, an owner, a brand in quotes (“浙里办”), qualifiers — back to a word
+that cannot be part of a name (为, 对, 与, a verb such as 支付 or 提供, a digit, punctuation).
+
+>>> [(d.name, d.brand) for d in discover("为“浙里办”政务服务平台提供运行维护和安全保障服务")]
+[('浙里办政务服务平台', '浙里办')]
+>>> [d.name for d in discover("对浙政钉移动办公平台进行功能升级，并与浙江省公共数据平台对接融合")]
+['浙政钉移动办公平台', '浙江省公共数据平台']
+>>> [d.name for d in discover("支付2023年度浙江省公共数据平台数据治理服务费用")]
+['浙江省公共数据平台']
+>>> [d.name for d in discover("各业务系统与该平台对接，完善系统平台功能")]
+[]
+
+Generic mentions (业务系统, 该平台, 系统平台, 服务平台 on their own) are never names: a name needs a place, a brand or a
+distinctive word before its head. A discovered platform is `source: discovered` with a confidence; the gazetteer and
+review decisions still win (:func:`fundgraph.loaders.entities.extract_entities`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from fundgraph.loaders.entities.matcher import fold_key
+
+
+@dataclass(frozen=True)
+class Discovered:
+    name: str  # the folded name (quotes taken off): the platform's canonical name unless a longer form is seen
+    start: int
+    end: int
+    written: str
+    brand: str | None  # the quoted brand inside the name, an alias of it (浙里办)
+    confidence: float
+
+
+@dataclass(frozen=True)
+class _Words:
+    heads: tuple[str, ...]
+    stops: tuple[str, ...]
+    verbs: tuple[str, ...]
+    generic: frozenset[str]
+    generic_modifiers: frozenset[str]
+
+
+@cache
+def _words() -> _Words:
+    text = resources.files("fundgraph.loaders.reference").joinpath("platforms.yaml").read_text(encoding="utf-8")
+    data: dict[str, Any] = yaml.safe_load(text)["discovery"]
+    return _Words(
+        tuple(sorted(data["heads"], key=len, reverse=True)),
+        tuple(data["stop_chars"]),
+        tuple(sorted(data["verbs"], key=len, reverse=True)),
+        frozenset(data["generic"]),
+        frozenset(data["generic_modifiers"]),
+    )
+
+
+_NAME_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z“”\"‘’「」]")
+MAX_NAME = 24
+
+
+def discover(text: str) -> list[Discovered]:
+    """Platform names in one text, left to right, none overlapping."""
+    words = _words()
+    heads = "|".join(map(re.escape, words.heads))
+    found: list[Discovered] = []
+    last_end = 0
+    for match in re.finditer(f"(?:{heads})", text):
+        end = match.end()
+        # A longer head right after (平台 then 系统 in 平台系统, 云 then 平台 in 云平台): the name ends there.
+        follow = re.match(f'[”"’」]?(?:{heads})', text[end:])
+        if follow or re.match(r"[性化型级络友民点格页址关统通办管]|计算|服务器", text[end : end + 2]):
+            continue  # a longer head follows (平台系统), or the head is an adjective's (系统性风险, 平台化)
+        if match.group(0) in {"网", "云"} and text[max(0, match.start() - 1) : match.start()] in {"一", "张", "联"}:
+            continue  # 一张网, 一网统管, 互联网: slogans and the internet, not a site
+        start = _left_edge(text, match.start(), max(last_end, end - MAX_NAME))
+        written = text[start:end]
+        name = fold_key(written)
+        if not _is_a_name(name, match.group(0), words):
+            continue
+        brand = re.search(r"[“\"‘「]([^”\"’」]{2,10})[”\"’」]", written)
+        confidence = 0.9 if brand or _has_place(name) else 0.7
+        found.append(Discovered(name, start, end, written, brand.group(1) if brand else None, confidence))
+        last_end = end
+    return found
+
+
+def _left_edge(text: str, head_start: int, floor: int) -> int:
+    """Where the name ending at ``head_start`` begins: back over name characters, up to a stop."""
+    words = _words()
+    start = head_start
+    while start > floor and _NAME_CHAR.match(text[start - 1]):
+        start -= 1
+        if text[start] in words.stops:
+            start += 1
+            break
+    # Verbs and time words before the name are not part of it (支付…, 提供…, 2023年度…).
+    changed = True
+    while changed:
+        changed = False
+        for verb in words.verbs:
+            if text.startswith(verb, start) and start + len(verb) <= head_start:
+                start += len(verb)
+                changed = True
+    return start
+
+
+def is_generic(name: str) -> bool:
+    """A name that is generic on its own (协同办公平台, 数据平台, 业务系统): never a platform by itself."""
+    return fold_key(name) in _words().generic
+
+
+def _is_a_name(name: str, head: str, words: _Words) -> bool:
+    modifier = name[: len(name) - len(head)]
+    if name in words.generic or len(modifier) < 2:
+        return False
+    stripped = modifier
+    for generic in sorted(words.generic_modifiers, key=len, reverse=True):
+        stripped = stripped.replace(generic, "")
+    # An owner's systems in general (省地方金融监管局信息系统) name no one platform.
+    owner = re.match(r"^(.*(?:局|厅|委员会|委|部|院|中心|公司|集团))(.+)$", name)
+    if owner and owner.group(2) in words.generic:
+        return False
+    return len(stripped) >= 2 or _has_place(name)
+
+
+@cache
+def _places() -> re.Pattern[str]:
+    from fundgraph.loaders.entities.regions import region_index
+
+    names = sorted({r.name for r in region_index().by_code.values()}, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, names)))
+
+
+def _has_place(name: str) -> bool:
+    return _places().match(name) is not None or place_free(name) != fold_key(name).removeprefix("省").removeprefix("市")
+
+
+def place_free(name: str) -> str:
+    """A name without the place it starts with, to tell 杭州市城市大脑数字驾驶舱 and 杭州城市大脑数字驾驶舱 are one.
+
+    >>> place_free("杭州市城市大脑数字驾驶舱"), place_free("杭州城市大脑数字驾驶舱"), place_free("省公共数据平台")
+    ('城市大脑数字驾驶舱', '城市大脑数字驾驶舱', '公共数据平台')
+    """
+    from fundgraph.loaders.entities.regions import region_index, short_name
+
+    key = fold_key(name)
+    match = _places().match(key)
+    if match:
+        return key[match.end() :]
+    for region in region_index().by_code.values():
+        short = short_name(region.name) if region.level == "province" else region.name[:-1]
+        if len(short) >= 2 and key.startswith(short):
+            return key[len(short) :]
+    return key.removeprefix("省").removeprefix("市")

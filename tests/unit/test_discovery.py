@@ -1,0 +1,93 @@
+"""Platforms no gazetteer lists, found by their form, on a labelled plan (tests/fixtures/entities, from
+../shared/data/entities) and on notices written here; the corpus of real notices names none."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from fundgraph.loaders import parse_path, parse_plans
+from fundgraph.loaders.entities import extract_entities
+from fundgraph.loaders.entities.reference import load_reference
+from fundgraph.loaders.entities.review import candidates, record_decision
+from tests.unit.test_corpus import CORPUS
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "entities"
+EXAMPLE = FIXTURES / "zj-2024-digital-reform-example.txt"
+LABELS = FIXTURES / "zj-2024-digital-reform-example.labels.json"
+
+# Written here, made-up example data: brands, a name with and without its province, a gazetteer alias inside a
+# longer name, generic mentions.
+GUANGDONG = FIXTURES / "gd-2024-digital-government-example.txt"
+
+
+def platforms(path: Path) -> dict[str, dict[str, list[str]]]:
+    plan = parse_path(path)
+    found = extract_entities(plan).projects
+    pairs = zip(plan.projects, found, strict=True)
+    return {p.seq: {k: sorted(v) for k, v in e.platform_roles().items()} for p, e in pairs}
+
+
+def _squash(text: str) -> str:
+    return "".join(c for c in text if c not in " “”\"'（）()")
+
+
+def test_the_labelled_example_is_found_with_its_roles() -> None:
+    """As ../shared/tools/score_entities.py scores it: a platform matches a label when one name holds the other."""
+    gold = json.loads(LABELS.read_text(encoding="utf-8"))
+    names = {c: {_squash(c), *(_squash(a) for a in aliases)} for c, aliases in gold["platforms"].items()}
+
+    def canonical(name: str) -> str:
+        return next(c for c, ls in names.items() if any(_squash(name) in x or x in _squash(name) for x in ls))
+
+    got = {seq: {canonical(n): roles for n, roles in found.items()} for seq, found in platforms(EXAMPLE).items()}
+    want = {seq: {c: sorted(r) for c, r in found.items()} for seq, found in gold["projects"].items()}
+    assert got == want
+
+
+def test_one_platform_many_names_and_generic_mentions_are_not_platforms() -> None:
+    plan = parse_path(GUANGDONG)
+    found = extract_entities(plan).projects
+    # 粤政易协同办公平台 is its own platform, not the gazetteer's 协同办公平台OA系统 through a generic alias.
+    assert [sorted(e.platform_roles()) for e in found] == [
+        ["粤政易协同办公平台"],
+        ["广东省统一身份认证平台", "粤省事移动政务服务平台"],  # the brand alone and 省… name the same platforms
+        ["广东省统一身份认证平台"],  # 该平台 is the project's main platform, 业务系统 and 互联网 are none
+    ]
+    assert {r.origin for e in found for r in e.platforms} == {"discovered"}
+    brand = next(r for r in found[1].platforms if r.as_written.strip("“”") == "粤省事")
+    assert brand.canonical == "粤省事移动政务服务平台"
+
+
+def test_no_corpus_notice_names_a_platform() -> None:
+    for path in sorted(CORPUS.glob("*.txt")):
+        try:
+            plans = parse_plans(path)
+        except Exception:  # the refused notices are tested in test_corpus
+            continue
+        for plan in plans:
+            named = [r.canonical for e in extract_entities(plan).projects for r in e.platforms]
+            assert named == [], path.name
+
+
+def test_review_lists_confirms_and_rejects_discovered_platforms(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    decisions = tmp_path / "decisions.yaml"
+    monkeypatch.setenv("FUNDGRAPH_ENTITY_DECISIONS", str(decisions))
+    load_reference.cache_clear()
+    try:
+        listed = [c for c in candidates([parse_path(EXAMPLE)], load_reference()) if c.kind == "platforms"]
+        assert {c.name for c in listed} >= {"浙里办政务服务平台", "浙江省公共数据平台"}
+        assert all("found by its form" in c.reasons[0] for c in listed)
+        record_decision("platforms", "reject", "浙政钉移动办公平台", "", decisions)
+        record_decision("platforms", "confirm", "浙江省公共数据平台", "", decisions)
+        found = platforms(EXAMPLE)
+        assert "浙政钉移动办公平台" not in found["2"]
+        plan = parse_path(EXAMPLE)
+        refs = [r for e in extract_entities(plan).projects for r in e.platforms if r.canonical == "浙江省公共数据平台"]
+        assert refs and {(r.origin, r.confidence) for r in refs} == {("reviewed", 1.0)}
+    finally:
+        load_reference.cache_clear()
