@@ -54,6 +54,24 @@ PLATFORMS = [
     "{c}数字普惠金融服务平台",
     "{p}地方金融组织非现场监管系统",
 ]
+# Platforms no gazetteer lists, from a grammar: a place, sometimes a brand in quotes, a domain and a head, as
+# provinces and cities name their own (“浙里办”政务服务平台, 杭州市城市大脑数字驾驶舱). Half the rows name one.
+BRAND_ENDINGS = ["省事", "政易", "企通", "办通", "民通", "农宝"]
+DOMAINS = [
+    "智慧农业",
+    "公共资源交易",
+    "医疗保障",
+    "不动产登记",
+    "应急指挥",
+    "社会信用",
+    "生态环境监测",
+    "住房公积金",
+    "市场监管",
+    "工程建设项目审批",
+    "移动政务服务",
+    "统一身份认证",
+]
+HEADS = ["平台", "管理系统", "数字驾驶舱", "服务平台", "小程序", "服务网"]
 WORK = [
     ("运维服务", "保障{f}安全、稳定运行，提供运行维护服务"),
     ("安全运营服务", "为{f}提供网络安全运营服务及等级保护测评服务"),
@@ -81,6 +99,7 @@ class Row:
     targets: str
     amount: Decimal
     approval: str
+    platform: str = ""  # the platform the row's texts name, as generated
 
 
 @dataclass(frozen=True)
@@ -140,7 +159,12 @@ def _row(rng: random.Random, seq: int, province: str, short: str, year: int, cit
     _, written = BODIES[body]
     applicant = rng.choice(written).format(**names)
     implementer = applicant if rng.random() < 0.8 else rng.choice(BODIES[rng.randrange(len(BODIES))][1]).format(**names)
-    platform = rng.choice(PLATFORMS).format(**names)
+    if rng.random() < 0.5:
+        platform = rng.choice(PLATFORMS).format(**names)
+    else:
+        place = rng.choice([province, city])
+        brand = f"“{short[0]}{rng.choice(BRAND_ENDINGS)}”" if rng.random() < 0.3 else ""
+        platform = f"{place}{brand}{rng.choice(DOMAINS)}{rng.choice(HEADS)}"
     work, sentence = rng.choice(WORK)
     work_year = year - 1 if rng.random() < 0.15 else year
     name = f"{platform}{work}（{work_year}年）项目"
@@ -151,7 +175,8 @@ def _row(rng: random.Random, seq: int, province: str, short: str, year: int, cit
     )
     scale = Decimal(rng.choice([1, 10, 100])) * Decimal(int(rng.paretovariate(1.1) * 20))
     amount = (scale + Decimal(rng.randint(0, 9999)) / 10000).normalize()
-    return Row(seq, name, applicant, implementer, summary, targets, amount, rng.choice(["省级", "省级", "市级"]))
+    approval = rng.choice(["省级", "省级", "市级"])
+    return Row(seq, name, applicant, implementer, summary, targets, amount, approval, platform)
 
 
 HEAD = ["序号", "项目名称", "申报单位", "实施单位", "项目简介", "主要绩效目标", "拟分配金额", "审批权限"]

@@ -81,6 +81,7 @@ class Project:
     source: Source
     cells: dict[str, Source] = field(default_factory=dict)
     extra: dict[str, str] = field(default_factory=dict)
+    place: str | None = None  # a recipient table's place column (乡镇, 县区) when the row is named by something else
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -96,6 +97,7 @@ class Project:
             "source": self.source.as_dict(),
             "cells": {name: src.as_dict() for name, src in self.cells.items()},
             "extra": dict(self.extra),
+            "place": self.place,
         }
 
     def fingerprint_fields(self) -> list[str | None]:

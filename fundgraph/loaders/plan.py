@@ -41,7 +41,7 @@ _FUND = re.compile(
     r"(?P<fund>[\u4e00-\u9fff]+?(?:专项资金|资金))(?:[（(](?P<programme>[^）)]+)[）)])?"
 )
 _NOTE = re.compile(r"^(注|备注|说明)\s*[:：\d]")
-_CORE_FIELDS = ("seq", "name", "applicant", "implementer", "summary", "targets", "amount", "approval")
+_CORE_FIELDS = ("seq", "name", "applicant", "implementer", "summary", "targets", "amount", "approval", "place")
 _GROUP_SEQ = re.compile(r"^[(（]?[一二三四五六七八九十]+[)）、.]?$|^[A-Z][.、]?$")
 _TOTAL_WORDS = re.compile(r"下达|共计|合计|总计|总额|共安排|共分配|拨付|安排")
 _MONEY_IN_TEXT = re.compile(r"(\d[\d,，]*(?:\.\d+)?)\s*(亿元|千元|万元|元)")
@@ -733,6 +733,7 @@ class _PlanBuilder:
             amount=amount,
             amount_text=amount_cell.text if amount_cell is not None else "",
             approval=self._text(row, "approval"),
+            place=self._text(row, "place") if self.header.columns.get("place") != self.header.columns["name"] else None,
             summary=self._text(row, "summary"),
             targets_text=targets_text,
             targets=tuple(

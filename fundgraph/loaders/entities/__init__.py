@@ -199,7 +199,7 @@ def extract_entities(plan: Plan, reference: Reference | None = None) -> PlanEnti
     service_matcher: Matcher[str] = Matcher(vocabulary.services)
     generic = Matcher({word: "generic" for word in reference.platforms.generic})
     index = region_index()
-    province = resolver.region.code if resolver.region is not None else None
+    province = resolver.region.code if resolver.region is not None else _province_of_places(plan, index)
     placer = _PlatformPlacer(reference, index, resolver.region)
     discovered = _DiscoveredNames(plan, platform_matcher, reference.decisions)
     projects = []
@@ -232,6 +232,18 @@ def extract_entities(plan: Plan, reference: Reference | None = None) -> PlanEnti
         found.regions = _regions(texts, project, index, province, resolver.region)
         projects.append(found)
     return PlanEntities(projects, resolver.definitions, resolver.region)
+
+
+def _province_of_places(plan: Plan, index: RegionIndex) -> str | None:
+    """A plan that names no place in its title is in the province of the places its rows name without doubt
+    (定海区 puts the 普陀区 beside it in Zhejiang, not Shanghai); None when they disagree or there are none."""
+    provinces = set()
+    for project in plan.projects:
+        for text in (project.name, project.place):
+            region = index.named("".join(text.split())) if text else None
+            if region is not None:
+                provinces.add(index.province_of(region).code)
+    return provinces.pop() if len(provinces) == 1 else None
 
 
 class _PlatformPlacer:
@@ -491,6 +503,15 @@ def _regions(
         for region in index.find(text, province):
             if all(r.region != region for r in refs):
                 refs.append(RegionRef(region, region.name, field_name, source))
+    # A recipient row's place (its 乡镇 or 县区 column, or its name when the row is a place), also when written
+    # short in its own province's plan (韶关 in a Guangdong plan).
+    for place_field, written in (("place", project.place), ("name", project.name)):
+        if not written:
+            continue
+        key = "".join(written.split())
+        place = index.named(key, province) or index.short(key, province)
+        if place is not None and all(r.region != place for r in refs):
+            refs.append(RegionRef(place, written, place_field, project.cells.get(place_field, project.source)))
     # The most specific places only: a county drops its city and province, a city its province.
     ancestors = {a.code for ref in refs for a in ref.region.ancestors(index)}
     refs = [ref for ref in refs if ref.region.code not in ancestors]

@@ -58,10 +58,28 @@ class RegionIndex:
             candidates = [r for r in candidates if r.code[:2] == province[:2]]
         return candidates[0] if len(candidates) == 1 else None
 
+    def short(self, name: str, province: str | None) -> Region | None:
+        """A place written without its kind (韶关 for 韶关市, 临翔 for 临翔区), found only inside ``province``:
+        short forms are too ambiguous across the country.
+
+        >>> index = region_index()
+        >>> index.short("韶关", "440000").name, index.short("韶关", None)
+        ('韶关市', None)
+        """
+        if province is None or len(name) < 2:
+            return None
+        found = [
+            r
+            for r in self.by_code.values()
+            if r.code[:2] == province[:2] and r.level != "province" and _KIND.sub("", r.name) == name
+        ]
+        return found[0] if len(found) == 1 else None
+
     def province_of(self, region: Region) -> Region:
         return next(r for r in [region, *region.ancestors(self)] if r.level == "province")
 
 
+_KIND = re.compile("(市|县|区|自治县|自治州|地区|盟|旗|林区|特区)$")
 _PROVINCE_KIND = re.compile("(省|市|壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区)$")
 
 
