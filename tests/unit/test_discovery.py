@@ -132,3 +132,27 @@ def test_discovery_recovers_generated_platform_names() -> None:
             assert any(want in n or n in want for n in names), (row.platform, names)
             checked += 1
     assert checked > 150
+
+
+def test_bodies_named_in_the_text_are_mentions(tmp_path: Path) -> None:
+    notice = tmp_path / "bodies.md"
+    notice.write_text(
+        "2024年浙江省某专项资金分配表\n单位：万元\n| 序号 | 项目名称 | 建设内容 | 金额 |\n"
+        "| 1 | 应急指挥平台项目 | 由浙江省应急管理厅牵头，委托杭州海康威视数字技术股份有限公司建设，"
+        "接入数据中心。 | 50 |\n",
+        encoding="utf-8",
+    )
+    plan = parse_path(notice)
+    [found] = extract_entities(plan).projects
+    assert [(r.canonical, r.resolved_by) for r in found.org_mentions] == [
+        ("浙江省应急管理厅", "by form"),
+        ("杭州海康威视数字技术股份有限公司", "by form"),
+    ]
+
+
+def test_review_sees_a_province_prefix_of_any_province() -> None:
+    from fundgraph.loaders.entities.review import similarity
+
+    score, reasons = similarity("省大数据发展管理局", "浙江省大数据发展管理局")
+    assert score == 1.0 and "the same name but for the province prefix" in reasons
+    assert "the same name but for the province prefix" not in similarity("四川省统计局", "浙江省财政厅")[1]

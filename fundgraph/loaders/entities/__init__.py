@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from fundgraph.loaders.entities.discovery import Discovered, discover, is_generic, place_free
+from fundgraph.loaders.entities.discovery import Discovered, discover, discover_bodies, is_generic, place_free
 from fundgraph.loaders.entities.matcher import Hit, Matcher, fold_key
 from fundgraph.loaders.entities.reference import Decisions, Reference, load_reference
 from fundgraph.loaders.entities.regions import Region, RegionIndex, region_index, short_name
@@ -212,8 +212,16 @@ def extract_entities(plan: Plan, reference: Reference | None = None) -> PlanEnti
                 setattr(found, role_name, ref)
         texts = _texts(project)
         for field_name, text, source in texts:
-            for hit in resolver.org_matcher.find(text):
+            known = list(resolver.org_matcher.find(text))
+            for hit in known:
                 found.org_mentions.append(OrgRef(hit.value, hit.text, field_name, source, "reference"))
+            # Bodies the reference does not list, found by their form (…局, …中心, …公司): mentions too.
+            for body in discover_bodies(text):
+                if any(h.start < body.end and body.start < h.end for h in known):
+                    continue
+                canonical, how = resolver.resolve(body.written)
+                by = "by form" if how == "as written" else how
+                found.org_mentions.append(OrgRef(canonical, body.written, field_name, source, by))
             for match in _YEAR.finditer(text):
                 year = int(match.group(1))
                 if year not in found.years:

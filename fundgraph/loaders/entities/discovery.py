@@ -91,13 +91,13 @@ def discover(text: str) -> list[Discovered]:
     return found
 
 
-def _left_edge(text: str, head_start: int, floor: int) -> int:
+def _left_edge(text: str, head_start: int, floor: int, extra_stops: str = "") -> int:
     """Where the name ending at ``head_start`` begins: back over name characters, up to a stop."""
     words = _words()
     start = head_start
     while start > floor and _NAME_CHAR.match(text[start - 1]):
         start -= 1
-        if text[start] in words.stops:
+        if text[start] in words.stops or text[start] in extra_stops:
             start += 1
             break
     # Verbs and time words before the name are not part of it (支付…, 提供…, 2023年度…).
@@ -159,3 +159,86 @@ def place_free(name: str) -> str:
         if len(short) >= 2 and key.startswith(short):
             return key[len(short) :]
     return key.removeprefix("省").removeprefix("市")
+
+
+_BODY_HEADS = (
+    "有限责任公司",
+    "股份有限公司",
+    "有限公司",
+    "人民政府",
+    "委员会",
+    "办公室",
+    "研究会",
+    "研究院",
+    "基金会",
+    "村委会",
+    "居委会",
+    "集团",
+    "公司",
+    "银行",
+    "协会",
+    "学会",
+    "医院",
+    "学校",
+    "大学",
+    "中心",
+    "局",
+    "厅",
+    "委",
+)
+_GENERIC_BODIES = frozenset(
+    {
+        "中心",
+        "数据中心",
+        "服务中心",
+        "运营中心",
+        "指挥中心",
+        "监控中心",
+        "大数据中心",
+        "有关单位",
+        "相关部门",
+        "管理局",
+        "上市公司",
+        "相关公司",
+        "有关公司",
+        "各银行",
+        "商业银行",
+    }
+)
+_NOT_A_BODY = re.compile(r"(?:格局|布局|结局|大局|全局|开局|当局|中心城区)$")
+_BODY_STOPS = "以用经含至到给按即其"
+_BODY_VERBS = re.compile(r"^(?:委托|采集|联合|会同|协调|督促|指导|牵头|组织|最终|统筹|配合)+")
+
+
+def discover_bodies(text: str) -> list[Discovered]:
+    """Bodies named in free text by their form (…局, …厅, …委, …中心, …公司, …银行, …协会, …研究会), with a place
+    or at least four characters before their head; generic ones (数据中心, 有关单位) are none.
+
+    >>> [d.name for d in discover_bodies("由浙江省大数据发展管理局牵头，委托杭州海康威视数字技术股份有限公司实施")]
+    ['浙江省大数据发展管理局', '杭州海康威视数字技术股份有限公司']
+    >>> [d.name for d in discover_bodies("建设数据中心和指挥中心，接入各运营中心")]
+    []
+    """
+    heads = "|".join(map(re.escape, _BODY_HEADS))
+    found: list[Discovered] = []
+    last_end = 0
+    for match in re.finditer(f"(?:{heads})", text):
+        end = match.end()
+        if re.match(f"(?:{heads})", text[end:]) or text[end : end + 1] in {"长", "级", "属", "内", "外"}:
+            continue  # a longer head follows (委员会 after 委), or a word, not a body (局长, 厅级)
+        start = _left_edge(text, match.start(), max(last_end, end - 30), _BODY_STOPS)
+        verb = _BODY_VERBS.match(text[start:end])
+        start += verb.end() if verb else 0
+        name = fold_key(text[start:end])
+        modifier = name[: len(name) - len(match.group(0))]
+        if name in _GENERIC_BODIES or len(modifier) < 2 or _NOT_A_BODY.search(name):
+            continue
+        if not (_has_place(name) or len(modifier) >= 4):
+            continue
+        if any(generic in modifier[-2:] for generic in ("数据", "运营", "指挥", "监控", "服务")) and not _has_place(
+            name
+        ):
+            continue
+        found.append(Discovered(name, start, end, text[start:end], None, 0.9 if _has_place(name) else 0.7))
+        last_end = end
+    return found

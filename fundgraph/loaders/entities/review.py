@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from fundgraph.loaders.entities import extract_entities
+from fundgraph.loaders.entities.discovery import place_free
 from fundgraph.loaders.entities.matcher import Matcher, fold_key
 from fundgraph.loaders.entities.reference import Reference, decisions_path, load_reference
 from fundgraph.loaders.model import Plan
@@ -102,7 +103,7 @@ def similarity(a: str, b: str) -> tuple[float, list[str]]:
         )
     if ratio >= THRESHOLD:
         reasons.append(f"similar spelling ({ratio:.2f})")
-    stripped = [re.sub(r"^(广东省|广东|省)", "", fold_key(n)) for n in (a, b)]
+    stripped = [place_free(n) for n in (a, b)]  # any province's or city's name, full or short, or a bare 省
     if stripped[0] == stripped[1]:
         reasons.append("the same name but for the province prefix")
         return 1.0, reasons
