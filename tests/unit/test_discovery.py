@@ -156,3 +156,14 @@ def test_review_sees_a_province_prefix_of_any_province() -> None:
     score, reasons = similarity("省大数据发展管理局", "浙江省大数据发展管理局")
     assert score == 1.0 and "the same name but for the province prefix" in reasons
     assert "the same name but for the province prefix" not in similarity("四川省统计局", "浙江省财政厅")[1]
+
+
+def test_an_alias_generic_on_its_own_names_no_gazetteer_platform(tmp_path: Path) -> None:
+    notice = tmp_path / "oa.md"
+    notice.write_text(
+        "2024年广东省某专项资金分配表\n单位：万元\n| 序号 | 项目名称 | 建设内容 | 金额 |\n"
+        "| 1 | 协同办公平台运维项目 | 为协同办公平台和OA系统提供运维服务。 | 50 |\n",
+        encoding="utf-8",
+    )
+    [found] = extract_entities(parse_path(notice)).projects
+    assert found.platforms == []

@@ -191,7 +191,10 @@ def extract_entities(plan: Plan, reference: Reference | None = None) -> PlanEnti
     """Find and resolve the entities of every project of a plan."""
     reference = reference or load_reference()
     resolver = _Resolver(plan, reference)
-    platform_matcher: Matcher[str] = Matcher(reference.platforms.canonical)
+    # An alias generic on its own (协同办公平台, OA系统) never names a gazetteer platform by itself.
+    platform_matcher: Matcher[str] = Matcher(
+        {alias: name for alias, name in reference.platforms.canonical.items() if not is_generic(alias)}
+    )
     vocabulary = reference.vocabulary
     role_matcher: Matcher[str] = Matcher(
         {**vocabulary.role_words, **{word: "hosted_on_marker" for word in vocabulary.hosted_on_before}}
