@@ -342,12 +342,15 @@ def findings(
     plan: Annotated[str | None, typer.Option("--plan", help="Only this plan_id.")] = None,
     as_json: JsonFlag = False,
     html: Annotated[Path | None, typer.Option("--html", help="Write a self-contained HTML report here.")] = None,
+    rule: Annotated[list[str] | None, typer.Option("--rule", help="Only this rule (repeat for more).")] = None,
+    severity: Annotated[str | None, typer.Option(help="Only findings of this severity: high, medium or low.")] = None,
 ) -> None:
     """Run the red-flag rules: overlaps, duplicate services, cross-year work, reconciliation, money in text ..."""
-    from fundgraph.graph.findings import run_findings
+    from fundgraph.graph.findings import run_findings, select_rules
 
+    select_rules(rule, severity)  # an unknown rule or severity is refused before connecting
     with driver_session() as driver:
-        found = run_findings(driver, year=year, plan_id=plan)
+        found = run_findings(driver, year=year, plan_id=plan, rules=rule, severity=severity)
         if html is not None:
             from fundgraph.report import write_report
 

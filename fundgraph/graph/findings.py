@@ -10,13 +10,14 @@ import difflib
 import itertools
 import json
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Collection, Iterator
+from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from neo4j import Driver
 
+from fundgraph.errors import BadParameter
 from fundgraph.graph.store import read
 from fundgraph.money import format_wan, parse_number
 from fundgraph.queries import get_query
@@ -66,21 +67,43 @@ class Finding:
         return asdict(self)
 
 
+class Rows(Protocol):
+    """What a rule reads: a named query's rows, and evidence for a cell. Neo4j behind it in a run (:class:`_Context`),
+    a dictionary of rows in a unit test."""
+
+    def query(self, name: str, **extra: Any) -> list[dict[str, Any]]: ...
+
+    def evidence(self, doc_id: str | None, row: Any, col: Any, line: Any, text: str | None) -> Evidence: ...
+
+
 class _Context:
+    """A rule's rows from Neo4j, whole: findings are never computed from the first rows of a capped read."""
+
     def __init__(self, driver: Driver, year: int | None, plan_id: str | None, database: str | None) -> None:
         self.driver = driver
         self.filters = {"year": year, "plan_id": plan_id}
         self.database = database
-        rows = read(driver, "MATCH (d:Document) RETURN d.doc_id AS doc_id, d.path AS path", database=database).rows
-        self.paths = {r["doc_id"]: r["path"] for r in rows}
 
     def query(self, name: str, **extra: Any) -> list[dict[str, Any]]:
         named = get_query(name)
         params = named.bind({k: v for k, v in {**self.filters, **extra}.items() if k in {p.name for p in named.params}})
-        return read(self.driver, named.cypher, params, database=self.database).rows
+        return read(self.driver, named.cypher, params, database=self.database, row_cap=None).rows
 
     def evidence(self, doc_id: str | None, row: Any, col: Any, line: Any, text: str | None) -> Evidence:
-        return Evidence(doc_id, self.paths.get(doc_id or ""), row, col, line, text)
+        return Evidence(doc_id, None, row, col, line, text)  # the path is looked up once for every cited document
+
+    def fill_paths(self, findings: list[Finding]) -> None:
+        cited = sorted({e.doc_id for f in findings for e in f.evidence if e.doc_id})
+        rows = read(
+            self.driver,
+            "MATCH (d:Document) WHERE d.doc_id IN $ids RETURN d.doc_id AS doc_id, d.path AS path",
+            {"ids": cited},
+            database=self.database,
+            row_cap=None,
+        ).rows
+        paths = {r["doc_id"]: r["path"] for r in rows}
+        for finding in findings:
+            finding.evidence = [replace(e, path=paths.get(e.doc_id or "")) for e in finding.evidence]
 
 
 def _project(row: dict[str, Any]) -> FindingProject:
@@ -101,7 +124,7 @@ def _unreviewed(row: dict[str, Any]) -> str:
     return ""
 
 
-def platform_shared(ctx: _Context) -> Iterator[Finding]:
+def platform_shared(ctx: Rows) -> Iterator[Finding]:
     for row in ctx.query("platforms_shared_by_projects"):
         # The counts, roles and years are of every project; the list (and so the evidence) stops at the query's
         # limit, for a hub platform paid for by thousands.
@@ -123,7 +146,7 @@ def platform_shared(ctx: _Context) -> Iterator[Finding]:
         )
 
 
-def duplicate_service(ctx: _Context) -> Iterator[Finding]:
+def duplicate_service(ctx: Rows) -> Iterator[Finding]:
     for row in ctx.query("duplicate_service"):
         # Counted and dated over every project; listed (and so cited) up to the query's limit.
         items = row["projects"]
@@ -150,7 +173,7 @@ def duplicate_service(ctx: _Context) -> Iterator[Finding]:
         )
 
 
-def cross_year(ctx: _Context) -> Iterator[Finding]:
+def cross_year(ctx: Rows) -> Iterator[Finding]:
     for row in ctx.query("cross_year"):
         years = "/".join(map(str, row["other_years"]))
         yield Finding(
@@ -163,7 +186,7 @@ def cross_year(ctx: _Context) -> Iterator[Finding]:
         )
 
 
-def pass_through(ctx: _Context) -> Iterator[Finding]:
+def pass_through(ctx: Rows) -> Iterator[Finding]:
     for row in ctx.query("pass_through"):
         yield Finding(
             "pass_through",
@@ -178,7 +201,7 @@ def pass_through(ctx: _Context) -> Iterator[Finding]:
         )
 
 
-def totals(ctx: _Context) -> Iterator[Finding]:
+def totals(ctx: Rows) -> Iterator[Finding]:
     for row in ctx.query("plan_checks"):
         cell = ctx.evidence(row["doc_id"], row["row"], row["col"], row["line"], row["total_text"])
         plan = FindingProject(row["plan_id"], row["year"], "", row["title"] or "", row["computed_total"])
@@ -227,7 +250,7 @@ def totals(ctx: _Context) -> Iterator[Finding]:
 _PERCENT_OF = re.compile(r"(\d+(?:\.\d+)?)\s*[%％][，,]?\s*即\s*(\d+(?:\.\d+)?)\s*万元")
 
 
-def amount_in_text(ctx: _Context) -> Iterator[Finding]:
+def amount_in_text(ctx: Rows) -> Iterator[Finding]:
     for row in ctx.query("amount_in_text"):
         if row["agrees"]:
             continue
@@ -271,7 +294,7 @@ def amount_in_text(ctx: _Context) -> Iterator[Finding]:
         )
 
 
-def alias_variants(ctx: _Context) -> Iterator[Finding]:
+def alias_variants(ctx: Rows) -> Iterator[Finding]:
     for row in ctx.query("alias_variants"):
         written = row["written"]
         yield Finding(
@@ -291,7 +314,7 @@ def alias_variants(ctx: _Context) -> Iterator[Finding]:
         )
 
 
-def near_duplicate_text(ctx: _Context) -> Iterator[Finding]:
+def near_duplicate_text(ctx: Rows) -> Iterator[Finding]:
     """Pairs of projects whose descriptions or targets share unusual wording.
 
     Candidates come from an inverted index of character 3-grams that leaves out grams common to many projects
@@ -355,7 +378,7 @@ def _shared_passage(a: str, b: str) -> str:
     return a[match.a : match.a + match.size].strip("，。；、 ")
 
 
-RULES: dict[str, Callable[[_Context], Iterator[Finding]]] = {
+RULES: dict[str, Callable[[Rows], Iterator[Finding]]] = {
     "duplicate_service": duplicate_service,
     "amount_in_text_mismatch": amount_in_text,
     "totals": totals,
@@ -367,10 +390,58 @@ RULES: dict[str, Callable[[_Context], Iterator[Finding]]] = {
 }
 
 
-def run_findings(
-    driver: Driver, *, year: int | None = None, plan_id: str | None = None, database: str | None = None
-) -> list[Finding]:
-    """Every rule over the plans selected by year (the plan's year) or plan_id, most severe first."""
-    ctx = _Context(driver, year, plan_id, database)
-    found = [finding for rule in RULES.values() for finding in rule(ctx)]
+# The severities each rule can give, so a runner asked for one severity runs only the rules that can give it.
+RULE_SEVERITIES: dict[str, frozenset[str]] = {
+    "duplicate_service": frozenset({"high"}),
+    "amount_in_text_mismatch": frozenset({"high"}),
+    "totals": frozenset({"high", "medium", "low"}),
+    "platform_shared": frozenset({"medium"}),
+    "cross_year": frozenset({"medium"}),
+    "near_duplicate_text": frozenset({"medium", "low"}),
+    "pass_through": frozenset({"low"}),
+    "alias_variants": frozenset({"low"}),
+}
+
+
+def select_rules(rules: Collection[str] | None = None, severity: str | None = None) -> list[str]:
+    """The rules to run, chosen before any runs; BadParameter names an unknown rule or severity.
+
+    >>> select_rules(severity="high")
+    ['duplicate_service', 'amount_in_text_mismatch', 'totals']
+    >>> select_rules(["cross_year", "pass_through"], severity="low")
+    ['pass_through']
+    """
+    unknown = sorted(set(rules or []) - set(RULES))
+    if unknown:
+        raise BadParameter(f"unknown rule {', '.join(unknown)}; the rules are {', '.join(RULES)}")
+    if severity is not None and severity not in SEVERITY_ORDER:
+        raise BadParameter(f"unknown severity {severity!r}; the severities are {', '.join(SEVERITY_ORDER)}")
+    return [
+        name
+        for name in RULES
+        if (rules is None or name in rules) and (severity is None or severity in RULE_SEVERITIES[name])
+    ]
+
+
+def apply_rules(source: Rows, rules: Collection[str] | None = None, severity: str | None = None) -> list[Finding]:
+    """Run the selected rules over ``source`` (Neo4j, or rows a test gives), most severe first."""
+    found = [f for name in select_rules(rules, severity) for f in RULES[name](source)]
+    found = [f for f in found if severity is None or f.severity == severity]
     return sorted(found, key=lambda f: SEVERITY_ORDER[f.severity])
+
+
+def run_findings(
+    driver: Driver,
+    *,
+    year: int | None = None,
+    plan_id: str | None = None,
+    database: str | None = None,
+    rules: Collection[str] | None = None,
+    severity: str | None = None,
+) -> list[Finding]:
+    """The selected rules (all by default) over the plans selected by year (the plan's year) or plan_id, most
+    severe first; every rule reads its rows whole."""
+    ctx = _Context(driver, year, plan_id, database)
+    found = apply_rules(ctx, rules, severity)
+    ctx.fill_paths(found)
+    return found

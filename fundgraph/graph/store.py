@@ -350,11 +350,12 @@ def read(
     *,
     database: str | None = None,
     timeout: float = DEFAULT_TIMEOUT_S,
-    row_cap: int = DEFAULT_ROW_CAP,
+    row_cap: int | None = DEFAULT_ROW_CAP,
     retry: bool = True,
     graph_values: bool = False,
 ) -> QueryResult:
-    """Run a read in a READ transaction with a time limit, fetching at most ``row_cap`` rows (and saying so).
+    """Run a read in a READ transaction with a time limit, fetching at most ``row_cap`` rows (and saying so);
+    ``row_cap=None`` reads every row, for callers whose answer must be whole (findings).
 
     ``retry=False`` runs it once: a statement that failed on a limit (memory, time) is not run again.
     ``graph_values=True`` keeps nodes, relationships and paths as driver objects (ids, labels, ends) instead of
@@ -367,7 +368,7 @@ def read(
         columns = list(result.keys())
         rows: list[dict[str, Any]] = []
         for record in result:
-            if len(rows) == row_cap:
+            if row_cap is not None and len(rows) == row_cap:
                 return QueryResult(columns, rows, truncated=True)
             rows.append(dict(record) if graph_values else record.data())
         return QueryResult(columns, rows)

@@ -154,3 +154,31 @@ def test_findings_on_platforms_no_gazetteer_lists_fire_for_the_labelled_projects
     cross = [f for f in found if f.rule == "cross_year"]
     assert sorted(int(p.seq) for f in cross for p in f.projects) == labels["cross_year"]
     assert not [f for f in found if f.rule == "duplicate_service"]
+
+
+def test_findings_are_whole_past_the_row_cap(driver: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reads capped at 3 rows unless the caller asks for all: every finding still comes, with its document's path."""
+    from fundgraph.graph import findings as findings_module
+    from fundgraph.graph.store import read as real_read
+    from fundgraph.loaders import parse_bytes
+    from fundgraph.loaders.entities import extract_entities
+    from fundgraph.synth import generate, render_word_text
+
+    plans = [parse_bytes(render_word_text(p).encode(), f"synth-{i}.txt") for i, p in enumerate(generate(120, seed=3))]
+    for plan in plans:
+        write_plan(driver, plan_elements(plan))
+    want = sum(
+        1
+        for plan in plans
+        for found in extract_entities(plan).projects
+        if found.applicant and found.implementer and found.applicant.canonical != found.implementer.canonical
+    )
+    assert want > 3 and len(plans) > 3
+
+    def capped(*args: Any, row_cap: int | None = 3, **kwargs: Any) -> Any:
+        return real_read(*args, row_cap=row_cap, **kwargs)
+
+    monkeypatch.setattr(findings_module, "read", capped)
+    found = run_findings(driver, rules=["pass_through"], database="neo4j")
+    assert len(found) == want
+    assert all(e.path and e.path.startswith("synth-") for f in found for e in f.evidence)

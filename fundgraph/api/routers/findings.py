@@ -23,9 +23,11 @@ def findings(
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> Page:
+    rules = None if rule is None else [rule]
     found = [
         f.as_dict()
-        for f in run_findings(store.driver, year=year, plan_id=plan_id, database=store.database)
-        if (severity is None or f.severity == severity) and (rule is None or f.rule == rule)
+        for f in run_findings(
+            store.driver, year=year, plan_id=plan_id, database=store.database, rules=rules, severity=severity
+        )
     ]
     return Page(items=to_jsonable(found[offset : offset + limit]), total=len(found), offset=offset, limit=limit)
