@@ -4,6 +4,7 @@ with inline keys, 以下N家企业各奖励 groups, name:amount lists, a cell-pe
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -133,3 +134,33 @@ def test_numbers_run_together_that_no_total_decides_are_refused() -> None:
     with pytest.raises(ParseError) as caught:
         parse_bytes(text.encode(), "flat.txt")
     assert "run together" in caught.value.message
+
+
+NOTICES = Path(__file__).resolve().parent.parent / "fixtures" / "notices"
+
+
+@pytest.mark.parametrize(
+    ("name", "rows", "total"),
+    [
+        ("total-first-two-money-columns.md", [("龙川县", "600"), ("紫金县", "500"), ("和平县", "400")], "1500"),
+        (
+            "space-separated-yuan.txt",
+            [("2023年智能农机研发项目", "20"), ("新型建材关键技术研究", "15.00005"), ("5G工业互联网应用示范", "30")],
+            "65.00005",
+        ),
+        ("items-per-place.txt", [("东山镇", "120"), ("西河乡", "90"), ("南坪镇", "60")], "270"),
+        (
+            "cell-per-line-fullwidth-unit.txt",
+            [
+                ("2024年非遗数字化保护项目", "80"),
+                ("“书香城市”全民阅读推广项目", "45.5"),
+                ("历史文化街区改造提升（二期）", "120"),
+            ],
+            "245.5",
+        ),
+    ],
+)
+def test_notices_written_here_read_exactly(name: str, rows: list[tuple[str, str]], total: str) -> None:
+    plan = parse_bytes((NOTICES / name).read_bytes(), name)
+    assert [(p.name, str(p.amount)) for p in plan.projects] == rows
+    assert str(plan.stated_total) == total and "total_mismatch" not in [p.code for p in plan.problems]

@@ -80,7 +80,8 @@ def _amounts(text: str, line: int) -> list[tuple[str, str, int, int]]:
         key = None
         if key_match is not None and key_match.start(2) <= match.start():
             lead = text[key_match.start(2) : match.start()]
-            if not _CUT.search(lead.strip()):
+            # 资金来源:…173万元 labels the amount; 东山镇:补助资金120万元 names the item, and 补助资金 the amount.
+            if not _CUT.search(lead.strip()) and role_of(key_match.group(1)).role == "money":
                 key = key_match.group(1)
         found.append((label_of(before, key), match.group(0), line, match.start()))
     return found
@@ -94,7 +95,7 @@ def _name_from(text: str, first_money: int | None) -> str:
     ('城关镇至李家村道路硬化工程', '华星机械有限公司')
     """
     head = text[:first_money] if first_money is not None else text
-    head = re.sub(r"\s*[\u4e00-\u9fff]{1,8}\s*[:：]\s*$", "", head)
+    head = re.split(r"[:：]", head)[0] if re.search(r"[:：]", head) else head  # 东山镇：补助资金120万元
     clauses = [c for c in re.split(r"[,，;；。]|\s{1,}", head) if c.strip()]
     name = clauses[0] if clauses else head
     name = re.sub(r"[(（][^)）]*$", "", name).strip(" :：")
@@ -122,6 +123,9 @@ def _items(lines: list[tuple[int, str]], marker: re.Pattern[str]) -> list[_Row]:
     line_starts = sorted(
         m.start() for other in _MARKERS for m in other.finditer(flat) if m.start() == 0 or flat[m.start() - 1] == "\n"
     )
+    # A line stating the total (以上共计270万元, 合计…) closes the item before it: it is no part of it.
+    line_starts += [m.start() for m in re.finditer(r"(?m)^(?:以上|上述)?\s*(?:合计|共计|总计)", flat)]
+    line_starts.sort()
     rows: list[_Row] = []
     for number, (_, body_at) in enumerate(starts):
         end = starts[number + 1][0] if number + 1 < len(starts) else len(flat)
