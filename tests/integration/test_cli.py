@@ -98,7 +98,9 @@ def test_parse_json_touches_no_database(tmp_path: Path) -> None:
         "as_written": "省地方金融管理局",
         "resolved_by": "reference",
     }
-    assert {"name": "广东省中小企业融资平台", "roles": ["secures"]} in entities["platforms"]
+    platforms = {p["name"]: p for p in entities["platforms"]}
+    sme = platforms["广东省中小企业融资平台"]
+    assert (sme["roles"], sme["source"], sme["confidence"]) == (["secures"], "gazetteer", 1.0)
     assert set(plan) >= {
         "doc_id",
         "path",
