@@ -18,7 +18,7 @@ class ErrorBody(BaseModel):
 
 
 class Page(BaseModel):
-    """A page of rows: ``total`` rows matched (up to the row cap), ``truncated`` when the cap cut them."""
+    """A page of rows: ``total`` rows matched in all (paged in Cypher), ``truncated`` when a row cap cut them."""
 
     items: list[dict[str, Any]]
     total: int

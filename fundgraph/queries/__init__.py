@@ -156,3 +156,41 @@ def run_query(
     """Run a named query with parameters checked against its header (the CLI's and the API's one way in)."""
     named = get_query(name)
     return read(driver, named.cypher, named.bind(given or {}), database=database, timeout=timeout, row_cap=row_cap)
+
+
+@dataclass(frozen=True)
+class PageResult:
+    """One page of a named query's rows and how many rows it has in all (never capped)."""
+
+    columns: list[str]
+    rows: list[dict[str, Any]]
+    total: int
+
+
+def run_page(
+    driver: Driver,
+    name: str,
+    given: dict[str, Any] | None = None,
+    *,
+    offset: int = 0,
+    limit: int = 100,
+    database: str | None = None,
+    timeout: float = DEFAULT_TIMEOUT_S,
+) -> PageResult:
+    """A page of a named query, paged in the query (SKIP/LIMIT around it), and its true total (count(*) around it):
+    a page past any row cap, and a total that is never the cap. The query's own ORDER BY orders the pages."""
+    named = get_query(name)
+    params = named.bind(given or {})
+    columns = read(driver, f"EXPLAIN {named.cypher}", params, database=database, timeout=timeout).columns
+    inner = f"CALL () {{\n{named.cypher}\n}}"
+    total = read(driver, f"{inner}\nRETURN count(*) AS total", params, database=database, timeout=timeout)
+    returned = ", ".join(f"`{c}`" for c in columns)
+    page = read(
+        driver,
+        f"{inner}\nRETURN {returned} SKIP $__offset LIMIT $__limit",
+        {**params, "__offset": offset, "__limit": limit},
+        database=database,
+        timeout=timeout,
+        row_cap=None,
+    )
+    return PageResult(columns, page.rows, int(total.rows[0]["total"]))

@@ -8,7 +8,7 @@ from fundgraph.api.deps import Store
 from fundgraph.api.models import Page
 from fundgraph.graph.store import QueryResult
 from fundgraph.jsonable import to_jsonable
-from fundgraph.queries import run_query
+from fundgraph.queries import run_page, run_query
 
 
 def named(store: Store, name: str, params: dict[str, Any]) -> QueryResult:
@@ -25,3 +25,11 @@ def page(result: QueryResult, offset: int, limit: int) -> Page:
         limit=limit,
         truncated=result.truncated,
     )
+
+
+def paged(store: Store, name: str, params: dict[str, Any], offset: int, limit: int) -> Page:
+    """A page of a named query paged in Cypher, with its true total: any page of any number of rows."""
+    result = run_page(
+        store.driver, name, params, offset=offset, limit=limit, database=store.database, timeout=store.query_timeout
+    )
+    return Page(items=to_jsonable(result.rows), total=result.total, offset=offset, limit=limit)

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query
 
 from fundgraph.api.deps import Reader, StoreDep
 from fundgraph.api.models import ERRORS, Page
-from fundgraph.api.routers import named, page
+from fundgraph.api.routers import paged
 from fundgraph.graph.store import plan_history
 from fundgraph.jsonable import to_jsonable
 
@@ -21,7 +21,7 @@ By = Literal["applicant", "implementer", "platform", "service_type", "region", "
 
 @router.get("/plans", response_model=Page, summary="The loaded plans")
 def plans(store: StoreDep, _: Reader, year: Year = None, offset: Offset = 0, limit: Limit = 100) -> Page:
-    return page(named(store, "plans", {"year": year}), offset, limit)
+    return paged(store, "plans", {"year": year}, offset, limit)
 
 
 @router.get("/plans/{plan_id}/versions", summary="What changed between the loaded versions of a plan")
@@ -43,14 +43,14 @@ def concentration(
     limit: Limit = 1000,
 ) -> Page:
     params = {"by": by, "year": year, "plan_id": plan_id, "canonical": canonical, "split": split}
-    return page(named(store, "concentration", params), offset, limit)
+    return paged(store, "concentration", params, offset, limit)
 
 
 @router.get("/reconciliation", response_model=Page, summary="Stated against computed totals, exact to the 分")
 def reconciliation(
     store: StoreDep, _: Reader, year: Year = None, plan_id: PlanId = None, offset: Offset = 0, limit: Limit = 100
 ) -> Page:
-    return page(named(store, "reconciliation", {"year": year, "plan_id": plan_id}), offset, limit)
+    return paged(store, "reconciliation", {"year": year, "plan_id": plan_id}, offset, limit)
 
 
 OVERLAPS = {
@@ -77,4 +77,4 @@ def overlaps(
     offset: Offset = 0,
     limit: Limit = 100,
 ) -> Page:
-    return page(named(store, OVERLAPS[kind], {"year": year, "plan_id": plan_id}), offset, limit)
+    return paged(store, OVERLAPS[kind], {"year": year, "plan_id": plan_id}, offset, limit)

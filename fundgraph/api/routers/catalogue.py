@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query
 
 from fundgraph.api.deps import Reader, StoreDep
 from fundgraph.api.models import ERRORS, Page, QueryRequest
-from fundgraph.api.routers import named, page
+from fundgraph.api.routers import paged
 from fundgraph.queries import catalogue, get_query
 
 router = APIRouter(tags=["catalogue"], responses=ERRORS)
@@ -47,4 +47,4 @@ def run(
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> Page:
-    return page(named(store, name, body.parameters), offset, limit)
+    return paged(store, name, body.parameters, offset, limit)

@@ -7,7 +7,7 @@ from starlette.exceptions import HTTPException
 
 from fundgraph.api.deps import Reader, StoreDep
 from fundgraph.api.models import ERRORS, Page
-from fundgraph.api.routers import named, page
+from fundgraph.api.routers import named, page, paged
 from fundgraph.jsonable import to_jsonable
 
 router = APIRouter(tags=["entities"], responses=ERRORS)
@@ -136,4 +136,4 @@ def graph_of(rows: list[dict[str, Any]], *, truncated: bool) -> dict[str, Any]:
 
 @router.get("/documents", response_model=Page, summary="The source documents every cited doc_id stands for")
 def documents(store: StoreDep, _: Reader, doc_id: str | None = None, offset: Offset = 0, limit: Limit = 1000) -> Page:
-    return page(named(store, "documents", {"doc_id": doc_id}), offset, limit)
+    return paged(store, "documents", {"doc_id": doc_id}, offset, limit)
