@@ -52,6 +52,7 @@ class FindingProject:
     seq: str
     name: str
     amount: str
+    project_id: str | None = None  # the server's id: a 序号 can repeat in a plan, so never rebuilt from plan_id/seq
 
 
 @dataclass
@@ -114,6 +115,7 @@ def _project(row: dict[str, Any]) -> FindingProject:
         row["seq"],
         row.get("project") or row.get("name") or "",
         row.get("amount") or "",
+        row.get("project_id"),
     )
 
 
@@ -137,7 +139,10 @@ def platform_shared(ctx: Rows) -> Iterator[Finding]:
             f"{row['platform']} is paid for by {row['project_count']} projects ({', '.join(roles)}; "
             f"{'/'.join(map(str, years))}), {format_wan(Decimal(row['amount_fen']) / 1_000_000)} 万元 in all"
             f"{_unreviewed(row)}",
-            [FindingProject(p["plan_id"], p["year"], p["seq"], p["project"], p["amount"]) for p in projects],
+            [
+                FindingProject(p["plan_id"], p["year"], p["seq"], p["project"], p["amount"], p.get("project_id"))
+                for p in projects
+            ],
             [
                 ctx.evidence(p["doc_id"], p["row"], p["col"], p["line"], p["evidence"] or p["as_written"])
                 for p in projects
@@ -162,7 +167,10 @@ def duplicate_service(ctx: Rows) -> Iterator[Finding]:
             "high",
             f"{row['platform']}: {ROLE_WORDS.get(row['role'], row['role'])} ({row['role']}) funded {when} by {listed}"
             f"{_unreviewed(row)}",
-            [FindingProject(i["plan_id"], i["plan_year"], i["seq"], i["project"], i["amount"]) for i in items],
+            [
+                FindingProject(i["plan_id"], i["plan_year"], i["seq"], i["project"], i["amount"], i.get("project_id"))
+                for i in items
+            ],
             [ctx.evidence(i["doc_id"], i["row"], i["col"], i["line"], i["evidence"]) for i in items],
             {
                 "platform": row["platform"],

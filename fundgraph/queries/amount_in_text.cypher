@@ -6,7 +6,7 @@ MATCH (pl:Plan)-[a:ALLOCATES]->(p:Project)
 WHERE ($year IS NULL OR pl.year = $year) AND ($plan_id IS NULL OR pl.plan_id = $plan_id)
   AND any(f IN coalesce(p.text_amount_funding, []) WHERE f)
 WITH pl, a, p, [i IN range(0, size(p.text_amounts) - 1) WHERE p.text_amount_funding[i]] AS idx
-RETURN pl.plan_id AS plan_id, pl.year AS year, p.seq AS seq, p.name AS project,
+RETURN pl.plan_id AS plan_id, p.project_id AS project_id, pl.year AS year, p.seq AS seq, p.name AS project,
        a.amount AS allocated, a.amount_fen AS allocated_fen,
        [i IN idx | p.text_amounts[i]] AS named_amounts,
        [i IN idx | p.text_amounts_fen[i]] AS named_amounts_fen,

@@ -48,7 +48,7 @@ CALL (f, groups) {
   ORDER BY p.year, p.plan_id, toInteger(p.seq)
   WITH g, collect({p: p, c: c, years: years})[..$limit] AS first
   RETURN g.role AS role, g.project_count AS project_count, g.work_years AS work_years,
-         [x IN first | {plan_id: x.p.plan_id, plan_year: x.p.year, seq: x.p.seq, project: x.p.name, amount: x.p.amount,
+         [x IN first | {plan_id: x.p.plan_id, project_id: x.p.project_id, plan_year: x.p.year, seq: x.p.seq, project: x.p.name, amount: x.p.amount,
                         years: x.years, evidence: x.c.evidence, doc_id: x.c.doc_id, row: x.c.row, col: x.c.col,
                         line: x.c.line,
                         in_scope: ($year IS NULL OR x.p.year = $year) AND ($plan_id IS NULL OR x.p.plan_id = $plan_id)}]

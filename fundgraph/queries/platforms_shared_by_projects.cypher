@@ -24,7 +24,7 @@ CALL (f) {
   WITH p, [(p)-[c:CONCERNS]->(f) WHERE c.role <> 'hosted_on' | c] AS mentions
   WITH p, reduce(seen = [], c IN mentions | CASE WHEN c.role IN seen THEN seen ELSE seen + c.role END) AS roles,
        mentions[0] AS cell
-  RETURN collect({plan_id: p.plan_id, year: p.year, seq: p.seq, project: p.name, amount: p.amount,
+  RETURN collect({plan_id: p.plan_id, project_id: p.project_id, year: p.year, seq: p.seq, project: p.name, amount: p.amount,
                   amount_fen: p.amount_fen, roles: roles, as_written: cell.as_written, field: cell.field,
                   evidence: cell.evidence, doc_id: cell.doc_id, row: cell.row, col: cell.col, line: cell.line})
          AS projects

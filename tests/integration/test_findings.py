@@ -89,7 +89,8 @@ def test_findings_json_from_the_cli(driver: Any, cli_env: dict[str, str]) -> Non
     found = json.loads(result.stdout)
     first = found[0]
     assert set(first) >= {"rule", "severity", "title", "projects", "evidence"}
-    assert set(first["projects"][0]) == {"plan_id", "year", "seq", "name", "amount"}
+    assert set(first["projects"][0]) == {"plan_id", "project_id", "year", "seq", "name", "amount"}
+    assert all(p["project_id"] for f in found for p in f["projects"] if p["seq"])
     assert set(first["evidence"][0]) == {"doc_id", "path", "row", "col", "line", "text"}
     assert [f["severity"] for f in found] == sorted((f["severity"] for f in found), key=["high", "medium", "low"].index)
 

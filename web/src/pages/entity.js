@@ -22,7 +22,8 @@ function facts(pairs) {
 // A hub (a provincial bureau over years) has thousands of projects: the page shows the latest, and says so.
 const shownOf = (shown, total) => (total > shown ? h("small", {}, ` ${t("entity.shown_of", { shown, total })}`) : null);
 
-const projectLink = (row) => entityLink("Project", `${row.plan_id}/${row.seq}`, row.project);
+// The server's project_id: a 序号 can repeat in a plan, so an id is never rebuilt from plan_id and seq here.
+const projectLink = (row) => entityLink("Project", row.project_id, row.project);
 
 // The columns every list of an entity's projects starts with; each kind adds how the project touches it.
 const projectColumns = () => [

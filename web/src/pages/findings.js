@@ -34,7 +34,7 @@ function card(finding, index) {
               "ul",
               {},
               finding.projects.map((p) =>
-                h("li", {}, `${p.year} · ${t("entity.seq")} ${p.seq} `, entityLink("Project", `${p.plan_id}/${p.seq}`, p.name), " · ", money(p.amount)),
+                h("li", {}, `${p.year} · ${t("entity.seq")} ${p.seq} `, entityLink("Project", p.project_id, p.name), " · ", money(p.amount)),
               ),
             ),
           ]
@@ -74,7 +74,7 @@ export async function renderFindings(main, route, { go }) {
   main.append(wait);
   const page = await api("/findings", { params: { severity, year, limit: 1000 } });
   wait.remove();
-  const rows = page.items.map((f) => ({ severity: f.severity, rule: f.rule, title: f.title, projects: f.projects.map((p) => `${p.plan_id}/${p.seq}`).join(" "), evidence: f.evidence.map((e) => `${e.path} r${e.row}c${e.col}`).join("; ") }));
+  const rows = page.items.map((f) => ({ severity: f.severity, rule: f.rule, title: f.title, projects: f.projects.map((p) => p.project_id).join(" "), evidence: f.evidence.map((e) => `${e.path} r${e.row}c${e.col}`).join("; ") }));
   main.append(
     h("p", {}, t("findings.count", { n: page.total }), " ", downloadLink(() => toCsv(rows), "findings.csv")),
     h("div", { className: "findings" }, page.items.map(card)),
