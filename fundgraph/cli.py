@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -271,7 +270,7 @@ def export(
     fmt: Annotated[str, typer.Option("--format", help="graphml, gexf, json (node-link) or csv.")] = "graphml",
     plan: Annotated[str | None, typer.Option("--plan", help="Only this plan and what its projects touch.")] = None,
     around: Annotated[str | None, typer.Option(help="Only the neighbourhood of this entity (name or key).")] = None,
-    depth: Annotated[int, typer.Option(help="Steps around --around (1-3).")] = 1,
+    depth: Annotated[int, typer.Option(min=1, max=3, help="Steps around --around (1-3).")] = 1,
 ) -> None:
     """Export the graph (or a plan, or an entity's neighbourhood) for Gephi, yEd, networkx or spreadsheets."""
     from fundgraph.graph.nxsink import export as write
@@ -528,8 +527,8 @@ def _local_server() -> Any:
     return LocalServer(
         home=settings.neo4j_home,
         port=settings.bolt_port,
-        heap=os.environ.get("FUNDGRAPH_NEO4J_HEAP", "2g"),
-        pagecache=os.environ.get("FUNDGRAPH_NEO4J_PAGECACHE", "1g"),
+        heap=settings.neo4j_heap,
+        pagecache=settings.neo4j_pagecache,
     )
 
 

@@ -35,6 +35,18 @@ class Settings(BaseSettings):
     neo4j_password: str | None = Field(default=None, alias="NEO4J_PASSWORD")
     neo4j_database: str = Field(default="neo4j", alias="NEO4J_DATABASE")
     neo4j_home: Path = Field(default_factory=default_neo4j_home, alias="FUNDGRAPH_NEO4J_HOME")
+    # The local server's memory.
+    neo4j_heap: str = Field(default="2g", alias="FUNDGRAPH_NEO4J_HEAP")
+    neo4j_pagecache: str = Field(default="1g", alias="FUNDGRAPH_NEO4J_PAGECACHE")
+    # The HTTP API: keys ("name:role:key", comma-separated, or a file of them), ad-hoc Cypher limits, CORS.
+    api_keys: str = Field(default="", alias="FUNDGRAPH_API_KEYS")
+    api_keys_file: Path | None = Field(default=None, alias="FUNDGRAPH_API_KEYS_FILE")
+    cypher_timeout: float = Field(default=10.0, alias="FUNDGRAPH_CYPHER_TIMEOUT")
+    cypher_row_cap: int = Field(default=1000, alias="FUNDGRAPH_CYPHER_ROW_CAP")
+    cors_origins: str = Field(default="", alias="FUNDGRAPH_CORS_ORIGINS")
+    # The loaders: the largest document read, and where review decisions are kept.
+    max_document_mb: float = Field(default=64.0, alias="FUNDGRAPH_MAX_DOCUMENT_MB")
+    entity_decisions: Path | None = Field(default=None, alias="FUNDGRAPH_ENTITY_DECISIONS")
 
     @property
     def password(self) -> str | None:

@@ -53,6 +53,13 @@ class EmptyTableError(ParseError):
     """A header was found with no rows under it: a heading in prose that looks like a header, or a cut file."""
 
 
+class SchemaError(FundgraphError):
+    """Graph elements name a label, relationship type or property the schema does not have: a bug in a mapping,
+    refused before anything is written."""
+
+    exit_code = 1
+
+
 class ConfigError(FundgraphError):
     """A setting or a required tool is missing or wrong."""
 

@@ -6,7 +6,6 @@ Data lives under ``/api/v1``; ``/health``, ``/ready``, ``/docs`` and ``/openapi.
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -49,8 +48,8 @@ def create_app(
             settings.neo4j_database,
             query_timeout,
             row_cap,
-            cypher_timeout if cypher_timeout is not None else float(os.environ.get("FUNDGRAPH_CYPHER_TIMEOUT", 10)),
-            cypher_row_cap if cypher_row_cap is not None else int(os.environ.get("FUNDGRAPH_CYPHER_ROW_CAP", 1000)),
+            cypher_timeout if cypher_timeout is not None else settings.cypher_timeout,
+            cypher_row_cap if cypher_row_cap is not None else settings.cypher_row_cap,
         )
         try:
             yield
@@ -71,9 +70,7 @@ def create_app(
     app.state.keys = keys
     problems.install(app)
     origins = (
-        cors_origins
-        if cors_origins is not None
-        else [o.strip() for o in os.environ.get("FUNDGRAPH_CORS_ORIGINS", "").split(",") if o.strip()]
+        cors_origins if cors_origins is not None else [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
     )
     if origins:
         app.add_middleware(

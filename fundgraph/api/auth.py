@@ -11,11 +11,10 @@ one-time auditor key; the API is never open.
 from __future__ import annotations
 
 import hmac
-import os
 import secrets
 from dataclasses import dataclass
-from pathlib import Path
 
+from fundgraph.config import get_settings
 from fundgraph.errors import ConfigError
 
 ROLES = ("reader", "auditor")
@@ -48,10 +47,10 @@ def parse_keys(text: str, source: str = "FUNDGRAPH_API_KEYS") -> list[ApiKey]:
 
 
 def keys_from_environment() -> list[ApiKey]:
-    keys = parse_keys(os.environ.get("FUNDGRAPH_API_KEYS", ""))
-    file = os.environ.get("FUNDGRAPH_API_KEYS_FILE")
-    if file:
-        path = Path(file)
+    settings = get_settings()
+    keys = parse_keys(settings.api_keys)
+    if settings.api_keys_file is not None:
+        path = settings.api_keys_file
         if not path.is_file():
             raise ConfigError(f"FUNDGRAPH_API_KEYS_FILE names {path}, which does not exist")
         keys += parse_keys(path.read_text(encoding="utf-8"), str(path))

@@ -12,6 +12,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
+from fundgraph.errors import SchemaError
 from fundgraph.graph.schema import load_schema
 from fundgraph.loaders.entities import OrgRef, PlatformRef, ProjectEntities, extract_entities
 from fundgraph.loaders.entities.matcher import fold_key
@@ -363,11 +364,11 @@ def check_against_schema(elements: GraphElements) -> None:
             schema.node(node.label)  # raises, naming the label
         unknown = node.props.keys() - declared[node.label]
         if unknown:
-            raise KeyError(f"{node.label} has properties the schema does not declare: {sorted(unknown)}")
+            raise SchemaError(f"{node.label} has properties the schema does not declare: {sorted(unknown)}")
     for edge in elements.edges:
         unknown = edge.props.keys() - set(schema.relationship(edge.type).properties)
         if unknown:
-            raise KeyError(f"{edge.type} has properties the schema does not declare: {sorted(unknown)}")
+            raise SchemaError(f"{edge.type} has properties the schema does not declare: {sorted(unknown)}")
 
 
 def merge_nodes(nodes: Iterable[Node]) -> Iterator[Node]:

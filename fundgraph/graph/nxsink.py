@@ -17,6 +17,7 @@ from typing import Any
 
 import networkx as nx
 
+from fundgraph.errors import BadParameter
 from fundgraph.graph.elements import GraphElements, merge_nodes
 from fundgraph.graph.schema import load_schema
 
@@ -84,7 +85,7 @@ def from_neo4j(
         ids = [row["id"] for row in fetch(selection, {"plan_id": plan_id}).rows]
     elif around is not None:
         if not 1 <= depth <= 3:
-            raise ValueError("depth is 1, 2 or 3")
+            raise BadParameter(f"depth is 1, 2 or 3, not {depth}")
         # The explorer's neighbourhood query: an indexed start per label, one walk per depth.
         neighbourhood = get_query("neighbourhood")
         params = neighbourhood.bind({"name": around, "depth": depth, "limit": EXPORT_ROW_CAP})
@@ -143,7 +144,7 @@ def export(graph: nx.MultiDiGraph, fmt: str, out: Any) -> list[str]:
             for source, target, key, attrs in graph.edges(keys=True, data=True):
                 writer.writerow([source, target, key, *(_cell(attrs.get(f)) for f in edge_fields)])
         return [str(path / "nodes.csv"), str(path / "edges.csv")]
-    raise ValueError(f"unknown format {fmt!r}: graphml, gexf, json or csv")
+    raise BadParameter(f"unknown format {fmt!r}: graphml, gexf, json or csv")
 
 
 def _cell(value: Any) -> Any:

@@ -17,6 +17,8 @@ from typing import Any
 
 import yaml
 
+from fundgraph.errors import SchemaError
+
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -54,13 +56,13 @@ class Schema:
         try:
             return self.nodes[label]
         except KeyError:
-            raise KeyError(f"{label!r} is not a label of the schema") from None
+            raise SchemaError(f"{label!r} is not a label of the schema") from None
 
     def relationship(self, rel_type: str) -> RelationshipType:
         try:
             return self.relationships[rel_type]
         except KeyError:
-            raise KeyError(f"{rel_type!r} is not a relationship type of the schema") from None
+            raise SchemaError(f"{rel_type!r} is not a relationship type of the schema") from None
 
     def fulltext_targets(self) -> tuple[list[str], list[str]]:
         """The labels and properties the full-text index covers."""

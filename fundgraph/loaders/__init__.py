@@ -8,7 +8,6 @@ True
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,7 +48,9 @@ __all__ = [
 
 
 def max_document_bytes() -> int:
-    return int(float(os.environ.get("FUNDGRAPH_MAX_DOCUMENT_MB", "64")) * 1024 * 1024)
+    from fundgraph.config import get_settings
+
+    return int(get_settings().max_document_mb * 1024 * 1024)
 
 
 def read_document(data: bytes, path: str) -> RawDocument:

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from fundgraph.errors import BadParameter
+from fundgraph.errors import BadParameter, SchemaError
 from fundgraph.graph.elements import Edge, GraphElements, Node, check_against_schema, plan_elements
 from fundgraph.graph.schema import load_schema
 from fundgraph.loaders import parse_path
@@ -37,11 +37,11 @@ def test_seed_elements_match_the_schema() -> None:
 
 
 def test_undeclared_labels_and_properties_are_refused() -> None:
-    with pytest.raises(KeyError):
+    with pytest.raises(SchemaError, match="not a label"):
         check_against_schema(GraphElements("p", "v", "d", nodes=[Node("Person", "x")]))
-    with pytest.raises(KeyError, match="does not declare"):
+    with pytest.raises(SchemaError, match="does not declare"):
         check_against_schema(GraphElements("p", "v", "d", nodes=[Node("Plan", "x", {"colour": "red"})]))
-    with pytest.raises(KeyError):
+    with pytest.raises(SchemaError, match="not a relationship type"):
         check_against_schema(GraphElements("p", "v", "d", edges=[Edge("OWNS", "a", "b")]))
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -11,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from fundgraph.config import project_root
+from fundgraph.config import get_settings, project_root
 from fundgraph.loaders.entities.matcher import fold_key
 
 ROLES = ("builds", "operates", "maintains", "secures", "upgrades", "integrates", "hosted_on")
@@ -78,7 +77,7 @@ class Decisions:
 
 
 def decisions_path() -> Path:
-    return Path(os.environ.get("FUNDGRAPH_ENTITY_DECISIONS", project_root() / "data" / "entity_decisions.yaml"))
+    return get_settings().entity_decisions or project_root() / "data" / "entity_decisions.yaml"
 
 
 def load_decisions(path: Path | None = None) -> Decisions:
