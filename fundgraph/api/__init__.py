@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from fundgraph import __version__
+from fundgraph.api import logging as request_log
 from fundgraph.api import problems
 from fundgraph.api.auth import ApiKey
 from fundgraph.api.deps import Store
@@ -69,6 +70,7 @@ def create_app(
     )
     app.state.keys = keys
     problems.install(app)
+    request_log.install(app)
     origins = (
         cors_origins if cors_origins is not None else [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
     )

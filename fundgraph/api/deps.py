@@ -38,6 +38,7 @@ def _caller(request: Request, credentials: HTTPAuthorizationCredentials | None) 
     key = match(request.app.state.keys, credentials.credentials)
     if key is None:
         raise HTTPException(401, "the API key is not valid", headers=challenge)
+    request.state.key_name = key.name  # for the request's log line (fundgraph.api.logging), never the key itself
     return key
 
 

@@ -286,3 +286,20 @@ def test_pages_go_past_the_row_cap_with_a_true_total(neo4j_server: Any, session_
     # Leave the store as the module's other tests expect it: the seed alone.
     session_driver.execute_query("MATCH (n) DETACH DELETE n")
     write_plan(session_driver, plan_elements(parse_path(SEED_TXT)))
+
+
+def test_every_request_is_logged_with_its_id_and_duration(client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
+    import json as _json
+    import logging
+
+    with caplog.at_level(logging.INFO, logger="fundgraph.api"):
+        response = client.get("/api/v1/plans", headers={**AS_READER, "X-Request-ID": "audit-42"})
+        anonymous = client.get("/api/v1/plans")
+    assert response.headers["X-Request-ID"] == "audit-42"
+    assert len(anonymous.headers["X-Request-ID"]) == 32
+    lines = [_json.loads(r.getMessage()) for r in caplog.records if r.name == "fundgraph.api"]
+    mine = next(line for line in lines if line["request_id"] == "audit-42")
+    assert (mine["method"], mine["path"], mine["status"], mine["key"]) == ("GET", "/api/v1/plans", 200, "bob")
+    assert mine["ms"] >= 0
+    assert any(line["status"] == 401 and line["key"] is None for line in lines)
+    assert all(READER.key not in _json.dumps(line) for line in lines)

@@ -1,0 +1,45 @@
+"""One structured log line per API request: its id (the caller's ``X-Request-ID`` or a new one, echoed back), method,
+path, status, duration and the key's name, as JSON on the ``fundgraph.api`` logger, so a slow or failed answer can be
+found and tied to its caller."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+
+from fastapi import FastAPI, Request, Response
+
+LOGGER = logging.getLogger("fundgraph.api")
+HEADER = "X-Request-ID"
+
+
+def install(app: FastAPI) -> None:
+    @app.middleware("http")
+    async def log_request(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        given = request.headers.get(HEADER, "")
+        request_id = given if 0 < len(given) <= 64 and given.isprintable() else uuid.uuid4().hex
+        request.state.request_id = request_id
+        started = time.perf_counter()
+        status = 500
+        try:
+            response = await call_next(request)
+            status = response.status_code
+            response.headers[HEADER] = request_id
+            return response
+        finally:
+            LOGGER.info(
+                json.dumps(
+                    {
+                        "request_id": request_id,
+                        "method": request.method,
+                        "path": request.url.path,
+                        "status": status,
+                        "ms": round((time.perf_counter() - started) * 1000, 1),
+                        "key": getattr(request.state, "key_name", None),
+                    },
+                    ensure_ascii=False,
+                )
+            )
