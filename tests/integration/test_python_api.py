@@ -35,7 +35,7 @@ def test_the_servers_graph_is_the_parsed_graph(driver: Any) -> None:
         "6",
         "7",
     ]
-    assert parsed.projects_frame().shape == (11, 9)  # seq, name, applicant, implementer, amount, ..., source
+    assert parsed.projects_frame().shape == (11, 10)  # seq, name, applicant, implementer, amount, ..., source, place
     frame = fundgraph.query_frame(driver, "concentration", by="implementer", year=2024)
     assert frame.iloc[0]["amount"] == "1545.5986"
     assert fundgraph.cypher_frame(driver, "MATCH (p:Project) RETURN count(p) AS n").iloc[0]["n"] == 11
