@@ -11,16 +11,16 @@ from docx.text.paragraph import Paragraph
 
 from fundgraph.errors import Location, ParseError
 from fundgraph.loaders.cells import Cell, RawDocument, Table, TextLine, clean_cell_text
+from fundgraph.loaders.readers.office import CORRUPT_OFFICE_FILE, describe_corruption
 
 
 def read_docx(data: bytes, path: str, doc_id: str) -> RawDocument:
-    # A corrupt archive can fail anywhere inside python-docx (zip, zlib, XML, missing parts), opening or reading.
+    # A corrupt archive fails inside python-docx in the ways a broken zip, stream or XML part does; those are the
+    # document's fault and refused. Any other exception is a bug here and is not disguised as a refusal.
     try:
         return _read(docx.Document(io.BytesIO(data)), path, doc_id)
-    except Exception as exc:
-        raise ParseError(
-            f"not a readable .docx file ({type(exc).__name__}: {exc}); is it truncated?", Location(path)
-        ) from exc
+    except CORRUPT_OFFICE_FILE as exc:
+        raise ParseError(f"not a readable .docx file: {describe_corruption(exc)}", Location(path)) from exc
 
 
 def _read(document: Any, path: str, doc_id: str) -> RawDocument:

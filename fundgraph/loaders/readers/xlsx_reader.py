@@ -12,17 +12,16 @@ import openpyxl
 
 from fundgraph.errors import Location, ParseError
 from fundgraph.loaders.cells import Cell, RawDocument, Table, clean_cell_text
+from fundgraph.loaders.readers.office import CORRUPT_OFFICE_FILE, describe_corruption
 from fundgraph.money import format_wan
 
 
 def read_xlsx(data: bytes, path: str, doc_id: str) -> RawDocument:
-    # A corrupt archive can fail anywhere inside openpyxl (zip, zlib, XML, missing parts), opening or reading.
+    # As for .docx: the ways a broken zip, stream or XML part fails are refused; anything else is a bug here.
     try:
         return _read(openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=False), path, doc_id)
-    except Exception as exc:
-        raise ParseError(
-            f"not a readable .xlsx file ({type(exc).__name__}: {exc}); is it truncated?", Location(path)
-        ) from exc
+    except CORRUPT_OFFICE_FILE as exc:
+        raise ParseError(f"not a readable .xlsx file: {describe_corruption(exc)}", Location(path)) from exc
 
 
 def _read(workbook: Any, path: str, doc_id: str) -> RawDocument:
