@@ -184,7 +184,7 @@ def run_page(
     columns = read(driver, f"EXPLAIN {named.cypher}", params, database=database, timeout=timeout).columns
     inner = f"CALL () {{\n{named.cypher}\n}}"
     total = read(driver, f"{inner}\nRETURN count(*) AS total", params, database=database, timeout=timeout)
-    returned = ", ".join(f"`{c}`" for c in columns)
+    returned = ", ".join("`" + c.replace("`", "``") + "`" for c in columns)
     page = read(
         driver,
         f"{inner}\nRETURN {returned} SKIP $__offset LIMIT $__limit",

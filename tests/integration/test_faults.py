@@ -78,8 +78,10 @@ def test_killing_the_loader_leaves_each_document_whole_or_absent(
     for _ in range(3):
         loader = _load(corpus, cli_env)
         time.sleep(rng.uniform(1.5, 6.0))
+        # Killed while it still runs: a loader that had already finished (or died) tests nothing.
+        assert loader.poll() is None, "the loader ended before it was killed"
         loader.send_signal(signal.SIGKILL)
-        loader.wait(timeout=30)
+        assert loader.wait(timeout=30) == -signal.SIGKILL
         assert_whole_or_absent(driver)
     finished = _load(corpus, cli_env)
     _, err = finished.communicate(timeout=600)
