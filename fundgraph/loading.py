@@ -23,6 +23,7 @@ from fundgraph.errors import FundgraphError, Location, ParseError
 from fundgraph.graph.elements import GraphElements, plan_elements
 from fundgraph.graph.store import WriteResult, apply_schema, write_plans
 from fundgraph.loaders import SUPPORTED_SUFFIXES, parse_plans
+from fundgraph.loaders.entities import extract_entities
 from fundgraph.prefetch import map_ahead
 
 # New plans are written this many projects to a transaction: commits, not rows, are what a bulk load waits on.
@@ -102,7 +103,11 @@ def prepare_file(file: Path) -> list[Prepared] | None:
         plans = parse_plans(file)
     except FundgraphError:
         return None
-    return [Prepared(p.path, len(p.projects), [x.code for x in p.problems], plan_elements(p)) for p in plans]
+    # parse -> entities -> graph elements: each stage on its own, the entities a stage anyone can call and test.
+    return [
+        Prepared(p.path, len(p.projects), [x.code for x in p.problems], plan_elements(p, extract_entities(p)))
+        for p in plans
+    ]
 
 
 def check_paths(files: Sequence[Path], *, workers: int, on_progress: Progress | None = None) -> None:

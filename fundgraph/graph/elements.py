@@ -14,7 +14,7 @@ from typing import Any
 
 from fundgraph.errors import SchemaError
 from fundgraph.graph.schema import load_schema
-from fundgraph.loaders.entities import OrgRef, PlatformRef, ProjectEntities, extract_entities
+from fundgraph.loaders.entities import OrgRef, PlanEntities, PlatformRef, ProjectEntities, extract_entities
 from fundgraph.loaders.entities.matcher import fold_key
 from fundgraph.loaders.entities.reference import load_reference
 from fundgraph.loaders.entities.regions import Region, region_index
@@ -110,8 +110,12 @@ def _provenance(source: Source | None) -> Props:
     return {"doc_id": source.doc_id, "row": source.row, "col": source.col, "line": source.line}
 
 
-def plan_elements(plan: Plan, loaded_at: datetime | None = None) -> GraphElements:
-    """The nodes and edges one parsed plan contributes, keys and types as the schema declares."""
+def plan_elements(plan: Plan, entities: PlanEntities | None = None, loaded_at: datetime | None = None) -> GraphElements:
+    """The nodes and edges one parsed plan and its entities contribute, keys and types as the schema declares.
+
+    The stages stay apart: parse (:func:`fundgraph.loaders.parse_plans`) -> extract entities
+    (:func:`fundgraph.loaders.entities.extract_entities`) -> map to graph elements (here) -> write. ``entities`` are
+    extracted here when not given."""
     plan_id = plan.plan_id
     elements = GraphElements(plan_id=plan_id, version=plan.version, doc_id=plan.doc_id, build=build_fingerprint())
     when = (loaded_at or datetime.now(UTC)).isoformat(timespec="seconds")
@@ -155,7 +159,7 @@ def plan_elements(plan: Plan, loaded_at: datetime | None = None) -> GraphElement
         level = "省级" if plan.region and plan.region.endswith(("省", "自治区")) else None
         elements.nodes.append(Node("Fund", fid, {"name": plan.fund, "region": plan.region, "level": level}))
         elements.edges.append(Edge("HAS_PLAN", fid, plan_id))
-    entities = extract_entities(plan)
+    entities = entities if entities is not None else extract_entities(plan)
     for project_id, project, found in zip(project_ids(plan), plan.projects, entities.projects, strict=True):
         _project(elements, plan, project_id, project, found)
     _renames(elements)
