@@ -164,3 +164,22 @@ def test_notices_written_here_read_exactly(name: str, rows: list[tuple[str, str]
     plan = parse_bytes((NOTICES / name).read_bytes(), name)
     assert [(p.name, str(p.amount)) for p in plan.projects] == rows
     assert str(plan.stated_total) == total and "total_mismatch" not in [p.code for p in plan.problems]
+
+
+def test_an_html_page_with_two_allocation_tables_gives_two_plans() -> None:
+    from fundgraph.loaders import plans_from_bytes
+
+    page = (
+        "<html><body><h2>2024年甲类资金分配表</h2><p>单位：万元</p><table>"
+        "<tr><th>序号</th><th>项目名称</th><th>金额</th></tr><tr><td>1</td><td>甲项目</td><td>10</td></tr>"
+        "<tr><td>合计</td><td></td><td>10</td></tr></table>"
+        "<h2>2024年乙类资金分配表</h2><table>"
+        "<tr><th>序号</th><th>县区</th><th>补助资金（万元）</th></tr><tr><td>1</td><td>海丰县</td><td>7</td></tr>"
+        "<tr><td>2</td><td>陆丰市</td><td>3</td></tr></table></body></html>"
+    )
+    plans = plans_from_bytes(page.encode(), "two.html")
+    assert [(p.title, [(x.name, str(x.amount)) for x in p.projects]) for p in plans] == [
+        ("2024年甲类资金分配表", [("甲项目", "10")]),
+        ("2024年乙类资金分配表", [("海丰县", "7"), ("陆丰市", "3")]),
+    ]
+    assert len({p.plan_id for p in plans}) == 2

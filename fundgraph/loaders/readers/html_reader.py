@@ -3,6 +3,7 @@ cell down the rows it covers (keeping the row it was written in); text around th
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import lxml.html
@@ -21,23 +22,30 @@ def looks_like_html(text: str) -> bool:
 def read_html(text: str, path: str, doc_id: str) -> RawDocument:
     root = lxml.html.fromstring(text)
     tables = [_read_table(element, index) for index, element in enumerate(root.iter("table"), start=1)]
-    chosen = next(
-        (i for i, t in enumerate(tables) if any(map_header(row, n) for n, row in enumerate(t.rows))),
-        0 if tables else None,
-    )
-    if chosen is None:
+    # Every table with a header is a plan; none, and the first table is tried (to be refused with its reason).
+    chosen = [i for i, t in enumerate(tables) if any(map_header(row, n) for n, row in enumerate(t.rows))]
+    chosen = chosen or ([0] if tables else [])
+    if not chosen:
         return RawDocument(path=path, doc_id=doc_id, format="html", tables=[], before=_prose(text))
     spans = [m.span() for m in re.finditer(r"(?is)<table[\s>].*?</table>", text)]
-    start, end = spans[chosen] if chosen < len(spans) else (len(text), len(text))
+
+    def span(i: int) -> tuple[int, int]:
+        return spans[i] if i < len(spans) else (len(text), len(text))
+
+    for previous, i in itertools.pairwise(chosen):
+        # A later table's title and unit line: the prose between the table before it and this one.
+        titles = _prose(text[span(previous)[1] : span(i)[0]])
+        tables[i].rows[:0] = [[Cell(line.text, 0, 1)] for line in titles]
+    last = chosen[-1]
     # A table with no closing tag: the text ends inside it, in its last cell.
-    tables[chosen].cut_inside = tables[chosen].at_end = chosen >= len(spans)
+    tables[last].cut_inside = tables[last].at_end = last >= len(spans)
     return RawDocument(
         path=path,
         doc_id=doc_id,
         format="html",
-        tables=[tables[chosen]],
-        before=_prose(text[:start]),
-        after=_prose(text[end:]),
+        tables=[tables[i] for i in chosen],
+        before=_prose(text[: span(chosen[0])[0]]),
+        after=_prose(text[span(last)[1] :]),
     )
 
 
