@@ -138,6 +138,15 @@ def _places() -> re.Pattern[str]:
     return re.compile("|".join(map(re.escape, names)))
 
 
+@cache
+def _short_places() -> re.Pattern[str]:
+    """Places written without their kind: 广东 for 广东省, 杭州 for 杭州市 (two characters or more)."""
+    from fundgraph.loaders.entities.regions import region_index, short_name
+
+    shorts = {short_name(r.name) if r.level == "province" else r.name[:-1] for r in region_index().by_code.values()}
+    return re.compile("|".join(map(re.escape, sorted((s for s in shorts if len(s) >= 2), key=len, reverse=True))))
+
+
 def _has_place(name: str) -> bool:
     return _places().match(name) is not None or place_free(name) != fold_key(name).removeprefix("省").removeprefix("市")
 
@@ -148,16 +157,10 @@ def place_free(name: str) -> str:
     >>> place_free("杭州市城市大脑数字驾驶舱"), place_free("杭州城市大脑数字驾驶舱"), place_free("省公共数据平台")
     ('城市大脑数字驾驶舱', '城市大脑数字驾驶舱', '公共数据平台')
     """
-    from fundgraph.loaders.entities.regions import region_index, short_name
-
     key = fold_key(name)
-    match = _places().match(key)
+    match = _places().match(key) or _short_places().match(key)
     if match:
         return key[match.end() :]
-    for region in region_index().by_code.values():
-        short = short_name(region.name) if region.level == "province" else region.name[:-1]
-        if len(short) >= 2 and key.startswith(short):
-            return key[len(short) :]
     return key.removeprefix("省").removeprefix("市")
 
 

@@ -66,14 +66,19 @@ class RegionIndex:
         >>> index.short("韶关", "440000").name, index.short("韶关", None)
         ('韶关市', None)
         """
-        if province is None or len(name) < 2:
+        if province is None or len(name) < 2 or len(name) > 8:
             return None
-        found = [
-            r
-            for r in self.by_code.values()
-            if r.code[:2] == province[:2] and r.level != "province" and _KIND.sub("", r.name) == name
-        ]
+        found = self._shorts().get((province[:2], name), [])
         return found[0] if len(found) == 1 else None
+
+    def _shorts(self) -> dict[tuple[str, str], list[Region]]:
+        if not hasattr(self, "_short_names"):
+            table: dict[tuple[str, str], list[Region]] = {}
+            for r in self.by_code.values():
+                if r.level != "province":
+                    table.setdefault((r.code[:2], _KIND.sub("", r.name)), []).append(r)
+            self._short_names = table
+        return self._short_names
 
     def province_of(self, region: Region) -> Region:
         return next(r for r in [region, *region.ancestors(self)] if r.level == "province")
