@@ -303,3 +303,65 @@ def test_every_request_is_logged_with_its_id_and_duration(client: TestClient, ca
     assert mine["ms"] >= 0
     assert any(line["status"] == 401 and line["key"] is None for line in lines)
     assert all(READER.key not in _json.dumps(line) for line in lines)
+
+
+def test_each_overlap_kind_agrees_with_the_python_reading_of_the_seed(client: TestClient) -> None:
+    """Every /overlaps kind and the catalogue's lookups say, on the seed, what extraction in Python says."""
+    from fundgraph.loaders.entities import extract_entities
+
+    plan = parse_path(SEED_TXT)
+    found = extract_entities(plan).projects
+
+    def overlap(kind: str) -> list[dict[str, Any]]:
+        body = client.get(f"/api/v1/overlaps/{kind}", params={"limit": 1000}, headers=AS_READER).json()
+        assert body["total"] == len(body["items"])
+        return list(body["items"])
+
+    passing = {
+        p.seq
+        for p, e in zip(plan.projects, found, strict=True)
+        if e.applicant and e.implementer and e.applicant.canonical != e.implementer.canonical
+    }
+    assert {row["seq"] for row in overlap("pass-through")} == passing and passing
+
+    shared: dict[str, set[str]] = {}
+    for project, entities in zip(plan.projects, found, strict=True):
+        for name, roles in entities.platform_roles().items():
+            if roles - {"hosted_on"}:
+                shared.setdefault(name, set()).add(project.seq)
+    want = {name: seqs for name, seqs in shared.items() if len(seqs) >= 2}
+    SME = "广东省中小企业融资平台"
+    got = {row["platform"]: {p["seq"] for p in row["projects"]} for row in overlap("platforms")}
+    assert got == want and want
+    assert all(row["project_count"] == len(want[row["platform"]]) for row in overlap("platforms"))
+
+    services = overlap("services")
+    assert services and all(row["platform"] in want and row["project_count"] >= 2 for row in services)
+
+    written: dict[str, set[str]] = {}
+    for entities in found:
+        for ref in (entities.applicant, entities.implementer, *entities.org_mentions):
+            if ref is not None:
+                written.setdefault(ref.canonical, set()).add("".join(ref.as_written.split()))
+    aliases = {row["organization"]: set(row["names"]) for row in overlap("aliases")}
+    everything_written = set().union(*written.values())
+    # Renamed bodies count under their latest name (省地方金融监管局 under 广东省地方金融管理局), so names are checked
+    # against everything written, and the bodies against those written in more than one way.
+    assert aliases and all(len(names) > 1 and names <= everything_written for names in aliases.values())
+    several = {org for org, names in written.items() if len(names) > 1}
+    assert {"广东股权交易中心股份有限公司", "广东省融资再担保有限责任公司"} <= set(aliases) & several
+
+    money = overlap("money-in-text")
+    assert money and all(row["seq"] in {p.seq for p in plan.projects} for row in money)
+    assert isinstance(overlap("cross-year"), list)
+
+    run = client.post(
+        "/api/v1/queries/path", json={"parameters": {"from": "汕尾市金融局", "to": "中小融"}}, headers=AS_READER
+    ).json()
+    assert run["total"] >= 1
+    projects = client.post("/api/v1/queries/projects", json={"parameters": {"year": 2024}}, headers=AS_READER).json()
+    assert projects["total"] == 11 and {p["seq"] for p in projects["items"]} == {p.seq for p in plan.projects}
+    around = client.get("/api/v1/neighbourhood", params={"name": "中小融"}, headers=AS_READER).json()
+    concerns = [row for row in around["items"] if row["type"] == "CONCERNS"]
+    assert {row["to_name"] for row in concerns} == {"广东省中小企业融资平台"}
+    assert {row["from_name"] for row in concerns} == {p.name for p in plan.projects if p.seq in want[SME]}

@@ -133,4 +133,3 @@ def test_concurrent_loads_never_duplicate_a_node(driver: Any, cli_env: dict[str,
     assert assert_whole_or_absent(driver) == _count(corpus)
     statuses = _load(corpus, cli_env).communicate(timeout=600)[0]
     assert statuses.count("unchanged") == _count(corpus)
-
