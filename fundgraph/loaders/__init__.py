@@ -14,7 +14,7 @@ from pathlib import Path
 from fundgraph.errors import EmptyTableError, Location, ParseError
 from fundgraph.loaders.cells import RawDocument, TextLine
 from fundgraph.loaders.model import Plan
-from fundgraph.loaders.plan import build_plans, find_headers, prose_total, vocabulary
+from fundgraph.loaders.plan import build_plans, find_headers, prose_total
 from fundgraph.loaders.readers.boxdraw import looks_like_box_drawing, read_box_drawing
 from fundgraph.loaders.readers.csv_reader import read_csv
 from fundgraph.loaders.readers.decoding import decode_text
@@ -24,15 +24,14 @@ from fundgraph.loaders.readers.html_reader import looks_like_html, read_html
 from fundgraph.loaders.readers.prose import read_prose
 from fundgraph.loaders.readers.streams import read_cell_stream
 from fundgraph.loaders.readers.text_tables import (
-    looks_like_cell_per_line,
     looks_like_pipe_table,
     looks_like_space_separated,
-    read_cell_per_line,
     read_pipe_table,
     read_space_separated,
 )
 from fundgraph.loaders.readers.word_text import looks_like_word_text, read_word_text
 from fundgraph.loaders.readers.xlsx_reader import read_xlsx
+from fundgraph.loaders.roles import vocabulary
 
 SUPPORTED_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm", ".docx", ".xlsx", ".csv", ".tsv")
 
@@ -53,8 +52,11 @@ def max_document_bytes() -> int:
     return int(get_settings().max_document_mb * 1024 * 1024)
 
 
-def read_document(data: bytes, path: str) -> RawDocument:
-    """Pick the reader by the file's suffix (and, for text, by its layout) and read the tables out of it."""
+TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".html", ".htm", ""})
+
+
+def _doc_id(data: bytes, path: str) -> str:
+    """The document's content hash, once its size is checked."""
     limit = max_document_bytes()
     if len(data) > limit:
         raise ParseError(
@@ -62,7 +64,12 @@ def read_document(data: bytes, path: str) -> RawDocument:
             f"to {limit / 1048576:.0f} MiB (set FUNDGRAPH_MAX_DOCUMENT_MB to raise the limit)",
             Location(path),
         )
-    doc_id = hashlib.sha256(data).hexdigest()
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_document(data: bytes, path: str) -> RawDocument:
+    """Pick the reader by the file's suffix (and, for text, by its layout) and read the tables out of it."""
+    doc_id = _doc_id(data, path)
     suffix = Path(path).suffix.lower()
     if suffix == ".docx":
         return read_docx(data, path, doc_id)
@@ -70,7 +77,7 @@ def read_document(data: bytes, path: str) -> RawDocument:
         return read_xlsx(data, path, doc_id)
     if suffix in {".csv", ".tsv"}:
         return read_csv(data, path, doc_id)
-    if suffix in {".txt", ".text", ".md", ".html", ".htm", ""}:
+    if suffix in TEXT_SUFFIXES:
         return read_text(decode_text(data, path)[0], path, doc_id)
     raise ParseError(
         f"unsupported file type {suffix!r}; fundgraph reads {', '.join(SUPPORTED_SUFFIXES)}", Location(path)
@@ -99,8 +106,6 @@ def text_readings(text: str, path: str, doc_id: str) -> list[RawDocument]:
     if looks_like_pipe_table(lines):
         readings.append(read_pipe_table(text, path, doc_id))
     readings.append(read_cell_stream(text, path, doc_id, vocabulary().total_labels))
-    if looks_like_cell_per_line(lines):
-        readings.append(read_cell_per_line(text, path, doc_id))
     if looks_like_space_separated(lines):
         readings.append(read_space_separated(text, path, doc_id))
     if looks_glued(lines):
@@ -133,16 +138,16 @@ def read_plans(data: bytes, path: str) -> Reading:
     Readings are compared by whether their rows add up to the totals they state, then by the order of
     :func:`text_readings`. The error of the first reading that found a header is raised when none gives a plan.
     """
-    suffix = Path(path).suffix.lower()
-    document = read_document(data, path)  # size limit and decoding errors first
-    if suffix not in {".txt", ".text", ".md", ".html", ".htm", ""}:
+    if Path(path).suffix.lower() not in TEXT_SUFFIXES:
+        document = read_document(data, path)
         return Reading(document, build_plans(document), [])
+    doc_id = _doc_id(data, path)
     text = decode_text(data, path)[0]
     best: tuple[tuple[int, int], RawDocument, list[Plan]] | None = None
     first_error: ParseError | None = None
     empty_error: ParseError | None = None
     others: list[str] = []
-    for priority, reading in enumerate(text_readings(text, path, document.doc_id)):
+    for priority, reading in enumerate(text_readings(text, path, doc_id)):
         if reading.format.startswith("prose") and (best is not None or first_error is not None):
             break  # prose is read only where no table is found: a table (or its error) is better evidence
         if not find_headers(reading):
@@ -181,7 +186,7 @@ def parse_bytes(data: bytes, path: str) -> Plan:
     return plans[0]
 
 
-def _read(path: str | Path) -> bytes:
+def read_file(path: str | Path) -> bytes:
     try:
         return Path(path).read_bytes()
     except OSError as exc:
@@ -190,9 +195,9 @@ def _read(path: str | Path) -> bytes:
 
 def parse_path(path: str | Path) -> Plan:
     """Read and interpret a document holding one table; raises ParseError naming file, row and column on bad input."""
-    return parse_bytes(_read(path), str(path))
+    return parse_bytes(read_file(path), str(path))
 
 
 def parse_plans(path: str | Path) -> list[Plan]:
     """Every plan in a document: one per table."""
-    return plans_from_bytes(_read(path), str(path))
+    return plans_from_bytes(read_file(path), str(path))

@@ -6,13 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from fundgraph.loaders import _read, read_plans
+from fundgraph.loaders import read_file, read_plans
 from fundgraph.loaders.plan import find_headers
 from fundgraph.money import format_wan
 
 
 def explain_document(path: str | Path) -> dict[str, Any]:
-    reading = read_plans(_read(path), str(path))
+    reading = read_plans(read_file(path), str(path))
     headers = {table.index: (table, header) for table, header in find_headers(reading.document)}
     chosen = f"read as {reading.document.format}"
     others = [o for o in reading.others if not o.startswith(f"{reading.document.format}:")]

@@ -10,21 +10,24 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from functools import cache
-from importlib import resources
-from typing import Any
-
-import yaml
 
 from fundgraph.errors import EmptyTableError, Location, ParseError
 from fundgraph.loaders.cells import Cell, RawDocument, Table, TextLine
 from fundgraph.loaders.measures import measures
 from fundgraph.loaders.model import Plan, Problem, Project, Source
-from fundgraph.loaders.roles import allocation_weight, fold, recipient_kind, role_of
+from fundgraph.loaders.roles import (
+    allocation_weight,
+    fold,
+    header_unit,
+    is_total_label,
+    recipient_kind,
+    role_of,
+    strip_unit,
+    vocabulary,
+)
 from fundgraph.loaders.targets import split_targets
 from fundgraph.money import LARGEST_PLAUSIBLE_WAN, UNIT_TO_WAN, format_wan, parse_number, to_wan
 
-_UNIT_IN_BRACKETS = re.compile(r"[（(]\s*(?:单位\s*[:：]?\s*)?(?:新台币|人民币)?(元|千元|万元|亿元)\s*[)）]")
 _UNIT_LINE = re.compile(r"单位\s*[:：]\s*(?:[^元万亿千]{0,6}[、,，])?(新台币|人民币)?(元|千元|万元|亿元)")
 _HEADING = re.compile(r"^(?:[(（]?[一二三四五六七八九十]+[)）、.]|第[一二三四五六七八九十]+[类部分章节项])")
 _PLACE_NAME = re.compile(r"(?:省|市|县|区|州|盟|旗|镇|乡|街道|村)$")
@@ -47,35 +50,7 @@ _TOTAL_WORDS = re.compile(r"下达|共计|合计|总计|总额|共安排|共分�
 _MONEY_IN_TEXT = re.compile(r"(\d[\d,，]*(?:\.\d+)?)\s*(亿元|千元|万元|元)")
 
 
-@dataclass(frozen=True)
-class HeaderVocabulary:
-    """The reviewed YAML vocabulary of column synonyms and total labels."""
-
-    synonyms: dict[str, str]
-    amount_preference: tuple[str, ...]
-    total_labels: frozenset[str]
-
-
-@cache
-def vocabulary() -> HeaderVocabulary:
-    text = resources.files("fundgraph.loaders").joinpath("headers.yaml").read_text(encoding="utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
-    synonyms: dict[str, str] = {}
-    for field_name, names in data["fields"].items():
-        for name in names:
-            synonyms.setdefault(name, field_name)
-    return HeaderVocabulary(synonyms, tuple(data["amount_preference"]), frozenset(data["total_labels"]))
-
-
 MAX_HEADER_CHARS = 40  # header cells and total labels are short; longer cells are never folded to compare
-
-
-def _is_total_label(text: str, labels: frozenset[str]) -> bool:
-    """合计, 合 计, 總計, and a place's own total (地方合计, 潮州市辖区小计)."""
-    if len(text) > 16:
-        return False
-    folded = fold(text)
-    return folded in labels or (len(folded) <= 10 and re.search(r"(合计|总计|小计|共计)$", folded) is not None)
 
 
 def header_key(text: str) -> tuple[str, str | None]:
@@ -84,10 +59,7 @@ def header_key(text: str) -> tuple[str, str | None]:
     >>> header_key("拟分配金额（万元）")
     ('拟分配金额', '万元')
     """
-    folded = fold(text)
-    unit_match = _UNIT_IN_BRACKETS.search(folded)
-    unit = unit_match.group(1) if unit_match else None
-    return _UNIT_IN_BRACKETS.sub("", folded), unit
+    return strip_unit(text), header_unit(text)
 
 
 @dataclass
@@ -165,11 +137,14 @@ def map_header(row: list[Cell], row_index: int, numeric: frozenset[int] = frozen
 _TEXT_ROLES = frozenset({"name", "body", "place", "applicant", "implementer"})
 
 
-def _amount_order(col_key: tuple[int, str]) -> tuple[int, int, int]:
-    """This notice's money first (本次, 下达 … by weight), then the reviewed preference list, then left to right."""
-    rank = {name: i for i, name in enumerate(vocabulary().amount_preference)}
-    parent = col_key[1].partition("/")[0]
-    return (-allocation_weight(col_key[1]), rank.get(parent, len(rank)), col_key[0])
+def _amount_order(col_key: tuple[int, str]) -> tuple[int, int, int, int]:
+    """This notice's money first (本次, 下达 … by weight), then the reviewed preference list, then a sub-column named
+    like a total (资金安排/合计) before its siblings, then left to right."""
+    vocab = vocabulary()
+    rank = {name: i for i, name in enumerate(vocab.amount_preference)}
+    parent, _, sub = col_key[1].partition("/")
+    total_first = 0 if not sub or sub in vocab.total_labels else 1
+    return (-allocation_weight(col_key[1]), rank.get(parent, len(rank)), total_first, col_key[0])
 
 
 def extend_with_subheader(header: HeaderMap, row: list[Cell]) -> bool:
@@ -206,14 +181,7 @@ def extend_with_subheader(header: HeaderMap, row: list[Cell]) -> bool:
             header.names[cell.col] = cell.text
             changed = True
     if changed:
-        rank = {name: i for i, name in enumerate(vocab.amount_preference)}
-
-        def order(col_key: tuple[int, str]) -> tuple[int, int, int, int]:
-            parent, _, sub = col_key[1].partition("/")
-            weight = -allocation_weight(col_key[1])
-            return (weight, rank.get(parent, len(rank)), 0 if not sub or sub in vocab.total_labels else 1, col_key[0])
-
-        header.amount_cols.sort(key=order)
+        header.amount_cols.sort(key=_amount_order)
         header.columns["amount"] = header.amount_cols[0][0]
     return changed
 
@@ -520,7 +488,6 @@ class _PlanBuilder:
     def _rows(self, unit: str) -> list[Project]:
         projects: list[Project] = []
         seen_seq: dict[str, Cell] = {}
-        total_labels = vocabulary().total_labels
         group: str | None = None
         subtotals: list[tuple[str, Decimal, Source, int]] = []
         widths: list[int] = []
@@ -532,7 +499,7 @@ class _PlanBuilder:
             filled = [c for c in row if c.text]
             if not filled:
                 continue
-            if any(_is_total_label(c.text, total_labels) for c in filled[:2]):
+            if any(is_total_label(c.text) for c in filled[:2]):
                 subtotal = self._total_row(row, unit)
                 if subtotal is not None:
                     if len(projects) > block[0] and block[1] is None:
@@ -794,9 +761,9 @@ class _PlanBuilder:
             match = _UNIT_LINE.search(folded)
             if match and match.group(2) in UNIT_TO_WAN:
                 return match.group(2), _CURRENCY.get(match.group(1) or "", "CNY")
-            bracket = _UNIT_IN_BRACKETS.search(folded)
-            if bracket and bracket.group(1) in UNIT_TO_WAN:
-                return bracket.group(1), "CNY"
+            bracket = header_unit(line.text)
+            if bracket is not None:
+                return bracket, "CNY"
         return None, "CNY"
 
     def _title(self) -> str | None:

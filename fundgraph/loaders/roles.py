@@ -31,6 +31,7 @@ import yaml
 _PINYIN_PAIR = re.compile(r"[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüḿńňǹ]{1,7}[)）]")
 _UNIT = re.compile(r"[（(]\s*(?:单位\s*[:：]?\s*)?((?:新台币|人民币|港币|美元)?(?:元|千元|万元|亿元))\s*[)）]")
 _BRACKETS = re.compile(r"[（(][^（()）]*[)）]")
+_TOTAL_END = re.compile(r"(?:合计|总计|小计|共计)$")
 _QUANTITY_UNIT = re.compile(r"[（(]\s*(个|人|户|亩|公顷|公里|千米|米|平方米|吨|台|套|家|所|间|座|人次|村)\s*[)）]")
 _RATE_UNIT = re.compile(r"[（(][^）)]*(?:元|万元)\s*/[^）)]*[)）]")
 
@@ -62,8 +63,12 @@ def fold(text: str) -> str:
 
 
 @dataclass(frozen=True)
-class _Words:
+class HeaderVocabulary:
+    """The reviewed vocabulary of headers.yaml: column synonyms, total labels, role words, allocation weights."""
+
     synonyms: dict[str, str]
+    amount_preference: tuple[str, ...]
+    total_labels: frozenset[str]
     role_words: dict[str, tuple[str, ...]]
     role_starts: dict[str, tuple[str, ...]]
     allocation: dict[str, int]
@@ -71,15 +76,17 @@ class _Words:
 
 
 @cache
-def _words() -> _Words:
+def vocabulary() -> HeaderVocabulary:
     text = resources.files("fundgraph.loaders").joinpath("headers.yaml").read_text(encoding="utf-8")
     data: dict[str, Any] = yaml.safe_load(text)
     synonyms: dict[str, str] = {}
     for field_name, names in data["fields"].items():
         for name in names:
             synonyms.setdefault(name, field_name)
-    return _Words(
+    return HeaderVocabulary(
         synonyms,
+        tuple(data["amount_preference"]),
+        frozenset(data["total_labels"]),
         {role: tuple(words) for role, words in data["role_words"].items()},
         {role: tuple(words) for role, words in data["role_starts"].items()},
         {word: int(weight) for word, weight in data["allocation_words"].items()},
@@ -87,13 +94,30 @@ def _words() -> _Words:
     )
 
 
+def is_total_label(text: str) -> bool:
+    """合计, 合 计, 總計, and a place's own total (地方合计, 潮州市辖区小计).
+
+    >>> is_total_label("合 计"), is_total_label("潮州市辖区小计"), is_total_label("省补助合计比例")
+    (True, True, False)
+    """
+    if len(text) > 16:
+        return False
+    folded = fold(text)
+    return folded in vocabulary().total_labels or (len(folded) <= 10 and _TOTAL_END.search(folded) is not None)
+
+
+def strip_unit(text: str) -> str:
+    """A header folded, its unit in brackets taken off: 拟分配金额（万元） -> 拟分配金额."""
+    return _UNIT.sub("", fold(text))
+
+
 def header_words() -> frozenset[str]:
-    return _words().header_words
+    return vocabulary().header_words
 
 
 def is_header_word(text: str) -> bool:
     """A reviewed header word (a synonym or one of ``header_words``), once folded and its unit taken off."""
-    return _UNIT.sub("", fold(text)) in _words().header_words
+    return strip_unit(text) in vocabulary().header_words
 
 
 def header_unit(text: str) -> str | None:
@@ -117,7 +141,7 @@ def role_of(text: str) -> HeaderRole:
         return HeaderRole(None, None, "not a header")
     if re.fullmatch(r"[\d.,%\-+]+", folded):
         return HeaderRole(None, None, "a number")
-    words = _words()
+    words = vocabulary()
     unit = header_unit(text)
     bare = _UNIT.sub("", folded)
     if bare in words.synonyms:
@@ -154,7 +178,7 @@ def recipient_kind(text: str) -> str:
 def allocation_weight(text: str) -> int:
     """How strongly a header says it is this notice's allocation (本次, 下达 …) rather than other money (已拨付)."""
     folded = fold(text)
-    words = _words().allocation
+    words = vocabulary().allocation
     # Longer words first, so 总投资 counts once and not again as 投资.
     weight = 0
     for word in sorted(words, key=len, reverse=True):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from fundgraph.loaders import parse_path, parse_plans
+from fundgraph.loaders import Plan, parse_bytes, parse_path, parse_plans
 from fundgraph.loaders.entities import extract_entities
 from fundgraph.loaders.entities.reference import load_reference
 from fundgraph.loaders.entities.review import candidates, record_decision
@@ -21,6 +21,11 @@ LABELS = FIXTURES / "zj-2024-digital-reform-example.labels.json"
 # Written here, made-up example data: brands, a name with and without its province, a gazetteer alias inside a
 # longer name, generic mentions.
 GUANGDONG = FIXTURES / "gd-2024-digital-government-example.txt"
+
+
+def _plan(text: str) -> Plan:
+    """A notice written in a test, read as a file of it would be."""
+    return parse_bytes(text.encode(), "notice.md")
 
 
 def platforms(path: Path) -> dict[str, dict[str, list[str]]]:
@@ -93,14 +98,11 @@ def test_review_lists_confirms_and_rejects_discovered_platforms(
         load_reference.cache_clear()
 
 
-def test_recipient_places_link_to_their_regions_short_forms_in_their_own_province(tmp_path: Path) -> None:
-    notice = tmp_path / "relief.md"
-    notice.write_text(
+def test_recipient_places_link_to_their_regions_short_forms_in_their_own_province() -> None:
+    plan = _plan(
         "2024年广东省农业救灾资金分配表\n单位：万元\n| 序号 | 地市 | 金额 |\n| 1 | 韶关 | 300 |\n| 2 | 河源 | 200 |\n"
         "| 合计 | | 500 |\n",
-        encoding="utf-8",
     )
-    plan = parse_path(notice)
     regions = [[(r.region.code, r.field) for r in e.regions] for e in extract_entities(plan).projects]
     assert regions == [[("440200", "name")], [("441600", "name")]]
 
@@ -134,15 +136,12 @@ def test_discovery_recovers_generated_platform_names() -> None:
     assert checked > 150
 
 
-def test_bodies_named_in_the_text_are_mentions(tmp_path: Path) -> None:
-    notice = tmp_path / "bodies.md"
-    notice.write_text(
+def test_bodies_named_in_the_text_are_mentions() -> None:
+    plan = _plan(
         "2024年浙江省某专项资金分配表\n单位：万元\n| 序号 | 项目名称 | 建设内容 | 金额 |\n"
         "| 1 | 应急指挥平台项目 | 由浙江省应急管理厅牵头，委托杭州海康威视数字技术股份有限公司建设，"
         "接入数据中心。 | 50 |\n",
-        encoding="utf-8",
     )
-    plan = parse_path(notice)
     [found] = extract_entities(plan).projects
     assert [(r.canonical, r.resolved_by) for r in found.org_mentions] == [
         ("浙江省应急管理厅", "by form"),
@@ -158,12 +157,10 @@ def test_review_sees_a_province_prefix_of_any_province() -> None:
     assert "the same name but for the province prefix" not in similarity("四川省统计局", "浙江省财政厅")[1]
 
 
-def test_an_alias_generic_on_its_own_names_no_gazetteer_platform(tmp_path: Path) -> None:
-    notice = tmp_path / "oa.md"
-    notice.write_text(
+def test_an_alias_generic_on_its_own_names_no_gazetteer_platform() -> None:
+    plan = _plan(
         "2024年广东省某专项资金分配表\n单位：万元\n| 序号 | 项目名称 | 建设内容 | 金额 |\n"
         "| 1 | 协同办公平台运维项目 | 为协同办公平台和OA系统提供运维服务。 | 50 |\n",
-        encoding="utf-8",
     )
-    [found] = extract_entities(parse_path(notice)).projects
+    [found] = extract_entities(plan).projects
     assert found.platforms == []

@@ -332,18 +332,22 @@ class _DiscoveredNames:
     """
 
     def __init__(self, plan: Plan, gazetteer: Matcher[str], decisions: Decisions) -> None:
-        self.decisions = decisions
         merged = {fold_key(a): b for a, b in decisions.merge["platforms"].items()}
+        self.found: dict[str, list[Discovered]] = {}  # text -> names found in it, read again by mentions()
         self.canonical: dict[str, str] = {}
         self.brands: dict[str, str] = {}
         self.confidence: dict[str, float] = {}
         groups: dict[str, list[Discovered]] = {}
         for project in plan.projects:
             for _, text, _ in _texts(project):
-                for found in discover(text):
+                if text in self.found:
+                    continue
+                self.found[text] = discover(text)
+                hits = list(gazetteer.find(text)) if self.found[text] else []
+                for found in self.found[text]:
                     # The gazetteer wins over a name it knows; only an alias generic on its own (协同办公平台) gives
                     # way to a longer name around it (粤政易协同办公平台).
-                    known = [h for h in gazetteer.find(text) if h.start < found.end and found.start < h.end]
+                    known = [h for h in hits if h.start < found.end and found.start < h.end]
                     if any(not is_generic(h.text) or h.start <= found.start for h in known):
                         continue
                     if found.name in decisions.rejected:
@@ -376,7 +380,7 @@ class _DiscoveredNames:
     def mentions(self, text: str) -> list[tuple[int, int, str, str, float]]:
         """(start, end, canonical, as written, confidence) of discovered names and brands in one text."""
         out = []
-        for found in discover(text):
+        for found in self.found.get(text) or discover(text):
             canonical = self.canonical.get(found.name)
             if canonical is not None:
                 out.append((found.start, found.end, canonical, found.written, self.confidence[canonical]))

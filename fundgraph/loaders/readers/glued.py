@@ -146,9 +146,9 @@ def read_glued(text: str, path: str, doc_id: str, total_labels: frozenset[str], 
 
 def _split_glued_texts(row: list[tuple[str, int]], roles: list[str | None]) -> list[tuple[str, int]]:
     taken = {col for _, col in row}
+    kinds = [column_kind(r) for r in roles]
     out: list[tuple[str, int]] = []
     for value, col in row:
-        kinds = [column_kind(r) for r in roles]
         split = None
         if kinds[col] == "text" and col + 1 < len(roles) and kinds[col + 1] == "text" and col + 1 not in taken:
             split = _split_text(value, roles[col], roles[col + 1])

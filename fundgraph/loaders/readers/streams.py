@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from fundgraph.loaders.cells import Cell, RawDocument, Table, TextLine
-from fundgraph.loaders.roles import HeaderRole, fold, is_header_word, role_of
+from fundgraph.loaders.roles import HeaderRole, fold, is_header_word, is_total_label, role_of
 from fundgraph.money import parse_number
 
 _NUMERIC_ROLES = frozenset({"money", "rate", "quantity", "code"})
@@ -110,7 +110,7 @@ def find_headers(cells: list[StreamCell]) -> list[_Header]:
     roles = [header_role(c.text).role if c.text else None for c in cells]
     for i, cell in enumerate(cells):
         # 合计 followed by numbers starts a total row; a header's 合计/小计 is followed by more header cells.
-        if roles[i] is not None and re.search(r"(合计|总计|小计|共计)$", fold(cell.text)):
+        if roles[i] is not None and is_total_label(cell.text):
             following = next((c.text for c in cells[i + 1 :] if c.text), "")
             if cell_kind(following) != "text":
                 roles[i] = None

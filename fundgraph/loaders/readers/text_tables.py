@@ -1,8 +1,7 @@
 """Plain-text layouts that web pages and copied documents produce, each found among the prose around it.
 
 - pipe tables: ``a | b | c |`` (or ``| a | b |``), Markdown separator lines skipped;
-- one cell per line ending in ``|``, or one cell per line with blank lines between cells: rows are cut by the
-  header's width, a 合计 row keeps only its label and numbers;
+- (one cell per line is read by :mod:`fundgraph.loaders.readers.streams`, which aligns cells to the header by kind);
 - space-separated rows: the header splits on white space, rows on runs of two or more spaces (or single spaces
   when that gives the header's width; extra words join the name column).
 
@@ -12,13 +11,11 @@ Lines are numbered from 1 and kept as the provenance of every cell.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 from fundgraph.errors import Location, ParseError
 from fundgraph.loaders.cells import Cell, RawDocument, Table, TextLine, clean_cell_text
-from fundgraph.loaders.plan import map_header, vocabulary
-from fundgraph.loaders.roles import fold
-from fundgraph.money import parse_number
+from fundgraph.loaders.plan import map_header
+from fundgraph.loaders.roles import fold, vocabulary
 
 _PIPE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _NOTE = re.compile(r"^(注|备注|说明)\s*[:：\d]")
@@ -26,10 +23,6 @@ _NOTE = re.compile(r"^(注|备注|说明)\s*[:：\d]")
 
 def looks_like_pipe_table(lines: list[str]) -> bool:
     return sum(1 for line in lines if line.count("|") >= 2) >= 3
-
-
-def looks_like_cell_per_line(lines: list[str]) -> bool:
-    return sum(1 for line in lines if line.rstrip().endswith("|") and line.count("|") == 1) >= 6
 
 
 def read_pipe_table(text: str, path: str, doc_id: str) -> RawDocument:
@@ -62,16 +55,6 @@ def read_pipe_table(text: str, path: str, doc_id: str) -> RawDocument:
             table.cut_inside = table.at_end and not closed[-1] and sum(closed) * 2 > len(closed)
             return _document(path, doc_id, "pipe-table", table, lines, first, last)
     return _document(path, doc_id, "pipe-table", Table(index=1), lines, len(lines) + 1, len(lines))
-
-
-def read_cell_per_line(text: str, path: str, doc_id: str) -> RawDocument:
-    """One cell per line (ending in ``|``, or separated by blank lines), rows cut by the header's width."""
-    lines = text.splitlines()
-    # With `|` closing every cell, a line holding only `|` is an empty cell; blank lines only separate.
-    cells = [
-        (number, line.strip().removesuffix("|").strip()) for number, line in enumerate(lines, start=1) if line.strip()
-    ]
-    return _cut_rows(cells, lines, path, doc_id, "cell-per-line")
 
 
 def looks_like_space_separated(lines: list[str]) -> bool:
@@ -131,47 +114,6 @@ def read_space_separated(text: str, path: str, doc_id: str) -> RawDocument:
 
 def _split_words(line: str, row: int, number: int | None = None) -> list[Cell]:
     return [Cell(word, row, col, number) for col, word in enumerate(line.split(), start=1)]
-
-
-def _cut_rows(cells: list[tuple[int, str]], lines: list[str], path: str, doc_id: str, layout: str) -> RawDocument:
-    """Cut a stream of cells into rows: the header is the run of cells that map to known columns."""
-    synonyms = vocabulary().synonyms
-    is_header: Callable[[str], bool] = lambda text: _header_name(text) in synonyms  # noqa: E731
-    start = next((i for i, (_, text) in enumerate(cells) if is_header(text)), None)
-    if start is None:
-        return _document(path, doc_id, layout, Table(index=1), lines, len(lines) + 1, len(lines))
-    end = start
-    while end < len(cells) and is_header(cells[end][1]):
-        end += 1
-    width = end - start
-    table = Table(index=1, rows=[[Cell(t, 1, col, n) for col, (n, t) in enumerate(cells[start:end], start=1)]])
-    position = end
-    last_line = cells[end - 1][0]
-    while position < len(cells):
-        number, text = cells[position]
-        row = len(table.rows) + 1
-        if _NOTE.match(fold(text)):
-            break
-        if fold(text) in vocabulary().total_labels:
-            total = [Cell(text, row, 1, number)]
-            position += 1
-            while position < len(cells) and parse_number(cells[position][1]) is not None:
-                total.append(Cell(cells[position][1], row, len(total) + 1, cells[position][0]))
-                position += 1
-            table.rows.append(total)
-            last_line = total[-1].line or last_line
-            continue
-        chunk = cells[position : position + width]
-        table.rows.append([Cell(t, row, col, n) for col, (n, t) in enumerate(chunk, start=1)])
-        position += width
-        last_line = chunk[-1][0]
-    return _document(path, doc_id, layout, table, lines, cells[start][0], last_line)
-
-
-def _header_name(text: str) -> str:
-    from fundgraph.loaders.plan import header_key
-
-    return header_key(text)[0]
 
 
 def _document(
