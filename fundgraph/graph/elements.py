@@ -363,13 +363,18 @@ def check_against_schema(elements: GraphElements) -> None:
     """Refuse labels, types or properties the schema does not declare, before anything reaches a sink."""
     schema = load_schema()
     declared = {label: set(node.properties) for label, node in schema.nodes.items()}
+    derived = set(schema.derived_labels()) | set(schema.derived_types())
     for node in elements.nodes:
         if node.label not in declared:
             schema.node(node.label)  # raises, naming the label
+        if node.label in derived:
+            raise SchemaError(f"{node.label} nodes are kept by the store, not written as elements")
         unknown = node.props.keys() - declared[node.label]
         if unknown:
             raise SchemaError(f"{node.label} has properties the schema does not declare: {sorted(unknown)}")
     for edge in elements.edges:
+        if edge.type in derived:
+            raise SchemaError(f"{edge.type} relationships are kept by the store, not written as elements")
         unknown = edge.props.keys() - set(schema.relationship(edge.type).properties)
         if unknown:
             raise SchemaError(f"{edge.type} has properties the schema does not declare: {sorted(unknown)}")

@@ -92,13 +92,16 @@ def from_neo4j(
         found = fetch(neighbourhood.cypher, params).rows
         ids = sorted({row[end] for row in found for end in ("start_id", "from_id", "to_id")})
     # Nodes carry their properties once; edges name their ends by element id, never repeating the ends' properties.
+    # Alias nodes are the store's index of names, not entities: they stay out, as they do of to_networkx.
+    not_derived = "&".join(f"!{label}" for label in schema.derived_labels())
+    not_derived_types = "&".join(f"!{rel_type}" for rel_type in schema.derived_types())
     nodes = fetch(
-        "MATCH (n) WHERE $ids IS NULL OR elementId(n) IN $ids "
+        f"MATCH (n:{not_derived}) WHERE $ids IS NULL OR elementId(n) IN $ids "
         "RETURN elementId(n) AS id, labels(n)[0] AS label, properties(n) AS props",
         {"ids": ids},
     ).rows
     edges = fetch(
-        "MATCH (a)-[r]->(b) WHERE $ids IS NULL OR (elementId(a) IN $ids AND elementId(b) IN $ids) "
+        f"MATCH (a)-[r:{not_derived_types}]->(b) WHERE $ids IS NULL OR (elementId(a) IN $ids AND elementId(b) IN $ids) "
         "RETURN elementId(a) AS a, type(r) AS type, properties(r) AS props, elementId(b) AS b",
         {"ids": ids},
     ).rows

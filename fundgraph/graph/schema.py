@@ -30,6 +30,10 @@ class NodeType:
     indexes: tuple[str, ...]
     fulltext: tuple[str, ...]
     accumulate: tuple[str, ...] = ()
+    # The relationship type from Alias the writer keeps for each name and alias of this label (None: no lookup).
+    lookup: str | None = None
+    # Kept by the store itself (an index in graph form), never a graph element.
+    derived: bool = False
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,7 @@ class RelationshipType:
     properties: tuple[str, ...]
     key: str | None = None
     fresh: bool = False
+    derived: bool = False
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,13 @@ class Schema:
             return self.relationships[rel_type]
         except KeyError:
             raise SchemaError(f"{rel_type!r} is not a relationship type of the schema") from None
+
+    def derived_labels(self) -> tuple[str, ...]:
+        """Labels the store keeps for itself (Alias): not entities, left out of elements and exports."""
+        return tuple(n.label for n in self.nodes.values() if n.derived)
+
+    def derived_types(self) -> tuple[str, ...]:
+        return tuple(r.type for r in self.relationships.values() if r.derived)
 
     def fulltext_targets(self) -> tuple[list[str], list[str]]:
         """The labels and properties the full-text index covers."""
@@ -113,6 +125,8 @@ def load_schema() -> Schema:
             indexes=tuple(_identifier(p) for p in spec.get("indexes", [])),
             fulltext=tuple(_identifier(p) for p in spec.get("fulltext", [])),
             accumulate=tuple(_identifier(p) for p in spec.get("accumulate", [])),
+            lookup=_identifier(spec["lookup"]) if spec.get("lookup") else None,
+            derived=bool(spec.get("derived", False)),
         )
         for label, spec in data["nodes"].items()
     }
@@ -129,7 +143,18 @@ def load_schema() -> Schema:
         if fresh and "Project" not in (spec["from"], spec["to"]):
             raise ValueError(f"relationship {rel_type}: only relationships of projects can be fresh")
         relationships[_identifier(rel_type)] = RelationshipType(
-            rel_type, spec["from"], spec["to"], properties, _identifier(key) if key else None, fresh
+            rel_type,
+            spec["from"],
+            spec["to"],
+            properties,
+            _identifier(key) if key else None,
+            fresh,
+            bool(spec.get("derived", False)),
         )
+    for node in nodes.values():
+        if node.lookup is not None:
+            rel = relationships.get(node.lookup)
+            if rel is None or (rel.start, rel.end) != ("Alias", node.label) or "name" not in node.properties:
+                raise ValueError(f"{node.label}: lookup {node.lookup} must be a relationship from Alias to it")
     full = data["fulltext_index"]
     return Schema(nodes, relationships, _identifier(full["name"]), _identifier(full["analyzer"]))

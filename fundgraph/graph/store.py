@@ -236,7 +236,16 @@ def _write_plan_tx(tx: ManagedTransaction, elements: GraphElements, batch_size: 
             _count(counters, tx.run(_merge_edges_cypher(rel_type), rows=batch).consume().counters)
     if previous is not None:
         for label in ORPHAN_LABELS:
-            summary = tx.run(f"MATCH (n:{label}) WHERE NOT (n)--() DELETE n").consume()
+            # An entity no project names any more goes, with the Alias nodes that named only it.
+            lookup = load_schema().node(label).lookup
+            if lookup is None:
+                statement = f"MATCH (n:{label}) WHERE NOT (n)--() DELETE n"
+            else:
+                statement = (
+                    f"MATCH (n:{label}) WHERE NOT (n)-[:!{lookup}]-() "
+                    f"OPTIONAL MATCH (a:Alias)-[:{lookup}]->(n) WHERE COUNT {{ (a)--() }} = 1 DETACH DELETE n, a"
+                )
+            summary = tx.run(statement).consume()
             _count(counters, summary.counters)
     status: WriteStatus = "created" if previous is None else ("refreshed" if same_rows else "replaced")
     return WriteResult(elements.plan_id, elements.version, status, previous, counters, changes)
@@ -286,6 +295,12 @@ def _merge_nodes_cypher(label: str) -> str:
         statement += (
             f", n.{prop} = reduce(acc = coalesce(n.{prop}, []), v IN coalesce(row.props.{prop}, []) | "
             f"CASE WHEN v IN acc THEN acc ELSE acc + v END)"
+        )
+    if node.lookup is not None:
+        # Every name the node answers to gets its Alias (one seek finds it); aliases only accumulate, so do these.
+        statement += (
+            f" WITH n UNWIND [n.name] + coalesce(n.aliases, []) AS alias "
+            f"MERGE (a:Alias {{name: alias}}) MERGE (a)-[:{node.lookup}]->(n)"
         )
     return statement
 

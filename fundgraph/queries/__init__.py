@@ -1,5 +1,8 @@
 """The named-query catalogue: one ``.cypher`` file per query, a ``//`` header, then one statement.
 
+A body line ``{{ lookup $name AS start }}`` stands for the catalogue's one entity lookup (``fragments/lookup.cypher``:
+one index seek per kind of key or name, Alias nodes for names and aliases), binding ``start``.
+
 Header lines: ``name``, ``description``, ``params`` (``name: type = default``, comma-separated), ``example``
 (``key=value`` pairs to run it with where defaults make no sense) and ``mode`` (``read``).
 
@@ -89,6 +92,24 @@ class NamedQuery:
         return bound
 
 
+# `{{ lookup EXPR AS VAR }}` in a query's body: the catalogue's one entity lookup (fragments/lookup.cypher) in place.
+_INCLUDE = re.compile(r"^\s*\{\{\s*lookup\s+(.+?)\s+AS\s+([A-Za-z_]\w*)\s*\}\}\s*$")
+
+
+@cache
+def _fragment(name: str) -> str:
+    text = resources.files(__name__).joinpath("fragments", f"{name}.cypher").read_text(encoding="utf-8")
+    return "\n".join(line for line in text.splitlines() if not line.startswith("//"))
+
+
+def _expand(line: str) -> str:
+    match = _INCLUDE.match(line)
+    if match is None:
+        return line
+    expr, var = match.groups()
+    return _fragment("lookup").replace("__EXPR__", expr).replace("__VAR__", var)
+
+
 def parse_query_text(text: str, fallback_name: str = "") -> NamedQuery:
     header: dict[str, str] = {}
     body: list[str] = []
@@ -97,7 +118,7 @@ def parse_query_text(text: str, fallback_name: str = "") -> NamedQuery:
         if match:
             header[match.group(1)] = match.group(2).strip()
         elif line.strip() or body:
-            body.append(line)
+            body.append(_expand(line))
     params = tuple(_parse_param(item) for item in _split_params(header.get("params", "")))
     example = dict(pair.split("=", 1) for pair in header.get("example", "").split() if "=" in pair)
     return NamedQuery(

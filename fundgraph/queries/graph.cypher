@@ -3,38 +3,17 @@
 // params: id: string = null, name: string = null, depth: int = 1, limit: int = 300
 // example: name=广东省中小企业融资平台
 // mode: read
-// One indexed lookup per label instead of a scan of every node for the start.
-CALL () {
-  MATCH (n) WHERE elementId(n) = $id RETURN n
-  UNION
-  MATCH (n:Project {project_id: $name}) RETURN n
-  UNION
-  MATCH (n:Plan {plan_id: $name}) RETURN n
-  UNION
-  MATCH (n:Organization {name: $name}) RETURN n
-  UNION
-  MATCH (n:Organization) WHERE $name IN n.aliases RETURN n
-  UNION
-  MATCH (n:Platform {name: $name}) RETURN n
-  UNION
-  MATCH (n:Platform) WHERE $name IN n.aliases RETURN n
-  UNION
-  MATCH (n:Region) WHERE n.code = $name OR n.name = $name RETURN n
-  UNION
-  MATCH (n:ServiceType {name: $name}) RETURN n
-  UNION
-  MATCH (n:Fund) WHERE n.fund_id = $name OR n.name = $name RETURN n
-}
-WITH n AS start LIMIT 1
+// By element id (the explorer's clicks) or by key, name or alias: one index seek per kind, never a scan.
+{{ lookup coalesce($id, $name) AS start }}
 // One branch per depth (a var-length pattern filtered on its length afterwards would walk depth 2 around a hub);
 // an entity without relationships still answers, as one row with no relationship.
 CALL (start) {
   WITH start WHERE $depth = 1
-  MATCH (start)-[r]-(:!Document)
+  MATCH (start)-[r:!NAMES_ORGANIZATION&!NAMES_PLATFORM]-(:!Document&!Alias)
   RETURN r
   UNION
   WITH start WHERE $depth >= 2
-  MATCH path = (start)-[*1..2]-(:!Document)
+  MATCH path = (start)(()-[:!NAMES_ORGANIZATION&!NAMES_PLATFORM]-()){1,2}(:!Document&!Alias)
   UNWIND relationships(path) AS r
   RETURN r
   UNION

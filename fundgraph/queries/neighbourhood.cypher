@@ -3,40 +3,21 @@
 // params: name: string, depth: int = 1, limit: int = 500
 // example: name=广东省中小企业融资平台 depth=1
 // mode: read
-// One indexed lookup per label, not a scan of every node, to find where to start.
-CALL () {
-  MATCH (start:Project {project_id: $name}) RETURN start
-  UNION
-  MATCH (start:Plan {plan_id: $name}) RETURN start
-  UNION
-  MATCH (start:Organization {name: $name}) RETURN start
-  UNION
-  MATCH (start:Organization) WHERE $name IN start.aliases RETURN start
-  UNION
-  MATCH (start:Platform {name: $name}) RETURN start
-  UNION
-  MATCH (start:Platform) WHERE $name IN start.aliases RETURN start
-  UNION
-  MATCH (start:Region) WHERE start.code = $name OR start.name = $name RETURN start
-  UNION
-  MATCH (start:ServiceType {name: $name}) RETURN start
-  UNION
-  MATCH (start:Fund) WHERE start.fund_id = $name OR start.name = $name RETURN start
-}
-WITH start LIMIT 1
+// One index seek per kind of key or name, never a scan of every node, to find where to start.
+{{ lookup $name AS start }}
 // One branch per depth: a var-length pattern filtered on its length afterwards would walk depth 3 around a hub.
 CALL (start) {
   WITH start WHERE $depth = 1
-  MATCH (start)-[r]-()
+  MATCH (start)-[r:!NAMES_ORGANIZATION&!NAMES_PLATFORM]-()
   RETURN r
   UNION
   WITH start WHERE $depth = 2
-  MATCH path = (start)-[*1..2]-()
+  MATCH path = (start)(()-[:!NAMES_ORGANIZATION&!NAMES_PLATFORM]-()){1,2}()
   UNWIND relationships(path) AS r
   RETURN r
   UNION
   WITH start WHERE $depth >= 3
-  MATCH path = (start)-[*1..3]-()
+  MATCH path = (start)(()-[:!NAMES_ORGANIZATION&!NAMES_PLATFORM]-()){1,3}()
   UNWIND relationships(path) AS r
   RETURN r
 }

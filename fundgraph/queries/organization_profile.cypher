@@ -3,12 +3,8 @@
 // params: name: string, limit: int = 100
 // example: name=广东股交
 // mode: read
-// The name through its index; an alias by a scan of organisations only (they are few beside projects).
-CALL () {
-  MATCH (o:Organization {name: $name}) RETURN o
-  UNION
-  MATCH (o:Organization) WHERE $name IN o.aliases RETURN o
-}
+// The name or any alias through one seek on Alias.name (an alias list can't be indexed).
+MATCH (:Alias {name: $name})-[:NAMES_ORGANIZATION]->(o:Organization)
 WITH o LIMIT 1
 OPTIONAL MATCH (o)-[ren:RENAMED_TO]->(newer:Organization)
 WITH o, ren, newer, [(older:Organization)-[:RENAMED_TO]->(o) | older.name] AS formerly

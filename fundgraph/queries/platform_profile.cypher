@@ -3,11 +3,8 @@
 // params: name: string, limit: int = 100
 // example: name=中小融
 // mode: read
-CALL () {
-  MATCH (f:Platform {name: $name}) RETURN f
-  UNION
-  MATCH (f:Platform) WHERE $name IN f.aliases RETURN f
-}
+// The name or any alias through one seek on Alias.name (an alias list can't be indexed).
+MATCH (:Alias {name: $name})-[:NAMES_PLATFORM]->(f:Platform)
 WITH f LIMIT 1
 CALL (f) {
   OPTIONAL MATCH (p:Project)-[:CONCERNS]->(f)

@@ -103,3 +103,54 @@ def test_a_later_plan_joins_the_same_nodes(seeded: Any) -> None:
     assert canonical[0]["group"] == "广东省地方金融管理局" and canonical[0]["amount"] == "1805.5986"
     apart = read(seeded, query.cypher, query.bind({"by": "implementer", "canonical": "false"}), database="neo4j").rows
     assert {"广东省地方金融监督管理局": "60"}.items() <= {r["group"]: r["amount"] for r in apart}.items()
+
+
+def _operators(plan: Any) -> set[str]:
+    found = {plan["operatorType"].split("@")[0]}
+    for child in plan.get("children", []):
+        found |= _operators(child)
+    return found
+
+
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [
+        ("neighbourhood", {"name": "中小融"}),
+        ("graph", {"name": "中小融"}),
+        ("path", {"from": "广东股交", "to": "中小融"}),
+        ("organization_profile", {"name": "广东股交"}),
+        ("platform_profile", {"name": "中小融"}),
+    ],
+)
+def test_lookups_by_alias_are_index_seeks(seeded: Any, name: str, params: dict[str, Any]) -> None:
+    query = catalogue()[name]
+    bound = query.bind(params)
+    assert read(seeded, query.cypher, bound, database="neo4j").rows, f"{name} found nothing for {params}"
+    with seeded.session(database="neo4j") as session:
+        plan = session.run(f"EXPLAIN {query.cypher}", bound).consume().plan
+    operators = _operators(plan)
+    # A label scan or all-nodes scan at the start would read every organisation or platform (every node, at worst).
+    assert not operators & {"NodeByLabelScan", "AllNodesScan"}, (name, sorted(operators))
+    assert any(op.startswith("NodeUniqueIndexSeek") or op.startswith("NodeIndexSeek") for op in operators), operators
+
+
+def test_alias_nodes_follow_the_entities(seeded: Any) -> None:
+    named = _rows(
+        seeded,
+        "MATCH (a:Alias)-[:NAMES_PLATFORM]->(f:Platform {name: '广东省中小企业融资平台'}) RETURN a.name AS name",
+    )
+    # The canonical name and every alias the gazetteer or the text gave: the platform's own list, all indexed.
+    [platform] = _rows(seeded, "MATCH (f:Platform {name: '广东省中小企业融资平台'}) RETURN f.aliases AS aliases")
+    assert {r["name"] for r in named} == {"广东省中小企业融资平台", *platform["aliases"]}
+    # A new build of the plan that names no platform: the platforms go, with the names that named only them.
+    elements = plan_elements(parse_path(SEED_TXT))
+    elements.build = "a build that finds no platform"
+    elements.nodes = [n for n in elements.nodes if n.label != "Platform"]
+    elements.edges = [e for e in elements.edges if e.type != "CONCERNS"]
+    assert write_plan(seeded, elements).status == "refreshed"
+    assert _rows(seeded, "MATCH (f:Platform) RETURN count(f) AS n") == [{"n": 0}]
+    assert _rows(seeded, "MATCH (a:Alias) WHERE NOT (a)--() RETURN count(a) AS n") == [{"n": 0}]
+    assert _rows(seeded, "MATCH (a:Alias)-[:NAMES_PLATFORM]->() RETURN count(a) AS n") == [{"n": 0}]
+    assert _rows(seeded, "MATCH (:Alias {name: '广东股交'})-[:NAMES_ORGANIZATION]->(o) RETURN o.name AS n") == [
+        {"n": "广东股权交易中心股份有限公司"}
+    ]

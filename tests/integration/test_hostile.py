@@ -108,6 +108,7 @@ def test_the_cli_refuses_the_same(
 # Places where a Cypher string is built at run time, reviewed: each interpolates only schema identifiers (checked
 # against a plain-identifier pattern when the schema loads) or the user's own statement for EXPLAIN.
 REVIEWED_DYNAMIC_CYPHER = {
+    ("fundgraph/graph/nxsink.py", "from_neo4j"),  # label and type exclusions from the schema's derived ones
     ("fundgraph/graph/store.py", "_merge_nodes_cypher"),
     ("fundgraph/graph/store.py", "_merge_edges_cypher"),
     ("fundgraph/graph/store.py", "apply_schema"),
