@@ -7,7 +7,7 @@ VENV := .venv
 FG := $(VENV)/bin/fundgraph
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run stop test setup neo4j browser web lint typecheck unit integration fuzz loadtest bench clean help
+.PHONY: run stop test setup neo4j browser formats web lint typecheck unit integration fuzz loadtest bench clean help
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -64,6 +64,16 @@ browser: ## Debian's chromium and CJK fonts, for the report test (installed only
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 	  else echo "chromium is missing and this is not root: the report test will be skipped (CI fails it)"; fi; }
 
+FORMAT_PACKAGES := tesseract-ocr tesseract-ocr-chi-sim libreoffice-writer-nogui libreoffice-calc-nogui
+formats: ## Debian's Tesseract (scans) and LibreOffice (.doc .rtf .odt .ods .wps .et), installed only when missing
+	@if ! command -v tesseract >/dev/null 2>&1 || ! tesseract --list-langs 2>/dev/null | grep -qx chi_sim \
+	    || ! command -v soffice >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      $(FORMAT_PACKAGES) >/dev/null; \
+	  else echo "install $(FORMAT_PACKAGES) (needs root): scans and converted formats are refused without them"; fi; \
+	fi
+
 lint: setup ## ruff on the package and tests
 	$(VENV)/bin/ruff check fundgraph tests bench
 
@@ -73,7 +83,7 @@ typecheck: setup ## mypy --strict on the package
 unit: setup ## tests that need no server
 	$(VENV)/bin/pytest -m "not integration"
 
-test: neo4j web browser lint typecheck ## the whole suite: lint, types, unit, doctests, integration on its own Neo4j
+test: neo4j web browser formats lint typecheck ## the whole suite: lint, types, unit, doctests, integration on its own Neo4j
 	$(VENV)/bin/pytest
 
 SIZE ?= 1k

@@ -76,11 +76,12 @@ def server_available() -> bool:
     return True
 
 
-def load(driver: Driver, *paths: str | Path) -> list[str]:
-    """Check and load plan files or folders, the same pipeline as ``fundgraph load``; each plan's status."""
+def load(driver: Driver, *paths: str | Path, accept_unverified: bool = False) -> list[str]:
+    """Check and load plan files or folders, the same pipeline as ``fundgraph load``; each plan's status.
+    ``accept_unverified`` takes scans with no stated total to check them against, marked ``ocr_unverified``."""
     from fundgraph.loading import load_paths
 
-    return [result.status for result in load_paths(driver, paths)]
+    return [result.status for result in load_paths(driver, paths, accept_unverified=accept_unverified)]
 
 
 def query_frame(driver: Driver, name: str, **params: Any) -> pd.DataFrame:

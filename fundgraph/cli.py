@@ -118,13 +118,26 @@ def driver_session() -> Iterator[Any]:
         driver.close()
 
 
+AcceptUnverified = Annotated[
+    bool,
+    typer.Option(
+        "--accept-unverified",
+        help="Take a scan whose OCR'd amounts can't be checked (no stated total), marked ocr_unverified.",
+    ),
+]
+
+
 @app.command()
 def parse(
-    path: Annotated[Path, typer.Argument(help="A plan as text (any layout), .html, .docx, .xlsx or .csv.")],
+    path: Annotated[
+        Path,
+        typer.Argument(help="A plan: text (any layout), .html, .docx, .xlsx, .csv, .pdf, .xls, .doc, .odt, a scan."),
+    ],
     as_json: JsonFlag = False,
     explain: Annotated[
         bool, typer.Option("--explain", help="Print the table found, the header row, each column's role and why.")
     ] = False,
+    accept_unverified: AcceptUnverified = False,
 ) -> None:
     """Parse one document and print its plan (one per table), touching no database."""
     from fundgraph.loaders.entities import extract_entities
@@ -137,7 +150,7 @@ def parse(
         else:
             out.print(render_explanation(report))
         return
-    plans = parse_plans(path)
+    plans = parse_plans(path, accept_unverified=accept_unverified)
     shown = []
     for plan in plans:
         data = plan.as_dict()
@@ -170,7 +183,11 @@ def render_explanation(report: dict[str, object]) -> str:
     for other in cast(list[str], report.get("other_readings") or []):
         lines.append(f"  also tried {other}")
     for plan in cast(list[dict[str, Any]], report["plans"]):
-        lines.append(f"table {plan['table']}: {plan['title']}  (header at line {plan['header_line']})")
+        if plan.get("header_line") is not None:
+            at = f"line {plan['header_line']}"
+        else:
+            at = f"row {plan.get('header_row')}" + (f", page {plan['header_page']}" if plan.get("header_page") else "")
+        lines.append(f"table {plan['table']}: {plan['title']}  (header at {at})")
         for column in plan["columns"]:
             header = "".join(str(column["header"]).split())
             lines.append(f"  column {column['col']:>2} {header:<24} {column['role']!s:<12} {column['why']}")
@@ -189,6 +206,7 @@ def render_explanation(report: dict[str, object]) -> str:
 def load(
     paths: Annotated[list[Path], typer.Argument(help="Plan files or folders of them.")],
     as_json: JsonFlag = False,
+    accept_unverified: AcceptUnverified = False,
 ) -> None:
     """Load plans into Neo4j, each document whole or not at all. Every file is checked first: one bad file loads
     nothing. A document with several tables loads as several plans.
@@ -208,7 +226,8 @@ def load(
                 tasks[phase] = progress.add_task(phase, total=total)
             progress.update(tasks[phase], completed=done)
 
-        results = [r.as_dict() for r in load_paths(driver, paths, on_progress=on_progress)]
+        loaded = load_paths(driver, paths, on_progress=on_progress, accept_unverified=accept_unverified)
+        results = [r.as_dict() for r in loaded]
     if as_json:
         print_json(results)
     else:

@@ -24,9 +24,12 @@ class Location:
     row: int | None = None
     col: int | None = None
     line: int | None = None
+    page: int | None = None
 
     def __str__(self) -> str:
         parts = [self.path]
+        if self.page is not None:
+            parts.append(f"page {self.page}")
         if self.table is not None:
             parts.append(f"table {self.table}")
         if self.row is not None:

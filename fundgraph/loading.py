@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -86,10 +87,10 @@ def workers_for(files: int) -> int:
     return (os.cpu_count() or 1) if files >= PARALLEL_FROM_FILES else 1
 
 
-def _check_file(file: Path) -> str | None:
+def _check_file(file: Path, accept_unverified: bool = False) -> str | None:
     """Read a file (in a worker): None if it reads, else its error's text."""
     try:
-        parse_plans(file)
+        parse_plans(file, accept_unverified=accept_unverified)
     except FundgraphError as exc:
         # The caller reads the file again to raise the error: errors carry their location, which does not cross a
         # process boundary intact.
@@ -97,10 +98,10 @@ def _check_file(file: Path) -> str | None:
     return None
 
 
-def prepare_file(file: Path) -> list[Prepared] | None:
+def prepare_file(file: Path, accept_unverified: bool = False) -> list[Prepared] | None:
     """Read a file and build each of its plans' graph elements (in a worker); None if it no longer reads."""
     try:
-        plans = parse_plans(file)
+        plans = parse_plans(file, accept_unverified=accept_unverified)
     except FundgraphError:
         return None
     # parse -> entities -> graph elements: each stage on its own, the entities a stage anyone can call and test.
@@ -110,13 +111,16 @@ def prepare_file(file: Path) -> list[Prepared] | None:
     ]
 
 
-def check_paths(files: Sequence[Path], *, workers: int, on_progress: Progress | None = None) -> None:
+def check_paths(
+    files: Sequence[Path], *, workers: int, on_progress: Progress | None = None, accept_unverified: bool = False
+) -> None:
     """Raise the first file's error (with its location) before anything is written."""
+    check = partial(_check_file, accept_unverified=accept_unverified)
     for done, (file, failed) in enumerate(
-        zip(files, map_ahead(_check_file, files, workers, depth=8 * workers), strict=True), start=1
+        zip(files, map_ahead(check, files, workers, depth=8 * workers), strict=True), start=1
     ):
         if failed:
-            parse_plans(file)  # read again here, to raise its error with its location
+            parse_plans(file, accept_unverified=accept_unverified)  # again here, to raise its error with its location
         if on_progress:
             on_progress("checking", done, len(files))
 
@@ -156,13 +160,15 @@ def load_paths(
     *,
     workers: int | None = None,
     on_progress: Progress | None = None,
+    accept_unverified: bool = False,
 ) -> list[LoadResult]:
-    """Check every file, then load each document's plans; raises ParseError (nothing written) on a bad file."""
+    """Check every file, then load each document's plans; raises ParseError (nothing written) on a bad file.
+    ``accept_unverified`` lets scans with no stated total through, marked ``ocr_unverified``."""
     files = expand(paths)
     if not files:
         raise ParseError("no plan files found", Location(", ".join(str(p) for p in paths)))
     workers = workers or workers_for(len(files))
-    check_paths(files, workers=workers, on_progress=on_progress)
+    check_paths(files, workers=workers, on_progress=on_progress, accept_unverified=accept_unverified)
     apply_schema(driver)
     results: list[LoadResult] = []
     documents_done = 0
@@ -187,10 +193,11 @@ def load_paths(
 
     def documents() -> Iterable[list[Prepared]]:
         # Parsing and extraction run ahead in other processes while this one waits on Neo4j.
-        ahead = map_ahead(prepare_file, files, max(1, workers - 1), depth=PREFETCH_DOCUMENTS)
+        prepare = partial(prepare_file, accept_unverified=accept_unverified)
+        ahead = map_ahead(prepare, files, max(1, workers - 1), depth=PREFETCH_DOCUMENTS)
         for file, prepared in zip(files, ahead, strict=True):
             if prepared is None:
-                parse_plans(file)  # changed since the check: raise its error here
+                parse_plans(file, accept_unverified=accept_unverified)  # changed since the check: raise it here
                 continue
             yield prepared
 

@@ -15,6 +15,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED_TXT = ROOT / "data" / "plans" / "000_bc106945e02cee55.txt"
 SEED_DOCX = ROOT / "tests" / "fixtures" / "000_bc106945e02cee55.docx"
 SEED_XLSX = ROOT / "tests" / "fixtures" / "000_bc106945e02cee55.xlsx"
+# The seed and other plans rendered by real tool chains (LibreOffice, pdftoppm, qpdf): tests/fixtures/formats/make.py
+FORMATS = ROOT / "tests" / "fixtures" / "formats"
 
 
 @pytest.hookimpl(hookwrapper=True)

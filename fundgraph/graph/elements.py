@@ -107,7 +107,15 @@ def project_ids(plan: Plan) -> list[str]:
 def _provenance(source: Source | None) -> Props:
     if source is None:
         return {}
-    return {"doc_id": source.doc_id, "row": source.row, "col": source.col, "line": source.line}
+    props: Props = {"doc_id": source.doc_id, "row": source.row, "col": source.col, "line": source.line}
+    # A PDF's or a scan's cell also has its page and box (points, top-left origin), and an OCR'd one its confidence.
+    if source.page is not None:
+        props["page"] = source.page
+    if source.box is not None:
+        props["box"] = list(source.box)
+    if source.confidence is not None:
+        props["confidence"] = source.confidence
+    return props
 
 
 def plan_elements(plan: Plan, entities: PlanEntities | None = None, loaded_at: datetime | None = None) -> GraphElements:
@@ -149,6 +157,7 @@ def plan_elements(plan: Plan, entities: PlanEntities | None = None, loaded_at: d
                 "stated_total_col": plan.stated_total_source.col if plan.stated_total_source else None,
                 "stated_total_line": plan.stated_total_source.line if plan.stated_total_source else None,
                 "stated_total_text": plan.stated_total_text,
+                "read_confidence": plan.read_confidence,
                 "build": elements.build,
             },
         )
@@ -190,8 +199,8 @@ def _project(elements: GraphElements, plan: Plan, project_id: str, project: Proj
                 "text_amounts_fen": [to_fen(m.mention.amount) for m in money],
                 "text_amount_contexts": [m.mention.context for m in money],
                 "text_amount_funding": [m.mention.funding for m in money],
-                "text_amount_cols": [m.source.col for m in money],
-                "text_amount_lines": [m.source.line for m in money],
+                "text_amount_cols": _whole([m.source.col for m in money]),
+                "text_amount_lines": _whole([m.source.line for m in money]),
                 "extra": json.dumps(project.extra, ensure_ascii=False) if project.extra else None,
                 **_provenance(project.source),
             },
@@ -302,6 +311,14 @@ def _project(elements: GraphElements, plan: Plan, project_id: str, project: Proj
             )
         )
         elements.edges.append(Edge("HAS_TARGET", project_id, target_id, _provenance(targets_cell)))
+
+
+def _whole(values: list[int | None]) -> list[int] | None:
+    """A list property as Neo4j can hold it (no nulls): whole, or not at all — a .docx or PDF cell has no text line,
+    and a list with gaps would no longer line up with text_amounts."""
+    if any(v is None for v in values):
+        return None
+    return [v for v in values if v is not None]
 
 
 def to_fen_or_none(amount: Decimal) -> int | None:

@@ -15,10 +15,10 @@ from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal
 from typing import Any, Protocol
 
-from neo4j import Driver
+from neo4j import Driver, RoutingControl
 
 from fundgraph.errors import BadParameter
-from fundgraph.graph.store import read
+from fundgraph.graph.store import database_name, read
 from fundgraph.money import format_wan, parse_number
 from fundgraph.queries import get_query
 
@@ -452,4 +452,25 @@ def run_findings(
     ctx = _Context(driver, year, plan_id, database)
     found = apply_rules(ctx, rules, severity)
     ctx.fill_paths(found)
+    records, _, _ = driver.execute_query(
+        "MATCH (p:Plan) WHERE any(x IN coalesce(p.problems, []) WHERE x CONTAINS '\"ocr_unverified\"') "
+        "RETURN collect(p.plan_id) AS ids",
+        database_=database or database_name(),
+        routing_=RoutingControl.READ,
+    )
+    return mark_unverified(found, set(records[0]["ids"]))
+
+
+def mark_unverified(found: list[Finding], unverified: Collection[str]) -> list[Finding]:
+    """A finding that rests on a plan read by OCR and loaded without a total to check it against says so.
+
+    >>> f = Finding("r", "high", "Shared platform", [FindingProject("plan-x", 2024, "1", "n", "1")])
+    >>> mark_unverified([f], {"plan-x"})[0].title
+    'Shared platform (rests on plan-x, read by OCR and not checked against a total)'
+    """
+    for finding in found:
+        plans = sorted({p.plan_id for p in finding.projects} & set(unverified))
+        if plans:
+            finding.title += f" (rests on {', '.join(plans)}, read by OCR and not checked against a total)"
+            finding.details["unverified_plans"] = plans
     return found

@@ -26,7 +26,8 @@ ORPHAN_LABELS = ("Organization", "Platform", "ServiceType", "Region")
 DEFAULT_TIMEOUT_S = 30.0
 DEFAULT_ROW_CAP = 10_000
 
-WriteStatus = Literal["created", "replaced", "refreshed", "unchanged"]
+# "kept": another version read with less confidence (a scan of a plan loaded from its text) is not written.
+WriteStatus = Literal["created", "replaced", "refreshed", "unchanged", "kept"]
 
 
 def connect(
@@ -196,7 +197,7 @@ def _write_plan_tx(tx: ManagedTransaction, elements: GraphElements, batch_size: 
     # Lock the plan first: a second loader of the same plan waits here, then finds it written.
     existing = tx.run(
         "MERGE (p:Plan {plan_id: $plan_id}) SET p.locked = true REMOVE p.locked "
-        "RETURN p.version AS version, p.build AS build",
+        "RETURN p.version AS version, p.build AS build, p.read_confidence AS read_confidence",
         plan_id=elements.plan_id,
     ).single()
     if existing is not None and existing["version"] is None:
@@ -205,6 +206,10 @@ def _write_plan_tx(tx: ManagedTransaction, elements: GraphElements, batch_size: 
     same_rows = previous == elements.version
     if same_rows and existing is not None and existing["build"] == elements.build:
         return WriteResult(elements.plan_id, elements.version, "unchanged", previous)
+    if existing is not None and not same_rows and _read_confidence(elements) < _or_sure(existing["read_confidence"]):
+        # The same plan read less surely (OCR of a scan, after its text): its misreadings must not replace rows
+        # read exactly. The better reading stays; the caller is told.
+        return WriteResult(elements.plan_id, str(previous), "kept", previous)
     counters: dict[str, int] = {}
     changes: dict[str, Any] = {}
     if previous is not None and not same_rows:
@@ -249,6 +254,16 @@ def _write_plan_tx(tx: ManagedTransaction, elements: GraphElements, batch_size: 
             _count(counters, summary.counters)
     status: WriteStatus = "created" if previous is None else ("refreshed" if same_rows else "replaced")
     return WriteResult(elements.plan_id, elements.version, status, previous, counters, changes)
+
+
+def _or_sure(confidence: float | None) -> float:
+    """A plan read from a text layer (no OCR) has no confidence score: it is as sure as a reading gets."""
+    return 100.0 if confidence is None else float(confidence)
+
+
+def _read_confidence(elements: GraphElements) -> float:
+    plan = next((n for n in elements.nodes if n.label == "Plan"), None)
+    return _or_sure(plan.props.get("read_confidence") if plan is not None else None)
 
 
 def version_changes(old: list[dict[str, Any]], new: list[Node]) -> dict[str, Any]:

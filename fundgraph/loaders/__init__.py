@@ -7,20 +7,27 @@ True
 
 from __future__ import annotations
 
+import copy
 import hashlib
-from dataclasses import dataclass
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from fundgraph.errors import EmptyTableError, Location, ParseError
 from fundgraph.loaders.cells import RawDocument, TextLine
-from fundgraph.loaders.model import Plan
+from fundgraph.loaders.model import Plan, Problem, Source
 from fundgraph.loaders.plan import build_plans, find_headers, prose_total
 from fundgraph.loaders.readers.boxdraw import looks_like_box_drawing, read_box_drawing
+from fundgraph.loaders.readers.convert import CONVERTED, convert
 from fundgraph.loaders.readers.csv_reader import read_csv
 from fundgraph.loaders.readers.decoding import decode_text
 from fundgraph.loaders.readers.docx_reader import read_docx
 from fundgraph.loaders.readers.glued import looks_glued, read_glued
 from fundgraph.loaders.readers.html_reader import looks_like_html, read_html
+from fundgraph.loaders.readers.ocr import IMAGE_SUFFIXES, images_from_bytes, images_from_pdf, read_scan
+from fundgraph.loaders.readers.pdf_reader import MIN_TEXT_CHARS, layout_text, open_pdf, read_pdf_tables, text_chars
 from fundgraph.loaders.readers.prose import read_prose
 from fundgraph.loaders.readers.streams import read_cell_stream
 from fundgraph.loaders.readers.text_tables import (
@@ -30,10 +37,15 @@ from fundgraph.loaders.readers.text_tables import (
     read_space_separated,
 )
 from fundgraph.loaders.readers.word_text import looks_like_word_text, read_word_text
+from fundgraph.loaders.readers.xls_reader import read_xls
 from fundgraph.loaders.readers.xlsx_reader import read_xlsx
 from fundgraph.loaders.roles import vocabulary
 
-SUPPORTED_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm", ".docx", ".xlsx", ".csv", ".tsv")
+SUPPORTED_SUFFIXES = (
+    *(".txt", ".text", ".md", ".html", ".htm", ".docx", ".xlsx", ".csv", ".tsv", ".pdf", ".xls"),
+    *CONVERTED,
+    *sorted(IMAGE_SUFFIXES),
+)
 
 __all__ = [
     "SUPPORTED_SUFFIXES",
@@ -75,10 +87,25 @@ def read_document(data: bytes, path: str) -> RawDocument:
         return read_docx(data, path, doc_id)
     if suffix in {".xlsx", ".xlsm"}:
         return read_xlsx(data, path, doc_id)
+    if suffix in IMAGE_SUFFIXES:
+        return _scan(f"{doc_id}:{path}", lambda: read_scan(images_from_bytes(data, path), path, doc_id))
+    if suffix == ".xls":
+        return read_xls(data, path, doc_id)
+    if suffix in CONVERTED:
+        # Read as LibreOffice's .docx/.xlsx of it; the document keeps its own bytes' hash and path.
+        converted, kind = convert(data, path)
+        document = read_docx(converted, path, doc_id) if kind == "docx" else read_xlsx(converted, path, doc_id)
+        document.format = f"{suffix.lstrip('.')} (as .{kind} by LibreOffice)"
+        return document
     if suffix in {".csv", ".tsv"}:
         return read_csv(data, path, doc_id)
     if suffix in TEXT_SUFFIXES:
         return read_text(decode_text(data, path)[0], path, doc_id)
+    if suffix == ".pdf":
+        for document in pdf_readings(data, path, doc_id):
+            if find_headers(document):
+                return document
+        raise _no_table(path)
     raise ParseError(
         f"unsupported file type {suffix!r}; fundgraph reads {', '.join(SUPPORTED_SUFFIXES)}", Location(path)
     )
@@ -116,10 +143,17 @@ def text_readings(text: str, path: str, doc_id: str) -> list[RawDocument]:
 
 
 def _no_table(path: str) -> ParseError:
+    layouts = (
+        "the text layouts fundgraph reads (Word text export, pipe table, one cell per line, space-separated rows, HTML)"
+    )
+    if path.lower().endswith(".pdf"):
+        return ParseError(
+            "no table found: the PDF has no ruled table with a project and an amount column, and its text holds "
+            f"none in {layouts}",
+            Location(path),
+        )
     return ParseError(
-        "no table found: none of the text layouts fundgraph reads (Word text export, pipe table, one cell per "
-        "line, space-separated rows, HTML) holds a header with a project and an amount column",
-        Location(path),
+        f"no table found: none of {layouts} holds a header with a project and an amount column", Location(path)
     )
 
 
@@ -132,23 +166,109 @@ class Reading:
     others: list[str]
 
 
-def read_plans(data: bytes, path: str) -> Reading:
+def read_plans(data: bytes, path: str, *, accept_unverified: bool = False) -> Reading:
     """Every plan a document holds (one per table), from the reading whose plans are most faithful.
 
     Readings are compared by whether their rows add up to the totals they state, then by the order of
     :func:`text_readings`. The error of the first reading that found a header is raised when none gives a plan.
     """
-    if Path(path).suffix.lower() not in TEXT_SUFFIXES:
-        document = read_document(data, path)
-        return Reading(document, build_plans(document), [])
-    doc_id = _doc_id(data, path)
-    text = decode_text(data, path)[0]
+    suffix = Path(path).suffix.lower()
+    if suffix == ".pdf":
+        readings = pdf_readings(data, path, _doc_id(data, path))
+    elif suffix in TEXT_SUFFIXES:
+        readings = text_readings(decode_text(data, path)[0], path, _doc_id(data, path))
+    else:
+        readings = [read_document(data, path)]
+    if len(readings) == 1:
+        reading = Reading(readings[0], build_plans(readings[0]), [])
+    else:
+        reading = _best_reading(readings, path)
+    if reading.document.format == "ocr":
+        reading = Reading(reading.document, check_ocr(reading.plans, accept_unverified), reading.others)
+    return reading
+
+
+def check_ocr(plans: list[Plan], accept_unverified: bool) -> list[Plan]:
+    """A plan read by OCR is trusted as far as its numbers check out: its rows must add up to its stated total, or
+    it is refused with the amount cells and their confidence (least sure first). With no total to check against it
+    is refused, unless the caller accepts it unverified — then it says so (``ocr_unverified``) wherever it goes."""
+    checked = []
+    for plan in plans:
+        where = Location(plan.path, plan.table)
+        cells = sorted(
+            (p.cells["amount"] for p in plan.projects if "amount" in p.cells),
+            key=lambda c: c.confidence if c.confidence is not None else 100.0,
+        )
+        listing = "; ".join(
+            f"page {c.page} row {c.row} column {c.col} confidence {c.confidence if c.confidence is not None else '?'}"
+            for c in cells[:8]
+        )
+        if plan.stated_total is not None and plan.stated_total != plan.computed_total:
+            raise ParseError(
+                f"read by OCR, and its amounts add up to {plan.computed_total}, not the stated total "
+                f"{plan.stated_total}: a number was misread. Nothing is loaded from it; check these amount cells "
+                f"(least sure first): {listing}",
+                where,
+            )
+        if plan.stated_total is None:
+            if not accept_unverified:
+                raise ParseError(
+                    "read by OCR, and it states no total to check the amounts against; refused (pass "
+                    "--accept-unverified to load it anyway, marked as unverified in every finding)",
+                    where,
+                )
+            problem = Problem(
+                "ocr_unverified",
+                f"read by OCR with no stated total to check its {len(cells)} amounts against; loaded unverified "
+                f"(least sure: {listing or 'none'})",
+                Source(plan.doc_id, plan.table),
+            )
+            plan = replace(plan, problems=(*plan.problems, problem))
+        checked.append(plan)
+    return checked
+
+
+_SCANS: OrderedDict[str, RawDocument] = OrderedDict()
+_SCANS_LOCK = threading.Lock()
+_SCANS_KEPT = 4
+
+
+def _scan(key: str, read: Callable[[], RawDocument]) -> RawDocument:
+    """OCR is seconds a page, and a load reads each file twice (the check, then the write): the last few scans
+    read in this process are kept, by content hash and path."""
+    with _SCANS_LOCK:
+        if key in _SCANS:
+            _SCANS.move_to_end(key)
+            return copy.deepcopy(_SCANS[key])
+    document = read()
+    with _SCANS_LOCK:
+        _SCANS[key] = copy.deepcopy(document)
+        while len(_SCANS) > _SCANS_KEPT:
+            _SCANS.popitem(last=False)
+    return document
+
+
+def pdf_readings(data: bytes, path: str, doc_id: str) -> list[RawDocument]:
+    """A PDF's ruled tables (continued over pages), then its words laid out as text for the text readers."""
+    with open_pdf(data, path) as pdf:
+        if text_chars(pdf) < MIN_TEXT_CHARS:
+            return [_scan(f"{doc_id}:{path}", lambda: read_scan(images_from_pdf(pdf), path, doc_id))]
+        ruled = read_pdf_tables(pdf, path, doc_id)
+        laid = layout_text(pdf)
+    readings = [ruled] if ruled.tables else []
+    for reading in text_readings(laid.text, path, doc_id):
+        reading.format = f"pdf-text/{reading.format}"
+        readings.append(reading)
+    return readings
+
+
+def _best_reading(readings: list[RawDocument], path: str) -> Reading:
     best: tuple[tuple[int, int], RawDocument, list[Plan]] | None = None
     first_error: ParseError | None = None
     empty_error: ParseError | None = None
     others: list[str] = []
-    for priority, reading in enumerate(text_readings(text, path, doc_id)):
-        if reading.format.startswith("prose") and (best is not None or first_error is not None):
+    for priority, reading in enumerate(readings):
+        if "prose" in reading.format and (best is not None or first_error is not None):
             break  # prose is read only where no table is found: a table (or its error) is better evidence
         if not find_headers(reading):
             others.append(f"{reading.format}: no header naming something funded and money")
@@ -173,8 +293,8 @@ def read_plans(data: bytes, path: str) -> Reading:
     raise first_error or empty_error or _no_table(path)
 
 
-def plans_from_bytes(data: bytes, path: str) -> list[Plan]:
-    return read_plans(data, path).plans
+def plans_from_bytes(data: bytes, path: str, *, accept_unverified: bool = False) -> list[Plan]:
+    return read_plans(data, path, accept_unverified=accept_unverified).plans
 
 
 def parse_bytes(data: bytes, path: str) -> Plan:
@@ -198,6 +318,7 @@ def parse_path(path: str | Path) -> Plan:
     return parse_bytes(read_file(path), str(path))
 
 
-def parse_plans(path: str | Path) -> list[Plan]:
-    """Every plan in a document: one per table."""
-    return plans_from_bytes(read_file(path), str(path))
+def parse_plans(path: str | Path, *, accept_unverified: bool = False) -> list[Plan]:
+    """Every plan in a document: one per table. ``accept_unverified`` lets a scan with no stated total through,
+    marked ``ocr_unverified``."""
+    return plans_from_bytes(read_file(path), str(path), accept_unverified=accept_unverified)

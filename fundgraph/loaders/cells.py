@@ -13,6 +13,11 @@ class Cell:
     row: int
     col: int
     line: int | None = None
+    # Where a PDF or an image shows it: the 1-based page and the box (x0, top, x1, bottom) in points from the
+    # page's top-left; and, for text read by OCR, the recogniser's confidence (0-100) in its weakest word.
+    page: int | None = None
+    box: tuple[float, float, float, float] | None = None
+    confidence: float | None = None
 
 
 @dataclass(frozen=True)

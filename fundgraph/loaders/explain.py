@@ -38,6 +38,8 @@ def explain_document(path: str | Path) -> dict[str, Any]:
                 "table": table.index,
                 "title": plan.title,
                 "header_line": header_row[0].line if header_row else None,
+                "header_row": header_row[0].row if header_row else None,
+                "header_page": header_row[0].page if header_row else None,
                 "columns": columns,
                 "decisions": list(plan.decisions),
                 "rows": len(plan.projects),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import unicodedata
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -20,9 +21,19 @@ class Source:
     row: int | None = None
     col: int | None = None
     line: int | None = None
+    page: int | None = None
+    box: tuple[float, float, float, float] | None = None
+    confidence: float | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # Page, box and confidence only where the format has them (PDF, images), so text provenance reads as before.
+        out = asdict(self)
+        for name in ("page", "box", "confidence"):
+            if out[name] is None:
+                del out[name]
+        if "box" in out:
+            out["box"] = list(out["box"])
+        return out
 
 
 @dataclass(frozen=True)
@@ -108,8 +119,9 @@ class Project:
             self.implementer,
             None if self.amount is None else format_wan(self.amount),
             self.approval,
-            self.summary,
-            self.targets_text,
+            # Line breaks inside a cell are layout (a PDF wraps where Word did not), not content.
+            _squash(self.summary),
+            _squash(self.targets_text),
         ]
 
 
@@ -144,9 +156,15 @@ class Plan:
         return normalize(sum((p.amount for p in self.projects if p.amount is not None), Decimal(0)))
 
     @property
+    def read_confidence(self) -> float | None:
+        """How surely the cells were read: the mean OCR confidence of the cells of a scan, None for text."""
+        scores = [c.confidence for p in self.projects for c in p.cells.values() if c.confidence is not None]
+        return round(sum(scores) / len(scores), 1) if scores else None
+
+    @property
     def plan_id(self) -> str:
         """Known by what the plan says it is (fund, programme, year, attachment, title), not by its bytes."""
-        identity: list[object] = [self.fund, self.programme, self.year, self.attachment, _squash(self.title)]
+        identity: list[object] = [self.fund, self.programme, self.year, self.attachment, _title_key(self.title)]
         if self.table is not None:
             identity.append(self.table)
         if not any(identity):
@@ -167,6 +185,7 @@ class Plan:
             "doc_id": self.doc_id,
             "plan_id": self.plan_id,
             "version": self.version,
+            "read_confidence": self.read_confidence,
             "path": self.path,
             "format": self.format,
             "title": self.title,
@@ -184,6 +203,21 @@ class Plan:
             "projects": [p.as_dict() for p in self.projects],
             "problems": [p.as_dict() for p in self.problems],
         }
+
+
+_BRACKETS = str.maketrans({**dict.fromkeys("（〈〔【［「『", "("), **dict.fromkeys("）〉〕】］」』", ")")})
+
+
+def _title_key(title: str | None) -> str | None:
+    """A title as identity: width, spacing and the kind of bracket don't make another plan (a scan reads （ as 〈
+    or (, a web page as either).
+
+    >>> _title_key("2024年 促进（重点）方案") == _title_key("2024年促进〈重点)方案")
+    True
+    """
+    if title is None:
+        return None
+    return "".join(unicodedata.normalize("NFKC", title).translate(_BRACKETS).split())
 
 
 def _squash(text: str | None) -> str | None:

@@ -41,7 +41,8 @@ _YEAR = re.compile(r"(20\d{2})\s*年")
 _TITLE_WORDS = ("方案", "分配表", "安排表", "明细表", "计划表", "汇总表", "清单", "一览表", "分配", "安排")
 _FUND = re.compile(
     r"^(?:\d{4}\s*年度?)?(?P<region>[\u4e00-\u9fff]{2,6}?(?:省|自治区|市|县|区))?"
-    r"(?P<fund>[\u4e00-\u9fff]+?(?:专项资金|资金))(?:[（(](?P<programme>[^）)]+)[）)])?"
+    # Any kind of bracket: a scan reads （ as 〈 or (.
+    r"(?P<fund>[\u4e00-\u9fff]+?(?:专项资金|资金))(?:[（(〈〔【［](?P<programme>[^）)〉〕】］]+)[）)〉〕】］])?"
 )
 _NOTE = re.compile(r"^(注|备注|说明)\s*[:：\d]")
 _CORE_FIELDS = ("seq", "name", "applicant", "implementer", "summary", "targets", "amount", "approval", "place")
@@ -420,10 +421,12 @@ class _PlanBuilder:
     def source(self, cell: Cell | None = None, row: int | None = None) -> Source:
         if cell is None:
             return Source(self.document.doc_id, self.table.index, row, None, None)
-        return Source(self.document.doc_id, self.table.index, cell.row, cell.col, cell.line)
+        return Source(
+            self.document.doc_id, self.table.index, cell.row, cell.col, cell.line, cell.page, cell.box, cell.confidence
+        )
 
     def location(self, cell: Cell) -> Location:
-        return Location(self.document.path, self.table.index, cell.row, cell.col, cell.line)
+        return Location(self.document.path, self.table.index, cell.row, cell.col, cell.line, cell.page)
 
     def build(self) -> Plan:
         for row in self.table.rows[: self.header.row_index]:

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from fundgraph.errors import ParseError
 from fundgraph.loaders import parse_bytes
 from fundgraph.synth import generate, render_csv, render_xlsx
-from tests.conftest import SEED_DOCX, SEED_TXT, SEED_XLSX
+from tests.conftest import FORMATS, SEED_DOCX, SEED_TXT, SEED_XLSX
 from tests.layouts import LAYOUTS
 
 settings.register_profile(
@@ -44,6 +44,8 @@ BINARY_SEEDS: dict[str, tuple[bytes, str]] = {
     "docx": (SEED_DOCX.read_bytes(), "plan.docx"),
     "xlsx": (SEED_XLSX.read_bytes(), "plan.xlsx"),
     "xlsx_synth": (render_xlsx(SYNTH), "synth.xlsx"),
+    "pdf": ((FORMATS / "spanning.pdf").read_bytes(), "plan.pdf"),
+    "xls": ((FORMATS / "seed.xls").read_bytes(), "plan.xls"),
 }
 
 
@@ -136,7 +138,10 @@ def test_mutated_office_files(layout: str, data: st.DataObject) -> None:
     check(bytes(mutated), name)
 
 
-@given(raw=st.binary(max_size=4096), suffix=st.sampled_from([".txt", ".csv", ".html", ".md", ".docx", ".xlsx"]))
+@given(
+    raw=st.binary(max_size=4096),
+    suffix=st.sampled_from([".txt", ".csv", ".html", ".md", ".docx", ".xlsx", ".pdf", ".xls", ".png", ".jpg"]),
+)
 def test_arbitrary_bytes(raw: bytes, suffix: str) -> None:
     check(raw, f"junk{suffix}")
 

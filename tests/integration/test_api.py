@@ -57,8 +57,8 @@ def _fill(path: str, operation: dict[str, Any]) -> tuple[str, dict[str, Any]]:
             value = {
                 "name": "中小融",
                 "kind": "services",
-                "plan_id": "plan-2024-2c3a01860ed2",
-                "project_id": "plan-2024-2c3a01860ed2/6",
+                "plan_id": "plan-2024-e18bcb81f6d6",
+                "project_id": "plan-2024-e18bcb81f6d6/6",
             }.get(parameter["name"], example)
             if path.startswith("/api/v1/organizations"):
                 value = "广东股交"
@@ -140,7 +140,7 @@ def test_what_the_explorer_asks_for(client: TestClient) -> None:
     assert client.get("/api/v1/graph", params={"name": "无此平台"}, headers=AS_READER).status_code == 404
     assert client.get("/api/v1/graph", headers=AS_READER).status_code == 422
     docs = client.get("/api/v1/documents", headers=AS_READER).json()["items"]
-    assert docs[0]["path"].endswith("000_bc106945e02cee55.txt") and docs[0]["plans"] == ["plan-2024-2c3a01860ed2"]
+    assert docs[0]["path"].endswith("000_bc106945e02cee55.txt") and docs[0]["plans"] == ["plan-2024-e18bcb81f6d6"]
 
 
 def test_keys_and_roles(client: TestClient) -> None:

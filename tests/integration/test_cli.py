@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import SEED_DOCX, SEED_TXT, SEED_XLSX, count_nodes, run_cli
+from tests.conftest import FORMATS, SEED_DOCX, SEED_TXT, SEED_XLSX, count_nodes, run_cli
 
 
 def test_load_then_count_then_reload(driver: Any, cli_env: dict[str, str]) -> None:
@@ -127,3 +127,21 @@ def test_status_is_truthful_when_nothing_listens(tmp_path: Path) -> None:
     }
     result = run_cli("neo4j", "status", env=env)
     assert result.returncode == 1 and "not answering" in result.stdout
+
+
+def test_files_that_cannot_be_read_refuse_the_load_and_a_scan_needs_consent(
+    driver: Any, cli_env: dict[str, str]
+) -> None:
+    for name, words in (("encrypted.pdf", "encrypted"), ("cut.pdf", "cut short"), ("no-text.png", "no text")):
+        result = run_cli("load", str(SEED_TXT), str(FORMATS / name), env=cli_env)
+        assert result.returncode == 2, (name, result.stderr)
+        assert name in result.stderr and words in result.stderr and "Traceback" not in result.stderr
+        assert count_nodes(driver) == 0
+    page = str(FORMATS / "seed-scan-page1.jpg")
+    refused = run_cli("load", page, env=cli_env)
+    assert refused.returncode == 2 and "--accept-unverified" in refused.stderr
+    assert count_nodes(driver) == 0
+    accepted = run_cli("load", page, "--accept-unverified", "--json", env=cli_env)
+    assert accepted.returncode == 0, accepted.stderr
+    [row] = json.loads(accepted.stdout)
+    assert row["status"] == "created" and "ocr_unverified" in row["problems"]

@@ -175,7 +175,7 @@ def test_an_edge_shows_its_source_cell_and_a_click_expands_a_node(page: Any, bas
     kinds = {n["kind"] for n in _nodes(page)}
     assert {"Organization", "Plan"} <= kinds, kinds
     assert (
-        page.locator(".graph-panel .open-entity").get_attribute("href").endswith("Project/plan-2024-2c3a01860ed2%2F6")
+        page.locator(".graph-panel .open-entity").get_attribute("href").endswith("Project/plan-2024-e18bcb81f6d6%2F6")
     )
     page.watch.clean()
 
@@ -303,7 +303,7 @@ def test_the_key_is_asked_once_and_a_wrong_one_is_refused(page: Any, base_url: s
 
 
 def test_english_on_request_with_the_unit_shown(page: Any, base_url: str) -> None:
-    _open(page, base_url, "entity/Project/plan-2024-2c3a01860ed2%2F6")
+    _open(page, base_url, "entity/Project/plan-2024-e18bcb81f6d6%2F6")
     page.wait_for_selector("dl.facts")
     assert "612 万元" in page.locator("dl.facts").inner_text() and "申报单位" in page.locator("dl.facts").inner_text()
     page.click("header [data-lang=en]")

@@ -183,3 +183,19 @@ def test_findings_are_whole_past_the_row_cap(driver: Any, monkeypatch: pytest.Mo
     found = run_findings(driver, rules=["pass_through"], database="neo4j")
     assert len(found) == want
     assert all(e.path and e.path.startswith("synth-") for f in found for e in f.evidence)
+
+
+def test_findings_on_a_plan_loaded_unverified_say_so(driver: Any) -> None:
+    from dataclasses import replace
+
+    from fundgraph.loaders.model import Problem, Source
+
+    plan = parse_path(SEED_TXT)
+    unverified = Problem("ocr_unverified", "read by OCR with no stated total", Source(plan.doc_id))
+    write_plan(driver, plan_elements(replace(plan, problems=(unverified,))))
+    found = run_findings(driver, year=2024, database="neo4j")
+    resting = [f for f in found if any(p.plan_id == plan.plan_id for p in f.projects)]
+    assert resting
+    for finding in resting:
+        assert "read by OCR and not checked against a total" in finding.title
+        assert finding.details["unverified_plans"] == [plan.plan_id]

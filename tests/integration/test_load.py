@@ -10,7 +10,7 @@ import pytest
 from fundgraph.graph.elements import plan_elements
 from fundgraph.graph.store import list_plans, plan_history, write_plan, write_plans
 from fundgraph.loaders import parse_bytes, parse_path
-from tests.conftest import SEED_DOCX, SEED_TXT, SEED_XLSX, count_nodes
+from tests.conftest import FORMATS, SEED_DOCX, SEED_TXT, SEED_XLSX, count_nodes
 
 
 def _rows(driver: Any, query: str, **params: Any) -> list[dict[str, Any]]:
@@ -74,6 +74,32 @@ def test_loading_again_in_any_format_changes_nothing(driver: Any) -> None:
         result = write_plan(driver, plan_elements(parse_path(path)))
         assert result.status == "unchanged" and result.counters == {}
     assert count_nodes(driver) == before
+
+
+def test_every_rendering_loads_as_the_one_plan_and_a_scan_never_replaces_its_text(driver: Any) -> None:
+    write_plan(driver, plan_elements(parse_path(SEED_TXT)))
+    before = count_nodes(driver)
+    cells = _rows(driver, "MATCH (p:Project) RETURN p.seq AS seq, p.name AS name ORDER BY toInteger(p.seq)")
+    for name in ("seed.pdf", "seed.xls", "seed.doc", "seed.odt", "seed.rtf", "seed.ods"):
+        result = write_plan(driver, plan_elements(parse_path(FORMATS / name)))
+        assert result.status == "unchanged", name
+    # The scan reads the same plan less surely (its names are OCR's): the text's rows stay.
+    scanned = write_plan(driver, plan_elements(parse_path(FORMATS / "seed-scan.pdf")))
+    assert scanned.status == "kept" and scanned.version == parse_path(SEED_TXT).version
+    assert count_nodes(driver) == before
+    assert _rows(driver, "MATCH (p:Project) RETURN p.seq AS seq, p.name AS name ORDER BY toInteger(p.seq)") == cells
+    assert _rows(driver, "MATCH (p:Plan) RETURN p.read_confidence AS c") == [{"c": None}]
+
+
+def test_a_scan_loaded_first_gives_way_to_its_text(driver: Any) -> None:
+    scan = parse_path(FORMATS / "seed-scan.pdf")
+    write_plan(driver, plan_elements(scan))
+    [amount] = _rows(driver, "MATCH (:Plan)-[a:ALLOCATES]->(:Project {seq: '4'}) RETURN a.page AS page, a.box AS box")
+    assert amount["page"] is not None and len(amount["box"]) == 4
+    result = write_plan(driver, plan_elements(parse_path(SEED_TXT)))
+    assert result.status == "replaced" and result.previous_version == scan.version
+    names = _rows(driver, "MATCH (p:Project) RETURN p.name AS name ORDER BY toInteger(p.seq)")
+    assert [r["name"] for r in names] == [p.name for p in parse_path(SEED_TXT).projects]
 
 
 def test_a_new_version_replaces_the_old_projects_without_orphans(driver: Any) -> None:

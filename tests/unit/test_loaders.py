@@ -127,7 +127,8 @@ def test_bad_input_is_a_located_error() -> None:
     assert "empty" in str(_error(b"", "empty.txt"))
     assert "binary" in str(_error(b"\x00\x01\x02junk" * 50, "junk.txt"))
     assert "no table" in str(_error("附件2\n一些说明文字\n没有表格。\n".encode(), "prose.txt"))
-    assert "unsupported file type" in str(_error(b"%PDF-1.4", "plan.pdf"))
+    assert "not a readable PDF" in str(_error(b"%PDF-1.4", "plan.pdf"))
+    assert "unsupported file type" in str(_error(b"PK\x03\x04", "plan.numbers"))
     no_amount = "\t序号\n\t项目名称\n\t申报单位\n\n\t1\n\t某项目\n\t某单位\n"
     assert "amount column" in str(_error(no_amount.encode(), "no_amount.txt"))
 

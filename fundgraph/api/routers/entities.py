@@ -46,7 +46,7 @@ def platform(store: StoreDep, _: Reader, name: Annotated[str, Path(examples=["�
 
 @router.get("/projects/{project_id:path}", summary="A project by its project_id (plan_id/序号)")
 def project(
-    store: StoreDep, _: Reader, project_id: Annotated[str, Path(examples=["plan-2024-2c3a01860ed2/6"])]
+    store: StoreDep, _: Reader, project_id: Annotated[str, Path(examples=["plan-2024-e18bcb81f6d6/6"])]
 ) -> dict[str, Any]:
     return _one(named(store, "project_profile", {"project_id": project_id}).rows, "project", project_id)
 

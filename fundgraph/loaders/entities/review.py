@@ -24,6 +24,8 @@ from fundgraph.loaders.entities.reference import Reference, decisions_path, load
 from fundgraph.loaders.model import Plan
 
 THRESHOLD = 0.6
+# A body's name read by OCR less surely than this is listed for a person to check against the scan.
+OCR_REVIEW_BELOW = 80.0
 _ORG_LIKE = re.compile(
     r"[\u4e00-\u9fff（）()]{2,20}?(?:有限责任公司|股份有限公司|有限公司|管理局|研究会|协会|局|厅|中心)"
 )
@@ -140,7 +142,21 @@ def candidates(plans: Iterable[Plan], reference: Reference) -> list[Candidate]:
         if where not in entry.seen_in:
             entry.seen_in.append(where)
 
+    def propose_misread(name: str, confidence: float, where: str) -> None:
+        if fold_key(name) in known_keys:
+            return  # read as a name the reference knows: a misreading that lands on another real name is rare
+        scored = sorted(((similarity(name, c)[0], c) for c in known_orgs), reverse=True)
+        into = scored[0][1] if scored and scored[0][0] >= THRESHOLD else None
+        reason = f"read by OCR with confidence {confidence:.0f}: check it against the scan, then merge or add it"
+        candidate = Candidate("organizations", name, into, round(confidence / 100, 2), [reason])
+        entry = found.setdefault(("organizations", name, into), candidate)
+        if reason not in entry.reasons:
+            entry.reasons.append(reason)
+        if where not in entry.seen_in:
+            entry.seen_in.append(where)
+
     known_orgs = set(reference.orgs.kinds) | set(reference.orgs.aliases)
+    known_keys = {fold_key(name) for name in known_orgs} | {fold_key(a) for a in reference.orgs.canonical}
     known_platforms = set(reference.platforms.aliases)
     for plan in plans:
         entities = extract_entities(plan, reference)
@@ -153,6 +169,11 @@ def candidates(plans: Iterable[Plan], reference: Reference) -> list[Candidate]:
             for ref in (found_entities.applicant, found_entities.implementer):
                 if ref is not None and ref.resolved_by in {"as written", "province prefix"}:
                     propose("organizations", ref.canonical, known_orgs, where)
+            for field_name in ("applicant", "implementer"):
+                cell = project.cells.get(field_name)
+                written = getattr(project, field_name)
+                if cell is not None and cell.confidence is not None and cell.confidence < OCR_REVIEW_BELOW and written:
+                    propose_misread(written, cell.confidence, f"{where} page {cell.page}")
             for text in (project.name, project.summary or "", project.targets_text or ""):
                 covered = [(h.start, h.end) for h in org_matcher.find(text)]
                 for match in _ORG_LIKE.finditer(text):

@@ -15,11 +15,19 @@ from fundgraph.loaders.cells import Cell, RawDocument, Table, clean_cell_text
 from fundgraph.loaders.readers.office import CORRUPT_OFFICE_FILE, describe_corruption
 from fundgraph.money import format_wan
 
+# openpyxl turns a part's XML attributes into keyword arguments: a damaged attribute name is a TypeError.
+_CORRUPT_ON_LOAD: tuple[type[BaseException], ...] = (*CORRUPT_OFFICE_FILE, TypeError)
+
 
 def read_xlsx(data: bytes, path: str, doc_id: str) -> RawDocument:
     # As for .docx: the ways a broken zip, stream or XML part fails are refused; anything else is a bug here.
     try:
-        return _read(openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=False), path, doc_id)
+        workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=False)
+    except _CORRUPT_ON_LOAD as exc:
+        # Only the loading is guarded so: a TypeError in reading the loaded cells would be a bug here.
+        raise ParseError(f"not a readable .xlsx file: {describe_corruption(exc)}", Location(path)) from exc
+    try:
+        return _read(workbook, path, doc_id)
     except CORRUPT_OFFICE_FILE as exc:
         raise ParseError(f"not a readable .xlsx file: {describe_corruption(exc)}", Location(path)) from exc
 

@@ -1,0 +1,394 @@
+"""Scans (a PDF of page images, or .png/.jpg/.tif): the table grid from its ruling lines (OpenCV), the text by
+Tesseract (``chi_sim``), each cell with the confidence of its weakest word.
+
+Per page: straighten the page by the angle of its long horizontal lines; find the ruling lines by morphology
+(openings longer than any character stroke); the cells are the regions the lines enclose, so merged cells come out
+whole; the lines are painted out and the page is read once by Tesseract; every word goes to the cell its centre is
+in, and the rest is the prose around the table. Tables continue over pages as in :mod:`pdf_reader`.
+
+What this reads is not trusted on its own: the plan built from it is checked against its stated total by the
+loader (see ``fundgraph.loaders.check_ocr``), and refused when the amounts do not add up.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import cv2
+import numpy as np
+import pytesseract
+from PIL import Image, ImageSequence, UnidentifiedImageError
+
+from fundgraph.errors import Location, ParseError
+from fundgraph.loaders.cells import Cell, RawDocument, Table, TextLine
+from fundgraph.loaders.readers.pdf_reader import continue_table, join_pieces, same_columns
+
+DPI = 200
+LANGUAGE = "chi_sim"
+IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"})
+# Ruling lines narrower than this share of the page are not a table's.
+_MIN_TABLE_WIDTH = 1 / 3
+_POINTS_PER_INCH = 72
+
+
+@dataclass
+class Word:
+    text: str
+    confidence: float
+    x0: int
+    top: int
+    x1: int
+    bottom: int
+    line: tuple[int, int, int]
+
+    @property
+    def centre(self) -> tuple[float, float]:
+        return (self.x0 + self.x1) / 2, (self.top + self.bottom) / 2
+
+
+@dataclass
+class _Grid:
+    box: tuple[int, int, int, int]  # x0, top, x1, bottom in pixels
+    cells: list[tuple[int, int, int, int]] = field(default_factory=list)
+    # Each cell's text and confidence, once read.
+    texts: list[tuple[str, float | None]] = field(default_factory=list)
+
+
+@cache
+def ocr_problem() -> str | None:
+    """Why OCR can't run here (None when it can): Tesseract or its Chinese model missing."""
+    if shutil.which("tesseract") is None:
+        return "OCR needs Tesseract (Debian packages tesseract-ocr and tesseract-ocr-chi-sim; `make formats`)"
+    try:
+        languages = pytesseract.get_languages(config="")
+    except (pytesseract.TesseractError, OSError, subprocess.SubprocessError) as exc:
+        return f"Tesseract does not answer: {exc}"
+    if LANGUAGE not in languages:
+        return "OCR needs Tesseract's simplified Chinese model (Debian package tesseract-ocr-chi-sim; `make formats`)"
+    return None
+
+
+def images_from_bytes(data: bytes, path: str) -> list[Image.Image]:
+    """The pages of an image file (a TIFF may hold several)."""
+    try:
+        image = Image.open(io.BytesIO(data))
+        pages = [frame.convert("L") for frame in ImageSequence.Iterator(image)]
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
+        raise ParseError(f"not a readable image: {exc}", Location(path)) from exc
+    return pages
+
+
+def images_from_pdf(pdf: Any) -> list[Image.Image]:
+    """A scanned PDF's pages rendered at :data:`DPI` (pdfplumber renders with pypdfium2)."""
+    return [page.to_image(resolution=DPI).original.convert("L") for page in pdf.pages]
+
+
+def read_scan(images: Sequence[Image.Image], path: str, doc_id: str, *, dpi: int = DPI) -> RawDocument:
+    """The tables and prose of scanned pages; every cell has its page, box (points) and OCR confidence."""
+    problem = ocr_problem()
+    if problem is not None:
+        raise ParseError(f"the document is a scan (no text layer); {problem}", Location(path))
+    # Tesseract is a process per page: two pages at once keep both cores busy.
+    with ThreadPoolExecutor(max_workers=max(1, min(len(images), os.cpu_count() or 1))) as pool:
+        pages = list(pool.map(_read_page, images))
+    scale = _POINTS_PER_INCH / dpi
+    tables: list[Table] = []
+    before: list[TextLine] = []
+    after: list[TextLine] = []
+    last_columns: tuple[float, ...] | None = None
+    last_page = 0
+    line_number = 0
+    for number, (grids, words) in enumerate(pages, start=1):
+        loose = [word for word in words if not any(_within(word, grid.box) for grid in grids)]
+        first_top = grids[0].box[1] if grids else None
+        for top, text in _prose_lines(loose):
+            line_number += 1
+            if not tables and (first_top is None or top < first_top):
+                before.append(TextLine(text, line=line_number))
+            else:
+                after.append(TextLine(text, line=line_number))
+        for position, grid in enumerate(grids):
+            rows = _rows(grid, number, scale)
+            lefts = [*_clusters([c[0] for c in grid.cells], 8), grid.box[2]]
+            columns = tuple(round(x * scale, 1) for x in lefts)
+            continues = (
+                tables
+                and position == 0
+                and number == last_page + 1
+                and last_columns is not None
+                and same_columns(columns, last_columns, tolerance=6.0)
+            )
+            if continues:
+                continue_table(tables[-1], rows)
+            else:
+                table = Table(index=len(tables) + 1)
+                for row_number, row in enumerate(rows, start=1):
+                    table.rows.append([_renumber(cell, row_number) for cell in row])
+                tables.append(table)
+            last_columns, last_page = columns, number
+    if not tables and not before and not after:
+        raise ParseError(
+            f"OCR found no text and no table in {len(images)} page image(s): a blank page, or not a scan of text",
+            Location(path),
+        )
+    # Once rows broken by a page are joined: a quote opened on one page is closed on the next.
+    for table in tables:
+        table.rows = [
+            [Cell(tidy(c.text), c.row, c.col, c.line, c.page, c.box, c.confidence) for c in row] for row in table.rows
+        ]
+    return RawDocument(path=path, doc_id=doc_id, format="ocr", tables=tables, before=before, after=after)
+
+
+def _renumber(cell: Cell, row: int) -> Cell:
+    return Cell(cell.text, row, cell.col, cell.line, cell.page, cell.box, cell.confidence)
+
+
+def _read_page(image: Image.Image) -> tuple[list[_Grid], list[Word]]:
+    """The page's tables with every cell read, and the words of the prose around them."""
+    gray = np.array(image.convert("L"))
+    gray = _straighten(gray)
+    grid_mask, char_height = _ruling(gray)
+    grids = _grids(grid_mask, char_height)
+    # Black on white by a local threshold: a scan's speckle and paper grain stay white (Tesseract's own global
+    # threshold, on a blank cell, turns them into words), and the ruling lines are painted out.
+    clean = 255 - _binary(cv2.medianBlur(gray, 3))
+    clean[cv2.dilate(grid_mask, np.ones((5, 5), np.uint8)) > 0] = 255
+    prose = clean.copy()
+    for grid in grids:
+        x0, top, x1, bottom = grid.box
+        prose[top:bottom, x0:x1] = 255
+        grid.texts = [_read_cell(clean[top:bottom, left:right], char_height) for left, top, right, bottom in grid.cells]
+    return grids, _words(prose, psm=6)
+
+
+def _read_cell(crop: np.ndarray, char_height: int) -> tuple[str, float | None]:
+    """A cell's text: its lines of ink laid end to end into one line and read as one (Tesseract strings the short
+    lines of a narrow column — 省 over 级 — into nonsense, and would read a lone 序号 as a word)."""
+    lines = _ink_lines(crop, char_height)
+    if not lines:
+        return "", None
+    pieces = []
+    for top, bottom in lines:
+        band = crop[top:bottom]
+        columns = np.flatnonzero((band == 0).any(axis=0))
+        pieces.append(band[:, columns[0] : columns[-1] + 1])
+    height = max(piece.shape[0] for piece in pieces) + char_height
+    gap = np.full((height, max(2, char_height // 4)), 255, dtype=np.uint8)
+    strip = [np.full((height, char_height), 255, dtype=np.uint8)]
+    for piece in pieces:
+        padded = np.full((height, piece.shape[1]), 255, dtype=np.uint8)
+        offset = (height - piece.shape[0]) // 2
+        padded[offset : offset + piece.shape[0]] = piece
+        strip.extend([padded, gap])
+    strip.append(np.full((height, char_height), 255, dtype=np.uint8))
+    words = _words(np.hstack(strip), psm=7)
+    if not words:
+        return "", None
+    text = tidy(join_pieces([w.text for w in words]))
+    # The cell is as sure as its least sure word; a lone punctuation mark's score says nothing of the text.
+    scored = [w.confidence for w in words if any(ch.isalnum() for ch in w.text)] or [w.confidence for w in words]
+    return text, min(scored)
+
+
+def _ink_lines(crop: np.ndarray, char_height: int) -> list[tuple[int, int]]:
+    """The bands of rows that hold one line of text: runs of inked rows, merged while they fit in a character's
+    height (二 and 三 have gaps inside them as wide as the gap between lines)."""
+    inked = (crop == 0).sum(axis=1) > 0
+    if int((crop == 0).sum()) < 2 * char_height:
+        return []  # blank (a speck or two)
+    runs: list[list[int]] = []
+    start = None
+    for y, on in enumerate([*inked.tolist(), False]):
+        if on and start is None:
+            start = y
+        elif not on and start is not None:
+            runs.append([start, y])
+            start = None
+    lines: list[list[int]] = []
+    for run in runs:
+        if lines and run[1] - lines[-1][0] <= char_height * 1.25:
+            lines[-1][1] = run[1]
+        else:
+            lines.append(run)
+    # A band much thinner than a character is a speck, a stray bit of ruling, or a full stop on its own.
+    return [(top, bottom) for top, bottom in lines if bottom - top >= char_height * 0.25]
+
+
+def _binary(gray: np.ndarray) -> np.ndarray:
+    return cv2.adaptiveThreshold(255 - gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, 31, -15)
+
+
+def _char_height(binary: np.ndarray) -> int:
+    """The usual height of a character: the median of the blobs of text size."""
+    _, _, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    heights = stats[1:, cv2.CC_STAT_HEIGHT]
+    widths = stats[1:, cv2.CC_STAT_WIDTH]
+    text = heights[(heights > 12) & (heights < 120) & (widths < 120)]
+    return int(np.median(text)) if len(text) else 24
+
+
+def _horizontal(binary: np.ndarray) -> np.ndarray:
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (max(40, binary.shape[1] // 30), 1))
+    return cv2.morphologyEx(binary, cv2.MORPH_OPEN, kernel)
+
+
+def _straighten(gray: np.ndarray) -> np.ndarray:
+    """Rotate the page so that its long horizontal lines (a table's rules) are level."""
+    lines = cv2.HoughLinesP(
+        _horizontal(_binary(gray)), 1, np.pi / 1800, threshold=200, minLineLength=gray.shape[1] // 4, maxLineGap=20
+    )
+    if lines is None:
+        return gray
+    angles = [np.degrees(np.arctan2(y2 - y1, x2 - x1)) for x1, y1, x2, y2 in lines.reshape(-1, 4)]
+    angle = float(np.median([a for a in angles if abs(a) < 10] or [0.0]))
+    if abs(angle) < 0.05:
+        return gray
+    height, width = gray.shape
+    matrix = cv2.getRotationMatrix2D((width / 2, height / 2), angle, 1.0)
+    return cv2.warpAffine(gray, matrix, (width, height), flags=cv2.INTER_CUBIC, borderValue=255)
+
+
+def _ruling(gray: np.ndarray) -> tuple[np.ndarray, int]:
+    """The ruling lines: horizontal runs longer than a word, vertical ones taller than any character stroke."""
+    binary = _binary(gray)
+    char_height = _char_height(binary)
+    vertical_kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (1, int(char_height * 1.6)))
+    vertical = cv2.morphologyEx(binary, cv2.MORPH_OPEN, vertical_kernel)
+    mask = cv2.dilate(_horizontal(binary) | vertical, np.ones((3, 3), np.uint8))
+    return mask, char_height
+
+
+def _grids(mask: np.ndarray, char_height: int) -> list[_Grid]:
+    """Each table's box and the cells its lines enclose, top to bottom."""
+    count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    grids = []
+    for index in range(1, count):
+        x, y, w, h = (int(v) for v in stats[index, :4])
+        if w < mask.shape[1] * _MIN_TABLE_WIDTH or h < 3 * char_height:
+            continue
+        region = 255 - mask[y : y + h, x : x + w]
+        inner, _, cell_stats, _ = cv2.connectedComponentsWithStats(region, connectivity=4)
+        cells = []
+        for cell in range(1, inner):
+            cx, cy, cw, ch = (int(v) for v in cell_stats[cell, :4])
+            touches_edge = cx == 0 or cy == 0 or cx + cw >= w or cy + ch >= h
+            if touches_edge or cw < char_height or ch < char_height * 0.8:
+                continue
+            cells.append((x + cx, y + cy, x + cx + cw, y + cy + ch))
+        if len(cells) >= 2:
+            grids.append(_Grid((x, y, x + w, y + h), sorted(cells, key=lambda c: (c[1], c[0]))))
+    return sorted(grids, key=lambda g: g.box[1])
+
+
+def _words(image: np.ndarray, *, psm: int) -> list[Word]:
+    # One thread per Tesseract: pages are read side by side, and OpenMP threads on top of that only contend.
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    data = pytesseract.image_to_data(
+        Image.fromarray(image), lang=LANGUAGE, config=f"--psm {psm}", output_type=pytesseract.Output.DICT
+    )
+    words = []
+    for i, text in enumerate(data["text"]):
+        text = text.strip()
+        if not text or float(data["conf"][i]) < 0:
+            continue
+        x, y, w, h = data["left"][i], data["top"][i], data["width"][i], data["height"][i]
+        line = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
+        words.append(Word(text, float(data["conf"][i]), x, y, x + w, y + h, line))
+    return words
+
+
+def _within(word: Word, box: tuple[int, int, int, int]) -> bool:
+    cx, cy = word.centre
+    return box[0] <= cx < box[2] and box[1] <= cy < box[3]
+
+
+def _rows(grid: _Grid, page: int, scale: float) -> list[list[Cell]]:
+    """Cells into rows and columns by their top and left edges (merged cells sit in the first they span)."""
+    tolerance = 8
+    tops = _clusters([c[1] for c in grid.cells], tolerance)
+    lefts = _clusters([c[0] for c in grid.cells], tolerance)
+    rows: dict[int, list[Cell]] = {}
+    for box, (text, confidence) in zip(grid.cells, grid.texts, strict=True):
+        row = _cluster_of(box[1], tops)
+        col = _cluster_of(box[0], lefts) + 1
+        points = (
+            round(box[0] * scale, 1),
+            round(box[1] * scale, 1),
+            round(box[2] * scale, 1),
+            round(box[3] * scale, 1),
+        )
+        rows.setdefault(row, []).append(Cell(text, 0, col, page=page, box=points, confidence=confidence))
+    return [sorted(rows[r], key=lambda c: c.col) for r in sorted(rows)]
+
+
+def _clusters(values: list[int], tolerance: int) -> list[int]:
+    centres: list[int] = []
+    for value in sorted(values):
+        if not centres or value - centres[-1] > tolerance:
+            centres.append(value)
+    return centres
+
+
+def _cluster_of(value: int, centres: list[int]) -> int:
+    return min(range(len(centres)), key=lambda i: abs(centres[i] - value))
+
+
+def _by_line(words: list[Word]) -> list[list[Word]]:
+    grouped: dict[tuple[int, int, int], list[Word]] = {}
+    for word in words:
+        grouped.setdefault(word.line, []).append(word)
+    return sorted(grouped.values(), key=lambda line: min(w.top for w in line))
+
+
+def _prose_lines(words: list[Word]) -> list[tuple[float, str]]:
+    """Words outside the tables as lines of prose (Tesseract's own line grouping), top to bottom."""
+    return [(min(w.top for w in line), tidy(join_pieces([w.text for w in sorted(line, key=lambda w: w.x0)])))
+            for line in _by_line(words)]  # fmt: skip
+
+
+_CJK = "\u4e00-\u9fff"
+_STRAY = re.compile(rf"(?<=[{_CJK}])[.·'`](?=[{_CJK}])|(?<=[{_CJK}])\.$")
+_ASCII_AFTER_CJK = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！"}
+_OPENERS, _CLOSERS = "（(〈《〔【", "）)〉》〕】"
+
+
+def tidy(text: str) -> str:
+    """Chinese punctuation where Tesseract gave ASCII or look-alikes, in text with Chinese in it: brackets paired
+    as （ ）, quotes alternating “ ”, a comma or colon after a character full width, and a stray full stop between
+    two characters (a speck) dropped. Letters and digits are never changed.
+
+    >>> tidy('省地方金融监管局(2024年〉项目'), tidy('汕尾市金融.局'), tidy('发展工程“示范"项目')
+    ('省地方金融监管局（2024年）项目', '汕尾市金融局', '发展工程“示范”项目')
+    """
+    if not re.search(f"[{_CJK}]", text):
+        return text
+    text = _STRAY.sub("", text)
+    chars = list(text)
+    for i, ch in enumerate(chars):
+        if ch in _ASCII_AFTER_CJK and i and re.match(f"[{_CJK}]", chars[i - 1]):
+            chars[i] = _ASCII_AFTER_CJK[ch]
+    opened: list[int] = []
+    for i, ch in enumerate(chars):
+        if ch in _OPENERS:
+            opened.append(i)
+        elif ch in _CLOSERS and opened:
+            start = opened.pop()
+            pair = chars[start] + ch
+            # A book title stays 《》 when both ends say so; any other mix of brackets is a misread （）.
+            if pair not in ("《》", "【】", "〔〕"):
+                chars[start], chars[i] = "（", "）"
+    quote = 0
+    for i, ch in enumerate(chars):
+        if ch in '“”"':
+            chars[i] = "“" if quote % 2 == 0 else "”"
+            quote += 1
+    return "".join(chars)
