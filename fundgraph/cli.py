@@ -109,7 +109,7 @@ def parse_params(pairs: list[str] | None) -> dict[str, str]:
 
 @contextmanager
 def driver_session() -> Iterator[Any]:
-    from fundgraph.graph.store import connect
+    from fundgraph.io.store import connect
 
     driver = connect()
     try:
@@ -253,7 +253,7 @@ def _progress(enabled: bool) -> Iterator[Progress]:
 @app.command()
 def plans(as_json: JsonFlag = False) -> None:
     """List the loaded plans with their plan_id."""
-    from fundgraph.graph.store import list_plans
+    from fundgraph.io.store import list_plans
 
     with driver_session() as driver:
         rows = list_plans(driver)
@@ -292,8 +292,8 @@ def export(
     depth: Annotated[int, typer.Option(min=1, max=3, help="Steps around --around (1-3).")] = 1,
 ) -> None:
     """Export the graph (or a plan, or an entity's neighbourhood) for Gephi, yEd, networkx or spreadsheets."""
-    from fundgraph.graph.nxsink import export as write
-    from fundgraph.graph.nxsink import from_neo4j
+    from fundgraph.io.nxsink import export as write
+    from fundgraph.io.nxsink import from_neo4j
 
     if fmt not in {"graphml", "gexf", "json", "csv"}:
         raise typer.BadParameter("graphml, gexf, json or csv", param_hint="--format")
@@ -335,7 +335,7 @@ def versions(
     as_json: JsonFlag = False,
 ) -> None:
     """List what changed between the loaded versions of a plan (projects added, removed, changed)."""
-    from fundgraph.graph.store import plan_history
+    from fundgraph.io.store import plan_history
 
     with driver_session() as driver:
         history = plan_history(driver, plan_id)
@@ -364,13 +364,13 @@ def findings(
     severity: Annotated[str | None, typer.Option(help="Only findings of this severity: high, medium or low.")] = None,
 ) -> None:
     """Run the red-flag rules: overlaps, duplicate services, cross-year work, reconciliation, money in text ..."""
-    from fundgraph.graph.findings import run_findings, select_rules
+    from fundgraph.audit.findings import run_findings, select_rules
 
     select_rules(rule, severity)  # an unknown rule or severity is refused before connecting
     with driver_session() as driver:
         found = run_findings(driver, year=year, plan_id=plan, rules=rule, severity=severity)
         if html is not None:
-            from fundgraph.report import write_report
+            from fundgraph.audit.report import write_report
 
             write_report(driver, found, html, year=year, plan_id=plan)
             err.print(f"report written to {html}")
@@ -450,7 +450,7 @@ def entities_decide(
 @schema_app.command("apply")
 def schema_apply() -> None:
     """Create the schema's constraints and indexes (idempotent)."""
-    from fundgraph.graph.store import apply_schema
+    from fundgraph.io.store import apply_schema
 
     with driver_session() as driver:
         statements = apply_schema(driver)
@@ -460,7 +460,7 @@ def schema_apply() -> None:
 @schema_app.command("show")
 def schema_show() -> None:
     """Print the statements that the schema generates."""
-    from fundgraph.graph.schema import load_schema
+    from fundgraph.mapping.schema import load_schema
 
     for statement in load_schema().ddl():
         out.print(statement + ";", highlight=False, soft_wrap=True)
@@ -513,7 +513,7 @@ def cypher(
     limit: LimitOption = 10_000,
 ) -> None:
     """Run read-only Cypher (writes, LOAD CSV, PROFILE and unlisted procedures are refused)."""
-    from fundgraph.graph.guard import run_guarded
+    from fundgraph.io.guard import run_guarded
     from fundgraph.queries import parse_query_text
 
     if (statement is None) == (file is None):
@@ -590,7 +590,7 @@ def neo4j_stop() -> None:
 @neo4j_app.command("status")
 def neo4j_status() -> None:
     """Exit 0 when the configured Neo4j answers, 1 otherwise."""
-    from fundgraph.graph.store import connect
+    from fundgraph.io.store import connect
 
     settings = get_settings()
     try:

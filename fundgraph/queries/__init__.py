@@ -24,7 +24,7 @@ from typing import Any
 from neo4j import Driver
 
 from fundgraph.errors import BadParameter, UnknownQuery
-from fundgraph.graph.store import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S, QueryResult, read
+from fundgraph.io.store import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S, QueryResult, read
 
 _HEADER = re.compile(r"^//\s*(name|description|params|example|mode)\s*:\s*(.*)$")
 _PARAM = re.compile(r"^\s*(\w+)\s*:\s*(int|float|string|bool|list)\s*(?:=\s*(.*?))?\s*$")

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from fundgraph.graph.elements import plan_elements
-from fundgraph.graph.store import read, write_plan
+from fundgraph.io.store import read, write_plan
 from fundgraph.loaders import parse_path
+from fundgraph.mapping.elements import plan_elements
 from fundgraph.queries import catalogue
 from tests.conftest import SEED_TXT
 from tests.unit.test_entities import PLAN_2025

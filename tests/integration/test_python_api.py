@@ -10,7 +10,7 @@ from typing import Any
 import networkx as nx
 
 import fundgraph
-from fundgraph.graph.nxsink import export, from_neo4j
+from fundgraph.io.nxsink import export, from_neo4j
 from tests.conftest import SEED_TXT, run_cli
 
 

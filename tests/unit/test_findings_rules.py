@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
+from fundgraph.audit.findings import Evidence, apply_rules, select_rules
 from fundgraph.errors import BadParameter
-from fundgraph.graph.findings import Evidence, apply_rules, select_rules
 
 SHARED = {
     "platform": "浙江省公共数据平台",

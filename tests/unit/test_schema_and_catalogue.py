@@ -7,9 +7,9 @@ import re
 import pytest
 
 from fundgraph.errors import BadParameter, SchemaError
-from fundgraph.graph.elements import Edge, GraphElements, Node, check_against_schema, plan_elements
-from fundgraph.graph.schema import load_schema
 from fundgraph.loaders import parse_path
+from fundgraph.mapping.elements import Edge, GraphElements, Node, check_against_schema, plan_elements
+from fundgraph.mapping.schema import load_schema
 from fundgraph.queries import catalogue, get_query
 from tests.conftest import SEED_TXT
 

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query
 
 from fundgraph.api.deps import Reader, StoreDep
 from fundgraph.api.models import ERRORS, Page
-from fundgraph.graph.findings import run_findings
+from fundgraph.audit.findings import run_findings
 from fundgraph.jsonable import to_jsonable
 
 router = APIRouter(tags=["findings"], responses=ERRORS)

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 from neo4j import Driver, RoutingControl
 
 from fundgraph.errors import BadParameter
-from fundgraph.graph.store import database_name, read
+from fundgraph.io.store import database_name, read
 from fundgraph.money import format_wan, parse_number
 from fundgraph.queries import get_query
 

@@ -13,12 +13,12 @@ from functools import cache
 from typing import Any
 
 from fundgraph.errors import SchemaError
-from fundgraph.graph.schema import load_schema
 from fundgraph.loaders.entities import OrgRef, PlanEntities, PlatformRef, ProjectEntities, extract_entities
 from fundgraph.loaders.entities.matcher import fold_key
 from fundgraph.loaders.entities.reference import load_reference
 from fundgraph.loaders.entities.regions import Region, region_index
 from fundgraph.loaders.model import Plan, Project, Source
+from fundgraph.mapping.schema import load_schema
 from fundgraph.money import format_wan, to_fen
 
 Props = dict[str, Any]
@@ -63,7 +63,7 @@ def build_fingerprint() -> str:
     digest = hashlib.sha256(__version__.encode())
     package = resources.files("fundgraph")
     for name in (
-        "graph/schema.yaml",
+        "mapping/schema.yaml",
         "loaders/headers.yaml",
         "loaders/reference/organizations.yaml",
         "loaders/reference/platforms.yaml",

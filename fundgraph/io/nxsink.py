@@ -3,7 +3,7 @@
 Nodes are keyed by their schema key (``project_id``, ``org_id`` ...) and carry ``label`` and their properties, the
 key property included; edges are keyed by type (and role, for CONCERNS) and carry ``type`` and their properties.
 
->>> from fundgraph.graph.elements import Edge, GraphElements, Node
+>>> from fundgraph.mapping.elements import Edge, GraphElements, Node
 >>> g = to_networkx([GraphElements("p", "v", "d", nodes=[Node("Region", "440000", {"name": "广东省"})])])
 >>> g.nodes["440000"]
 {'label': 'Region', 'code': '440000', 'name': '广东省'}
@@ -18,8 +18,8 @@ from typing import Any
 import networkx as nx
 
 from fundgraph.errors import BadParameter
-from fundgraph.graph.elements import GraphElements, merge_nodes
-from fundgraph.graph.schema import load_schema
+from fundgraph.mapping.elements import GraphElements, merge_nodes
+from fundgraph.mapping.schema import load_schema
 
 EXPORT_TIMEOUT_S = 3600.0
 EXPORT_ROW_CAP = 100_000_000
@@ -65,7 +65,7 @@ def from_neo4j(
 ) -> nx.MultiDiGraph:
     """The graph in the server as a ``MultiDiGraph`` keyed like :func:`to_networkx`: everything, one plan (its
     projects and everything they touch), or the neighbourhood of one entity (by name, alias or key) to ``depth``."""
-    from fundgraph.graph.store import read
+    from fundgraph.io.store import read
     from fundgraph.queries import get_query
 
     schema = load_schema()

@@ -2,7 +2,7 @@
 
 Layers: the statement is planned with EXPLAIN in a READ transaction and refused unless the planner calls it read-only;
 the plan is walked for LOAD CSV and for procedures outside an allow-list; then it runs in a READ transaction with a
-time limit and a row cap (:func:`fundgraph.graph.store.read`).
+time limit and a row cap (:func:`fundgraph.io.store.read`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from neo4j import Driver
 from neo4j.exceptions import ClientError
 
 from fundgraph.errors import QueryRefused
-from fundgraph.graph.store import (
+from fundgraph.io.store import (
     DEFAULT_ROW_CAP,
     DEFAULT_TIMEOUT_S,
     QueryResult,
