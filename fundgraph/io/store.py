@@ -303,14 +303,22 @@ def plan_history(driver: Driver, plan_id: str, database: str | None = None) -> l
 
 
 def _merge_nodes_cypher(label: str) -> str:
-    """MERGE on the key; list properties the schema says accumulate (aliases) gain new values, never lose old ones."""
+    """MERGE on the key; list properties the schema says accumulate (aliases) gain new values, never lose old ones.
+
+    The accumulated lists are computed before ``SET n += row.props``: inside that SET, ``n.aliases`` would already be
+    the row's list, and the old values would be lost. An empty list is stored as no property, as everywhere."""
     node = load_schema().node(label)
-    statement = f"UNWIND $rows AS row MERGE (n:{label} {{{node.key}: row.key}}) SET n += row.props"
-    for prop in node.accumulate:
-        statement += (
-            f", n.{prop} = reduce(acc = coalesce(n.{prop}, []), v IN coalesce(row.props.{prop}, []) | "
-            f"CASE WHEN v IN acc THEN acc ELSE acc + v END)"
+    statement = f"UNWIND $rows AS row MERGE (n:{label} {{{node.key}: row.key}})"
+    if node.accumulate:
+        kept = ", ".join(
+            f"reduce(acc = coalesce(n.{prop}, []), v IN coalesce(row.props.{prop}, []) | "
+            f"CASE WHEN v IN acc THEN acc ELSE acc + v END) AS acc_{prop}"
+            for prop in node.accumulate
         )
+        statement += f" WITH n, row, {kept}"
+    statement += " SET n += row.props"
+    for prop in node.accumulate:
+        statement += f", n.{prop} = CASE WHEN size(acc_{prop}) = 0 THEN null ELSE acc_{prop} END"
     if node.lookup is not None:
         # Every name the node answers to gets its Alias (one seek finds it); aliases only accumulate, so do these.
         statement += (

@@ -172,7 +172,17 @@ def plan_elements(plan: Plan, entities: PlanEntities | None = None, loaded_at: d
     for project_id, project, found in zip(project_ids(plan), plan.projects, entities.projects, strict=True):
         _project(elements, plan, project_id, project, found)
     _renames(elements)
+    _no_empty_lists(elements)
     return elements
+
+
+def _no_empty_lists(elements: GraphElements) -> None:
+    """An empty list is no property at all. Every sink then agrees: Neo4j's bulk importer reads an empty field as
+    no property, while a transaction would store an empty array — the same graph must not depend on the path."""
+    for props in [*(n.props for n in elements.nodes), *(e.props for e in elements.edges)]:
+        for name, value in props.items():
+            if isinstance(value, list) and not value:
+                props[name] = None
 
 
 def _project(elements: GraphElements, plan: Plan, project_id: str, project: Project, found: ProjectEntities) -> None:

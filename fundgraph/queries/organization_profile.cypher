@@ -29,6 +29,6 @@ CALL (o) {
                   relations: reduce(seen = [], c IN cells | CASE WHEN c.relation IN seen THEN seen ELSE seen + c.relation END),
                   cells: cells}) AS projects
 }
-RETURN o.name AS name, o.kind AS kind, o.aliases AS aliases, formerly,
+RETURN o.name AS name, o.kind AS kind, coalesce(o.aliases, []) AS aliases, formerly,
        newer.name AS renamed_to, ren.date AS renamed_on,
        implements, applies_for, implemented_fen, applied_fen, project_count, projects

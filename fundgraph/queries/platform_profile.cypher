@@ -21,8 +21,8 @@ CALL (f) {
   WITH p, reduce(seen = [], c IN mentions | CASE WHEN c.role IN seen THEN seen ELSE seen + c.role END) AS roles,
        mentions[0] AS cell
   RETURN collect({plan_id: p.plan_id, year: p.year, seq: p.seq, project: p.name, project_id: p.project_id,
-                  amount: p.amount, amount_fen: p.amount_fen, roles: roles, years_named: p.years_named,
+                  amount: p.amount, amount_fen: p.amount_fen, roles: roles, years_named: coalesce(p.years_named, []),
                   as_written: cell.as_written, doc_id: cell.doc_id, row: cell.row, col: cell.col, line: cell.line})
          AS projects
 }
-RETURN f.name AS name, f.owner AS owner, f.aliases AS aliases, project_count, amount_fen_involved, projects
+RETURN f.name AS name, f.owner AS owner, coalesce(f.aliases, []) AS aliases, project_count, amount_fen_involved, projects

@@ -28,6 +28,6 @@ RETURN p.project_id AS project_id, pl.plan_id AS plan_id, pl.year AS year, p.seq
        [(p)-[:PROVIDES]->(s:ServiceType) | s.name] AS services,
        [(p)-[:IN_REGION]->(r:Region) | {code: r.code, name: r.name}] AS regions,
        [(p)-[:HAS_TARGET]->(t:Target) | {metric: t.metric, comparator: t.comparator, value: t.value, unit: t.unit}] AS targets,
-       p.years_named AS years_named, p.text_amounts AS money_in_text, p.summary AS summary,
+       coalesce(p.years_named, []) AS years_named, coalesce(p.text_amounts, []) AS money_in_text, p.summary AS summary,
        p.targets_text AS targets_text, a.doc_id AS doc_id, p.row AS row
 ORDER BY year, plan_id, toInteger(seq)

@@ -154,3 +154,15 @@ def test_alias_nodes_follow_the_entities(seeded: Any) -> None:
     assert _rows(seeded, "MATCH (:Alias {name: '广东股交'})-[:NAMES_ORGANIZATION]->(o) RETURN o.name AS n") == [
         {"n": "广东股权交易中心股份有限公司"}
     ]
+
+
+def test_aliases_accumulate_across_writes(driver: Any) -> None:
+    from fundgraph.mapping.elements import GraphElements, Node
+
+    for plan, alias in (("plan-a", "甲局"), ("plan-b", "乙局"), ("plan-c", None)):
+        props = {"name": "某市某局", "aliases": [alias] if alias else None, "kind": None}
+        write_plan(driver, GraphElements(plan, "v1", "d", nodes=[Node("Organization", "org-x", props)]))
+    # Each write names the body its own way; none takes away what another wrote.
+    assert _rows(driver, "MATCH (o:Organization {org_id: 'org-x'}) RETURN o.aliases AS a") == [{"a": ["甲局", "乙局"]}]
+    named = _rows(driver, "MATCH (a:Alias)-[:NAMES_ORGANIZATION]->(:Organization {org_id: 'org-x'}) RETURN a.name AS n")
+    assert sorted(r["n"] for r in named) == sorted(["甲局", "乙局", "某市某局"])
