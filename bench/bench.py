@@ -82,20 +82,28 @@ def percentiles(samples: list[float]) -> dict[str, float]:
     return {"p50_ms": round(pick(0.5), 2), "p95_ms": round(pick(0.95), 2), "p99_ms": round(pick(0.99), 2)}
 
 
-def run_measured(command: list[str], env: dict[str, str]) -> tuple[int, int, str]:
+def run_measured(command: list[str], env: dict[str, str], stdout: Path | None = None) -> tuple[int, int, str]:
     """Run a command; its exit status, the peak resident memory (KiB) of it or any of its worker processes, stderr.
 
     The peak is read from /proc (VmHWM) while it runs, not from rusage: a child forked from this benchmark, which
-    holds 100k projects' graph elements, would count this process's memory up to its exec.
+    holds 100k projects' graph elements, would count this process's memory up to its exec. Java processes it
+    starts (neo4j-admin, the server) are not the loader's memory and are left out.
     """
     peak = 0
-    with tempfile.TemporaryFile() as errors:
-        child = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=errors)
+    with tempfile.TemporaryFile() as errors, stdout.open("wb") if stdout else open(os.devnull, "wb") as output:
+        child = subprocess.Popen(command, env=env, cwd=ROOT, stdout=output, stderr=errors)
         while child.poll() is None:
-            peak = max([peak, *(_high_water_kib(pid) for pid in _tree(child.pid))])
+            peak = max([peak, *(_high_water_kib(pid) for pid in _tree(child.pid) if not _is_java(pid))])
             time.sleep(0.2)
         errors.seek(0)
         return child.returncode, peak, errors.read().decode("utf-8", "replace")
+
+
+def _is_java(pid: int) -> bool:
+    try:
+        return b"java" in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0]
+    except OSError:
+        return False
 
 
 def _tree(pid: int) -> list[int]:
@@ -425,6 +433,32 @@ def run(size: str) -> dict[str, Any]:
         }
         print(f"[{size}] end to end {result['load_end_to_end']}", flush=True)
         checkpoint(result)
+
+        # The same corpus into a new store by Neo4j's offline importer: `fundgraph load --bulk --replace`. The
+        # server is stopped and started again by it; the queries below run on the store it builds (the same graph).
+        driver.close()
+        report = workdir / "bulk.json"
+        bulk_env = {**env, "FUNDGRAPH_NEO4J_HEAP": server.heap, "FUNDGRAPH_NEO4J_PAGECACHE": server.pagecache}
+        t, (returncode, peak_kib, stderr) = timed(
+            lambda: run_measured(
+                [sys.executable, "-m", "fundgraph", "load", "--bulk", "--replace", "--json", str(corpus)],
+                bulk_env,
+                stdout=report,
+            )
+        )
+        if returncode != 0:
+            raise RuntimeError(stderr[-2000:])
+        phases = json.loads(report.read_text(encoding="utf-8"))
+        result["bulk_end_to_end"] = {
+            "seconds": round(t, 1),
+            "projects_per_s": round(projects / t),
+            "loader_peak_rss_mib": round(peak_kib / 1024),
+            "phases_s": phases["seconds"],
+            "ratio_vs_transactional": round(result["load_end_to_end"]["seconds"] / t, 2),
+        }
+        print(f"[{size}] bulk end to end {result['bulk_end_to_end']}", flush=True)
+        checkpoint(result)
+        driver = connect(settings)
 
         repeats = 30 if projects <= 100_000 else 10
         queries = benchmark_queries(driver)

@@ -207,19 +207,35 @@ def load(
     paths: Annotated[list[Path], typer.Argument(help="Plan files or folders of them.")],
     as_json: JsonFlag = False,
     accept_unverified: AcceptUnverified = False,
+    bulk: Annotated[
+        bool,
+        typer.Option(
+            "--bulk",
+            help="Build a new store with neo4j-admin import (the local server only; it is stopped meanwhile).",
+        ),
+    ] = False,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="With --bulk: discard what the store holds instead of refusing.")
+    ] = False,
 ) -> None:
     """Load plans into Neo4j, each document whole or not at all. Every file is checked first: one bad file loads
     nothing. A document with several tables loads as several plans.
 
     Documents are streamed: the check keeps only counts, and each document is parsed again when it is written, so
     memory holds a few documents at a time however large the corpus. New plans are written a group at a time
-    (about 2,000 projects a transaction); known plans one by one (fundgraph.loading).
+    (about 2,000 projects a transaction); known plans one by one (fundgraph.loading). With --bulk, an empty local
+    store is built by Neo4j's offline importer instead: the same graph, several times faster on a large corpus.
     """
     from fundgraph.loading import expand, load_paths
 
+    if replace and not bulk:
+        raise typer.BadParameter("--replace goes with --bulk", param_hint="--replace")
     enabled = len(expand(paths)) > 1
+    tasks: dict[str, Any] = {}
+    if bulk:
+        _bulk_load(paths, as_json=as_json, replace=replace, accept_unverified=accept_unverified, enabled=enabled)
+        return
     with driver_session() as driver, _progress(enabled) as progress:
-        tasks: dict[str, Any] = {}
 
         def on_progress(phase: str, done: int, total: int) -> None:
             if phase not in tasks:
@@ -234,6 +250,45 @@ def load(
         for row in results:
             problems = f", problems: {', '.join(row['problems'])}" if row["problems"] else ""
             out.print(f"{row['path']}: {row['status']} {row['plan_id']} ({row['projects']} projects{problems})")
+
+
+def _bulk_load(paths: list[Path], *, as_json: bool, replace: bool, accept_unverified: bool, enabled: bool) -> None:
+    from fundgraph.io.bulk import bulk_load
+    from fundgraph.io.store import connect
+
+    settings = get_settings()
+    if not settings.is_local:
+        raise FundgraphError(
+            f"--bulk runs neo4j-admin on the local server's files, and NEO4J_URI ({settings.neo4j_uri}) is not "
+            "on this machine: load transactionally (without --bulk)"
+        )
+    tasks: dict[str, Any] = {}
+    with _progress(enabled) as progress:
+
+        def on_progress(phase: str, done: int, total: int) -> None:
+            if phase not in tasks:
+                tasks[phase] = progress.add_task(phase, total=total)
+            progress.update(tasks[phase], completed=done)
+
+        result = bulk_load(
+            _local_server(),
+            lambda _server: connect(settings),
+            paths,
+            replace=replace,
+            accept_unverified=accept_unverified,
+            on_progress=on_progress,
+            database=settings.neo4j_database,
+        )
+    if as_json:
+        print_json(result.as_dict())
+    else:
+        seconds = ", ".join(f"{k} {v:.1f} s" for k, v in result.seconds.items())
+        out.print(
+            f"bulk: {result.plans} plans, {result.projects} projects; {result.nodes:,} nodes, "
+            f"{result.relationships:,} relationships ({seconds})"
+        )
+        for path in result.skipped:
+            out.print(f"{path}: unchanged (the same plan, already in this load)")
 
 
 @contextmanager

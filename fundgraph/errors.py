@@ -69,6 +69,10 @@ class ConfigError(FundgraphError):
     exit_code = 3
 
 
+class StoreNotEmpty(ConfigError):
+    """A bulk load builds a new store, and the store holds data (pass --replace, or load transactionally)."""
+
+
 class Neo4jUnavailable(FundgraphError):
     """The Neo4j server cannot be reached or did not start."""
 

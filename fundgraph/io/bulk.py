@@ -1,0 +1,384 @@
+"""Bulk load into an empty store: the graph elements written as CSV and imported by Neo4j's own offline importer
+(``neo4j-admin database import full``), several times faster than transactions on a large corpus.
+
+The graph is the one the transactional writer makes from the same files in the same order — the same nodes, keys,
+labels, properties and relationships with their cells (load timestamps aside); ``tests/integration/test_bulk.py``
+compares the two stores. To get there the writer's rules are followed, not approximated:
+
+- documents are taken a group of about ``GROUP_PROJECTS`` projects at a time, as ``write_grouped`` does; within a
+  group the nodes are merged as the writer merges a batch (:func:`merge_nodes`), and across groups a shared node
+  (an organisation, a platform, a region) takes ``SET n += props`` — a value replaces, a null removes — with the
+  schema's accumulating lists (aliases) only gaining values;
+- relationships of projects are created, the others merged on their key, as the writer does;
+- the Alias index the writer keeps is built from the final names and aliases.
+
+A plan that comes twice with the same rows is loaded once (the writer reports the second ``unchanged``); a plan that
+comes in two versions is refused — its history only a transactional load can write.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from fundgraph.errors import Location, Neo4jUnavailable, ParseError, StoreNotEmpty
+from fundgraph.io.store import _group_edges, apply_schema
+from fundgraph.localserver import ADMIN_TOOL, LocalServer, find_java
+from fundgraph.mapping.elements import GraphElements, Node, merge_nodes
+from fundgraph.mapping.schema import Schema, load_schema
+
+# Lists in a cell are joined with the unit separator: no plan's text holds it (checked as rows are written).
+ARRAY_DELIMITER = "\x1f"
+# Nodes that exist once per plan: written as they come. Every other label is shared between plans and merged.
+STREAMED = frozenset({"Plan", "Project", "Target", "Document"})
+IMPORT_TIMEOUT_S = 6 * 3600
+
+
+@dataclass
+class BulkResult:
+    plans: int = 0
+    projects: int = 0
+    skipped: list[str] = field(default_factory=list)  # paths of plans loaded twice with the same rows
+    nodes: int = 0
+    relationships: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "plans": self.plans,
+            "projects": self.projects,
+            "skipped": self.skipped,
+            "nodes": self.nodes,
+            "relationships": self.relationships,
+            "seconds": {k: round(v, 2) for k, v in self.seconds.items()},
+        }
+
+
+def _neo4j_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "long"
+    if isinstance(value, float):
+        return "double"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        kinds = {_neo4j_type(v) for v in value}
+        if len(kinds) != 1 or "[]" in next(iter(kinds)):
+            raise ValueError(f"a list of {sorted(kinds)} cannot be imported")
+        return kinds.pop() + "[]"
+    raise ValueError(f"a {type(value).__name__} cannot be imported")
+
+
+def _field(value: Any) -> str:
+    """One CSV field as neo4j-admin reads it: null is an empty field, a string is always quoted (so that an empty
+    string stays one), numbers and booleans bare."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, list):
+        parts = [_field(v) if not isinstance(v, str) else v for v in value]
+        if any(ARRAY_DELIMITER in p for p in parts):
+            raise ValueError("a list value holds the array delimiter U+001F")
+        return _quoted(ARRAY_DELIMITER.join(parts))
+    return _quoted(str(value))
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+@dataclass
+class _File:
+    """One node label's or relationship type's rows: the data as it comes, the header (with the types seen) last."""
+
+    path: Path
+    columns: list[str]
+    id_columns: list[str]  # the header's leading fields (:ID, or :START_ID and :END_ID)
+    types: dict[str, str] = field(default_factory=dict)
+    rows: int = 0
+    handle: IO[str] | None = None
+
+    def write(self, ids: list[str], props: dict[str, Any]) -> None:
+        for name, value in props.items():
+            if value is None:
+                continue
+            if name not in self.types:
+                self.types[name] = _neo4j_type(value)
+            elif self.types[name] != _neo4j_type(value):
+                raise ValueError(f"{self.path.stem}.{name} is {self.types[name]} and {_neo4j_type(value)}")
+        if self.handle is None:
+            self.handle = self.path.open("w", encoding="utf-8", newline="")
+        fields = [_quoted(i) for i in ids] + [_field(props.get(c)) for c in self.columns]
+        self.handle.write(",".join(fields) + "\n")
+        self.rows += 1
+
+    def close(self) -> Path | None:
+        """Write the header next to the data; None when no row was written."""
+        if self.handle is None:
+            return None
+        self.handle.close()
+        header = self.id_columns + [f"{c}:{self.types.get(c, 'string')}" for c in self.columns]
+        header_path = self.path.with_name(self.path.stem + ".header.csv")
+        header_path.write_text(",".join(header) + "\n", encoding="utf-8")
+        return header_path
+
+
+class CsvGraph:
+    """Graph elements, a group of documents at a time, as neo4j-admin import files in ``folder``."""
+
+    def __init__(self, folder: Path, schema: Schema | None = None) -> None:
+        self.folder = folder
+        self.schema = schema or load_schema()
+        self.node_files: dict[str, _File] = {}
+        self.edge_files: dict[str, _File] = {}
+        self.shared: dict[str, dict[str, dict[str, Any]]] = {}  # label -> key -> properties so far
+        self.links: dict[tuple[str, str, str, Any], dict[str, Any]] = {}  # merged relationships
+        self.documents: set[str] = set()
+
+    def _node_file(self, label: str) -> _File:
+        if label not in self.node_files:
+            node = self.schema.node(label)
+            self.node_files[label] = _File(
+                self.folder / f"node-{label}.csv",
+                [p for p in node.properties if p != node.key],
+                [f"{node.key}:ID({label})"],
+            )
+        return self.node_files[label]
+
+    def _edge_file(self, rel_type: str) -> _File:
+        if rel_type not in self.edge_files:
+            rel = self.schema.relationship(rel_type)
+            self.edge_files[rel_type] = _File(
+                self.folder / f"rel-{rel_type}.csv",
+                list(rel.properties),
+                [f":START_ID({rel.start})", f":END_ID({rel.end})"],
+            )
+        return self.edge_files[rel_type]
+
+    def add_group(self, group: list[GraphElements]) -> None:
+        """One transaction's worth of documents, as ``write_plans`` would write them into an empty store."""
+        for node in merge_nodes([n for elements in group for n in elements.nodes]):
+            if node.label in STREAMED:
+                if node.label == "Document":
+                    if node.key in self.documents:
+                        raise ValueError(f"document {node.key} in two groups")  # a document is never split
+                    self.documents.add(node.key)
+                self._node_file(node.label).write([node.key], node.props)
+            else:
+                self._merge(node)
+        edges = [edge for elements in group for edge in elements.edges]
+        for rel_type, grouped in _group_edges(edges).items():
+            rel = self.schema.relationship(rel_type)
+            for edge in grouped:
+                if rel.fresh:
+                    self._edge_file(rel_type).write([edge.start, edge.end], edge.props)
+                else:
+                    identity = (rel_type, edge.start, edge.end, edge.props.get(rel.key) if rel.key else None)
+                    props = self.links.setdefault(identity, {})
+                    _set_plus(props, edge.props, ())
+
+    def _merge(self, node: Node) -> None:
+        props = self.shared.setdefault(node.label, {}).setdefault(node.key, {})
+        _set_plus(props, node.props, self.schema.node(node.label).accumulate)
+
+    def finish(self) -> tuple[list[str], int, int]:
+        """Write the shared nodes, the merged relationships and the Alias index; the importer's arguments and the
+        numbers of nodes and relationships."""
+        for label, nodes in self.shared.items():
+            for key, props in nodes.items():
+                self._node_file(label).write([key], props)
+        for (rel_type, start, end, _), props in self.links.items():
+            self._edge_file(rel_type).write([start, end], props)
+        aliases: set[str] = set()
+        for label, nodes in self.shared.items():
+            lookup = self.schema.node(label).lookup
+            if lookup is None:
+                continue
+            for key, props in nodes.items():
+                for name in dict.fromkeys([props["name"], *(props.get("aliases") or [])]):
+                    if name not in aliases:
+                        aliases.add(name)
+                        self._node_file("Alias").write([name], {})
+                    self._edge_file(lookup).write([name, key], {})
+        args: list[str] = []
+        node_count = relationship_count = 0
+        for label, node_file in self.node_files.items():
+            header = node_file.close()
+            if header is not None:
+                args.append(f"--nodes={label}={header},{node_file.path}")
+                node_count += node_file.rows
+        for rel_type, edge_file in self.edge_files.items():
+            header = edge_file.close()
+            if header is not None:
+                args.append(f"--relationships={rel_type}={header},{edge_file.path}")
+                relationship_count += edge_file.rows
+        return args, node_count, relationship_count
+
+
+def _set_plus(props: dict[str, Any], new: dict[str, Any], accumulate: Iterable[str]) -> None:
+    """``SET n += new`` with the writer's accumulating lists: a value replaces, a null removes, and an accumulating
+    list keeps its old values and gains the new ones (an empty one is no property)."""
+    kept = {name: list(props.get(name) or []) for name in accumulate}
+    for name, value in new.items():
+        if value is None:
+            props.pop(name, None)
+        else:
+            props[name] = value
+    for name, acc in kept.items():
+        for value in new.get(name) or []:
+            if value not in acc:
+                acc.append(value)
+        if acc:
+            props[name] = acc
+        else:
+            props.pop(name, None)
+
+
+def groups(documents: Iterable[list[Any]], size: int) -> Iterator[list[Any]]:
+    """Documents (each a list of plans with ``projects``) a group of about ``size`` projects at a time, as the
+    transactional load groups them."""
+    group: list[Any] = []
+    for plans in documents:
+        group.extend(plans)
+        if sum(p.projects for p in group) >= size:
+            yield group
+            group = []
+    if group:
+        yield group
+
+
+def import_files(server: LocalServer, args: list[str], *, database: str = "neo4j", report: Path | None = None) -> str:
+    """Run neo4j-admin's full import into ``server``'s (stopped) store; its output. The importer's report of bad
+    entries goes to ``report`` (by default into the server's logs, not the working directory)."""
+    java = find_java()
+    env = {**os.environ, "NEO4J_HOME": str(server.home), "NEO4J_CONF": str(server.home / "conf")}
+    command = [
+        java,
+        "-cp",
+        f"{server.jar_dir / 'lib'}/*",
+        ADMIN_TOOL,
+        "database",
+        "import",
+        "full",
+        database,
+        "--overwrite-destination=true",
+        "--array-delimiter=U+001F",
+        "--multiline-fields=true",
+        "--skip-duplicate-nodes=false",
+        "--skip-bad-relationships=false",
+        f"--report-file={report or server.home / 'logs' / 'import.report'}",
+        *args,
+    ]
+    completed = subprocess.run(command, env=env, capture_output=True, text=True, check=False, timeout=IMPORT_TIMEOUT_S)
+    if completed.returncode != 0:
+        detail = (completed.stderr or completed.stdout).strip()[-3000:]
+        raise Neo4jUnavailable(f"neo4j-admin import failed (exit {completed.returncode}): {detail}")
+    return completed.stdout
+
+
+def bulk_load(
+    server: LocalServer,
+    driver_for: Callable[[LocalServer], Any],
+    paths: Iterable[Path | str],
+    *,
+    workers: int | None = None,
+    replace: bool = False,
+    accept_unverified: bool = False,
+    on_progress: Callable[[str, int, int], None] | None = None,
+    database: str = "neo4j",
+) -> BulkResult:
+    """Check every file, build the graph elements on every core, write them as CSV, stop the server, import, start
+    it and apply the schema. Refuses a store that holds data unless ``replace``."""
+    from functools import partial
+
+    from fundgraph.loading import GROUP_PROJECTS, check_paths, expand, prepare_file
+    from fundgraph.prefetch import map_ahead
+
+    files = expand(paths)
+    if not files:
+        raise ParseError("no plan files found", Location(", ".join(str(p) for p in paths)))
+    workers = workers or os.cpu_count() or 1
+    result = BulkResult()
+    started = time.perf_counter()
+    check_paths(files, workers=workers, on_progress=on_progress, accept_unverified=accept_unverified)
+    result.seconds["check"] = time.perf_counter() - started
+    if server.pid() is None:
+        server.start()
+    driver = driver_for(server)
+    try:
+        records, _, _ = driver.execute_query("MATCH (n) RETURN count(n) AS n", database_=database)
+        held = int(records[0]["n"])
+    finally:
+        driver.close()
+    if held and not replace:
+        raise StoreNotEmpty(
+            f"the store holds {held:,} nodes; a bulk load builds a new store: pass --replace to discard them, or "
+            "load transactionally (`fundgraph load` without --bulk) to add to them"
+        )
+    import_dir = server.home / "import"
+    import_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="bulk-", dir=import_dir) as scratch:
+        started = time.perf_counter()
+        csv = CsvGraph(Path(scratch))
+        seen: dict[str, tuple[str, str]] = {}  # plan_id -> (version, path)
+        prepare = partial(prepare_file, accept_unverified=accept_unverified)
+
+        skipped: set[int] = set()  # the plans loaded before with the same rows (the writer: `unchanged`)
+
+        def documents() -> Iterator[list[Any]]:
+            for done, (file, prepared) in enumerate(
+                zip(files, map_ahead(prepare, files, workers, depth=8 * workers), strict=True), start=1
+            ):
+                if prepared is None:
+                    raise ParseError("the file changed since it was checked; load again", Location(str(file)))
+                for plan in prepared:
+                    earlier = seen.get(plan.elements.plan_id)
+                    if earlier is None:
+                        seen[plan.elements.plan_id] = (plan.elements.version, plan.path)
+                    elif earlier[0] == plan.elements.version:
+                        skipped.add(id(plan))
+                        result.skipped.append(plan.path)
+                    else:
+                        raise ParseError(
+                            f"plan {plan.elements.plan_id} comes in two versions ({earlier[1]} and this file); a "
+                            "bulk load writes one version of each plan: load these transactionally, so that the "
+                            "later replaces the earlier with its history",
+                            Location(plan.path),
+                        )
+                if on_progress:
+                    on_progress("preparing", done, len(files))
+                yield prepared
+
+        # Grouped as the transactional load groups them (plans loaded twice included), so that a shared node
+        # sees the same sequence of `SET +=` in both.
+        for group in groups(documents(), GROUP_PROJECTS):
+            fresh = [p for p in group if id(p) not in skipped]
+            csv.add_group([p.elements for p in fresh])
+            result.plans += len(fresh)
+            result.projects += sum(p.projects for p in fresh)
+        args, result.nodes, result.relationships = csv.finish()
+        result.seconds["prepare"] = time.perf_counter() - started
+        started = time.perf_counter()
+        server.stop()
+        import_files(server, args, database=database)
+        result.seconds["import"] = time.perf_counter() - started
+    started = time.perf_counter()
+    server.start()
+    driver = driver_for(server)
+    try:
+        apply_schema(driver, database)
+    finally:
+        driver.close()
+    result.seconds["schema"] = time.perf_counter() - started
+    return result

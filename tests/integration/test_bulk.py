@@ -1,0 +1,110 @@
+"""The bulk load (neo4j-admin import) gives the graph the transactional load gives, on a Neo4j of the test's own
+(the import stops its server). Compared: every node's labels and properties, every relationship's type, ends and
+properties — load timestamps aside."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from neo4j import GraphDatabase
+
+from fundgraph import loading
+from fundgraph.errors import StoreNotEmpty
+from fundgraph.io.bulk import bulk_load
+from fundgraph.localserver import LocalServer, free_port
+from fundgraph.mapping.schema import load_schema
+from fundgraph.synth import generate, render_word_text
+from tests.conftest import FORMATS, ROOT, SEED_TXT
+
+# Timestamps of the load, not of the plans.
+VOLATILE = {"loaded_at"}
+
+
+def _corpus(folder: Path) -> list[Path]:
+    """Synthetic plans sharing organisations, platforms and regions across groups, the seed (also as a PDF with
+    pages and boxes, the same plan), a plan whose platforms are found by their form, and a PDF over pages."""
+    folder.mkdir()
+    for number, plan in enumerate(generate(240, seed=5), start=1):
+        (folder / f"synth-{number:03d}.txt").write_text(render_word_text(plan), encoding="utf-8")
+    extra = [
+        SEED_TXT,
+        FORMATS / "seed.pdf",
+        FORMATS / "spanning.pdf",
+        ROOT / "tests" / "fixtures" / "entities" / "zj-2024-digital-reform-example.txt",
+    ]
+    for path in extra:
+        shutil.copy(path, folder / path.name)
+    return sorted(folder.iterdir())
+
+
+def _dump(driver: Any) -> tuple[Counter[str], Counter[str]]:
+    keys = {label: node.key for label, node in load_schema().nodes.items()}
+
+    def key_of(labels: list[str], props: dict[str, Any]) -> str:
+        return f"{labels[0]}:{props[keys[labels[0]]]}"
+
+    nodes, _, _ = driver.execute_query("MATCH (n) RETURN labels(n) AS labels, properties(n) AS props")
+    node_rows: Counter[str] = Counter()
+    for record in nodes:
+        props = {k: v for k, v in record["props"].items() if k not in VOLATILE}
+        node_rows[json.dumps([sorted(record["labels"]), props], sort_keys=True, ensure_ascii=False)] += 1
+    rels, _, _ = driver.execute_query(
+        "MATCH (a)-[r]->(b) RETURN labels(a) AS la, properties(a) AS pa, type(r) AS type, properties(r) AS pr, "
+        "labels(b) AS lb, properties(b) AS pb"
+    )
+    rel_rows: Counter[str] = Counter()
+    for record in rels:
+        ends = [key_of(record["la"], record["pa"]), record["type"], key_of(record["lb"], record["pb"])]
+        rel_rows[json.dumps([ends, record["pr"]], sort_keys=True, ensure_ascii=False)] += 1
+    return node_rows, rel_rows
+
+
+def test_the_bulk_load_builds_the_graph_the_transactional_load_builds(
+    driver: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Small groups, so that shared nodes are written across many transactions in both paths.
+    monkeypatch.setattr(loading, "GROUP_PROJECTS", 60)
+    files = _corpus(tmp_path / "plans")
+    loaded = loading.load_paths(driver, files, workers=1)
+    assert [r.status for r in loaded].count("unchanged") == 1  # seed.pdf after the seed's text
+    expected = _dump(driver)
+
+    server = LocalServer(home=tmp_path / "bulk", port=free_port(), jars=ROOT / ".neo4j", heap="1g", pagecache="256m")
+
+    def connect(s: LocalServer) -> Any:
+        return GraphDatabase.driver(s.uri, auth=("neo4j", s.password() or ""))
+
+    try:
+        result = bulk_load(server, connect, files, workers=2)
+        assert result.plans == len(loaded) - 1
+        assert not (Path.cwd() / "import.report").exists()  # the importer's report goes to the server's logs
+        assert [Path(p).name for p in result.skipped] == ["seed.pdf"]
+        bulk = connect(server)
+        try:
+            got = _dump(bulk)
+            constraints, _, _ = bulk.execute_query("SHOW CONSTRAINTS YIELD name RETURN count(*) AS n")
+        finally:
+            bulk.close()
+        assert got[0] == expected[0], "nodes differ"
+        assert got[1] == expected[1], "relationships differ"
+        assert sum(got[0].values()) == result.nodes and sum(got[1].values()) == result.relationships
+        assert constraints[0]["n"] == len(load_schema().nodes)
+        # A store with data is not replaced unless asked.
+        with pytest.raises(StoreNotEmpty, match="--replace"):
+            bulk_load(server, connect, files[:1], workers=1)
+        synthetic = [f for f in files if f.name.startswith("synth-")][:3]
+        again = bulk_load(server, connect, synthetic, workers=1, replace=True)
+        assert again.plans == 3 and again.skipped == []
+        bulk = connect(server)
+        try:
+            [plans] = bulk.execute_query("MATCH (p:Plan) RETURN count(p) AS n").records
+        finally:
+            bulk.close()
+        assert plans["n"] == 3
+    finally:
+        server.stop()
