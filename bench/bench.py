@@ -438,7 +438,12 @@ def run(size: str) -> dict[str, Any]:
         # server is stopped and started again by it; the queries below run on the store it builds (the same graph).
         driver.close()
         report = workdir / "bulk.json"
-        bulk_env = {**env, "FUNDGRAPH_NEO4J_HEAP": server.heap, "FUNDGRAPH_NEO4J_PAGECACHE": server.pagecache}
+        bulk_env = {
+            **env,
+            "FUNDGRAPH_NEO4J_JARS": str(server.jar_dir),
+            "FUNDGRAPH_NEO4J_HEAP": server.heap,
+            "FUNDGRAPH_NEO4J_PAGECACHE": server.pagecache,
+        }
         t, (returncode, peak_kib, stderr) = timed(
             lambda: run_measured(
                 [sys.executable, "-m", "fundgraph", "load", "--bulk", "--replace", "--json", str(corpus)],

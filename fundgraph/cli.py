@@ -600,6 +600,7 @@ def _local_server() -> Any:
     settings = get_settings()
     return LocalServer(
         home=settings.neo4j_home,
+        jars=settings.neo4j_jars,
         port=settings.bolt_port,
         heap=settings.neo4j_heap,
         pagecache=settings.neo4j_pagecache,

@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     neo4j_password: str | None = Field(default=None, alias="NEO4J_PASSWORD")
     neo4j_database: str = Field(default="neo4j", alias="NEO4J_DATABASE")
     neo4j_home: Path = Field(default_factory=default_neo4j_home, alias="FUNDGRAPH_NEO4J_HOME")
+    # Where the Neo4j jars are (lib/, plugins/), when not in the server's home (a bench's or a test's server).
+    neo4j_jars: Path | None = Field(default=None, alias="FUNDGRAPH_NEO4J_JARS")
     # The local server's memory.
     neo4j_heap: str = Field(default="2g", alias="FUNDGRAPH_NEO4J_HEAP")
     neo4j_pagecache: str = Field(default="1g", alias="FUNDGRAPH_NEO4J_PAGECACHE")

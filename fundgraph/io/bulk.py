@@ -371,7 +371,11 @@ def bulk_load(
         result.seconds["prepare"] = time.perf_counter() - started
         started = time.perf_counter()
         server.stop()
-        import_files(server, args, database=database)
+        try:
+            import_files(server, args, database=database)
+        except BaseException:
+            server.start()  # the server comes back either way; a failed import leaves the store it had
+            raise
         result.seconds["import"] = time.perf_counter() - started
     started = time.perf_counter()
     server.start()

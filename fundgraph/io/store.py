@@ -94,6 +94,16 @@ def apply_schema(driver: Driver, database: str | None = None) -> list[str]:
     for statement in statements:
         driver.execute_query(statement, database_=db, routing_=RoutingControl.WRITE)
     driver.execute_query("CALL db.awaitIndexes(300)", database_=db, routing_=RoutingControl.WRITE)
+    for node in schema.nodes.values():
+        if node.lookup is not None:
+            # A store written before the Alias index: its entities get their names indexed once.
+            driver.execute_query(
+                f"MATCH (n:{node.label}) WHERE NOT EXISTS {{ (n)<-[:{node.lookup}]-(:Alias) }} "
+                f"UNWIND [x IN [n.name] + coalesce(n.aliases, []) WHERE x IS NOT NULL] AS alias "
+                f"MERGE (a:Alias {{name: alias}}) MERGE (a)-[:{node.lookup}]->(n)",
+                database_=db,
+                routing_=RoutingControl.WRITE,
+            )
     return statements
 
 
@@ -309,21 +319,27 @@ def _merge_nodes_cypher(label: str) -> str:
     the row's list, and the old values would be lost. An empty list is stored as no property, as everywhere."""
     node = load_schema().node(label)
     statement = f"UNWIND $rows AS row MERGE (n:{label} {{{node.key}: row.key}})"
+    carried = ["n", "row"]
+    if node.lookup is not None:
+        # The names the node answered to before this write: only new ones need an Alias (most writes add none).
+        statement += " WITH n, row, [x IN [n.name] + coalesce(n.aliases, []) WHERE x IS NOT NULL] AS known"
+        carried.append("known")
     if node.accumulate:
         kept = ", ".join(
             f"reduce(acc = coalesce(n.{prop}, []), v IN coalesce(row.props.{prop}, []) | "
             f"CASE WHEN v IN acc THEN acc ELSE acc + v END) AS acc_{prop}"
             for prop in node.accumulate
         )
-        statement += f" WITH n, row, {kept}"
+        statement += f" WITH {', '.join(carried)}, {kept}"
     statement += " SET n += row.props"
     for prop in node.accumulate:
         statement += f", n.{prop} = CASE WHEN size(acc_{prop}) = 0 THEN null ELSE acc_{prop} END"
     if node.lookup is not None:
-        # Every name the node answers to gets its Alias (one seek finds it); aliases only accumulate, so do these.
+        # Every name the node answers to has its Alias (one seek finds it); names only accumulate, so the new ones
+        # are all there is to add.
         statement += (
-            f" WITH n UNWIND [n.name] + coalesce(n.aliases, []) AS alias "
-            f"MERGE (a:Alias {{name: alias}}) MERGE (a)-[:{node.lookup}]->(n)"
+            f" WITH n, [x IN [n.name] + coalesce(n.aliases, []) WHERE NOT x IN known] AS added "
+            f"UNWIND added AS alias MERGE (a:Alias {{name: alias}}) MERGE (a)-[:{node.lookup}]->(n)"
         )
     return statement
 

@@ -166,3 +166,14 @@ def test_aliases_accumulate_across_writes(driver: Any) -> None:
     assert _rows(driver, "MATCH (o:Organization {org_id: 'org-x'}) RETURN o.aliases AS a") == [{"a": ["甲局", "乙局"]}]
     named = _rows(driver, "MATCH (a:Alias)-[:NAMES_ORGANIZATION]->(:Organization {org_id: 'org-x'}) RETURN a.name AS n")
     assert sorted(r["n"] for r in named) == sorted(["甲局", "乙局", "某市某局"])
+
+
+def test_a_store_from_before_the_alias_index_gets_its_names_indexed(driver: Any) -> None:
+    from fundgraph.io.store import apply_schema
+
+    driver.execute_query("CREATE (:Organization {org_id: 'old', name: '旧局', aliases: ['旧简称']})")
+    apply_schema(driver, "neo4j")
+    named = _rows(driver, "MATCH (a:Alias)-[:NAMES_ORGANIZATION]->(:Organization {org_id: 'old'}) RETURN a.name AS n")
+    assert sorted(r["n"] for r in named) == sorted(["旧局", "旧简称"])
+    apply_schema(driver, "neo4j")  # once: a second run adds nothing
+    assert len(_rows(driver, "MATCH (a:Alias) RETURN a.name AS n")) == 2
