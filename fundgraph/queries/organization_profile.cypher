@@ -4,7 +4,7 @@
 // example: name=广东股交
 // mode: read
 // The name or any alias through one seek on Alias.name (an alias list can't be indexed).
-MATCH (:Alias {name: $name})-[:NAMES_ORGANIZATION]->(o:Organization)
+MATCH (alias:Alias {name: $name})-[:NAMES_ORGANIZATION]->(o:Organization) USING INDEX alias:Alias(name)
 WITH o LIMIT 1
 OPTIONAL MATCH (o)-[ren:RENAMED_TO]->(newer:Organization)
 WITH o, ren, newer, [(older:Organization)-[:RENAMED_TO]->(o) | older.name] AS formerly

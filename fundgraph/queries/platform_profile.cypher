@@ -4,7 +4,7 @@
 // example: name=中小融
 // mode: read
 // The name or any alias through one seek on Alias.name (an alias list can't be indexed).
-MATCH (:Alias {name: $name})-[:NAMES_PLATFORM]->(f:Platform)
+MATCH (alias:Alias {name: $name})-[:NAMES_PLATFORM]->(f:Platform) USING INDEX alias:Alias(name)
 WITH f LIMIT 1
 CALL (f) {
   OPTIONAL MATCH (p:Project)-[:CONCERNS]->(f)
