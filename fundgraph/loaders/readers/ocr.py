@@ -29,8 +29,8 @@ import pytesseract
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
 from fundgraph.errors import Location, ParseError
-from fundgraph.loaders.cells import Cell, RawDocument, Table, TextLine
-from fundgraph.loaders.readers.pdf_reader import continue_table, join_pieces, same_columns
+from fundgraph.loaders.cells import Cell, RawDocument
+from fundgraph.loaders.readers.pdf_reader import Page, PageTable, assemble, join_pieces
 
 DPI = 200
 LANGUAGE = "chi_sim"
@@ -101,40 +101,18 @@ def read_scan(images: Sequence[Image.Image], path: str, doc_id: str, *, dpi: int
     with ThreadPoolExecutor(max_workers=max(1, min(len(images), os.cpu_count() or 1))) as pool:
         pages = list(pool.map(_read_page, images))
     scale = _POINTS_PER_INCH / dpi
-    tables: list[Table] = []
-    before: list[TextLine] = []
-    after: list[TextLine] = []
-    last_columns: tuple[float, ...] | None = None
-    last_page = 0
-    line_number = 0
-    for number, (grids, words) in enumerate(pages, start=1):
-        loose = [word for word in words if not any(_within(word, grid.box) for grid in grids)]
-        first_top = grids[0].box[1] if grids else None
-        for top, text in _prose_lines(loose):
-            line_number += 1
-            if not tables and (first_top is None or top < first_top):
-                before.append(TextLine(text, line=line_number))
-            else:
-                after.append(TextLine(text, line=line_number))
-        for position, grid in enumerate(grids):
-            rows = _rows(grid, number, scale)
-            lefts = [*_clusters([c[0] for c in grid.cells], 8), grid.box[2]]
-            columns = tuple(round(x * scale, 1) for x in lefts)
-            continues = (
-                tables
-                and position == 0
-                and number == last_page + 1
-                and last_columns is not None
-                and same_columns(columns, last_columns, tolerance=6.0)
+    tables, before, after = assemble(
+        (
+            Page(
+                number,
+                _prose_lines([w for w in words if not any(_within(w, grid.box) for grid in grids)]),
+                [PageTable(_rows(grid, number, scale), _columns(grid, scale)) for grid in grids],
+                grids[0].box[1] if grids else None,
             )
-            if continues:
-                continue_table(tables[-1], rows)
-            else:
-                table = Table(index=len(tables) + 1)
-                for row_number, row in enumerate(rows, start=1):
-                    table.rows.append([_renumber(cell, row_number) for cell in row])
-                tables.append(table)
-            last_columns, last_page = columns, number
+            for number, (grids, words) in enumerate(pages, start=1)
+        ),
+        tolerance=6.0,
+    )
     if not tables and not before and not after:
         raise ParseError(
             f"OCR found no text and no table in {len(images)} page image(s): a blank page, or not a scan of text",
@@ -148,8 +126,9 @@ def read_scan(images: Sequence[Image.Image], path: str, doc_id: str, *, dpi: int
     return RawDocument(path=path, doc_id=doc_id, format="ocr", tables=tables, before=before, after=after)
 
 
-def _renumber(cell: Cell, row: int) -> Cell:
-    return Cell(cell.text, row, cell.col, cell.line, cell.page, cell.box, cell.confidence)
+def _columns(grid: _Grid, scale: float) -> tuple[float, ...]:
+    """The column edges in points: the cells' left edges (clustered: a scan's lines wander a pixel) and the right."""
+    return tuple(round(x * scale, 1) for x in [*_clusters([c[0] for c in grid.cells], 8), grid.box[2]])
 
 
 def _read_page(image: Image.Image) -> tuple[list[_Grid], list[Word]]:

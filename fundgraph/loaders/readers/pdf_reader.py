@@ -16,7 +16,7 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any
@@ -89,45 +89,77 @@ def text_chars(pdf: Any) -> int:
     return sum(len(page.chars) for page in pdf.pages)
 
 
-def read_pdf_tables(pdf: Any, path: str, doc_id: str) -> RawDocument:
-    """The ruled tables of a PDF with a text layer, continued over pages, and the text around them."""
+@dataclass(frozen=True)
+class PageTable:
+    """One table as a page shows it: its rows of cells (row numbers still to give) and its column edges (points)."""
+
+    rows: list[list[Cell]]
+    columns: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page read by any means (a text layer, OCR): its prose lines (top, text) and its tables, top to bottom."""
+
+    number: int
+    prose: list[tuple[float, str]]
+    tables: list[PageTable]
+    first_table_top: float | None
+
+
+def assemble(
+    pages: Iterable[Page], *, tolerance: float = _COLUMN_TOLERANCE
+) -> tuple[list[Table], list[TextLine], list[TextLine]]:
+    """Pages into tables and the prose before and after them: the first table of a page continues the last table
+    of the page before when their columns line up (within ``tolerance`` points)."""
     tables: list[Table] = []
     before: list[TextLine] = []
     after: list[TextLine] = []
     last_columns: tuple[float, ...] | None = None
     last_page = 0
     line_number = 0
-    for page in pdf.pages:
-        found = sorted(page.find_tables(_TABLE_SETTINGS), key=lambda t: t.bbox[1])
-        found = [t for t in found if t.rows and len(t.rows[0].cells) >= 2]
-        outside = page.filter(lambda obj, boxes=[t.bbox for t in found]: not any(_centred(obj, b) for b in boxes))
-        first_top = found[0].bbox[1] if found else None
-        for top, text in _paragraphs(outside.extract_text_lines(return_chars=False)):
+    for page in pages:
+        for top, text in page.prose:
             line_number += 1
-            if not tables and (first_top is None or top < first_top):
+            if not tables and (page.first_table_top is None or top < page.first_table_top):
                 before.append(TextLine(text, line=line_number))
             else:
                 after.append(TextLine(text, line=line_number))
-        for position, found_table in enumerate(found):
-            columns = _columns(found_table)
+        for position, found in enumerate(page.tables):
             continues = (
                 tables
                 and position == 0
-                and page.page_number == last_page + 1
+                and page.number == last_page + 1
                 and last_columns is not None
-                and same_columns(columns, last_columns)
+                and same_columns(found.columns, last_columns, tolerance)
             )
-            grid = _grid(page, found_table)
             if continues:
-                continue_table(tables[-1], grid)
+                continue_table(tables[-1], found.rows)
             else:
                 table = Table(index=len(tables) + 1)
-                for number, row in enumerate(grid, start=1):
-                    table.rows.append([_numbered(cell, number) for cell in row])
+                for number, row in enumerate(found.rows, start=1):
+                    table.rows.append([numbered(cell, number) for cell in row])
                 tables.append(table)
-            last_columns = columns
-            last_page = page.page_number
+            last_columns, last_page = found.columns, page.number
+    return tables, before, after
+
+
+def read_pdf_tables(pdf: Any, path: str, doc_id: str) -> RawDocument:
+    """The ruled tables of a PDF with a text layer, continued over pages, and the text around them."""
+    tables, before, after = assemble(_page(page) for page in pdf.pages)
     return RawDocument(path=path, doc_id=doc_id, format="pdf", tables=tables, before=before, after=after)
+
+
+def _page(page: Any) -> Page:
+    found = sorted(page.find_tables(_TABLE_SETTINGS), key=lambda t: t.bbox[1])
+    found = [t for t in found if t.rows and len(t.rows[0].cells) >= 2]
+    outside = page.filter(lambda obj, boxes=[t.bbox for t in found]: not any(_centred(obj, b) for b in boxes))
+    return Page(
+        page.page_number,
+        _paragraphs(outside.extract_text_lines(return_chars=False)),
+        [PageTable(_grid(page, t), _columns(t)) for t in found],
+        found[0].bbox[1] if found else None,
+    )
 
 
 def _paragraphs(lines: list[dict[str, Any]]) -> list[tuple[float, str]]:
@@ -229,7 +261,7 @@ def _box(box: tuple[float, float, float, float]) -> tuple[float, float, float, f
     return (round(x0, 1), round(top, 1), round(x1, 1), round(bottom, 1))
 
 
-def _numbered(cell: Cell, row: int) -> Cell:
+def numbered(cell: Cell, row: int) -> Cell:
     return Cell(cell.text, row, cell.col, cell.line, cell.page, cell.box, cell.confidence)
 
 
@@ -249,12 +281,12 @@ def continue_table(table: Table, grid: list[list[Cell]]) -> None:
             text = join_pieces([cell.text, more.text]) if more is not None and more.text else cell.text
             joined.append(Cell(text, cell.row, cell.col, cell.line, cell.page, cell.box, cell.confidence))
         # Columns the first part had merged but the second has apart keep their text too.
-        joined.extend(_numbered(c, previous[0].row) for c in by_col.values() if c.text)
+        joined.extend(numbered(c, previous[0].row) for c in by_col.values() if c.text)
         table.rows[-1] = sorted(joined, key=lambda c: c.col)
         grid = grid[1:]
     start = len(table.rows)
     for offset, row in enumerate(grid, start=1):
-        table.rows.append([_numbered(cell, start + offset) for cell in row])
+        table.rows.append([numbered(cell, start + offset) for cell in row])
 
 
 def _is_broken_row(first: list[Cell], previous: list[Cell]) -> bool:
