@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from fundgraph.errors import Location, Neo4jUnavailable, ParseError, StoreNotEmpty
+from fundgraph.io import tallies
 from fundgraph.io.store import _group_edges, apply_schema
 from fundgraph.localserver import ADMIN_TOOL, LocalServer, find_java
 from fundgraph.mapping.elements import GraphElements, Node, merge_nodes
@@ -145,6 +146,7 @@ class CsvGraph:
         self.shared: dict[str, dict[str, dict[str, Any]]] = {}  # label -> key -> properties so far
         self.links: dict[tuple[str, str, str, Any], dict[str, Any]] = {}  # merged relationships
         self.documents: set[str] = set()
+        self.tallies = tallies.Counter()
 
     def _node_file(self, label: str) -> _File:
         if label not in self.node_files:
@@ -168,6 +170,8 @@ class CsvGraph:
 
     def add_group(self, group: list[GraphElements]) -> None:
         """One transaction's worth of documents, as ``write_plans`` would write them into an empty store."""
+        for elements in group:
+            self.tallies.add(elements)
         for node in merge_nodes([n for elements in group for n in elements.nodes]):
             if node.label in STREAMED:
                 if node.label == "Document":
@@ -211,6 +215,9 @@ class CsvGraph:
                         aliases.add(name)
                         self._node_file("Alias").write([name], {})
                     self._edge_file(lookup).write([name, key], {})
+        # The summaries the writer keeps, counted from the same elements (the store's schema step finds them there).
+        for label, key, props in self.tallies.nodes():
+            self._node_file(label).write([key], props)
         args: list[str] = []
         node_count = relationship_count = 0
         for label, node_file in self.node_files.items():

@@ -17,6 +17,7 @@ from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
 
 from fundgraph.config import Settings, get_settings
 from fundgraph.errors import BadParameter, Neo4jUnavailable, UnknownPlan
+from fundgraph.io import tallies
 from fundgraph.mapping.elements import Edge, GraphElements, Node, check_against_schema, merge_nodes
 from fundgraph.mapping.schema import load_schema
 
@@ -94,6 +95,15 @@ def apply_schema(driver: Driver, database: str | None = None) -> list[str]:
     for statement in statements:
         driver.execute_query(statement, database_=db, routing_=RoutingControl.WRITE)
     driver.execute_query("CALL db.awaitIndexes(300)", database_=db, routing_=RoutingControl.WRITE)
+    records, _, _ = driver.execute_query(
+        "RETURN EXISTS { (:Plan)-[:ALLOCATES]->(:Project) } AND NOT EXISTS { (:OrganizationTally) } "
+        "AND NOT EXISTS { (:PlatformTally) } AS missing",
+        database_=db,
+        routing_=RoutingControl.READ,
+    )
+    if records[0]["missing"]:
+        # A store written before tallies, or by the bulk importer: every plan is counted once.
+        tallies.rebuild(driver, db)
     for node in schema.nodes.values():
         if node.lookup is not None:
             # A store written before the Alias index: its entities get their names indexed once.
@@ -201,6 +211,7 @@ def _write_new_plans_tx(tx: ManagedTransaction, documents: list[GraphElements], 
     for rel_type, grouped_edges in _group_edges(edges).items():
         for batch in _batches([{"start": e.start, "end": e.end, "props": e.props} for e in grouped_edges], batch_size):
             tx.run(_merge_edges_cypher(rel_type), rows=batch).consume()
+    tallies.add_plans(tx, sorted(e.plan_id for e in documents))
 
 
 def _write_plan_tx(tx: ManagedTransaction, elements: GraphElements, batch_size: int) -> WriteResult:
@@ -235,8 +246,11 @@ def _write_plan_tx(tx: ManagedTransaction, elements: GraphElements, batch_size: 
             plan_id=elements.plan_id,
             change=json.dumps(changes, ensure_ascii=False),
         ).consume()
+    touched: list[tallies.Touched] = []
     if previous is not None:
-        # A new version, or the same rows read by another build: the plan's projects are written afresh.
+        # A new version, or the same rows read by another build: the plan's projects are written afresh, and taken
+        # out of the tallies first (they count what is in the store).
+        touched = tallies.subtract_plans(tx, [elements.plan_id])
         summary = tx.run(
             "MATCH (:Plan {plan_id: $plan_id})-[:ALLOCATES]->(p:Project) "
             "OPTIONAL MATCH (p)-[:HAS_TARGET]->(t:Target) DETACH DELETE p, t",
@@ -249,7 +263,9 @@ def _write_plan_tx(tx: ManagedTransaction, elements: GraphElements, batch_size: 
     for rel_type, edges in _group_edges(elements.edges).items():
         for batch in _batches([{"start": e.start, "end": e.end, "props": e.props} for e in edges], batch_size):
             _count(counters, tx.run(_merge_edges_cypher(rel_type), rows=batch).consume().counters)
+    touched += tallies.add_plans(tx, [elements.plan_id])
     if previous is not None:
+        tallies.settle(tx, touched)
         for label in ORPHAN_LABELS:
             # An entity no project names any more goes, with the Alias nodes that named only it.
             lookup = load_schema().node(label).lookup

@@ -90,9 +90,11 @@ class Schema:
                 f"CREATE CONSTRAINT {_snake(node.label)}_key IF NOT EXISTS "
                 f"FOR (n:{node.label}) REQUIRE n.{node.key} IS UNIQUE"
             )
+            # An index over several properties is written "a, b" (composite: a seek on both, in that order).
             statements.extend(
-                f"CREATE INDEX {_snake(node.label)}_{prop} IF NOT EXISTS FOR (n:{node.label}) ON (n.{prop})"
-                for prop in node.indexes
+                f"CREATE INDEX {_snake(node.label)}_{'_'.join(_parts(index))} IF NOT EXISTS FOR (n:{node.label}) "
+                f"ON ({', '.join(f'n.{prop}' for prop in _parts(index))})"
+                for index in node.indexes
             )
         labels, props = self.fulltext_targets()
         statements.append(
@@ -101,6 +103,10 @@ class Schema:
             f"OPTIONS {{indexConfig: {{`fulltext.analyzer`: '{self.fulltext_analyzer}'}}}}"
         )
         return statements
+
+
+def _parts(index: str) -> list[str]:
+    return [part.strip() for part in index.split(",")]
 
 
 def _snake(label: str) -> str:
@@ -122,7 +128,7 @@ def load_schema() -> Schema:
             label=label,
             key=_identifier(spec["key"]),
             properties=tuple(_identifier(p) for p in spec.get("properties", [])),
-            indexes=tuple(_identifier(p) for p in spec.get("indexes", [])),
+            indexes=tuple(", ".join(_identifier(x) for x in _parts(p)) for p in spec.get("indexes", [])),
             fulltext=tuple(_identifier(p) for p in spec.get("fulltext", [])),
             accumulate=tuple(_identifier(p) for p in spec.get("accumulate", [])),
             lookup=_identifier(spec["lookup"]) if spec.get("lookup") else None,

@@ -73,6 +73,18 @@ class NamedQuery:
     example: dict[str, str] = field(default_factory=dict)
     mode: str = "read"
 
+    @property
+    def rows(self) -> str | None:
+        """The part of the query above its `// page:` line: the rows, in their order, before their details."""
+        head, mark, _ = self.cypher.partition(PAGE_MARK)
+        return head.rstrip() if mark else None
+
+    @property
+    def details(self) -> str | None:
+        """The part below `// page:`: what each row of a page gathers (a group's first projects, their cells)."""
+        _, mark, tail = self.cypher.partition(PAGE_MARK)
+        return tail.split("\n", 1)[1] if mark and "\n" in tail else None
+
     def bind(self, given: dict[str, Any]) -> dict[str, Any]:
         """Parameters for a run: declared defaults, overridden by ``given``; unknown or missing ones refused."""
         declared = {p.name: p for p in self.params}
@@ -91,6 +103,11 @@ class NamedQuery:
                 bound[param.name] = param.default
         return bound
 
+
+# A line in a query's body: the rows above it are counted and paged (SKIP/LIMIT) before the lines below it run, so a
+# page of a whole-graph overlap gathers the first projects of its own groups only. The part above must end in a
+# `WITH … ORDER BY …` clause, which the page's SKIP and LIMIT continue (or `RETURN count(*)` follows, for the total).
+PAGE_MARK = "// page:"
 
 # `{{ lookup EXPR AS VAR }}` in a query's body: the catalogue's one entity lookup (fragments/lookup.cypher) in place.
 _INCLUDE = re.compile(r"^\s*\{\{\s*lookup\s+(.+?)\s+AS\s+([A-Za-z_]\w*)\s*\}\}\s*$")
@@ -203,13 +220,26 @@ def run_page(
     named = get_query(name)
     params = named.bind(given or {})
     columns = read(driver, f"EXPLAIN {named.cypher}", params, database=database, timeout=timeout).columns
+    paging = {**params, "__offset": offset, "__limit": limit}
+    if named.rows is not None and named.details is not None:
+        # Counted and paged before the details: a page of a hundred groups lists a hundred, not every group.
+        total = read(driver, f"{named.rows}\nRETURN count(*) AS total", params, database=database, timeout=timeout)
+        page = read(
+            driver,
+            f"{named.rows}\nSKIP $__offset LIMIT $__limit\n{named.details}",
+            paging,
+            database=database,
+            timeout=timeout,
+            row_cap=None,
+        )
+        return PageResult(columns, page.rows, int(total.rows[0]["total"]))
     inner = f"CALL () {{\n{named.cypher}\n}}"
     total = read(driver, f"{inner}\nRETURN count(*) AS total", params, database=database, timeout=timeout)
     returned = ", ".join("`" + c.replace("`", "``") + "`" for c in columns)
     page = read(
         driver,
         f"{inner}\nRETURN {returned} SKIP $__offset LIMIT $__limit",
-        {**params, "__offset": offset, "__limit": limit},
+        paging,
         database=database,
         timeout=timeout,
         row_cap=None,

@@ -9,36 +9,67 @@
 // each group, shares are of the money involved and HHI, CR and Gini are not given. A project in no group is '(none)'.
 // Most bodies were never renamed: a cheap test of that spares the walk to the latest name.
 // Platforms count the projects that build, run, maintain, secure, upgrade or integrate them, not those hosted on them.
-MATCH (pl:Plan)-[:ALLOCATES]->(p:Project)
-WHERE ($year IS NULL OR pl.year = $year) AND ($plan_id IS NULL OR pl.plan_id = $plan_id)
-WITH p, CASE $by
-  WHEN 'applicant' THEN [(o:Organization)-[r:APPLIED_FOR]->(p) |
-    CASE WHEN NOT $canonical THEN r.as_written
-      WHEN NOT (o)-[:RENAMED_TO]->() THEN o.name
+// Applicants and implementers over every plan or a year, by canonical name, come from the bodies' tallies
+// (fundgraph/io/tallies.py: per body, plan year and relationship, projects and money) and the plans' own counts
+// ('(none)' is what the plans hold beyond the bodies'): a body is one group per project, so no project's money is
+// split. Anything else walks the projects.
+CALL () {
+  WITH CASE $by WHEN 'applicant' THEN 'APPLIED_FOR' WHEN 'implementer' THEN 'IMPLEMENTS' END AS role
+  WHERE role IS NOT NULL AND $canonical AND $plan_id IS NULL
+  CALL (role) {
+    MATCH (t:OrganizationTally)
+    WHERE t.role = role AND ($year IS NULL OR t.year = $year)
+    MATCH (o:Organization {org_id: t.subject})
+    WITH t, CASE WHEN NOT (o)-[:RENAMED_TO]->() THEN o.name
       ELSE coalesce(head([(o)-[:RENAMED_TO*1..5]->(l:Organization) WHERE NOT (l)-[:RENAMED_TO]->() | l.name]), o.name)
-    END]
-  WHEN 'implementer' THEN [(o:Organization)-[r:IMPLEMENTS]->(p) |
-    CASE WHEN NOT $canonical THEN r.as_written
-      WHEN NOT (o)-[:RENAMED_TO]->() THEN o.name
-      ELSE coalesce(head([(o)-[:RENAMED_TO*1..5]->(l:Organization) WHERE NOT (l)-[:RENAMED_TO]->() | l.name]), o.name)
-    END]
-  WHEN 'platform' THEN [(p)-[c:CONCERNS]->(f:Platform) WHERE c.role <> 'hosted_on' | f.name]
-  WHEN 'service_type' THEN [(p)-[:PROVIDES]->(s:ServiceType) | s.name]
-  WHEN 'region' THEN [(p)-[:IN_REGION]->(r:Region) | r.name]
-  WHEN 'approval' THEN [p.approval]
-END AS found
-WITH p, [g IN found WHERE g IS NOT NULL] AS found
-WITH p, reduce(own = [], g IN CASE WHEN size(found) = 0 THEN ['(none)'] ELSE found END |
-       CASE WHEN g IN own THEN own ELSE own + g END) AS groups
-// A project's place among its own groups by name (the first take the odd 分), found without sorting all the rows;
-// its whole money and its count are taken once, on its first group, so the total needs no second pass.
-UNWIND groups AS grp
-WITH grp, p, size(groups) AS k, size([x IN groups WHERE x < grp]) AS i
-WITH grp, p, i,
-     CASE WHEN $split = 'none' THEN p.amount_fen
-          ELSE p.amount_fen / k + CASE WHEN i < p.amount_fen % k THEN 1 ELSE 0 END END AS fen
-WITH grp, sum(fen) AS fen, count(*) AS n, sum(CASE WHEN i = 0 THEN p.amount_fen ELSE 0 END) AS whole,
-     sum(CASE WHEN i = 0 THEN 1 ELSE 0 END) AS firsts
+    END AS grp
+    RETURN collect({grp: grp, fen: t.fen, n: t.n}) AS named
+  }
+  CALL () {
+    MATCH (pl:Plan)
+    WHERE pl.version IS NOT NULL AND ($year IS NULL OR pl.year = $year)
+    RETURN sum(pl.computed_total_fen) AS total_fen, sum(pl.project_count) AS projects
+  }
+  UNWIND named + [{grp: '(none)', fen: total_fen - reduce(t = 0, g IN named | t + g.fen),
+                   n: projects - reduce(t = 0, g IN named | t + g.n)}] AS g
+  WITH g.grp AS grp, sum(g.fen) AS fen, sum(g.n) AS n
+  WHERE n > 0
+  RETURN grp, fen, n, fen AS whole, n AS firsts
+  UNION
+  WITH 1 AS walked
+  WHERE NOT ($by IN ['applicant', 'implementer'] AND $canonical AND $plan_id IS NULL)
+  MATCH (pl:Plan)-[:ALLOCATES]->(p:Project)
+  WHERE ($year IS NULL OR pl.year = $year) AND ($plan_id IS NULL OR pl.plan_id = $plan_id)
+  WITH p, CASE $by
+    WHEN 'applicant' THEN [(o:Organization)-[r:APPLIED_FOR]->(p) |
+      CASE WHEN NOT $canonical THEN r.as_written
+        WHEN NOT (o)-[:RENAMED_TO]->() THEN o.name
+        ELSE coalesce(head([(o)-[:RENAMED_TO*1..5]->(l:Organization) WHERE NOT (l)-[:RENAMED_TO]->() | l.name]), o.name)
+      END]
+    WHEN 'implementer' THEN [(o:Organization)-[r:IMPLEMENTS]->(p) |
+      CASE WHEN NOT $canonical THEN r.as_written
+        WHEN NOT (o)-[:RENAMED_TO]->() THEN o.name
+        ELSE coalesce(head([(o)-[:RENAMED_TO*1..5]->(l:Organization) WHERE NOT (l)-[:RENAMED_TO]->() | l.name]), o.name)
+      END]
+    WHEN 'platform' THEN [(p)-[c:CONCERNS]->(f:Platform) WHERE c.role <> 'hosted_on' | f.name]
+    WHEN 'service_type' THEN [(p)-[:PROVIDES]->(s:ServiceType) | s.name]
+    WHEN 'region' THEN [(p)-[:IN_REGION]->(r:Region) | r.name]
+    WHEN 'approval' THEN [p.approval]
+  END AS found
+  WITH p, [g IN found WHERE g IS NOT NULL] AS found
+  WITH p, reduce(own = [], g IN CASE WHEN size(found) = 0 THEN ['(none)'] ELSE found END |
+         CASE WHEN g IN own THEN own ELSE own + g END) AS groups
+  // A project's place among its own groups by name (the first take the odd 分), found without sorting all the rows;
+  // its whole money and its count are taken once, on its first group, so the total needs no second pass.
+  UNWIND groups AS grp
+  WITH grp, p, size(groups) AS k, size([x IN groups WHERE x < grp]) AS i
+  WITH grp, p, i,
+       CASE WHEN $split = 'none' THEN p.amount_fen
+            ELSE p.amount_fen / k + CASE WHEN i < p.amount_fen % k THEN 1 ELSE 0 END END AS fen
+  RETURN grp, sum(fen) AS fen, count(*) AS n, sum(CASE WHEN i = 0 THEN p.amount_fen ELSE 0 END) AS whole,
+       sum(CASE WHEN i = 0 THEN 1 ELSE 0 END) AS firsts
+}
+WITH grp, fen, n, whole, firsts
 ORDER BY fen DESC, grp
 WITH collect({grp: grp, fen: fen, n: n}) AS groups, sum(whole) AS total, sum(firsts) AS project_count
 WITH groups, project_count, total, size(groups) AS k,

@@ -4,22 +4,39 @@
 // example: name=广东股交
 // mode: read
 // The name or any alias through one seek on Alias.name (an alias list can't be indexed).
+// Counts and money come from the tallies the writer keeps (fundgraph/io/tallies.py: per body, plan year and
+// relationship type), not from a hub's hundred thousand projects. The first `limit` projects, latest year first, lie
+// in the first `limit` plans of the latest years' tallies (each keeps 50): listing walks those plans only; a body
+// with at most 20 × limit projects, or a larger `limit`, has its relationships walked.
 MATCH (alias:Alias {name: $name})-[:NAMES_ORGANIZATION]->(o:Organization) USING INDEX alias:Alias(name)
 WITH o LIMIT 1
 OPTIONAL MATCH (o)-[ren:RENAMED_TO]->(newer:Organization)
 WITH o, ren, newer, [(older:Organization)-[:RENAMED_TO]->(o) | older.name] AS formerly
 CALL (o) {
-  OPTIONAL MATCH (o)-[r:APPLIED_FOR|IMPLEMENTS]->(p:Project)
-  RETURN count(DISTINCT CASE type(r) WHEN 'IMPLEMENTS' THEN p END) AS implements,
-         count(DISTINCT CASE type(r) WHEN 'APPLIED_FOR' THEN p END) AS applies_for,
-         sum(CASE type(r) WHEN 'IMPLEMENTS' THEN p.amount_fen ELSE 0 END) AS implemented_fen,
-         sum(CASE type(r) WHEN 'APPLIED_FOR' THEN p.amount_fen ELSE 0 END) AS applied_fen,
-         count(DISTINCT p) AS project_count
+  OPTIONAL MATCH (t:OrganizationTally {subject: o.org_id})
+  WITH sum(CASE t.role WHEN 'IMPLEMENTS' THEN t.n ELSE 0 END) AS implements,
+       sum(CASE t.role WHEN 'APPLIED_FOR' THEN t.n ELSE 0 END) AS applies_for,
+       sum(CASE t.role WHEN 'IMPLEMENTS' THEN t.fen ELSE 0 END) AS implemented_fen,
+       sum(CASE t.role WHEN 'APPLIED_FOR' THEN t.fen ELSE 0 END) AS applied_fen,
+       sum(CASE t.role WHEN '*' THEN t.n ELSE 0 END) AS project_count,
+       sum(CASE t.role WHEN '+' THEN t.n ELSE 0 END) AS listed
+  RETURN implements, applies_for, implemented_fen, applied_fen, project_count,
+         CASE WHEN $limit <= 50 AND listed > 20 * $limit THEN
+           COLLECT { MATCH (u:OrganizationTally {subject: o.org_id, role: '+'}) UNWIND u.plans AS plan_id
+                     WITH u.year AS year, plan_id ORDER BY year DESC, plan_id LIMIT $limit RETURN plan_id }
+         END AS plans
 }
-// The first `limit` projects are chosen before their cells are gathered: a hub has hundreds of thousands.
-CALL (o) {
-  MATCH (o)-[:APPLIED_FOR|IMPLEMENTS|MENTIONS]-(p:Project)
-  WITH DISTINCT p
+CALL (o, plans) {
+  CALL (o, plans) {
+    UNWIND plans AS plan_id
+    MATCH (:Plan {plan_id: plan_id})-[:ALLOCATES]->(p:Project)-[:APPLIED_FOR|IMPLEMENTS|MENTIONS]-(o)
+    RETURN DISTINCT p
+    UNION
+    WITH o WHERE plans IS NULL
+    MATCH (o)-[:APPLIED_FOR|IMPLEMENTS|MENTIONS]-(p:Project)
+    RETURN DISTINCT p
+  }
+  WITH p
   ORDER BY p.year DESC, p.plan_id, toInteger(p.seq)
   LIMIT $limit
   WITH p, [(o)-[r:APPLIED_FOR|IMPLEMENTS|MENTIONS]-(p) | {relation: type(r), as_written: r.as_written,

@@ -1,24 +1,58 @@
 // name: platforms_shared_by_projects
-// description: Platforms that two or more projects pay for: how many, for how much, with which roles and in which years, and the first `limit` of the projects with their roles, amounts and the cell each mention stands in.
+// description: Platforms that two or more projects pay for, the most projects first: how many, for how much, with which roles and in which years, and the first `limit` of the projects with their roles, amounts and the cell each mention stands in.
 // params: year: int = null, plan_id: string = null, min_projects: int = 2, limit: int = 20
 // example: year=2024
 // mode: read
-// Counted first, listed after (at most `limit` a platform): a hub platform is paid for by tens of thousands of
-// projects, which one list per row would hold in the transaction's memory all at once.
-MATCH (pl:Plan)-[:ALLOCATES]->(p:Project)-[c:CONCERNS]->(f:Platform)
-WHERE c.role <> 'hosted_on' AND ($year IS NULL OR pl.year = $year) AND ($plan_id IS NULL OR pl.plan_id = $plan_id)
-WITH f, p, pl.year AS year, collect(DISTINCT c.role) AS roles
-// A project's money counts once, on its first role.
-UNWIND range(0, size(roles) - 1) AS i
-WITH f, p, year, roles[i] AS role, CASE WHEN i = 0 THEN p.amount_fen ELSE 0 END AS fen
-WITH f, count(DISTINCT p) AS project_count, sum(fen) AS amount_fen, collect(DISTINCT role) AS roles,
-     collect(DISTINCT year) AS years
-WHERE project_count >= $min_projects
-// The first `limit` projects are chosen before their roles and cells are gathered.
-CALL (f) {
-  MATCH (p:Project)-[c:CONCERNS]->(f)
-  WHERE c.role <> 'hosted_on' AND ($year IS NULL OR p.year = $year) AND ($plan_id IS NULL OR p.plan_id = $plan_id)
-  WITH DISTINCT p
+// Across plans the counts come from the tallies the writer keeps (fundgraph/io/tallies.py): role `*` counts each
+// project once whatever its roles, with its money, per plan year and over all years (`span: all`); an index on role
+// and year (or span and role) finds them. Within one plan, from the plan's own projects.
+CALL () {
+  MATCH (g:PlatformTally {span: 'all', role: '*'})
+  WHERE $plan_id IS NULL AND $year IS NULL AND g.n >= $min_projects
+  RETURN g.subject AS platform_id, g.n AS project_count, g.fen AS amount_fen, null AS roles, null AS years
+  UNION
+  MATCH (t:PlatformTally {role: '*', year: $year})
+  WHERE $plan_id IS NULL AND t.span IS NULL AND t.n >= $min_projects
+  RETURN t.subject AS platform_id, t.n AS project_count, t.fen AS amount_fen, null AS roles, [$year] AS years
+  UNION
+  MATCH (pl:Plan {plan_id: $plan_id})-[:ALLOCATES]->(p:Project)-[c:CONCERNS]->(f:Platform)
+  WHERE c.role <> 'hosted_on' AND ($year IS NULL OR pl.year = $year)
+  WITH pl, f, p, collect(DISTINCT c.role) AS roles
+  WITH pl, f, count(p) AS project_count, sum(p.amount_fen) AS amount_fen, collect(roles) AS roles
+  WHERE project_count >= $min_projects
+  RETURN f.platform_id AS platform_id, project_count, amount_fen,
+         COLLECT { UNWIND roles AS r UNWIND r AS x RETURN DISTINCT x ORDER BY x } AS roles, [pl.year] AS years
+}
+MATCH (f:Platform {platform_id: platform_id})
+WITH f, project_count, amount_fen, roles, years
+ORDER BY project_count DESC, f.name
+// page: the platforms above are counted and paged; roles, years and first projects are gathered for a page's only.
+// The first `limit` projects lie in the first `limit` plans the platform's `*` tallies keep (50 a year): listing
+// walks those plans, not a hub's tens of thousands of projects; a small platform's (at most 20 × limit projects), or
+// a larger `limit`, walks its relationships.
+WITH f, project_count, amount_fen,
+     coalesce(roles, COLLECT { MATCH (t:PlatformTally {subject: f.platform_id})
+                               WHERE t.role <> '*' AND CASE WHEN $year IS NULL THEN t.span = 'all' ELSE t.year = $year AND t.span IS NULL END
+                               RETURN DISTINCT t.role AS role ORDER BY role }) AS roles,
+     coalesce(years, COLLECT { MATCH (t:PlatformTally {subject: f.platform_id})
+                               WHERE t.role = '*' AND t.span IS NULL AND t.year IS NOT NULL
+                               RETURN DISTINCT t.year AS year ORDER BY year }) AS years
+CALL (f, project_count) {
+  CALL (f, project_count) {
+    WITH f WHERE $plan_id IS NULL AND $limit <= 50 AND project_count > 20 * $limit
+    MATCH (t:PlatformTally {subject: f.platform_id})
+    WHERE t.role = '*' AND t.span IS NULL AND ($year IS NULL OR t.year = $year)
+    UNWIND t.plans AS plan_id
+    WITH DISTINCT t.year AS year, plan_id ORDER BY year, plan_id LIMIT $limit
+    MATCH (:Plan {plan_id: plan_id})-[:ALLOCATES]->(p:Project)-[c:CONCERNS]->(f)
+    RETURN DISTINCT p
+    UNION
+    WITH f WHERE NOT ($plan_id IS NULL AND $limit <= 50 AND project_count > 20 * $limit)
+    MATCH (p:Project)-[c:CONCERNS]->(f)
+    RETURN DISTINCT p
+  }
+  WITH p WHERE ($year IS NULL OR p.year = $year) AND ($plan_id IS NULL OR p.plan_id = $plan_id)
+    AND EXISTS { (p)-[c:CONCERNS]->(f) WHERE c.role <> 'hosted_on' }
   ORDER BY p.year, p.plan_id, toInteger(p.seq)
   LIMIT $limit
   WITH p, [(p)-[c:CONCERNS]->(f) WHERE c.role <> 'hosted_on' | c] AS mentions
@@ -30,4 +64,3 @@ CALL (f) {
          AS projects
 }
 RETURN f.name AS platform, f.source AS platform_source, project_count, amount_fen, roles, years, projects
-ORDER BY project_count DESC, platform

@@ -118,6 +118,15 @@ REVIEWED_DYNAMIC_CYPHER = {
     # A named query from the package's catalogue wrapped in CALL () { } to page it; its columns come from EXPLAIN of
     # that same query and are quoted. User values still travel only as parameters.
     ("fundgraph/queries/__init__.py", "run_page"),
+    # The tallies' statements, built from the module's own kinds (labels checked against the schema by a unit test):
+    # plan ids, keys and signs travel as parameters.
+    ("fundgraph/io/tallies.py", "_apply_statement"),
+    ("fundgraph/io/tallies.py", "_contribution"),
+    ("fundgraph/io/tallies.py", "_count"),
+    ("fundgraph/io/tallies.py", "_drop_empty_statement"),
+    ("fundgraph/io/tallies.py", "_refill_statement"),
+    ("fundgraph/io/tallies.py", "drift"),
+    ("fundgraph/io/tallies.py", "rebuild"),
 }
 RUNNERS = {"run", "execute_query", "read", "run_guarded", "check_read_only"}
 

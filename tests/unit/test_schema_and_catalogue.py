@@ -85,3 +85,27 @@ def test_parameters_are_typed() -> None:
         query.bind({"colour": "red"})
     assert query.bind({"split": "none"})["split"] == "none"  # a value, not null
     assert query.bind({"year": "null"})["year"] is None
+
+
+def test_the_tallies_name_only_schema_labels_and_types() -> None:
+    """The tallies build their statements from their own kinds: every label and type in them is the schema's, and the
+    tally labels are kept by the store, never graph elements."""
+    import re
+
+    from fundgraph.io import tallies
+    from fundgraph.mapping.schema import load_schema
+
+    schema = load_schema()
+    for kind in tallies.KINDS:
+        assert kind.label in schema.derived_labels()
+        assert kind.subject_key in {node.key for node in schema.nodes.values()}
+        for statement in (
+            tallies._apply_statement(kind),
+            tallies._refill_statement(kind),
+            tallies._drop_empty_statement(kind),
+            tallies._REGROUP,
+        ):
+            for label in re.findall(r"\(\w*:(\w+)", statement):
+                assert label in schema.nodes, (kind.label, label)
+            for rel_type in re.findall(r"\[\w*:([\w|]+)", statement):
+                assert set(rel_type.split("|")) <= schema.relationships.keys(), (kind.label, rel_type)

@@ -1,0 +1,423 @@
+"""Tallies: per platform or organisation, plan year, role (and a platform's work years), how many projects, their
+money and their first plans.
+
+The whole-graph overlap queries (``duplicate_service``, ``platforms_shared_by_projects``) and an organisation's
+profile read these instead of every project's relationships: at a million projects there are about a million
+CONCERNS relationships and a hub body has a hundred thousand projects, but a few tens of thousands of tallies. A tally
+is the sum of each plan's contribution, so the writer keeps it exact by subtracting a plan's contribution before its
+projects are deleted and adding it after they are written, in the same transaction; the bulk load adds every plan's
+contribution once after the import. Both compute a contribution with one statement per kind (below), from the
+relationships in the store, so there is one definition of what a tally counts.
+
+A tally node (``:PlatformTally`` or ``:OrganizationTally``, kept by the store, never a graph element) holds:
+
+- ``subject`` (the platform_id or org_id), ``year`` (the plan's), ``role`` and ``years`` (a platform's: the project's
+  work years, sorted; ``[]`` otherwise). Platform roles are CONCERNS roles and ``*`` (the project whatever its roles,
+  once); organisation roles are APPLIED_FOR, IMPLEMENTS, MENTIONS, ``*`` (applies or carries out) and ``+`` (any);
+- ``n`` projects, ``fen`` their money (a project with no amount adds none), ``plan_count`` plans;
+- ``plans``: the first :data:`FIRST_PLANS` of those plans by plan_id. The first ``limit`` projects of any group in
+  (year, plan_id, 序号) order lie in its first ``limit`` plans, so listing them walks at most ``limit`` plans instead
+  of a hub's tens of thousands of projects. When a plan among them is replaced and more plans are left than the list
+  holds, the list is filled again from the relationships (rare: only a replaced plan among the first few).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from neo4j import Driver, ManagedTransaction, RoutingControl
+
+# How many of a tally's plans it keeps in order; the overlap queries list at most this many projects a group.
+FIRST_PLANS = 50
+
+# A project's work years: the years its text names, else its plan's year (sorted, each once, never null).
+WORK_YEARS = (
+    "COLLECT { UNWIND CASE WHEN size(coalesce(p.years_named, [])) > 0 THEN p.years_named ELSE [p.year] END AS y "
+    "WITH y WHERE y IS NOT NULL RETURN DISTINCT y ORDER BY y }"
+)
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """What one label of tallies counts: the relationships from a project to its subject, and the roles they give."""
+
+    label: str
+    subject_key: str
+    # From the project `p` to the subject `e` through `c`.
+    pattern: str
+    where: str
+    role: str
+    # The tally roles a project with `roles` counts under: its own, and the groups of roles a query asks for.
+    roles: str
+    # The project's work years, when the tallies tell them apart.
+    years: str
+    # In a refill: the relationship `c` counts for the tally `t`.
+    counts: str
+
+
+KINDS = (
+    # Platforms: by CONCERNS role (never hosted_on), `*` for the project whatever its roles, and by work years.
+    _Kind(
+        "PlatformTally",
+        "platform_id",
+        "(p:Project)-[c:CONCERNS]->(e:Platform)",
+        "c.role <> 'hosted_on'",
+        "c.role",
+        "['*'] + roles",
+        f"CASE role WHEN '*' THEN [] ELSE {WORK_YEARS} END",
+        "(c.role = t.role OR (t.role = '*' AND c.role <> 'hosted_on'))",
+    ),
+    # Organisations: by relationship type, `*` for applying or carrying out, `+` for any (mentions too).
+    _Kind(
+        "OrganizationTally",
+        "org_id",
+        "(p:Project)-[c:APPLIED_FOR|IMPLEMENTS|MENTIONS]-(e:Organization)",
+        "true",
+        "type(c)",
+        "['+'] + roles + CASE WHEN any(r IN roles WHERE r <> 'MENTIONS') THEN ['*'] ELSE [] END",
+        "[]",
+        "(type(c) = t.role OR t.role = '+' OR (t.role = '*' AND type(c) <> 'MENTIONS'))",
+    ),
+)
+
+
+def _contribution(kind: _Kind) -> str:
+    """Each tally's share of the plans bound to `pl`: one row per tally key, its plans in order."""
+    return f"""
+MATCH (pl)-[:ALLOCATES]->{kind.pattern}
+WHERE {kind.where}
+WITH pl, p, e, collect(DISTINCT {kind.role}) AS roles
+UNWIND {kind.roles} AS role
+WITH pl, p, e, role, {kind.years} AS years
+WITH e.{kind.subject_key} AS subject, pl.year AS year, role, years, pl.plan_id AS plan_id, count(*) AS n,
+     sum(p.amount_fen) AS fen
+ORDER BY plan_id
+WITH subject, year, role, years, count(*) AS plan_count, sum(n) AS n, sum(fen) AS fen, collect(plan_id) AS plans
+WITH subject + '|' + coalesce(toString(year), '') + '|' + role + '|' +
+     reduce(s = '', y IN years | s + toString(y) + ',') AS key, subject, year, role, years, plan_count, n, fen, plans
+"""
+
+
+def _apply_statement(kind: _Kind) -> str:
+    return (
+        "UNWIND $plan_ids AS plan_id MATCH (pl:Plan {plan_id: plan_id})"
+        + _contribution(kind)
+        + f"""
+ORDER BY key
+MERGE (t:{kind.label} {{key: key}})
+  ON CREATE SET t.subject = subject, t.year = year, t.role = role,
+                t.years = CASE WHEN size(years) = 0 THEN null ELSE years END, t.n = 0, t.fen = 0,
+                t.plan_count = 0, t.plans = []
+SET t.n = t.n + $sign * n, t.fen = t.fen + $sign * fen, t.plan_count = t.plan_count + $sign * plan_count,
+    t.plans = CASE WHEN $sign > 0
+      THEN COLLECT {{ UNWIND t.plans + plans AS x WITH DISTINCT x ORDER BY x LIMIT $first RETURN x }}
+      ELSE [x IN t.plans WHERE NOT x IN plans] END
+RETURN key, subject, role
+"""
+    )
+
+
+SERVICES = ["builds", "operates", "maintains", "secures", "upgrades"]
+
+# A platform and role over all years (`span: all`), from its rows per year and work years: projects and money, and
+# for a service what duplicate_service reports at the default gap of one year — the projects with a neighbour in work
+# years (the query's own rule, there for any gap), the plan years they lie in, their work years and their kinds of
+# work years. A group that reports nothing has no `duplicated`, so the index on it holds only the groups to report.
+_REGROUP = """
+UNWIND $groups AS group
+WITH group[0] AS subject, group[1] AS role
+OPTIONAL MATCH (t:PlatformTally {subject: subject})
+WHERE t.role = role AND t.span IS NULL AND t.n > 0
+WITH subject, role, coalesce(t.years, []) AS years, sum(t.n) AS n, sum(t.fen) AS fen, collect(t.year) AS plan_years
+WITH subject, role, [k IN collect({years: years, n: n, fen: fen, plan_years: plan_years}) WHERE k.n > 0] AS kinds
+WITH subject, role, kinds, reduce(t = 0, k IN kinds | t + k.n) AS n, reduce(t = 0, k IN kinds | t + k.fen) AS fen,
+     reduce(all = [], k IN kinds | all + [y IN k.years WHERE NOT y IN all]) AS years
+WITH subject, role, kinds, n, fen,
+     [y IN years | {year: y, n: reduce(t = 0, k IN kinds | t + CASE WHEN y IN k.years THEN k.n ELSE 0 END)}]
+       AS histogram
+WITH subject, role, n, fen, CASE WHEN role IN $services THEN [k IN kinds WHERE
+       reduce(t = 0, h IN histogram | t + CASE WHEN any(x IN k.years WHERE abs(x - h.year) <= 1)
+                                          THEN h.n ELSE 0 END) > k.n * size(k.years)
+       OR k.n > 1] ELSE [] END AS duplicated
+WITH subject, role, n, fen, duplicated, reduce(t = 0, k IN duplicated | t + k.n) AS count
+CALL (subject, role, n) {
+  WITH subject, role WHERE n = 0
+  OPTIONAL MATCH (g:PlatformTally {key: subject + '|all|' + role})
+  DELETE g
+  RETURN 0 AS kept
+  UNION
+  WITH subject, role WHERE n > 0
+  MERGE (g:PlatformTally {key: subject + '|all|' + role})
+  RETURN 1 AS kept
+}
+WITH subject, role, n, fen, duplicated, count WHERE n > 0
+MATCH (g:PlatformTally {key: subject + '|all|' + role})
+SET g.subject = subject, g.role = role, g.span = 'all', g.n = n, g.fen = fen,
+    g.duplicated = CASE WHEN count > 1 THEN count END,
+    g.dup_years = CASE WHEN count > 1 THEN
+      COLLECT { UNWIND duplicated AS k UNWIND k.plan_years AS y RETURN DISTINCT y ORDER BY y } END,
+    g.work_years = CASE WHEN count > 1 THEN
+      COLLECT { UNWIND duplicated AS k UNWIND k.years AS y RETURN DISTINCT y ORDER BY y } END,
+    g.dup_kinds = CASE WHEN count > 1 THEN
+      COLLECT { UNWIND duplicated AS k RETURN reduce(s = '', y IN k.years | s + toString(y) + ',') AS kind
+                ORDER BY kind } END
+WITH g
+// An empty list is no property, as everywhere (the bulk importer can't write one).
+SET g.dup_years = CASE WHEN size(g.dup_years) = 0 THEN null ELSE g.dup_years END,
+    g.work_years = CASE WHEN size(g.work_years) = 0 THEN null ELSE g.work_years END
+"""
+
+
+def _drop_empty_statement(kind: _Kind) -> str:
+    return f"UNWIND $keys AS key MATCH (t:{kind.label} {{key: key}}) WHERE t.n = 0 DELETE t"
+
+
+def _refill_statement(kind: _Kind) -> str:
+    """A tally whose first plans were a replaced version's, with more plans left than it holds, filled again."""
+    label = kind.pattern.split("(e:")[1].rstrip(")")
+    return f"""
+UNWIND $keys AS key
+MATCH (t:{kind.label} {{key: key}})
+WHERE size(t.plans) < CASE WHEN t.plan_count < $first THEN t.plan_count ELSE $first END
+MATCH (e:{label} {{{kind.subject_key}: t.subject}})
+CALL (t, e) {{
+  MATCH {kind.pattern}
+  WHERE {kind.where} AND {kind.counts} AND (p.year = t.year OR (p.year IS NULL AND t.year IS NULL))
+  WITH DISTINCT p, t, t.role AS role
+  WITH p WHERE {kind.years} = coalesce(t.years, [])
+  WITH DISTINCT p.plan_id AS plan_id ORDER BY plan_id LIMIT $first
+  RETURN collect(plan_id) AS plans
+}}
+SET t.plans = plans
+"""
+
+
+# A tally touched by a write: its label, key, and the platform or body and role it counts.
+Touched = tuple[str, str, str, str]
+
+
+def add_plans(tx: ManagedTransaction, plan_ids: list[str], *, regroup: bool = True) -> list[Touched]:
+    """Count these plans' projects in the tallies (after they are written); returns the tallies touched. The
+    platforms' rows over all years are counted again unless ``regroup`` is false (a rebuild does them once, last)."""
+    touched = _apply(tx, plan_ids, 1)
+    if regroup:
+        _regroup(tx, touched)
+    return touched
+
+
+def subtract_plans(tx: ManagedTransaction, plan_ids: list[str]) -> list[Touched]:
+    """Take these plans' projects out of the tallies (before they are deleted); returns the tallies touched. Call
+    :func:`settle` with them once the new version is written."""
+    return _apply(tx, plan_ids, -1)
+
+
+def _apply(tx: ManagedTransaction, plan_ids: list[str], sign: int) -> list[Touched]:
+    if not plan_ids:
+        return []
+    touched: list[Touched] = []
+    for kind in KINDS:
+        result = tx.run(_apply_statement(kind), plan_ids=plan_ids, sign=sign, first=FIRST_PLANS)
+        touched += [(kind.label, r["key"], r["subject"], r["role"]) for r in result]
+    return touched
+
+
+def _regroup(tx: ManagedTransaction, touched: list[Touched]) -> None:
+    groups = sorted({(subject, role) for label, _, subject, role in touched if label == "PlatformTally"})
+    if groups:
+        tx.run(_REGROUP, groups=[list(g) for g in groups], services=SERVICES).consume()
+
+
+def settle(tx: ManagedTransaction, touched: list[Touched]) -> None:
+    """Drop the tallies left at zero, fill again the first plans a replaced version took away, and count the
+    platforms' groups again."""
+    for kind in KINDS:
+        mine = sorted({key for label, key, _, _ in touched if label == kind.label})
+        if mine:
+            tx.run(_drop_empty_statement(kind), keys=mine).consume()
+            tx.run(_refill_statement(kind), keys=mine, first=FIRST_PLANS).consume()
+    _regroup(tx, touched)
+
+
+def rebuild(driver: Driver, database: str, batch: int = 2_000) -> int:
+    """Every tally counted again from the relationships (a bulk load, a store from before tallies): returns how many
+    tallies there are. Plans are added a batch per transaction: the sum is the same in any grouping."""
+    with driver.session(database=database) as session:
+        for kind in KINDS:
+            # In batches, in transactions of their own (CALL … IN TRANSACTIONS runs only in an auto-commit one).
+            session.run(f"MATCH (t:{kind.label}) CALL (t) {{ DELETE t }} IN TRANSACTIONS OF 10000 ROWS").consume()
+    records, _, _ = driver.execute_query(
+        "MATCH (pl:Plan) WHERE pl.version IS NOT NULL RETURN pl.plan_id AS id ORDER BY id",
+        database_=database,
+        routing_=RoutingControl.READ,
+    )
+    ids = [r["id"] for r in records]
+    with driver.session(database=database) as session:
+        for start in range(0, len(ids), batch):
+            session.execute_write(partial(add_plans, regroup=False), ids[start : start + batch])
+        groups, _, _ = driver.execute_query(
+            "MATCH (t:PlatformTally) RETURN DISTINCT t.subject AS subject, t.role AS role ORDER BY subject, role",
+            database_=database,
+            routing_=RoutingControl.READ,
+        )
+        touched: list[Touched] = [("PlatformTally", "", r["subject"], r["role"]) for r in groups]
+        for start in range(0, len(touched), 10 * batch):
+            session.execute_write(_regroup, touched[start : start + 10 * batch])
+    return sum(_count(driver, database, kind) for kind in KINDS)
+
+
+def _count(driver: Driver, database: str, kind: _Kind) -> int:
+    records, _, _ = driver.execute_query(f"MATCH (t:{kind.label}) RETURN count(t) AS n", database_=database)
+    return int(records[0]["n"])
+
+
+def drift(driver: Driver, database: str) -> dict[str, Any]:
+    """The tallies that differ from a recount from the relationships, label:key -> (stored, recounted); empty when
+    exact. The stored first plans are compared with the recount's first :data:`FIRST_PLANS`; a platform's rows over
+    all years by their projects and money (what they report is checked against duplicate_service's definition in the
+    tests)."""
+    want: dict[str, Any] = {}
+    have: dict[str, Any] = {}
+    fields = ("n", "fen", "plan_count", "plans")
+    for kind in KINDS:
+        expected, _, _ = driver.execute_query(
+            "MATCH (pl:Plan)" + _contribution(kind) + "RETURN key, subject, role, n, fen, plan_count, plans",
+            database_=database,
+            routing_=RoutingControl.READ,
+        )
+        stored, _, _ = driver.execute_query(
+            f"MATCH (t:{kind.label}) RETURN t.key AS key, t.span AS span, t.n AS n, t.fen AS fen, "
+            "t.plan_count AS plan_count, t.plans AS plans",
+            database_=database,
+            routing_=RoutingControl.READ,
+        )
+        for r in expected:
+            want[f"{kind.label}:{r['key']}"] = {**{k: r[k] for k in fields}, "plans": r["plans"][:FIRST_PLANS]}
+            if kind.label == "PlatformTally":
+                group = want.setdefault(f"{kind.label}:{r['subject']}|all|{r['role']}", {"n": 0, "fen": 0})
+                group["n"] += r["n"]
+                group["fen"] += r["fen"]
+        for r in stored:
+            keep = ("n", "fen") if r["span"] == "all" else fields
+            have[f"{kind.label}:{r['key']}"] = {k: r[k] for k in keep}
+    keys = sorted(want.keys() | have.keys())
+    return {key: (have.get(key), want.get(key)) for key in keys if have.get(key) != want.get(key)}
+
+
+class Counter:
+    """The same tallies counted in Python from graph elements, for the bulk load (which writes them as import files
+    instead of counting a million projects again in Cypher after the import). The statements above stay the
+    definition: the bulk test compares a bulk store with a transactional one node for node, tallies included.
+
+    >>> from fundgraph.mapping.elements import Edge, GraphElements, Node
+    >>> plan = GraphElements("plan-a", "v1", "doc")
+    >>> plan.nodes += [Node("Plan", "plan-a", {"year": 2024}),
+    ...                Node("Project", "plan-a/1", {"year": 2024, "amount_fen": 500, "years_named": [2023]}),
+    ...                Node("Project", "plan-a/2", {"year": 2024, "amount_fen": 700, "years_named": [2024]})]
+    >>> plan.edges += [Edge("CONCERNS", "plan-a/1", "platform:x", {"role": "maintains"}),
+    ...                Edge("CONCERNS", "plan-a/2", "platform:x", {"role": "maintains"})]
+    >>> counter = Counter()
+    >>> counter.add(plan)
+    >>> rows = {key: props for _, key, props in counter.nodes()}
+    >>> rows["platform:x|2024|maintains|2023,"]["n"], rows["platform:x|2024|*|"]["fen"]
+    (1, 1200)
+    >>> group = rows["platform:x|all|maintains"]
+    >>> group["duplicated"], group["dup_years"], group["work_years"], group["dup_kinds"]
+    (2, [2024], [2023, 2024], ['2023,', '2024,'])
+    """
+
+    def __init__(self) -> None:
+        # (label, subject, year, role, work years) -> [projects, money, plan ids]
+        self.rows: dict[tuple[str, str, Any, str, tuple[int, ...]], list[Any]] = {}
+
+    def add(self, elements: Any) -> None:
+        """One plan's contribution (a document's elements, as ``plan_elements`` makes them)."""
+        plan = next((n for n in elements.nodes if n.label == "Plan"), None)
+        if plan is None:
+            return
+        projects = {n.key: n.props for n in elements.nodes if n.label == "Project"}
+        platforms: dict[tuple[str, str], set[str]] = {}
+        bodies: dict[tuple[str, str], set[str]] = {}
+        for edge in elements.edges:
+            if edge.type == "CONCERNS" and edge.props.get("role") != "hosted_on" and edge.start in projects:
+                platforms.setdefault((edge.start, edge.end), set()).add(edge.props["role"])
+            elif edge.type in ("APPLIED_FOR", "IMPLEMENTS") and edge.end in projects:
+                bodies.setdefault((edge.end, edge.start), set()).add(edge.type)
+            elif edge.type == "MENTIONS" and edge.start in projects:
+                bodies.setdefault((edge.start, edge.end), set()).add(edge.type)
+        year = plan.props.get("year")
+        for (project, subject), roles in platforms.items():
+            years = tuple(_work_years(projects[project]))
+            for role in ["*", *roles]:
+                kind = () if role == "*" else years
+                self._count("PlatformTally", subject, year, role, kind, projects[project], plan.key)
+        for (project, subject), roles in bodies.items():
+            for role in ["+", *roles, *(["*"] if roles - {"MENTIONS"} else [])]:
+                self._count("OrganizationTally", subject, year, role, (), projects[project], plan.key)
+
+    def _count(
+        self, label: str, subject: str, year: Any, role: str, years: tuple[int, ...], project: Any, plan_id: str
+    ) -> None:
+        row = self.rows.setdefault((label, subject, year, role, years), [0, 0, set()])
+        row[0] += 1
+        row[1] += project.get("amount_fen") or 0
+        row[2].add(plan_id)
+
+    def nodes(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        """(label, key, properties) of every tally, as the writer leaves them (empty lists as no property)."""
+        groups: dict[tuple[str, str], list[tuple[Any, tuple[int, ...], int, int]]] = {}
+        for (label, subject, year, role, years), (n, fen, plans) in self.rows.items():
+            key = f"{subject}|{'' if year is None else year}|{role}|{''.join(f'{y},' for y in years)}"
+            yield (
+                label,
+                key,
+                {
+                    "subject": subject,
+                    "year": year,
+                    "role": role,
+                    "years": list(years) or None,
+                    "n": n,
+                    "fen": fen,
+                    "plan_count": len(plans),
+                    "plans": sorted(plans)[:FIRST_PLANS],
+                },
+            )
+            if label == "PlatformTally":
+                groups.setdefault((subject, role), []).append((year, years, n, fen))
+        for (subject, role), rows in groups.items():
+            yield "PlatformTally", f"{subject}|all|{role}", _group(subject, role, rows)
+
+
+def _work_years(project: dict[str, Any]) -> list[int]:
+    named = project.get("years_named") or [project.get("year")]
+    return sorted({y for y in named if y is not None})
+
+
+def _group(subject: str, role: str, rows: list[tuple[Any, tuple[int, ...], int, int]]) -> dict[str, Any]:
+    """A platform and role over all years, as ``_REGROUP`` sets it."""
+    kinds: dict[tuple[int, ...], list[Any]] = {}  # work years -> [projects, plan years]
+    for year, years, n, _ in rows:
+        kind = kinds.setdefault(years, [0, []])
+        kind[0] += n
+        if year is not None:
+            kind[1].append(year)
+    props: dict[str, Any] = {"subject": subject, "role": role, "span": "all"}
+    props["n"] = sum(n for _, _, n, _ in rows)
+    props["fen"] = sum(fen for _, _, _, fen in rows)
+    duplicated = []
+    if role in SERVICES:
+        every = {y for years in kinds for y in years}
+        histogram = {y: sum(n for years, (n, _) in kinds.items() if y in years) for y in every}
+        for years, (n, _) in kinds.items():
+            near = sum(h for y, h in histogram.items() if any(abs(x - y) <= 1 for x in years))
+            if near > n * len(years) or n > 1:
+                duplicated.append(years)
+    count = sum(kinds[years][0] for years in duplicated)
+    if count > 1:
+        props["duplicated"] = count
+        props["dup_years"] = sorted({y for years in duplicated for y in kinds[years][1]}) or None
+        props["work_years"] = sorted({y for years in duplicated for y in years}) or None
+        props["dup_kinds"] = sorted("".join(f"{y}," for y in years) for years in duplicated)
+    return props
