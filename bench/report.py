@@ -88,6 +88,13 @@ def write_report() -> Path:
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for r in results:
+        if "load_end_to_end" not in r:
+            # A bulk-only run (BENCH_LOADS=bulk): the transactional comparisons were not run at this size that day.
+            lines.append(
+                f"| {r['size']} | {r['started'][:10]} | {r['corpus']['documents']} | — | — | "
+                "not run (bulk only) | — | — | — | — | — | — | — |"
+            )
+            continue
         lines.append(
             f"| {r['size']} | {r['started'][:10]} | {r['corpus']['documents']} | {r['parse']['projects_per_s']:,} | "
             f"{r['parse']['elements_projects_per_s']:,} | {r['load_end_to_end']['projects_per_s']:,} "
@@ -110,10 +117,11 @@ def write_report() -> Path:
             b = r["bulk_end_to_end"]
             phases = ", ".join(f"{k} {v}" for k, v in b["phases_s"].items())
             lines.append(
-                f"| {r['size']} | {b['projects_per_s']:,} ({b['seconds']} s) | {b['ratio_vs_transactional']}× | "
+                f"| {r['size']} | {b['projects_per_s']:,} ({b['seconds']} s) | "
+                f"{'—' if b.get('ratio_vs_transactional') is None else str(b['ratio_vs_transactional']) + '×'} | "
                 f"{phases} | {b['loader_peak_rss_mib']} MiB |"
             )
-    last = results[-1]
+    last = next((r for r in reversed(results) if "load_end_to_end" in r), results[-1])
     # Each target from the largest size that measured it (a run may stop before its query phase).
     queried = next((r for r in reversed(results) if r.get("latency_driver")), last)
     served = next((r for r in reversed(results) if r.get("throughput_concurrency_8")), None)
@@ -143,10 +151,13 @@ def write_report() -> Path:
         ratio = served["throughput_concurrency_8"]["http_cost_ratio"]
         checks.append(("HTTP ≤ 1.3× the raw driver (8 clients)", f"{ratio}× ({served['size']})", ratio <= 1.3))
     lookups = [v for v in queried.get("latency_driver", {}).values() if v["kind"] == "lookup"]
-    heavy = [v for v in queried.get("latency_driver", {}).values() if v["kind"] in ("overlap", "concentration")]
+    timings = queried.get("latency_driver", {}).values()
+    paged = [v for v in timings if v["kind"] in ("overlap page", "concentration")]
+    whole = [v for v in timings if v["kind"] == "overlap"]
     for name, group, field, limit in (
         ("lookups p99 ≤ 20 ms (driver)", lookups, "p99_ms", 20),
-        ("overlap / concentration p50 ≤ 1 s (driver)", heavy, "p50_ms", 1000),
+        ("overlaps (first page of 100 and its total) / concentration p50 ≤ 1 s (driver)", paged, "p50_ms", 1000),
+        ("whole-graph overlaps, every group listed, p50 ≤ 1 s (driver)", whole, "p50_ms", 1000),
     ):
         failed = [v for v in group if "error" in v]
         if failed:
@@ -154,7 +165,14 @@ def write_report() -> Path:
         elif group:
             worst = max(v[field] for v in group)
             checks.append((name, f"{worst} ms, worst of {len(group)} ({queried['size']})", worst <= limit))
-    if bulked:
+    found = next((r for r in reversed(results) if r.get("findings_whole")), None)
+    if found:
+        f = found["findings_whole"]
+        measured = f"failed: {f['error'][:80]}" if "error" in f else f"{f['seconds']} s, {f['findings']:,} findings"
+        checks.append(("every finding rule over a year runs whole", f"{measured} ({found['size']})", "error" not in f))
+    compared = [r for r in bulked if r["bulk_end_to_end"].get("ratio_vs_transactional") is not None]
+    if compared:
+        bulked = compared
         b = bulked[-1]["bulk_end_to_end"]
         checks.append(
             (
@@ -163,12 +181,13 @@ def write_report() -> Path:
                 b["ratio_vs_transactional"] >= 3,
             )
         )
+    largest = results[-1]
     if last["projects"] >= 1_000_000:
         seconds = last["load_end_to_end"]["seconds"]
         checks.append(("1M projects load in under 10 minutes", f"{seconds / 60:.1f} min (1m)", seconds < 600))
-        if last.get("bulk_end_to_end"):
-            bulk_s = last["bulk_end_to_end"]["seconds"]
-            checks.append(("1M projects bulk load under 8 minutes", f"{bulk_s / 60:.1f} min (1m)", bulk_s < 480))
+    if largest["projects"] >= 1_000_000 and largest.get("bulk_end_to_end"):
+        bulk_s = largest["bulk_end_to_end"]["seconds"]
+        checks.append(("1M projects bulk load under 8 minutes", f"{bulk_s / 60:.1f} min (1m)", bulk_s < 480))
     stopped = [r for r in results if r.get("stopped")]
     lines += [
         "",
