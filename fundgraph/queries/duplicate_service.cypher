@@ -59,8 +59,11 @@ CALL (f, role, kinds, project_count) {
     MATCH (t:PlatformTally {subject: f.platform_id})
     WHERE t.role = role AND t.span IS NULL AND reduce(s = '', y IN coalesce(t.years, []) | s + toString(y) + ',') IN kinds
     UNWIND t.plans AS plan_id
-    WITH DISTINCT t.year AS year, plan_id ORDER BY year, plan_id LIMIT $limit
-    MATCH (:Plan {plan_id: plan_id})-[:ALLOCATES]->(p:Project)-[c:CONCERNS {role: role}]->(f)
+    WITH DISTINCT f, role, t.year AS year, plan_id ORDER BY year, plan_id LIMIT $limit
+    // From the plan to its projects, then into the platform: never out from a hub platform's relationships.
+    MATCH (pl:Plan {plan_id: plan_id})
+    UNWIND COLLECT { MATCH (pl)-[:ALLOCATES]->(p:Project) RETURN p } AS p
+    MATCH (p)-[c:CONCERNS {role: role}]->(f)
     RETURN p, c
     UNION
     WITH f, role WHERE NOT ($limit <= 50 AND project_count > 20 * $limit)

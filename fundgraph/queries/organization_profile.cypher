@@ -29,7 +29,10 @@ CALL (o) {
 CALL (o, plans) {
   CALL (o, plans) {
     UNWIND plans AS plan_id
-    MATCH (:Plan {plan_id: plan_id})-[:ALLOCATES]->(p:Project)-[:APPLIED_FOR|IMPLEMENTS|MENTIONS]-(o)
+    // From the plan to its projects, then to the body: never out from a hub body's relationships.
+    MATCH (pl:Plan {plan_id: plan_id})
+    UNWIND COLLECT { MATCH (pl)-[:ALLOCATES]->(p:Project) RETURN p } AS p
+    MATCH (p)-[:APPLIED_FOR|IMPLEMENTS|MENTIONS]-(o)
     RETURN DISTINCT p
     UNION
     WITH o WHERE plans IS NULL

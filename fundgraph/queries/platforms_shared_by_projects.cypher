@@ -7,8 +7,10 @@
 // project once whatever its roles, with its money, per plan year and over all years (`span: all`); an index on role
 // and year (or span and role) finds them. Within one plan, from the plan's own projects.
 CALL () {
-  MATCH (g:PlatformTally {span: 'all', role: '*'})
-  WHERE $plan_id IS NULL AND $year IS NULL AND g.n >= $min_projects
+  // Over every year: an empty list when a year or a plan is asked for, so that no row is read.
+  UNWIND CASE WHEN $plan_id IS NULL AND $year IS NULL THEN ['all'] ELSE [] END AS span
+  MATCH (g:PlatformTally {span: span, role: '*'})
+  WHERE g.n >= $min_projects
   RETURN g.subject AS platform_id, g.n AS project_count, g.fen AS amount_fen, null AS roles, null AS years
   UNION
   MATCH (t:PlatformTally {role: '*', year: $year})
@@ -43,8 +45,11 @@ CALL (f, project_count) {
     MATCH (t:PlatformTally {subject: f.platform_id})
     WHERE t.role = '*' AND t.span IS NULL AND ($year IS NULL OR t.year = $year)
     UNWIND t.plans AS plan_id
-    WITH DISTINCT t.year AS year, plan_id ORDER BY year, plan_id LIMIT $limit
-    MATCH (:Plan {plan_id: plan_id})-[:ALLOCATES]->(p:Project)-[c:CONCERNS]->(f)
+    WITH DISTINCT f, t.year AS year, plan_id ORDER BY year, plan_id LIMIT $limit
+    // From the plan to its projects, then into the platform: never out from a hub platform's relationships.
+    MATCH (pl:Plan {plan_id: plan_id})
+    UNWIND COLLECT { MATCH (pl)-[:ALLOCATES]->(p:Project) RETURN p } AS p
+    MATCH (p)-[:CONCERNS]->(f)
     RETURN DISTINCT p
     UNION
     WITH f WHERE NOT ($plan_id IS NULL AND $limit <= 50 AND project_count > 20 * $limit)
