@@ -263,7 +263,8 @@ def _write_plan_tx(tx: ManagedTransaction, elements: GraphElements, batch_size: 
     for rel_type, edges in _group_edges(elements.edges).items():
         for batch in _batches([{"start": e.start, "end": e.end, "props": e.props} for e in edges], batch_size):
             _count(counters, tx.run(_merge_edges_cypher(rel_type), rows=batch).consume().counters)
-    touched += tallies.add_plans(tx, [elements.plan_id])
+    # After a replace, settle() counts the platforms' groups once, for the old version's and the new one's.
+    touched += tallies.add_plans(tx, [elements.plan_id], regroup=previous is None)
     if previous is not None:
         tallies.settle(tx, touched)
         for label in ORPHAN_LABELS:

@@ -45,6 +45,8 @@ class _Kind:
     """What one label of tallies counts: the relationships from a project to its subject, and the roles they give."""
 
     label: str
+    # The label counted and its key.
+    subject: str
     subject_key: str
     # From the project `p` to the subject `e` through `c`.
     pattern: str
@@ -62,6 +64,7 @@ KINDS = (
     # Platforms: by CONCERNS role (never hosted_on), `*` for the project whatever its roles, and by work years.
     _Kind(
         "PlatformTally",
+        "Platform",
         "platform_id",
         "(p:Project)-[c:CONCERNS]->(e:Platform)",
         "c.role <> 'hosted_on'",
@@ -73,6 +76,7 @@ KINDS = (
     # Organisations: by relationship type, `*` for applying or carrying out, `+` for any (mentions too).
     _Kind(
         "OrganizationTally",
+        "Organization",
         "org_id",
         "(p:Project)-[c:APPLIED_FOR|IMPLEMENTS|MENTIONS]-(e:Organization)",
         "true",
@@ -177,12 +181,11 @@ def _drop_empty_statement(kind: _Kind) -> str:
 
 def _refill_statement(kind: _Kind) -> str:
     """A tally whose first plans were a replaced version's, with more plans left than it holds, filled again."""
-    label = kind.pattern.split("(e:")[1].rstrip(")")
     return f"""
 UNWIND $keys AS key
 MATCH (t:{kind.label} {{key: key}})
 WHERE size(t.plans) < CASE WHEN t.plan_count < $first THEN t.plan_count ELSE $first END
-MATCH (e:{label} {{{kind.subject_key}: t.subject}})
+MATCH (e:{kind.subject} {{{kind.subject_key}: t.subject}})
 CALL (t, e) {{
   MATCH {kind.pattern}
   WHERE {kind.where} AND {kind.counts} AND (p.year = t.year OR (p.year IS NULL AND t.year IS NULL))

@@ -220,26 +220,20 @@ def run_page(
     named = get_query(name)
     params = named.bind(given or {})
     columns = read(driver, f"EXPLAIN {named.cypher}", params, database=database, timeout=timeout).columns
-    paging = {**params, "__offset": offset, "__limit": limit}
     if named.rows is not None and named.details is not None:
         # Counted and paged before the details: a page of a hundred groups lists a hundred, not every group.
-        total = read(driver, f"{named.rows}\nRETURN count(*) AS total", params, database=database, timeout=timeout)
-        page = read(
-            driver,
-            f"{named.rows}\nSKIP $__offset LIMIT $__limit\n{named.details}",
-            paging,
-            database=database,
-            timeout=timeout,
-            row_cap=None,
-        )
-        return PageResult(columns, page.rows, int(total.rows[0]["total"]))
-    inner = f"CALL () {{\n{named.cypher}\n}}"
-    total = read(driver, f"{inner}\nRETURN count(*) AS total", params, database=database, timeout=timeout)
-    returned = ", ".join("`" + c.replace("`", "``") + "`" for c in columns)
+        counted = f"{named.rows}\nRETURN count(*) AS total"
+        paged = f"{named.rows}\nSKIP $__offset LIMIT $__limit\n{named.details}"
+    else:
+        inner = f"CALL () {{\n{named.cypher}\n}}"
+        returned = ", ".join("`" + c.replace("`", "``") + "`" for c in columns)
+        counted = f"{inner}\nRETURN count(*) AS total"
+        paged = f"{inner}\nRETURN {returned} SKIP $__offset LIMIT $__limit"
+    total = read(driver, counted, params, database=database, timeout=timeout)
     page = read(
         driver,
-        f"{inner}\nRETURN {returned} SKIP $__offset LIMIT $__limit",
-        paging,
+        paged,
+        {**params, "__offset": offset, "__limit": limit},
         database=database,
         timeout=timeout,
         row_cap=None,
