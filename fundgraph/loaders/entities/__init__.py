@@ -147,6 +147,7 @@ class _Resolver:
         self.reference = reference
         self.region = region_index().named(plan.region) if plan.region else None
         self.definitions: dict[str, str] = {}
+        self.merged = {fold_key(a): b for a, b in reference.decisions.merge["organizations"].items()}
         column_names = {n for p in plan.projects for n in (p.applicant, p.implementer) if n}
         self.column_orgs = {name: self.resolve(name)[0] for name in column_names}
         for project in plan.projects:
@@ -174,7 +175,7 @@ class _Resolver:
         orgs = self.reference.orgs
         if key in self.definitions:
             return self.definitions[key], "definition"
-        merged = {fold_key(a): b for a, b in self.reference.decisions.merge["organizations"].items()}
+        merged = self.merged
         if key in merged:
             return orgs.canonical.get(fold_key(merged[key]), merged[key]), "decision"
         if key in orgs.canonical:
@@ -187,20 +188,33 @@ class _Resolver:
         return "".join(name.split()), "as written"
 
 
+_MATCHERS: dict[int, tuple[Reference, tuple[Matcher[str], Matcher[str], Matcher[str], Matcher[str]]]] = {}
+
+
+def _matchers(reference: Reference) -> tuple[Matcher[str], Matcher[str], Matcher[str], Matcher[str]]:
+    """The reference's platform, role, service and generic-word matchers, built once per reference (a load reads
+    thousands of plans against one reference; the reference itself holds dicts, so it is not hashable)."""
+    held = _MATCHERS.get(id(reference))
+    if held is not None and held[0] is reference:
+        return held[1]
+    vocabulary = reference.vocabulary
+    built = (
+        # An alias generic on its own (协同办公平台, OA系统) never names a gazetteer platform by itself.
+        Matcher({alias: name for alias, name in reference.platforms.canonical.items() if not is_generic(alias)}),
+        Matcher({**vocabulary.role_words, **{word: "hosted_on_marker" for word in vocabulary.hosted_on_before}}),
+        Matcher(vocabulary.services),
+        Matcher({word: "generic" for word in reference.platforms.generic}),
+    )
+    _MATCHERS[id(reference)] = (reference, built)
+    return built
+
+
 def extract_entities(plan: Plan, reference: Reference | None = None) -> PlanEntities:
     """Find and resolve the entities of every project of a plan."""
     reference = reference or load_reference()
     resolver = _Resolver(plan, reference)
-    # An alias generic on its own (协同办公平台, OA系统) never names a gazetteer platform by itself.
-    platform_matcher: Matcher[str] = Matcher(
-        {alias: name for alias, name in reference.platforms.canonical.items() if not is_generic(alias)}
-    )
+    platform_matcher, role_matcher, service_matcher, generic = _matchers(reference)
     vocabulary = reference.vocabulary
-    role_matcher: Matcher[str] = Matcher(
-        {**vocabulary.role_words, **{word: "hosted_on_marker" for word in vocabulary.hosted_on_before}}
-    )
-    service_matcher: Matcher[str] = Matcher(vocabulary.services)
-    generic = Matcher({word: "generic" for word in reference.platforms.generic})
     index = region_index()
     province = resolver.region.code if resolver.region is not None else _province_of_places(plan, index)
     placer = _PlatformPlacer(reference, index, resolver.region)

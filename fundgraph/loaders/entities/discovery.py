@@ -46,21 +46,33 @@ class _Words:
     verbs: tuple[str, ...]
     generic: frozenset[str]
     generic_modifiers: frozenset[str]
+    head: re.Pattern[str]  # any head word
+    quoted_head: re.Pattern[str]  # a head word, after a closing quotation mark or not
+    verb_firsts: frozenset[str]  # the first characters of the verbs
+    generic_modifiers_longest_first: tuple[str, ...]
 
 
 @cache
 def _words() -> _Words:
     text = resources.files("fundgraph.loaders.reference").joinpath("platforms.yaml").read_text(encoding="utf-8")
     data: dict[str, Any] = yaml.safe_load(text)["discovery"]
+    heads = tuple(sorted(data["heads"], key=len, reverse=True))
+    alternatives = "|".join(map(re.escape, heads))
     return _Words(
-        tuple(sorted(data["heads"], key=len, reverse=True)),
+        heads,
         tuple(data["stop_chars"]),
         tuple(sorted(data["verbs"], key=len, reverse=True)),
         frozenset(data["generic"]),
         frozenset(data["generic_modifiers"]),
+        re.compile(f"(?:{alternatives})"),
+        re.compile(f'[”"’」]?(?:{alternatives})'),
+        frozenset(verb[0] for verb in data["verbs"]),
+        tuple(sorted(data["generic_modifiers"], key=len, reverse=True)),
     )
 
 
+# After a head, the head is an adjective's or part of a longer word (系统性风险, 平台化, 网络, 系统通).
+_NOT_A_HEAD = re.compile(r"[性化型级络友民点格页址关统通办管]|计算|服务器")
 _NAME_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z“”\"‘’「」]")
 MAX_NAME = 24
 
@@ -68,14 +80,12 @@ MAX_NAME = 24
 def discover(text: str) -> list[Discovered]:
     """Platform names in one text, left to right, none overlapping."""
     words = _words()
-    heads = "|".join(map(re.escape, words.heads))
     found: list[Discovered] = []
     last_end = 0
-    for match in re.finditer(f"(?:{heads})", text):
+    for match in words.head.finditer(text):
         end = match.end()
         # A longer head right after (平台 then 系统 in 平台系统, 云 then 平台 in 云平台): the name ends there.
-        follow = re.match(f'[”"’」]?(?:{heads})', text[end:])
-        if follow or re.match(r"[性化型级络友民点格页址关统通办管]|计算|服务器", text[end : end + 2]):
+        if words.quoted_head.match(text, end) or _NOT_A_HEAD.match(text, end):
             continue  # a longer head follows (平台系统), or the head is an adjective's (系统性风险, 平台化)
         if match.group(0) in {"网", "云"} and text[max(0, match.start() - 1) : match.start()] in {"一", "张", "联"}:
             continue  # 一张网, 一网统管, 互联网: slogans and the internet, not a site
@@ -102,7 +112,7 @@ def _left_edge(text: str, head_start: int, floor: int, extra_stops: str = "") ->
             break
     # Verbs and time words before the name are not part of it (支付…, 提供…, 2023年度…).
     changed = True
-    while changed:
+    while changed and text[start : start + 1] in words.verb_firsts:  # else no verb starts there: nothing to strip
         changed = False
         for verb in words.verbs:
             if text.startswith(verb, start) and start + len(verb) <= head_start:
@@ -121,7 +131,7 @@ def _is_a_name(name: str, head: str, words: _Words) -> bool:
     if name in words.generic or len(modifier) < 2:
         return False
     stripped = modifier
-    for generic in sorted(words.generic_modifiers, key=len, reverse=True):
+    for generic in words.generic_modifiers_longest_first:
         stripped = stripped.replace(generic, "")
     # An owner's systems in general (省地方金融监管局信息系统) name no one platform.
     owner = re.match(r"^(.*(?:局|厅|委员会|委|部|院|中心|公司|集团))(.+)$", name)
@@ -208,6 +218,7 @@ _GENERIC_BODIES = frozenset(
         "商业银行",
     }
 )
+_BODY_HEAD = re.compile("|".join(map(re.escape, _BODY_HEADS)))
 _NOT_A_BODY = re.compile(r"(?:格局|布局|结局|大局|全局|开局|当局|中心城区)$")
 _BODY_STOPS = "以用经含至到给按即其"
 _BODY_VERBS = re.compile(r"^(?:委托|采集|联合|会同|协调|督促|指导|牵头|组织|最终|统筹|配合)+")
@@ -222,12 +233,11 @@ def discover_bodies(text: str) -> list[Discovered]:
     >>> [d.name for d in discover_bodies("建设数据中心和指挥中心，接入各运营中心")]
     []
     """
-    heads = "|".join(map(re.escape, _BODY_HEADS))
     found: list[Discovered] = []
     last_end = 0
-    for match in re.finditer(f"(?:{heads})", text):
+    for match in _BODY_HEAD.finditer(text):
         end = match.end()
-        if re.match(f"(?:{heads})", text[end:]) or text[end : end + 1] in {"长", "级", "属", "内", "外"}:
+        if _BODY_HEAD.match(text, end) or text[end : end + 1] in {"长", "级", "属", "内", "外"}:
             continue  # a longer head follows (委员会 after 委), or a word, not a body (局长, 厅级)
         start = _left_edge(text, match.start(), max(last_end, end - 30), _BODY_STOPS)
         verb = _BODY_VERBS.match(text[start:end])
