@@ -61,7 +61,13 @@ class BulkResult:
         }
 
 
+_SCALARS = {bool: "boolean", int: "long", float: "double", str: "string"}
+
+
 def _neo4j_type(value: Any) -> str:
+    scalar = _SCALARS.get(type(value))  # the common case first: a million projects pass through here
+    if scalar is not None:
+        return scalar
     if isinstance(value, bool):
         return "boolean"
     if isinstance(value, int):
@@ -81,6 +87,8 @@ def _neo4j_type(value: Any) -> str:
 def _field(value: Any) -> str:
     """One CSV field as neo4j-admin reads it: null is an empty field, a string is always quoted (so that an empty
     string stays one), numbers and booleans bare."""
+    if type(value) is str:
+        return '"' + value.replace('"', '""') + '"'
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -111,16 +119,18 @@ class _File:
     handle: IO[str] | None = None
 
     def write(self, ids: list[str], props: dict[str, Any]) -> None:
+        types = self.types
         for name, value in props.items():
             if value is None:
                 continue
-            if name not in self.types:
-                self.types[name] = _neo4j_type(value)
-            elif self.types[name] != _neo4j_type(value):
-                raise ValueError(f"{self.path.stem}.{name} is {self.types[name]} and {_neo4j_type(value)}")
+            kind = _neo4j_type(value)
+            held = types.setdefault(name, kind)
+            if held != kind:
+                raise ValueError(f"{self.path.stem}.{name} is {held} and {kind}")
         if self.handle is None:
             self.handle = self.path.open("w", encoding="utf-8", newline="")
-        fields = [_quoted(i) for i in ids] + [_field(props.get(c)) for c in self.columns]
+        fields = [_quoted(i) for i in ids]
+        fields.extend([_field(props.get(c)) for c in self.columns])
         self.handle.write(",".join(fields) + "\n")
         self.rows += 1
 
@@ -305,11 +315,13 @@ def bulk_load(
     on_progress: Callable[[str, int, int], None] | None = None,
     database: str = "neo4j",
 ) -> BulkResult:
-    """Check every file, build the graph elements on every core, write them as CSV, stop the server, import, start
-    it and apply the schema. Refuses a store that holds data unless ``replace``."""
+    """Build the graph elements on every core, write them as CSV, stop the server, import, start it and apply the
+    schema. Refuses a store that holds data unless ``replace``; a file that does not read raises its error (with
+    its location) before the store is touched."""
     from functools import partial
 
-    from fundgraph.loading import GROUP_PROJECTS, check_paths, expand, prepare_file
+    from fundgraph.loaders import parse_plans
+    from fundgraph.loading import GROUP_PROJECTS, expand, prepare_file
     from fundgraph.prefetch import map_ahead
 
     files = expand(paths)
@@ -317,9 +329,9 @@ def bulk_load(
         raise ParseError("no plan files found", Location(", ".join(str(p) for p in paths)))
     workers = workers or os.cpu_count() or 1
     result = BulkResult()
-    started = time.perf_counter()
-    check_paths(files, workers=workers, on_progress=on_progress, accept_unverified=accept_unverified)
-    result.seconds["check"] = time.perf_counter() - started
+    # No separate pass that reads every file first (the transactional load has one, so that nothing is written
+    # until all read): here nothing reaches the store before the import, and a file that does not read stops the
+    # load while the elements are still scratch files.
     if server.pid() is None:
         server.start()
     driver = driver_for(server)
@@ -348,7 +360,10 @@ def bulk_load(
                 zip(files, map_ahead(prepare, files, workers, depth=8 * workers), strict=True), start=1
             ):
                 if prepared is None:
-                    raise ParseError("the file changed since it was checked; load again", Location(str(file)))
+                    # Read again here, to raise its error with its location (errors do not cross a process
+                    # boundary intact).
+                    parse_plans(file, accept_unverified=accept_unverified)
+                    raise ParseError("the file changed while it was read; load again", Location(str(file)))
                 for plan in prepared:
                     earlier = seen.get(plan.elements.plan_id)
                     if earlier is None:

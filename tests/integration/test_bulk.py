@@ -14,7 +14,7 @@ import pytest
 from neo4j import GraphDatabase
 
 from fundgraph import loading
-from fundgraph.errors import StoreNotEmpty
+from fundgraph.errors import ParseError, StoreNotEmpty
 from fundgraph.io.bulk import bulk_load
 from fundgraph.localserver import LocalServer, free_port
 from fundgraph.mapping.schema import load_schema
@@ -106,6 +106,19 @@ def test_the_bulk_load_builds_the_graph_the_transactional_load_builds(
         synthetic = [f for f in files if f.name.startswith("synth-")][:3]
         again = bulk_load(server, connect, synthetic, workers=1, replace=True)
         assert again.plans == 3 and again.skipped == []
+        bulk = connect(server)
+        try:
+            [plans] = bulk.execute_query("MATCH (p:Plan) RETURN count(p) AS n").records
+        finally:
+            bulk.close()
+        assert plans["n"] == 3
+        # A file that does not read stops the load with its location, before the store is touched.
+        bad = tmp_path / "bad" / "zz-bad.csv"
+        bad.parent.mkdir()
+        bad.write_text("序号,项目名称,金额（万元）\n1,某项目,十二\n合计,,12\n", encoding="utf-8")
+        with pytest.raises(ParseError) as failed:
+            bulk_load(server, connect, [*synthetic, bad], workers=2, replace=True)
+        assert "zz-bad.csv" in str(failed.value)
         bulk = connect(server)
         try:
             [plans] = bulk.execute_query("MATCH (p:Plan) RETURN count(p) AS n").records
