@@ -84,7 +84,12 @@ def timed(action: Callable[[], Any]) -> tuple[float, Any]:
 def percentiles(samples: list[float]) -> dict[str, float]:
     ordered = sorted(samples)
     pick = lambda q: 1000 * ordered[min(len(ordered) - 1, int(q * len(ordered)))]  # noqa: E731
-    return {"p50_ms": round(pick(0.5), 2), "p95_ms": round(pick(0.95), 2), "p99_ms": round(pick(0.99), 2)}
+    return {
+        "p50_ms": round(pick(0.5), 2),
+        "p95_ms": round(pick(0.95), 2),
+        "p99_ms": round(pick(0.99), 2),
+        "samples": len(ordered),
+    }
 
 
 def run_measured(command: list[str], env: dict[str, str], stdout: Path | None = None) -> tuple[int, int, str]:
@@ -235,6 +240,15 @@ def _write_csv(path: Path, columns: list[str], rows: Any) -> None:
             writer.writerow({k: "\x1f".join(map(str, v)) if isinstance(v, list) else v for k, v in row.items()})
 
 
+# Lookups are timed often enough for a p99 to mean something (the target is on p99 over at least 100 samples);
+# the heavy queries, whose target is on p50, fewer times.
+LOOKUP_SAMPLES = 200
+
+
+def samples_for(kind: str, repeats: int) -> int:
+    return LOOKUP_SAMPLES if kind == "lookup" else repeats
+
+
 def latency(driver: Any, queries: list[tuple[str, str, dict[str, Any]]], repeats: int) -> dict[str, Any]:
     results: dict[str, Any] = {}
     for kind, name, params in queries:
@@ -250,7 +264,7 @@ def latency(driver: Any, queries: list[tuple[str, str, dict[str, Any]]], repeats
         try:
             once()  # planned and cached once, as a server in use has them
             samples = []
-            for _ in range(repeats):
+            for _ in range(samples_for(kind, repeats)):
                 seconds, _ = timed(once)
                 samples.append(seconds)
         except Exception as exc:  # a query that fails at this size is a result too: recorded, and the run goes on
@@ -270,7 +284,7 @@ def http_latency(base: str, key: str, queries: list[tuple[str, str, dict[str, An
             samples = []
             # The API pages every query; a page of 1000 rows stands for the whole, as the driver's row cap does.
             rows = 100 if kind.endswith("page") else 1000
-            for _ in range(repeats):
+            for _ in range(samples_for(kind, repeats)):
                 seconds, response = timed(
                     lambda name=name, params=params, rows=rows: client.post(
                         f"/api/v1/queries/{name}", json={"parameters": params}, params={"limit": rows}
