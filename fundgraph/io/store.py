@@ -211,7 +211,7 @@ def _write_new_plans_tx(tx: ManagedTransaction, documents: list[GraphElements], 
     for rel_type, grouped_edges in _group_edges(edges).items():
         for batch in _batches([{"start": e.start, "end": e.end, "props": e.props} for e in grouped_edges], batch_size):
             tx.run(_merge_edges_cypher(rel_type), rows=batch).consume()
-    tallies.add_plans(tx, sorted(e.plan_id for e in documents))
+    tallies.add_counted(tx, documents)
 
 
 def _write_plan_tx(tx: ManagedTransaction, elements: GraphElements, batch_size: int) -> WriteResult:
@@ -263,9 +263,11 @@ def _write_plan_tx(tx: ManagedTransaction, elements: GraphElements, batch_size: 
     for rel_type, edges in _group_edges(elements.edges).items():
         for batch in _batches([{"start": e.start, "end": e.end, "props": e.props} for e in edges], batch_size):
             _count(counters, tx.run(_merge_edges_cypher(rel_type), rows=batch).consume().counters)
-    # After a replace, settle() counts the platforms' groups once, for the old version's and the new one's.
-    touched += tallies.add_plans(tx, [elements.plan_id], regroup=previous is None)
-    if previous is not None:
+    if previous is None:
+        tallies.add_counted(tx, [elements])
+    else:
+        # settle() counts the platforms' groups once, for the old version's and the new one's.
+        touched += tallies.add_plans(tx, [elements.plan_id], regroup=False)
         tallies.settle(tx, touched)
         for label in ORPHAN_LABELS:
             # An entity no project names any more goes, with the Alias nodes that named only it.

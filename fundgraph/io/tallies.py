@@ -5,9 +5,12 @@ The whole-graph overlap queries (``duplicate_service``, ``platforms_shared_by_pr
 profile read these instead of every project's relationships: at a million projects there are about a million
 CONCERNS relationships and a hub body has a hundred thousand projects, but a few tens of thousands of tallies. A tally
 is the sum of each plan's contribution, so the writer keeps it exact by subtracting a plan's contribution before its
-projects are deleted and adding it after they are written, in the same transaction; the bulk load adds every plan's
-contribution once after the import. Both compute a contribution with one statement per kind (below), from the
-relationships in the store, so there is one definition of what a tally counts.
+projects are deleted and adding it after they are written, in the same transaction. A contribution is defined by one
+statement per kind (below), from the relationships in the store; :class:`Counter` counts the same from a plan's graph
+elements in Python, for plans written for the first time (the writer then sends the sums instead of reading the new
+relationships back) and for the bulk load (which imports the tallies with the graph). Tests hold the two equal: the
+stores after writes are recounted by the statements (:func:`drift`), and a bulk store is compared with a
+transactional one node for node.
 
 A tally node (``:PlatformTally`` or ``:OrganizationTally``, kept by the store, never a graph element) holds:
 
@@ -15,6 +18,9 @@ A tally node (``:PlatformTally`` or ``:OrganizationTally``, kept by the store, n
   work years, sorted; ``[]`` otherwise). Platform roles are CONCERNS roles and ``*`` (the project whatever its roles,
   once); organisation roles are APPLIED_FOR, IMPLEMENTS, MENTIONS, ``*`` (applies or carries out) and ``+`` (any);
 - ``n`` projects, ``fen`` their money (a project with no amount adds none), ``plan_count`` plans;
+- on a platform's ``*`` rows, ``split_fen``: its share of its projects' money when each project's is split equally
+  among its platforms by name (as ``concentration`` splits it), and ``firsts``: the projects of which it is the first
+  platform by name — so concentration by platform reads tallies too, counting a project with several platforms once;
 - ``plans``: the first :data:`FIRST_PLANS` of those plans by plan_id. The first ``limit`` projects of any group in
   (year, plan_id, 序号) order lie in its first ``limit`` plans, so listing them walks at most ``limit`` plans instead
   of a hub's tens of thousands of projects. When a plan among them is replaced and more plans are left than the list
@@ -58,6 +64,10 @@ class _Kind:
     years: str
     # In a refill: the relationship `c` counts for the tally `t`.
     counts: str
+    # The names of all the project's subjects, for the `*` rows' share of its money when concentration splits it
+    # equally among them (`split_fen`, and `firsts`: the projects of which this subject is the first by name); null
+    # for kinds that keep no shares.
+    share: str = "null"
 
 
 KINDS = (
@@ -72,6 +82,8 @@ KINDS = (
         "['*'] + roles",
         f"CASE role WHEN '*' THEN [] ELSE {WORK_YEARS} END",
         "(c.role = t.role OR (t.role = '*' AND c.role <> 'hosted_on'))",
+        # k platforms by name, this one the i-th: p.amount_fen / k each, the first (fen % k) one 分 more.
+        "COLLECT { MATCH (p)-[x:CONCERNS]->(g:Platform) WHERE x.role <> 'hosted_on' RETURN DISTINCT g.name }",
     ),
     # Organisations: by relationship type, `*` for applying or carrying out, `+` for any (mentions too).
     _Kind(
@@ -94,14 +106,21 @@ def _contribution(kind: _Kind) -> str:
 MATCH (pl)-[:ALLOCATES]->{kind.pattern}
 WHERE {kind.where}
 WITH pl, p, e, collect(DISTINCT {kind.role}) AS roles
+WITH pl, p, e, roles, {kind.share} AS names
+WITH pl, p, e, roles, CASE WHEN names IS NOT NULL THEN {{
+       k: size(names), i: size([x IN names WHERE x < e.name])}} END AS place
 UNWIND {kind.roles} AS role
-WITH pl, p, e, role, {kind.years} AS years
+WITH pl, p, e, role, {kind.years} AS years, CASE WHEN role = '*' THEN place END AS place
 WITH e.{kind.subject_key} AS subject, pl.year AS year, role, years, pl.plan_id AS plan_id, count(*) AS n,
-     sum(p.amount_fen) AS fen
+     sum(p.amount_fen) AS fen,
+     sum(p.amount_fen / place.k + CASE WHEN place.i < p.amount_fen % place.k THEN 1 ELSE 0 END) AS split_fen,
+     sum(CASE place.i WHEN 0 THEN 1 ELSE 0 END) AS firsts, count(place) > 0 AS splits
 ORDER BY plan_id
-WITH subject, year, role, years, count(*) AS plan_count, sum(n) AS n, sum(fen) AS fen, collect(plan_id) AS plans
+WITH subject, year, role, years, count(*) AS plan_count, sum(n) AS n, sum(fen) AS fen, sum(split_fen) AS split_fen,
+     sum(firsts) AS firsts, any(x IN collect(splits) WHERE x) AS splits, collect(plan_id) AS plans
 WITH subject + '|' + coalesce(toString(year), '') + '|' + role + '|' +
-     reduce(s = '', y IN years | s + toString(y) + ',') AS key, subject, year, role, years, plan_count, n, fen, plans
+     reduce(s = '', y IN years | s + toString(y) + ',') AS key, subject, year, role, years, plan_count, n, fen, plans,
+     CASE WHEN splits THEN split_fen END AS split_fen, CASE WHEN splits THEN firsts END AS firsts
 """
 
 
@@ -114,8 +133,11 @@ ORDER BY key
 MERGE (t:{kind.label} {{key: key}})
   ON CREATE SET t.subject = subject, t.year = year, t.role = role,
                 t.years = CASE WHEN size(years) = 0 THEN null ELSE years END, t.n = 0, t.fen = 0,
-                t.plan_count = 0, t.plans = []
+                t.plan_count = 0, t.plans = [],
+                t.split_fen = CASE WHEN split_fen IS NOT NULL THEN 0 END,
+                t.firsts = CASE WHEN firsts IS NOT NULL THEN 0 END
 SET t.n = t.n + $sign * n, t.fen = t.fen + $sign * fen, t.plan_count = t.plan_count + $sign * plan_count,
+    t.split_fen = t.split_fen + $sign * split_fen, t.firsts = t.firsts + $sign * firsts,
     t.plans = CASE WHEN $sign > 0
       THEN COLLECT {{ UNWIND t.plans + plans AS x WITH DISTINCT x ORDER BY x LIMIT $first RETURN x }}
       ELSE [x IN t.plans WHERE NOT x IN plans] END
@@ -283,16 +305,17 @@ def drift(driver: Driver, database: str) -> dict[str, Any]:
     tests)."""
     want: dict[str, Any] = {}
     have: dict[str, Any] = {}
-    fields = ("n", "fen", "plan_count", "plans")
+    fields = ("n", "fen", "plan_count", "plans", "split_fen", "firsts")
     for kind in KINDS:
         expected, _, _ = driver.execute_query(
-            "MATCH (pl:Plan)" + _contribution(kind) + "RETURN key, subject, role, n, fen, plan_count, plans",
+            "MATCH (pl:Plan)" + _contribution(kind) + "RETURN key, subject, role, n, fen, plan_count, plans, "
+            "split_fen, firsts",
             database_=database,
             routing_=RoutingControl.READ,
         )
         stored, _, _ = driver.execute_query(
             f"MATCH (t:{kind.label}) RETURN t.key AS key, t.span AS span, t.n AS n, t.fen AS fen, "
-            "t.plan_count AS plan_count, t.plans AS plans",
+            "t.plan_count AS plan_count, t.plans AS plans, t.split_fen AS split_fen, t.firsts AS firsts",
             database_=database,
             routing_=RoutingControl.READ,
         )
@@ -318,21 +341,28 @@ class Counter:
     >>> plan = GraphElements("plan-a", "v1", "doc")
     >>> plan.nodes += [Node("Plan", "plan-a", {"year": 2024}),
     ...                Node("Project", "plan-a/1", {"year": 2024, "amount_fen": 500, "years_named": [2023]}),
-    ...                Node("Project", "plan-a/2", {"year": 2024, "amount_fen": 700, "years_named": [2024]})]
+    ...                Node("Project", "plan-a/2", {"year": 2024, "amount_fen": 701, "years_named": [2024]}),
+    ...                Node("Platform", "platform:x", {"name": "X"}), Node("Platform", "platform:y", {"name": "Y"})]
     >>> plan.edges += [Edge("CONCERNS", "plan-a/1", "platform:x", {"role": "maintains"}),
-    ...                Edge("CONCERNS", "plan-a/2", "platform:x", {"role": "maintains"})]
+    ...                Edge("CONCERNS", "plan-a/2", "platform:x", {"role": "maintains"}),
+    ...                Edge("CONCERNS", "plan-a/2", "platform:y", {"role": "builds"})]
     >>> counter = Counter()
     >>> counter.add(plan)
     >>> rows = {key: props for _, key, props in counter.nodes()}
     >>> rows["platform:x|2024|maintains|2023,"]["n"], rows["platform:x|2024|*|"]["fen"]
-    (1, 1200)
+    (1, 1201)
+
+    Split equally by name, the second project's 701 分 give X 351 and Y 350; X is the first of both projects:
+
+    >>> [(rows[f"platform:{p}|2024|*|"]["split_fen"], rows[f"platform:{p}|2024|*|"]["firsts"]) for p in "xy"]
+    [(851, 2), (350, 0)]
     >>> group = rows["platform:x|all|maintains"]
     >>> group["duplicated"], group["dup_years"], group["work_years"], group["dup_kinds"]
     (2, [2024], [2023, 2024], ['2023,', '2024,'])
     """
 
     def __init__(self) -> None:
-        # (label, subject, year, role, work years) -> [projects, money, plan ids]
+        # (label, subject, year, role, work years) -> [projects, money, plan ids, split money, firsts]
         self.rows: dict[tuple[str, str, Any, str, tuple[int, ...]], list[Any]] = {}
 
     def add(self, elements: Any) -> None:
@@ -351,31 +381,57 @@ class Counter:
             elif edge.type == "MENTIONS" and edge.start in projects:
                 bodies.setdefault((edge.start, edge.end), set()).add(edge.type)
         year = plan.props.get("year")
+        names = {n.key: n.props["name"] for n in elements.nodes if n.label == "Platform"}
+        named: dict[str, set[str]] = {}  # project -> the names of its platforms
+        for project, subject in platforms:
+            named.setdefault(project, set()).add(names[subject])
         for (project, subject), roles in platforms.items():
             years = tuple(_work_years(projects[project]))
+            share = _share(projects[project].get("amount_fen"), sorted(named[project]), names[subject])
             for role in ["*", *roles]:
                 kind = () if role == "*" else years
-                self._count("PlatformTally", subject, year, role, kind, projects[project], plan.key)
+                self._count(
+                    "PlatformTally",
+                    subject,
+                    year,
+                    role,
+                    kind,
+                    projects[project],
+                    plan.key,
+                    share if role == "*" else None,
+                )
         for (project, subject), roles in bodies.items():
             for role in ["+", *roles, *(["*"] if roles - {"MENTIONS"} else [])]:
                 self._count("OrganizationTally", subject, year, role, (), projects[project], plan.key)
 
     def _count(
-        self, label: str, subject: str, year: Any, role: str, years: tuple[int, ...], project: Any, plan_id: str
+        self,
+        label: str,
+        subject: str,
+        year: Any,
+        role: str,
+        years: tuple[int, ...],
+        project: Any,
+        plan_id: str,
+        share: tuple[int, int] | None = None,
     ) -> None:
-        row = self.rows.setdefault((label, subject, year, role, years), [0, 0, set()])
+        row = self.rows.setdefault((label, subject, year, role, years), [0, 0, set(), None, None])
         row[0] += 1
         row[1] += project.get("amount_fen") or 0
         row[2].add(plan_id)
+        if share is not None:
+            row[3] = (row[3] or 0) + share[0]
+            row[4] = (row[4] or 0) + share[1]
 
-    def nodes(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
-        """(label, key, properties) of every tally, as the writer leaves them (empty lists as no property)."""
-        groups: dict[tuple[str, str], list[tuple[Any, tuple[int, ...], int, int]]] = {}
-        for (label, subject, year, role, years), (n, fen, plans) in self.rows.items():
-            key = f"{subject}|{'' if year is None else year}|{role}|{''.join(f'{y},' for y in years)}"
+    def contributions(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        """(label, key, properties) of the tallies per plan year (not a platform's rows over all years), in key
+        order."""
+        for (label, subject, year, role, years), (n, fen, plans, split_fen, firsts) in sorted(
+            self.rows.items(), key=lambda item: (item[0][0], _key(*item[0][1:]))
+        ):
             yield (
                 label,
-                key,
+                _key(subject, year, role, years),
                 {
                     "subject": subject,
                     "year": year,
@@ -385,12 +441,82 @@ class Counter:
                     "fen": fen,
                     "plan_count": len(plans),
                     "plans": sorted(plans)[:FIRST_PLANS],
+                    "split_fen": split_fen,
+                    "firsts": firsts,
                 },
             )
+
+    def nodes(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        """(label, key, properties) of every tally, as the writer leaves them (empty lists as no property)."""
+        groups: dict[tuple[str, str], list[tuple[Any, tuple[int, ...], int, int]]] = {}
+        for label, key, props in self.contributions():
+            yield label, key, props
             if label == "PlatformTally":
-                groups.setdefault((subject, role), []).append((year, years, n, fen))
+                years = tuple(props["years"] or ())
+                groups.setdefault((props["subject"], props["role"]), []).append(
+                    (props["year"], years, props["n"], props["fen"])
+                )
         for (subject, role), rows in groups.items():
             yield "PlatformTally", f"{subject}|all|{role}", _group(subject, role, rows)
+
+
+def _key(subject: str, year: Any, role: str, years: tuple[int, ...]) -> str:
+    """A tally's key, as the statements make it."""
+    return f"{subject}|{'' if year is None else year}|{role}|{''.join(f'{y},' for y in years)}"
+
+
+def add_counted(tx: ManagedTransaction, documents: list[Any]) -> list[Touched]:
+    """Count new plans (never written before: nothing of theirs is in the tallies) from their graph elements, in
+    Python, and add them to the tallies; the platforms' rows over all years are counted again. The same sums as
+    :func:`add_plans` (the tests recount the store after writes that take this path), without reading the plans'
+    relationships back."""
+    counter = Counter()
+    for elements in documents:
+        counter.add(elements)
+    touched: list[Touched] = []
+    rows: dict[str, list[dict[str, Any]]] = {}
+    for label, key, props in counter.contributions():
+        rows.setdefault(label, []).append({"key": key, **props})
+    for kind in KINDS:
+        if kind.label in rows:
+            result = tx.run(_add_rows_statement(kind), rows=rows[kind.label], first=FIRST_PLANS)
+            touched += [(kind.label, r["key"], r["subject"], r["role"]) for r in result]
+    _regroup(tx, touched)
+    return touched
+
+
+def _add_rows_statement(kind: _Kind) -> str:
+    return f"""
+UNWIND $rows AS row
+MERGE (t:{kind.label} {{key: row.key}})
+  ON CREATE SET t.subject = row.subject, t.year = row.year, t.role = row.role, t.years = row.years, t.n = 0,
+                t.fen = 0, t.plan_count = 0, t.plans = [],
+                t.split_fen = CASE WHEN row.split_fen IS NOT NULL THEN 0 END,
+                t.firsts = CASE WHEN row.firsts IS NOT NULL THEN 0 END
+SET t.n = t.n + row.n, t.fen = t.fen + row.fen, t.plan_count = t.plan_count + row.plan_count,
+    t.split_fen = t.split_fen + row.split_fen, t.firsts = t.firsts + row.firsts,
+    t.plans = COLLECT {{ UNWIND t.plans + row.plans AS x WITH DISTINCT x ORDER BY x LIMIT $first RETURN x }}
+RETURN row.key AS key, row.subject AS subject, row.role AS role
+"""
+
+
+def _share(fen: int | None, names: list[str], name: str) -> tuple[int, int]:
+    """A project's money split equally among its platforms by name (the first ``fen % k`` one 分 more), as the
+    statements compute it: this platform's part (0 for no amount) and 1 if it is the first by name.
+
+    Cypher's integer division and remainder keep the dividend's sign (Java's), not Python's floor:
+
+    >>> _share(7, ["a", "b"], "a"), _share(7, ["a", "b"], "b"), _share(-7, ["a", "b"], "a"), _share(None, ["a"], "a")
+    ((4, 1), (3, 0), (-3, 1), (0, 1))
+    """
+    i = names.index(name)
+    first = 1 if i == 0 else 0
+    if fen is None:
+        return 0, first
+    k = len(names)
+    quotient = abs(fen) // k if fen >= 0 else -(abs(fen) // k)
+    remainder = fen - quotient * k
+    return quotient + (1 if i < remainder else 0), first
 
 
 def _work_years(project: dict[str, Any]) -> list[int]:

@@ -12,7 +12,10 @@
 // Applicants and implementers over every plan or a year, by canonical name, come from the bodies' tallies
 // (fundgraph/io/tallies.py: per body, plan year and relationship, projects and money) and the plans' own counts
 // ('(none)' is what the plans hold beyond the bodies'): a body is one group per project, so no project's money is
-// split. Anything else walks the projects.
+// split. Platforms over every plan or a year likewise, from the platforms' tallies of projects whatever their role
+// (`*`), which also keep each project's share when split equally by name (`split_fen`) and the projects of which
+// the platform is the first by name (`firsts`: so the projects with any platform are counted once). Anything else
+// walks the projects.
 CALL () {
   WITH CASE $by WHEN 'applicant' THEN 'APPLIED_FOR' WHEN 'implementer' THEN 'IMPLEMENTS' END AS role
   WHERE role IS NOT NULL AND $canonical AND $plan_id IS NULL
@@ -36,8 +39,30 @@ CALL () {
   WHERE n > 0
   RETURN grp, fen, n, fen AS whole, n AS firsts
   UNION
+  WITH 1 AS tallied
+  WHERE $by = 'platform' AND $plan_id IS NULL
+  CALL () {
+    MATCH (t:PlatformTally)
+    WHERE t.role = '*' AND t.span IS NULL AND ($year IS NULL OR t.year = $year)
+    MATCH (f:Platform {platform_id: t.subject})
+    WITH f.name AS grp, sum(CASE WHEN $split = 'none' THEN t.fen ELSE t.split_fen END) AS fen, sum(t.n) AS n,
+         sum(t.split_fen) AS whole, sum(t.firsts) AS firsts
+    RETURN collect({grp: grp, fen: fen, n: n, whole: whole, firsts: firsts}) AS named
+  }
+  CALL () {
+    MATCH (pl:Plan)
+    WHERE pl.version IS NOT NULL AND ($year IS NULL OR pl.year = $year)
+    RETURN sum(pl.computed_total_fen) AS total_fen, sum(pl.project_count) AS projects
+  }
+  WITH named, total_fen - reduce(t = 0, g IN named | t + g.whole) AS none_fen,
+       projects - reduce(t = 0, g IN named | t + g.firsts) AS none_n
+  UNWIND named + CASE WHEN none_n > 0 THEN [{grp: '(none)', fen: none_fen, n: none_n, whole: none_fen,
+                                            firsts: none_n}] ELSE [] END AS g
+  RETURN g.grp AS grp, g.fen AS fen, g.n AS n, g.whole AS whole, g.firsts AS firsts
+  UNION
   WITH 1 AS walked
   WHERE NOT ($by IN ['applicant', 'implementer'] AND $canonical AND $plan_id IS NULL)
+    AND NOT ($by = 'platform' AND $plan_id IS NULL)
   MATCH (pl:Plan)-[:ALLOCATES]->(p:Project)
   WHERE ($year IS NULL OR pl.year = $year) AND ($plan_id IS NULL OR pl.plan_id = $plan_id)
   WITH p, CASE $by

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from fundgraph.audit.analytics import concentration
 from fundgraph.io import tallies
 from fundgraph.io.nxsink import from_neo4j
 from fundgraph.io.store import read, write_plan, write_plans
@@ -15,7 +16,7 @@ from fundgraph.loaders import parse_bytes
 from fundgraph.mapping.elements import plan_elements
 from fundgraph.queries import catalogue, run_page
 from fundgraph.synth import SynthPlan, generate, render_word_text
-from tests.integration.test_analytics_agree import _duplicate_services
+from tests.integration.test_analytics_agree import _duplicate_services, _same
 
 
 def _elements(plan: SynthPlan, name: str) -> Any:
@@ -65,6 +66,15 @@ def test_tallies_stay_exact_through_versions(driver: Any, monkeypatch: pytest.Mo
     assert _stored(driver, groups=True) == platforms and _stored(driver, "OrganizationTally") == organizations
     # What a platform's rows over all years report is duplicate_service's answer by its definition, pair by pair.
     graph = from_neo4j(driver)
+    # Concentration by platform, read from the tallies' shares, is the Python definition's after the replacements.
+    concentration_query = catalogue()["concentration"]
+    for year in (None, 2024, 2023):
+        for split in ("equal", "none"):
+            params = concentration_query.bind({"by": "platform", "split": split, "year": year})
+            _same(
+                read(driver, concentration_query.cypher, params).rows,
+                concentration(graph, "platform", year=year, split=split),
+            )
     query = catalogue()["duplicate_service"]
     for year, gap in ((None, 1), (2024, 1), (2023, 1), (None, 0), (2024, 2)):
         # At the default gap the answer kept whole; at another, counted from the rows per year and work years.
