@@ -6,9 +6,10 @@ MATCH (pl:Plan)-[:ALLOCATES]->(p:Project)-[r:APPLIED_FOR|IMPLEMENTS|MENTIONS]-(o
 WHERE ($year IS NULL OR pl.year = $year) AND ($plan_id IS NULL OR pl.plan_id = $plan_id)
 OPTIONAL MATCH (o)-[:RENAMED_TO*1..5]->(latest:Organization) WHERE NOT (latest)-[:RENAMED_TO]->()
 WITH coalesce(latest, o) AS body, r, o, p
-ORDER BY pl.year, toInteger(p.seq), r.col
+ORDER BY pl.year, pl.plan_id, toInteger(p.seq), p.project_id, r.col, r.as_written
 WITH body, r.as_written AS name, collect(o.name)[0] AS under, collect(p.seq) AS seqs,
      collect({doc_id: r.doc_id, row: r.row, col: r.col, line: r.line})[0] AS cell
+ORDER BY name
 WITH body, collect({name: name, under: under, seqs: seqs, cell: cell}) AS written
 WHERE size(written) > 1
 RETURN body.name AS organization, [w IN written | w.name] AS names,

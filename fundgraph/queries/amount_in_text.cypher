@@ -15,4 +15,4 @@ RETURN pl.plan_id AS plan_id, p.project_id AS project_id, pl.year AS year, p.seq
        [i IN idx | p.text_amount_lines[i]] AS context_lines,
        all(i IN idx WHERE p.text_amounts_fen[i] = a.amount_fen) AS agrees,
        p.doc_id AS doc_id, p.row AS row, a.col AS amount_col, a.line AS amount_line
-ORDER BY plan_id, toInteger(seq)
+ORDER BY plan_id, toInteger(seq), project_id

@@ -11,4 +11,4 @@ RETURN pl.plan_id AS plan_id, p.project_id AS project_id, pl.year AS plan_year, 
        other_years, p.years_named AS years_named,
        any(y IN other_years WHERE p.name CONTAINS toString(y)) AS in_name,
        p.doc_id AS doc_id, p.row AS row, p.col AS col, p.line AS line
-ORDER BY plan_id, toInteger(seq)
+ORDER BY plan_id, toInteger(seq), project_id

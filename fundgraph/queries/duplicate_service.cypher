@@ -74,7 +74,7 @@ CALL (f, role, kinds, project_count) {
                        WITH y WHERE y IS NOT NULL RETURN DISTINCT y ORDER BY y } AS years
   WHERE reduce(s = '', y IN years | s + toString(y) + ',') IN kinds
   WITH p, c, years
-  ORDER BY p.year, p.plan_id, toInteger(p.seq)
+  ORDER BY p.year, p.plan_id, toInteger(p.seq), p.project_id, c.row, c.col, c.line, c.field, c.as_written
   LIMIT $limit
   RETURN collect({plan_id: p.plan_id, project_id: p.project_id, plan_year: p.year, seq: p.seq, project: p.name,
                   amount: p.amount, years: years, evidence: c.evidence, doc_id: c.doc_id, row: c.row, col: c.col,

@@ -40,10 +40,13 @@ CALL (o, plans) {
     RETURN DISTINCT p
   }
   WITH p
-  ORDER BY p.year DESC, p.plan_id, toInteger(p.seq)
+  ORDER BY p.year DESC, p.plan_id, toInteger(p.seq), p.project_id
   LIMIT $limit
-  WITH p, [(o)-[r:APPLIED_FOR|IMPLEMENTS|MENTIONS]-(p) | {relation: type(r), as_written: r.as_written,
-           doc_id: r.doc_id, row: r.row, col: r.col, line: r.line}] AS cells
+  // In the order of the document (a pattern's own order is the store's, which a bulk import lays out differently).
+  WITH p, COLLECT { MATCH (o)-[r:APPLIED_FOR|IMPLEMENTS|MENTIONS]-(p)
+                   WITH r ORDER BY r.row, r.col, r.line, type(r), r.as_written
+                   RETURN {relation: type(r), as_written: r.as_written, doc_id: r.doc_id, row: r.row, col: r.col,
+                           line: r.line} } AS cells
   RETURN collect({plan_id: p.plan_id, year: p.year, seq: p.seq, project: p.name, project_id: p.project_id,
                   amount: p.amount, amount_fen: p.amount_fen,
                   relations: reduce(seen = [], c IN cells | CASE WHEN c.relation IN seen THEN seen ELSE seen + c.relation END),

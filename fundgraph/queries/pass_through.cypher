@@ -9,4 +9,4 @@ WHERE ap <> im
 RETURN pl.plan_id AS plan_id, p.project_id AS project_id, pl.year AS year, p.seq AS seq, p.name AS project, p.amount AS amount,
        ap.name AS applicant, im.name AS implementer,
        ra.doc_id AS doc_id, ra.row AS row, ra.col AS applicant_col, ri.col AS implementer_col, ra.line AS line
-ORDER BY plan_id, toInteger(p.seq)
+ORDER BY plan_id, toInteger(p.seq), project_id, applicant, implementer

@@ -15,9 +15,11 @@ CALL (f) {
 CALL (f) {
   MATCH (p:Project)-[:CONCERNS]->(f)
   WITH DISTINCT p
-  ORDER BY p.year DESC, p.plan_id, toInteger(p.seq)
+  ORDER BY p.year DESC, p.plan_id, toInteger(p.seq), p.project_id
   LIMIT $limit
-  WITH p, [(p)-[c:CONCERNS]->(f) | c] AS mentions
+  // In the order of the document (a pattern's own order is the store's, which a bulk import lays out differently).
+  WITH p, COLLECT { MATCH (p)-[c:CONCERNS]->(f) RETURN c ORDER BY c.row, c.col, c.line, c.field, c.role, c.as_written }
+       AS mentions
   WITH p, reduce(seen = [], c IN mentions | CASE WHEN c.role IN seen THEN seen ELSE seen + c.role END) AS roles,
        mentions[0] AS cell
   RETURN collect({plan_id: p.plan_id, year: p.year, seq: p.seq, project: p.name, project_id: p.project_id,

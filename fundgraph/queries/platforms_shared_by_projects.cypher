@@ -58,9 +58,11 @@ CALL (f, project_count) {
   }
   WITH p WHERE ($year IS NULL OR p.year = $year) AND ($plan_id IS NULL OR p.plan_id = $plan_id)
     AND EXISTS { (p)-[c:CONCERNS]->(f) WHERE c.role <> 'hosted_on' }
-  ORDER BY p.year, p.plan_id, toInteger(p.seq)
+  ORDER BY p.year, p.plan_id, toInteger(p.seq), p.project_id
   LIMIT $limit
-  WITH p, [(p)-[c:CONCERNS]->(f) WHERE c.role <> 'hosted_on' | c] AS mentions
+  // In the order of the document (a pattern's own order is the store's, which a bulk import lays out differently).
+  WITH p, COLLECT { MATCH (p)-[c:CONCERNS]->(f) WHERE c.role <> 'hosted_on'
+                   RETURN c ORDER BY c.row, c.col, c.line, c.field, c.role, c.as_written } AS mentions
   WITH p, reduce(seen = [], c IN mentions | CASE WHEN c.role IN seen THEN seen ELSE seen + c.role END) AS roles,
        mentions[0] AS cell
   RETURN collect({plan_id: p.plan_id, project_id: p.project_id, year: p.year, seq: p.seq, project: p.name, amount: p.amount,

@@ -30,4 +30,4 @@ RETURN p.project_id AS project_id, pl.plan_id AS plan_id, pl.year AS year, p.seq
        [(p)-[:HAS_TARGET]->(t:Target) | {metric: t.metric, comparator: t.comparator, value: t.value, unit: t.unit}] AS targets,
        coalesce(p.years_named, []) AS years_named, coalesce(p.text_amounts, []) AS money_in_text, p.summary AS summary,
        p.targets_text AS targets_text, a.doc_id AS doc_id, p.row AS row
-ORDER BY year, plan_id, toInteger(seq)
+ORDER BY year, plan_id, toInteger(seq), project_id

@@ -10,4 +10,4 @@ OPTIONAL MATCH (im:Organization)-[:IMPLEMENTS]->(p)
 RETURN pl.plan_id AS plan_id, pl.year AS year, p.seq AS seq, p.name AS name, ap.name AS applicant,
        im.name AS implementer, p.amount AS amount, p.amount_fen AS amount_fen, p.approval AS approval,
        p.doc_id AS doc_id, p.row AS row, p.col AS col, p.line AS line
-ORDER BY plan_id, toInteger(p.seq), p.seq
+ORDER BY plan_id, toInteger(p.seq), p.seq, p.project_id, applicant, implementer
