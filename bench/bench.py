@@ -249,7 +249,34 @@ def samples_for(kind: str, repeats: int) -> int:
     return LOOKUP_SAMPLES if kind == "lookup" else repeats
 
 
-def latency(driver: Any, queries: list[tuple[str, str, dict[str, Any]]], repeats: int) -> dict[str, Any]:
+def gc_pauses(log: Path) -> list[tuple[float, float]]:
+    """The server's GC pauses, (start, end) in seconds since the epoch, from a JVM log written with
+    ``-Xlog:gc:file=LOG:time`` (each line is stamped when its pause ends)."""
+    import datetime
+    import re
+
+    pauses = []
+    if not log.exists():
+        return pauses
+    for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
+        match = re.match(r"^\[([^\]]+)\].*Pause.* ([0-9.]+)ms$", line)
+        if match:
+            end = datetime.datetime.strptime(match.group(1), "%Y-%m-%dT%H:%M:%S.%f%z").timestamp()
+            pauses.append((end - float(match.group(2)) / 1000, end))
+    return pauses
+
+
+def outliers(intervals: list[tuple[float, float]], pauses: list[tuple[float, float]]) -> dict[str, Any]:
+    """The samples slower than twice the median (and 5 ms more), and how many of them overlap a server GC pause."""
+    median = statistics.median(end - start for start, end in intervals)
+    slow = [(s, e) for s, e in intervals if e - s > max(2 * median, median + 0.005)]
+    during = [(s, e) for s, e in slow if any(ps < e and s < pe for ps, pe in pauses)]
+    return {"slow": len(slow), "slow_during_server_gc": len(during)}
+
+
+def latency(
+    driver: Any, queries: list[tuple[str, str, dict[str, Any]]], repeats: int, gc_log: Path | None = None
+) -> dict[str, Any]:
     results: dict[str, Any] = {}
     for kind, name, params in queries:
         label = f"{name}({','.join(f'{k}={v}' for k, v in params.items())})"
@@ -264,14 +291,19 @@ def latency(driver: Any, queries: list[tuple[str, str, dict[str, Any]]], repeats
         try:
             once()  # planned and cached once, as a server in use has them
             samples = []
+            intervals = []  # wall-clock, to set beside the server's GC log
             for _ in range(samples_for(kind, repeats)):
+                started = time.time()
                 seconds, _ = timed(once)
                 samples.append(seconds)
+                intervals.append((started, time.time()))
         except Exception as exc:  # a query that fails at this size is a result too: recorded, and the run goes on
             results[label] = {"kind": kind, "error": f"{type(exc).__name__}: {str(exc)[:300]}"}
             print(f"  {label} failed: {results[label]['error']}", flush=True)
             continue
         results[label] = {"kind": kind, **percentiles(samples)}
+        if gc_log is not None and kind == "lookup":
+            results[label]["outliers"] = outliers(intervals, gc_pauses(gc_log))
     return results
 
 
@@ -339,6 +371,7 @@ def run(size: str) -> dict[str, Any]:
         heap="4g",
         pagecache="6g",
         extra_conf=("dbms.security.allow_csv_import_from_file_urls=true",),
+        jvm_options=(f"-Xlog:gc:file={workdir / 'neo4j' / 'logs' / 'gc.log'}:time",),
     )
     try:
         server.start(timeout=300)
@@ -518,7 +551,7 @@ def run(size: str) -> dict[str, Any]:
 
         repeats = 30 if projects <= 100_000 else 10
         queries = benchmark_queries(driver)
-        result["latency_driver"] = latency(driver, queries, repeats)
+        result["latency_driver"] = latency(driver, queries, repeats, server.home / "logs" / "gc.log")
         key = "bench-reader-key-000001"
         port = free_port()
         api = start_server(env, port, key)

@@ -98,6 +98,8 @@ class LocalServer:
     pagecache: str = "1g"
     auth: bool = True
     extra_conf: tuple[str, ...] = ()
+    # More options for the JVM (the benchmark logs the server's garbage collections beside its timings).
+    jvm_options: tuple[str, ...] = ()
 
     @property
     def jar_dir(self) -> Path:
@@ -209,6 +211,7 @@ class LocalServer:
             f"-Xmx{heap}",
             "-XX:+UseG1GC",
             "-XX:+ExitOnOutOfMemoryError",
+            *self.jvm_options,
             *JVM_OPENS,
             "-Dfile.encoding=UTF-8",
             "-cp",
