@@ -101,7 +101,8 @@ WITH groups, project_count, total, size(groups) AS k,
      [g IN groups | CASE WHEN total = 0 THEN 0.0 ELSE toFloat(g.fen) / total END] AS shares
 WITH groups, project_count, total, k, shares,
      reduce(h = 0.0, s IN shares | h + (100 * s) ^ 2) AS hhi,
-     reduce(acc = 0.0, i IN range(0, k - 1) | acc + (k - i) * groups[i].fen) AS weighted
+     // In floating point: (k - i) × 分 overflows a long at a million projects (tens of thousands of groups).
+     reduce(acc = 0.0, i IN range(0, k - 1) | acc + toFloat(k - i) * groups[i].fen) AS weighted
 UNWIND range(0, k - 1) AS i
 WITH groups[i] AS g, shares[i] AS share, i + 1 AS rank, total, project_count, k, shares, hhi, weighted,
      $split = 'none' AS overlapping
@@ -113,7 +114,7 @@ RETURN g.grp AS group,
        CASE WHEN overlapping THEN null ELSE shares[0] END AS cr1,
        CASE WHEN overlapping THEN null ELSE reduce(c = 0.0, s IN shares[0..3] | c + s) END AS cr3,
        CASE WHEN overlapping THEN null ELSE reduce(c = 0.0, s IN shares[0..5] | c + s) END AS cr5,
-       CASE WHEN overlapping OR k < 2 OR total = 0 THEN null ELSE 2.0 * weighted / (k * total) - (k + 1.0) / k END AS gini,
+       CASE WHEN overlapping OR k < 2 OR total = 0 THEN null ELSE 2.0 * weighted / (toFloat(k) * total) - (k + 1.0) / k END AS gini,
        CASE WHEN k < 5 OR project_count < 10
             THEN 'only ' + k + ' groups over ' + project_count + ' projects: shares, HHI and Gini mean little'
        END AS warning

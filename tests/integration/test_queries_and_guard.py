@@ -121,3 +121,23 @@ def test_reads_allowed_procedures_row_cap_and_timeout(seeded: Any) -> None:
             database="neo4j",
             timeout=0.5,
         )
+
+
+def test_concentration_of_large_sums_over_many_groups_does_not_overflow(driver: Any) -> None:
+    # A million projects give tens of thousands of groups and sums of 分 near 10^15: the Gini's weights times the
+    # money passed a long (9.2 × 10^18) there. Here one group of 5 × 10^18 分 among 10 is enough to.
+    from fundgraph.audit.analytics import gini
+
+    amounts = [5 * 10**18] + [10**17] * 9
+    driver.execute_query(
+        "CREATE (pl:Plan {plan_id: 'plan-big', year: 2024, version: 'v1', computed_total_fen: reduce(t = 0, a IN "
+        "$amounts | t + a), project_count: size($amounts)}) "
+        "WITH pl UNWIND range(0, size($amounts) - 1) AS i "
+        "CREATE (pl)-[:ALLOCATES]->(:Project {project_id: 'plan-big/' + i, plan_id: 'plan-big', year: 2024, "
+        "seq: toString(i + 1), amount_fen: $amounts[i], approval: 'level ' + i})",
+        amounts=amounts,
+    )
+    query = catalogue()["concentration"]
+    rows = read(driver, query.cypher, query.bind({"by": "approval"})).rows
+    assert [r["amount_fen"] for r in rows] == sorted(amounts, reverse=True)
+    assert rows[0]["gini"] == pytest.approx(gini([float(a) for a in sorted(amounts, reverse=True)]), rel=1e-12)
