@@ -81,6 +81,13 @@ def test_the_bulk_load_builds_the_graph_the_transactional_load_builds(
     def connect(s: LocalServer) -> Any:
         return GraphDatabase.driver(s.uri, auth=("neo4j", s.password() or ""))
 
+    def plans_in(s: LocalServer) -> int:
+        bulk = connect(s)
+        try:
+            return int(bulk.execute_query("MATCH (p:Plan) RETURN count(p) AS n").records[0]["n"])
+        finally:
+            bulk.close()
+
     try:
         result = bulk_load(server, connect, files, workers=2)
         assert result.plans == len(loaded) - 1
@@ -118,12 +125,7 @@ def test_the_bulk_load_builds_the_graph_the_transactional_load_builds(
         synthetic = [f for f in files if f.name.startswith("synth-")][:3]
         again = bulk_load(server, connect, synthetic, workers=1, replace=True)
         assert again.plans == 3 and again.skipped == []
-        bulk = connect(server)
-        try:
-            [plans] = bulk.execute_query("MATCH (p:Plan) RETURN count(p) AS n").records
-        finally:
-            bulk.close()
-        assert plans["n"] == 3
+        assert plans_in(server) == 3
         # A file that does not read stops the load with its location, before the store is touched.
         bad = tmp_path / "bad" / "zz-bad.csv"
         bad.parent.mkdir()
@@ -131,11 +133,6 @@ def test_the_bulk_load_builds_the_graph_the_transactional_load_builds(
         with pytest.raises(ParseError) as failed:
             bulk_load(server, connect, [*synthetic, bad], workers=2, replace=True)
         assert "zz-bad.csv" in str(failed.value)
-        bulk = connect(server)
-        try:
-            [plans] = bulk.execute_query("MATCH (p:Plan) RETURN count(p) AS n").records
-        finally:
-            bulk.close()
-        assert plans["n"] == 3
+        assert plans_in(server) == 3
     finally:
         server.stop()
