@@ -120,6 +120,7 @@ REVIEWED_DYNAMIC_CYPHER = {
     ("fundgraph/queries/__init__.py", "run_page"),
     # The tallies' statements, built from the module's own kinds (labels checked against the schema by a unit test):
     # plan ids, keys and signs travel as parameters.
+    ("fundgraph/io/tallies.py", "_add_rows_statement"),
     ("fundgraph/io/tallies.py", "_apply_statement"),
     ("fundgraph/io/tallies.py", "_contribution"),
     ("fundgraph/io/tallies.py", "_count"),
