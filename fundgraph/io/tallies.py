@@ -125,10 +125,23 @@ WITH subject + '|' + coalesce(toString(year), '') + '|' + role + '|' +
 
 
 def _apply_statement(kind: _Kind) -> str:
+    """Add (``$sign`` 1) or take away (-1) the contributions of the plans ``$plan_ids``, counted in the store."""
+    return "UNWIND $plan_ids AS plan_id MATCH (pl:Plan {plan_id: plan_id})" + _contribution(kind) + _merge(kind)
+
+
+def _add_rows_statement(kind: _Kind) -> str:
+    """Add contributions counted in Python (:class:`Counter`), one row each, with the fields `_contribution` gives."""
     return (
-        "UNWIND $plan_ids AS plan_id MATCH (pl:Plan {plan_id: plan_id})"
-        + _contribution(kind)
-        + f"""
+        "UNWIND $rows AS row WITH row.key AS key, row.subject AS subject, row.year AS year, row.role AS role, "
+        "coalesce(row.years, []) AS years, row.n AS n, row.fen AS fen, row.plan_count AS plan_count, "
+        "row.plans AS plans, row.split_fen AS split_fen, row.firsts AS firsts" + _merge(kind)
+    )
+
+
+def _merge(kind: _Kind) -> str:
+    """A contribution (one row per tally key) merged into its tally, in key order (so that two writers lock tallies
+    in the same order), ``$sign`` times."""
+    return f"""
 ORDER BY key
 MERGE (t:{kind.label} {{key: key}})
   ON CREATE SET t.subject = subject, t.year = year, t.role = role,
@@ -143,7 +156,6 @@ SET t.n = t.n + $sign * n, t.fen = t.fen + $sign * fen, t.plan_count = t.plan_co
       ELSE [x IN t.plans WHERE NOT x IN plans] END
 RETURN key, subject, role
 """
-    )
 
 
 SERVICES = ["builds", "operates", "maintains", "secures", "upgrades"]
@@ -479,25 +491,10 @@ def add_counted(tx: ManagedTransaction, documents: list[Any]) -> list[Touched]:
         rows.setdefault(label, []).append({"key": key, **props})
     for kind in KINDS:
         if kind.label in rows:
-            result = tx.run(_add_rows_statement(kind), rows=rows[kind.label], first=FIRST_PLANS)
+            result = tx.run(_add_rows_statement(kind), rows=rows[kind.label], sign=1, first=FIRST_PLANS)
             touched += [(kind.label, r["key"], r["subject"], r["role"]) for r in result]
     _regroup(tx, touched)
     return touched
-
-
-def _add_rows_statement(kind: _Kind) -> str:
-    return f"""
-UNWIND $rows AS row
-MERGE (t:{kind.label} {{key: row.key}})
-  ON CREATE SET t.subject = row.subject, t.year = row.year, t.role = row.role, t.years = row.years, t.n = 0,
-                t.fen = 0, t.plan_count = 0, t.plans = [],
-                t.split_fen = CASE WHEN row.split_fen IS NOT NULL THEN 0 END,
-                t.firsts = CASE WHEN row.firsts IS NOT NULL THEN 0 END
-SET t.n = t.n + row.n, t.fen = t.fen + row.fen, t.plan_count = t.plan_count + row.plan_count,
-    t.split_fen = t.split_fen + row.split_fen, t.firsts = t.firsts + row.firsts,
-    t.plans = COLLECT {{ UNWIND t.plans + row.plans AS x WITH DISTINCT x ORDER BY x LIMIT $first RETURN x }}
-RETURN row.key AS key, row.subject AS subject, row.role AS role
-"""
 
 
 def _share(fen: int | None, names: list[str], name: str) -> tuple[int, int]:

@@ -125,6 +125,7 @@ REVIEWED_DYNAMIC_CYPHER = {
     ("fundgraph/io/tallies.py", "_contribution"),
     ("fundgraph/io/tallies.py", "_count"),
     ("fundgraph/io/tallies.py", "_drop_empty_statement"),
+    ("fundgraph/io/tallies.py", "_merge"),
     ("fundgraph/io/tallies.py", "_refill_statement"),
     ("fundgraph/io/tallies.py", "drift"),
     ("fundgraph/io/tallies.py", "rebuild"),
