@@ -21,7 +21,8 @@ from typing import Any
 from neo4j import Driver
 
 from fundgraph.errors import FundgraphError, Location, ParseError
-from fundgraph.io.store import WriteResult, apply_schema, write_plans
+from fundgraph.io import tallies
+from fundgraph.io.store import WriteResult, apply_schema, database_name, write_plans
 from fundgraph.loaders import SUPPORTED_SUFFIXES, parse_plans
 from fundgraph.loaders.entities import extract_entities
 from fundgraph.mapping.elements import GraphElements, plan_elements
@@ -131,11 +132,12 @@ def write_grouped(
     on_written: Callable[[list[Prepared], list[WriteResult]], None] | None = None,
 ) -> None:
     """Write documents a group of about GROUP_PROJECTS projects at a time; a document's plans share its group, so
-    a document is written whole or not at all."""
+    a document is written whole or not at all. The platforms' rows over all years the groups touch are counted once,
+    at the end (until then they are marked stale, and read as such)."""
     group: list[Prepared] = []
 
     def flush() -> None:
-        written = write_plans(driver, [p.elements for p in group])
+        written = write_plans(driver, [p.elements for p in group], regroup=False)
         if on_written:
             on_written(list(group), written)
         group.clear()
@@ -146,6 +148,7 @@ def write_grouped(
             flush()
     if group:
         flush()
+    tallies.regroup_stale(driver, database_name())
 
 
 def prepared_from(elements: GraphElements) -> Prepared:

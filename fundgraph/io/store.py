@@ -128,14 +128,25 @@ class WriteResult:
 
 
 def write_plan(
-    driver: Driver, elements: GraphElements, database: str | None = None, batch_size: int = BATCH_SIZE
+    driver: Driver,
+    elements: GraphElements,
+    database: str | None = None,
+    batch_size: int = BATCH_SIZE,
+    *,
+    regroup: bool = True,
 ) -> WriteResult:
     """Write one document's elements in one transaction.
 
     The same plan version (in any format) changes nothing; a new version of a known plan replaces the earlier
-    version's projects, and organisations left with no relationship are removed, so nothing is orphaned.
+    version's projects, and organisations left with no relationship are removed, so nothing is orphaned. The
+    platforms' rows over all years the write marked stale are then counted (:func:`tallies.regroup_stale`), unless
+    ``regroup`` is false: a load of many writes counts them once, at its end.
     """
-    return _write_one(driver, elements, database or database_name(), batch_size, checked=False)
+    db = database or database_name()
+    result = _write_one(driver, elements, db, batch_size, checked=False)
+    if regroup and result.status != "unchanged":
+        tallies.regroup_stale(driver, db)
+    return result
 
 
 def _write_one(driver: Driver, elements: GraphElements, db: str, batch_size: int, *, checked: bool) -> WriteResult:
@@ -159,13 +170,19 @@ class _Contended(Exception):
 
 
 def write_plans(
-    driver: Driver, documents: Sequence[GraphElements], database: str | None = None, batch_size: int = BATCH_SIZE
+    driver: Driver,
+    documents: Sequence[GraphElements],
+    database: str | None = None,
+    batch_size: int = BATCH_SIZE,
+    *,
+    regroup: bool = True,
 ) -> list[WriteResult]:
     """Write several documents, the new plans among them in one transaction; the same answers as ``write_plan``.
 
     A bulk load spends most of its time committing small transactions; plans not yet in the graph are written
     together (all or nothing for the group, each document whole). Known plans, unchanged or new versions, and a plan
-    that comes twice in the group go through ``write_plan`` one by one, in the order given.
+    that comes twice in the group go through ``write_plan`` one by one, in the order given. ``regroup`` as for
+    ``write_plan``.
     """
     for elements in documents:
         check_against_schema(elements)
@@ -191,7 +208,10 @@ def write_plans(
             created = {i: WriteResult(documents[i].plan_id, documents[i].version, "created") for i in fresh}
         except _Contended:
             created = {}
-    return [created.get(i) or _write_one(driver, e, db, batch_size, checked=True) for i, e in enumerate(documents)]
+    results = [created.get(i) or _write_one(driver, e, db, batch_size, checked=True) for i, e in enumerate(documents)]
+    if regroup and any(r.status != "unchanged" for r in results):
+        tallies.regroup_stale(driver, db)
+    return results
 
 
 def _write_new_plans_tx(tx: ManagedTransaction, documents: list[GraphElements], batch_size: int) -> None:
@@ -266,8 +286,8 @@ def _write_plan_tx(tx: ManagedTransaction, elements: GraphElements, batch_size: 
     if previous is None:
         tallies.add_counted(tx, [elements])
     else:
-        # settle() counts the platforms' groups once, for the old version's and the new one's.
-        touched += tallies.add_plans(tx, [elements.plan_id], regroup=False)
+        # settle() marks the platforms' groups stale once, for the old version's and the new one's.
+        touched += tallies.add_plans(tx, [elements.plan_id])
         tallies.settle(tx, touched)
         for label in ORPHAN_LABELS:
             # An entity no project names any more goes, with the Alias nodes that named only it.

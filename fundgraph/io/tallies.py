@@ -31,7 +31,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
 from neo4j import Driver, ManagedTransaction, RoutingControl
@@ -204,6 +203,7 @@ SET g.subject = subject, g.role = role, g.span = 'all', g.n = n, g.fen = fen,
                 ORDER BY kind } END
 WITH g
 // An empty list is no property, as everywhere (the bulk importer can't write one).
+REMOVE g.stale
 SET g.dup_years = CASE WHEN size(g.dup_years) = 0 THEN null ELSE g.dup_years END,
     g.work_years = CASE WHEN size(g.work_years) = 0 THEN null ELSE g.work_years END
 """
@@ -235,14 +235,30 @@ SET t.plans = plans
 # A tally touched by a write: its label, key, and the platform or body and role it counts.
 Touched = tuple[str, str, str, str]
 
+# A platform's rows over all years are counted from all its rows per year: a hub's hundreds. Counting them again in
+# every transaction of a load cost a quarter of the write, so a write only marks the groups it touched `stale`, in the
+# transaction that changes their rows per year, and the load counts each stale group once at its end
+# (:func:`regroup_stale`). A stale group's counts are never read as exact: the overlap queries count a stale group
+# from its rows per year instead (an index on `stale` finds them), so a reader in the middle of a load, or after a
+# load that stopped before its end, still gets the exact answer, only slower; the next load's end counts them.
+_MARK_STALE = """
+UNWIND $groups AS group
+WITH group[0] + '|all|' + group[1] AS key, group[0] AS subject, group[1] AS role
+ORDER BY key
+MERGE (g:PlatformTally {key: key})
+  ON CREATE SET g.subject = subject, g.role = role, g.span = 'all'
+SET g.stale = true
+"""
 
-def add_plans(tx: ManagedTransaction, plan_ids: list[str], *, regroup: bool = True) -> list[Touched]:
+# Taken before a stale group's rows per year are read, so that a writer who marks it stale again waits for this
+# count to commit (and its mark outlives the count), or this count waits for the writer's rows.
+_LOCK_GROUPS = "UNWIND $keys AS key MATCH (g:PlatformTally {key: key}) SET g.locked = true REMOVE g.locked"
+
+
+def add_plans(tx: ManagedTransaction, plan_ids: list[str]) -> list[Touched]:
     """Count these plans' projects in the tallies (after they are written); returns the tallies touched. The
-    platforms' rows over all years are counted again unless ``regroup`` is false (a rebuild does them once, last)."""
-    touched = _apply(tx, plan_ids, 1)
-    if regroup:
-        _regroup(tx, touched)
-    return touched
+    platforms' rows over all years are left as they are: :func:`settle` marks them stale, a rebuild counts them."""
+    return _apply(tx, plan_ids, 1)
 
 
 def subtract_plans(tx: ManagedTransaction, plan_ids: list[str]) -> list[Touched]:
@@ -261,21 +277,48 @@ def _apply(tx: ManagedTransaction, plan_ids: list[str], sign: int) -> list[Touch
     return touched
 
 
-def _regroup(tx: ManagedTransaction, touched: list[Touched]) -> None:
-    groups = sorted({(subject, role) for label, _, subject, role in touched if label == "PlatformTally"})
+def _groups(touched: list[Touched]) -> list[list[str]]:
+    groups = {(subject, role) for label, _, subject, role in touched if label == "PlatformTally"}
+    return [list(g) for g in sorted(groups)]
+
+
+def _mark_stale(tx: ManagedTransaction, touched: list[Touched]) -> None:
+    groups = _groups(touched)
     if groups:
-        tx.run(_REGROUP, groups=[list(g) for g in groups], services=SERVICES).consume()
+        tx.run(_MARK_STALE, groups=groups).consume()
+
+
+def _regroup(tx: ManagedTransaction, touched: list[Touched]) -> None:
+    groups = _groups(touched)
+    if groups:
+        tx.run(_LOCK_GROUPS, keys=sorted(f"{s}|all|{r}" for s, r in groups)).consume()
+        tx.run(_REGROUP, groups=groups, services=SERVICES).consume()
 
 
 def settle(tx: ManagedTransaction, touched: list[Touched]) -> None:
-    """Drop the tallies left at zero, fill again the first plans a replaced version took away, and count the
-    platforms' groups again."""
+    """Drop the tallies left at zero, fill again the first plans a replaced version took away, and mark the
+    platforms' groups stale."""
     for kind in KINDS:
         mine = sorted({key for label, key, _, _ in touched if label == kind.label})
         if mine:
             tx.run(_drop_empty_statement(kind), keys=mine).consume()
             tx.run(_refill_statement(kind), keys=mine, first=FIRST_PLANS).consume()
-    _regroup(tx, touched)
+    _mark_stale(tx, touched)
+
+
+def regroup_stale(driver: Driver, database: str, batch: int = 20_000) -> int:
+    """Count the platforms' stale rows over all years (a load's last step); returns how many. The groups stale when
+    it starts are counted, a batch a transaction; a group a concurrent writer marks again is left to that writer."""
+    records, _, _ = driver.execute_query(
+        "MATCH (g:PlatformTally {stale: true}) RETURN g.subject AS subject, g.role AS role ORDER BY g.key",
+        database_=database,
+        routing_=RoutingControl.READ,
+    )
+    touched: list[Touched] = [("PlatformTally", "", r["subject"], r["role"]) for r in records]
+    with driver.session(database=database) as session:
+        for start in range(0, len(touched), batch):
+            session.execute_write(_regroup, touched[start : start + batch])
+    return len(touched)
 
 
 def rebuild(driver: Driver, database: str, batch: int = 2_000) -> int:
@@ -293,7 +336,7 @@ def rebuild(driver: Driver, database: str, batch: int = 2_000) -> int:
     ids = [r["id"] for r in records]
     with driver.session(database=database) as session:
         for start in range(0, len(ids), batch):
-            session.execute_write(partial(add_plans, regroup=False), ids[start : start + batch])
+            session.execute_write(add_plans, ids[start : start + batch])
         groups, _, _ = driver.execute_query(
             "MATCH (t:PlatformTally) RETURN DISTINCT t.subject AS subject, t.role AS role ORDER BY subject, role",
             database_=database,
@@ -313,8 +356,8 @@ def _count(driver: Driver, database: str, kind: _Kind) -> int:
 def drift(driver: Driver, database: str) -> dict[str, Any]:
     """The tallies that differ from a recount from the relationships, label:key -> (stored, recounted); empty when
     exact. The stored first plans are compared with the recount's first :data:`FIRST_PLANS`; a platform's rows over
-    all years by their projects and money (what they report is checked against duplicate_service's definition in the
-    tests)."""
+    all years by their projects and money (what they report is checked against duplicate_service's definition in
+    the tests); a stale one differs, as it is not counted yet."""
     want: dict[str, Any] = {}
     have: dict[str, Any] = {}
     fields = ("n", "fen", "plan_count", "plans", "split_fen", "firsts")
@@ -326,7 +369,7 @@ def drift(driver: Driver, database: str) -> dict[str, Any]:
             routing_=RoutingControl.READ,
         )
         stored, _, _ = driver.execute_query(
-            f"MATCH (t:{kind.label}) RETURN t.key AS key, t.span AS span, t.n AS n, t.fen AS fen, "
+            f"MATCH (t:{kind.label}) RETURN t.key AS key, t.span AS span, t.stale AS stale, t.n AS n, t.fen AS fen, "
             "t.plan_count AS plan_count, t.plans AS plans, t.split_fen AS split_fen, t.firsts AS firsts",
             database_=database,
             routing_=RoutingControl.READ,
@@ -338,7 +381,7 @@ def drift(driver: Driver, database: str) -> dict[str, Any]:
                 group["n"] += r["n"]
                 group["fen"] += r["fen"]
         for r in stored:
-            keep = ("n", "fen") if r["span"] == "all" else fields
+            keep = ("stale",) if r["stale"] else ("n", "fen") if r["span"] == "all" else fields
             have[f"{kind.label}:{r['key']}"] = {k: r[k] for k in keep}
     keys = sorted(want.keys() | have.keys())
     return {key: (have.get(key), want.get(key)) for key in keys if have.get(key) != want.get(key)}
@@ -479,9 +522,9 @@ def _key(subject: str, year: Any, role: str, years: tuple[int, ...]) -> str:
 
 def add_counted(tx: ManagedTransaction, documents: list[Any]) -> list[Touched]:
     """Count new plans (never written before: nothing of theirs is in the tallies) from their graph elements, in
-    Python, and add them to the tallies; the platforms' rows over all years are counted again. The same sums as
-    :func:`add_plans` (the tests recount the store after writes that take this path), without reading the plans'
-    relationships back."""
+    Python, and add them to the tallies; the platforms' rows over all years they touch are marked stale. The same
+    sums as :func:`add_plans` (the tests recount the store after writes that take this path), without reading the
+    plans' relationships back."""
     counter = Counter()
     for elements in documents:
         counter.add(elements)
@@ -493,7 +536,7 @@ def add_counted(tx: ManagedTransaction, documents: list[Any]) -> list[Touched]:
         if kind.label in rows:
             result = tx.run(_add_rows_statement(kind), rows=rows[kind.label], sign=1, first=FIRST_PLANS)
             touched += [(kind.label, r["key"], r["subject"], r["role"]) for r in result]
-    _regroup(tx, touched)
+    _mark_stale(tx, touched)
     return touched
 
 

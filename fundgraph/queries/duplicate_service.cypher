@@ -10,14 +10,17 @@
 // each platform and service's answer is kept whole (`span: all`: its duplicated projects, their plan years and work
 // years), and an index on `duplicated` finds the groups to report without reading the others. Another gap, or one
 // plan, counts from the rows per plan year and work years (a few tens of thousands at a million projects, not the
-// million relationships).
+// million relationships). A group a load has marked `stale` (its rows per year changed, its answer not yet counted
+// again) is counted from its rows per year too, never read from its stale answer.
 CALL () {
   MATCH (g:PlatformTally)
   WHERE $max_year_gap = 1 AND $plan_id IS NULL AND g.duplicated > 1 AND ($year IS NULL OR $year IN g.dup_years)
+    AND g.stale IS NULL
   RETURN g.subject AS platform_id, g.role AS role, g.duplicated AS project_count, g.work_years AS work_years,
          g.dup_kinds AS kinds
   UNION
-  WITH 1 AS counted WHERE NOT ($max_year_gap = 1 AND $plan_id IS NULL)
+  WITH 1 AS counted
+  WHERE NOT ($max_year_gap = 1 AND $plan_id IS NULL) OR EXISTS { (:PlatformTally {stale: true}) }
   CALL () {
     OPTIONAL MATCH (pl:Plan {plan_id: $plan_id})-[:ALLOCATES]->(p:Project)-[c:CONCERNS]->(f:Platform)
     WHERE c.role IN ['builds', 'operates', 'maintains', 'secures', 'upgrades'] AND ($year IS NULL OR pl.year = $year)
@@ -25,8 +28,18 @@ CALL () {
                          WITH y WHERE y IS NOT NULL RETURN DISTINCT y ORDER BY y } AS years
     RETURN collect(DISTINCT [f.platform_id, c.role, years]) AS in_plan
   }
-  MATCH (t:PlatformTally)
-  WHERE t.span IS NULL AND t.role IN ['builds', 'operates', 'maintains', 'secures', 'upgrades']
+  CALL () {
+    MATCH (t:PlatformTally)
+    WHERE NOT ($max_year_gap = 1 AND $plan_id IS NULL)
+      AND t.span IS NULL AND t.role IN ['builds', 'operates', 'maintains', 'secures', 'upgrades']
+    RETURN t
+    UNION
+    MATCH (g:PlatformTally {stale: true})
+    WHERE $max_year_gap = 1 AND $plan_id IS NULL AND g.role IN ['builds', 'operates', 'maintains', 'secures', 'upgrades']
+    MATCH (t:PlatformTally {subject: g.subject})
+    WHERE t.role = g.role AND t.span IS NULL
+    RETURN t
+  }
   WITH t.subject AS platform_id, t.role AS role, coalesce(t.years, []) AS years, sum(t.n) AS n,
        sum(CASE WHEN $plan_id IS NULL THEN CASE WHEN $year IS NULL OR t.year = $year THEN t.n ELSE 0 END
                 WHEN [t.subject, t.role, coalesce(t.years, [])] IN in_plan THEN 1 ELSE 0 END) AS scoped

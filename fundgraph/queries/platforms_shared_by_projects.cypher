@@ -10,8 +10,19 @@ CALL () {
   // Over every year: an empty list when a year or a plan is asked for, so that no row is read.
   UNWIND CASE WHEN $plan_id IS NULL AND $year IS NULL THEN ['all'] ELSE [] END AS span
   MATCH (g:PlatformTally {span: span, role: '*'})
-  WHERE g.n >= $min_projects
+  WHERE g.n >= $min_projects AND g.stale IS NULL
   RETURN g.subject AS platform_id, g.n AS project_count, g.fen AS amount_fen, null AS roles, null AS years
+  UNION
+  // A platform a load has marked stale (its rows per year changed, its sum over all years not yet counted again):
+  // summed from its rows per year.
+  UNWIND CASE WHEN $plan_id IS NULL AND $year IS NULL THEN [true] ELSE [] END AS stale
+  MATCH (g:PlatformTally {stale: stale})
+  WHERE g.role = '*'
+  MATCH (t:PlatformTally {subject: g.subject})
+  WHERE t.role = '*' AND t.span IS NULL
+  WITH g.subject AS platform_id, sum(t.n) AS project_count, sum(t.fen) AS amount_fen
+  WHERE project_count >= $min_projects
+  RETURN platform_id, project_count, amount_fen, null AS roles, null AS years
   UNION
   MATCH (t:PlatformTally {role: '*', year: $year})
   WHERE $plan_id IS NULL AND t.span IS NULL AND t.n >= $min_projects
@@ -34,7 +45,10 @@ ORDER BY project_count DESC, f.name
 // a larger `limit`, walks its relationships.
 WITH f, project_count, amount_fen,
      coalesce(roles, COLLECT { MATCH (t:PlatformTally {subject: f.platform_id})
-                               WHERE t.role <> '*' AND CASE WHEN $year IS NULL THEN t.span = 'all' ELSE t.year = $year AND t.span IS NULL END
+                               WHERE t.role <> '*' AND CASE WHEN $year IS NULL
+                                 THEN t.span = 'all' AND (t.stale IS NULL OR EXISTS {
+                                   MATCH (u:PlatformTally {subject: t.subject}) WHERE u.role = t.role AND u.span IS NULL })
+                                 ELSE t.year = $year AND t.span IS NULL END
                                RETURN DISTINCT t.role AS role ORDER BY role }) AS roles,
      coalesce(years, COLLECT { MATCH (t:PlatformTally {subject: f.platform_id})
                                WHERE t.role = '*' AND t.span IS NULL AND t.year IS NOT NULL

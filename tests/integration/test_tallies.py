@@ -190,3 +190,47 @@ def test_organization_profiles_from_tallies_agree_with_walking(driver: Any) -> N
             assert [p["project_id"] for p in row["projects"]] == walked["projects"], (name, limit)
         busiest = max(busiest, row["project_count"])
     assert busiest > 60  # bodies listed through their first plans
+
+
+def test_stale_groups_are_counted_by_the_readers_until_the_load_ends(driver: Any) -> None:
+    # A store whose groups were counted, then more plans and a new version written without counting them again (as
+    # in the middle of a load, or after a load that stopped before its end): the old answers must not be read.
+    plans = list(generate(900, seed=11))
+    documents = [_elements(p, f"synth-{i}.txt") for i, p in enumerate(plans)]
+    half = len(documents) // 2
+    write_plans(driver, documents[:half])
+    assert tallies.drift(driver, "neo4j") == {}
+    write_plans(driver, documents[half:], regroup=False)
+    write_plan(driver, _elements(dataclasses.replace(plans[0], rows=plans[0].rows[:1]), "v2.txt"), regroup=False)
+    stale = tallies.drift(driver, "neo4j")
+    assert stale and all(have == {"stale": True} for have, _ in stale.values())
+    # Some stale groups hold an answer counted before (wrong now), some are new.
+    records, _, _ = driver.execute_query(
+        "MATCH (g:PlatformTally {stale: true}) RETURN count(g.n) AS counted, count(*) AS all"
+    )
+    assert 0 < records[0]["counted"] < records[0]["all"]
+
+    shared = catalogue()["platforms_shared_by_projects"]
+    services = catalogue()["duplicate_service"]
+
+    def answers() -> list[Any]:
+        graph = from_neo4j(driver)
+        got = []
+        for scope in ({}, {"year": 2024}):
+            walked = read(driver, SHARED_BY_WALKING, {"year": None, "plan_id": None, **scope}).rows
+            rows = read(driver, shared.cypher, shared.bind({**scope, "limit": 60})).rows
+            assert [{k: r[k] for k in walked[0]} for r in rows] == walked, scope
+            expected = _duplicate_services(graph, scope.get("year"))
+            found = read(driver, services.cypher, services.bind({**scope, "limit": 60})).rows
+            assert {(r["platform"], r["role"]): r["project_count"] for r in found} == {
+                g: len(m) for g, m in expected.items()
+            }
+            got += [rows, found]
+        return got
+
+    before = answers()
+    assert tallies.regroup_stale(driver, "neo4j") == len(stale)
+    assert tallies.drift(driver, "neo4j") == {}
+    # Counted, the groups give the same answers, now read whole.
+    assert answers() == before
+    assert tallies.regroup_stale(driver, "neo4j") == 0
