@@ -24,7 +24,9 @@ A tally node (``:PlatformTally`` or ``:OrganizationTally``, kept by the store, n
 - ``plans``: the first :data:`FIRST_PLANS` of those plans by plan_id. The first ``limit`` projects of any group in
   (year, plan_id, 序号) order lie in its first ``limit`` plans, so listing them walks at most ``limit`` plans instead
   of a hub's tens of thousands of projects. When a plan among them is replaced and more plans are left than the list
-  holds, the list is filled again from the relationships (rare: only a replaced plan among the first few).
+  holds, the list is filled again from the relationships (rare: only a replaced plan among the first few);
+- on a platform's rows over all years (``span: all``), what ``duplicate_service`` reports at the default gap, and
+  ``stale`` while a load has changed its rows per year but not yet counted it again (see :data:`_MARK_STALE`).
 """
 
 from __future__ import annotations
