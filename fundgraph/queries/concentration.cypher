@@ -17,36 +17,27 @@
 // the platform is the first by name (`firsts`: so the projects with any platform are counted once). Anything else
 // walks the projects.
 CALL () {
-  WITH CASE $by WHEN 'applicant' THEN 'APPLIED_FOR' WHEN 'implementer' THEN 'IMPLEMENTS' END AS role
-  WHERE role IS NOT NULL AND $canonical AND $plan_id IS NULL
+  WITH CASE $by WHEN 'applicant' THEN 'APPLIED_FOR' WHEN 'implementer' THEN 'IMPLEMENTS' WHEN 'platform' THEN '*' END
+       AS role
+  WHERE $plan_id IS NULL AND (role = '*' OR (role IS NOT NULL AND $canonical))
+  // Each tally's money in its group (`fen`), and what it adds to the whole: its money taken once a project
+  // (`whole`) and its projects taken once (`firsts`) — a body's are its own, a platform's the projects of which it
+  // is the first by name.
   CALL (role) {
-    MATCH (t:OrganizationTally)
-    WHERE t.role = role AND ($year IS NULL OR t.year = $year)
-    MATCH (o:Organization {org_id: t.subject})
-    WITH t, CASE WHEN NOT (o)-[:RENAMED_TO]->() THEN o.name
-      ELSE coalesce(head([(o)-[:RENAMED_TO*1..5]->(l:Organization) WHERE NOT (l)-[:RENAMED_TO]->() | l.name]), o.name)
-    END AS grp
-    RETURN collect({grp: grp, fen: t.fen, n: t.n}) AS named
-  }
-  CALL () {
-    MATCH (pl:Plan)
-    WHERE pl.version IS NOT NULL AND ($year IS NULL OR pl.year = $year)
-    RETURN sum(pl.computed_total_fen) AS total_fen, sum(pl.project_count) AS projects
-  }
-  UNWIND named + [{grp: '(none)', fen: total_fen - reduce(t = 0, g IN named | t + g.fen),
-                   n: projects - reduce(t = 0, g IN named | t + g.n)}] AS g
-  WITH g.grp AS grp, sum(g.fen) AS fen, sum(g.n) AS n
-  WHERE n > 0
-  RETURN grp, fen, n, fen AS whole, n AS firsts
-  UNION
-  WITH 1 AS tallied
-  WHERE $by = 'platform' AND $plan_id IS NULL
-  CALL () {
-    MATCH (t:PlatformTally)
-    WHERE t.role = '*' AND t.span IS NULL AND ($year IS NULL OR t.year = $year)
-    MATCH (f:Platform {platform_id: t.subject})
-    WITH f.name AS grp, sum(CASE WHEN $split = 'none' THEN t.fen ELSE t.split_fen END) AS fen, sum(t.n) AS n,
-         sum(t.split_fen) AS whole, sum(t.firsts) AS firsts
+    CALL (role) {
+      MATCH (t:OrganizationTally)
+      WHERE role <> '*' AND t.role = role AND ($year IS NULL OR t.year = $year)
+      MATCH (o:Organization {org_id: t.subject})
+      RETURN CASE WHEN NOT (o)-[:RENAMED_TO]->() THEN o.name
+        ELSE coalesce(head([(o)-[:RENAMED_TO*1..5]->(l:Organization) WHERE NOT (l)-[:RENAMED_TO]->() | l.name]), o.name)
+      END AS grp, t.fen AS fen, t.n AS n, t.fen AS whole, t.n AS firsts
+      UNION ALL
+      MATCH (t:PlatformTally)
+      WHERE role = '*' AND t.role = '*' AND t.span IS NULL AND ($year IS NULL OR t.year = $year)
+      MATCH (f:Platform {platform_id: t.subject})
+      RETURN f.name AS grp, CASE WHEN $split = 'none' THEN t.fen ELSE t.split_fen END AS fen, t.n AS n,
+             t.split_fen AS whole, t.firsts AS firsts
+    }
     RETURN collect({grp: grp, fen: fen, n: n, whole: whole, firsts: firsts}) AS named
   }
   CALL () {
@@ -54,15 +45,16 @@ CALL () {
     WHERE pl.version IS NOT NULL AND ($year IS NULL OR pl.year = $year)
     RETURN sum(pl.computed_total_fen) AS total_fen, sum(pl.project_count) AS projects
   }
+  // '(none)': what the plans hold beyond the groups'.
   WITH named, total_fen - reduce(t = 0, g IN named | t + g.whole) AS none_fen,
        projects - reduce(t = 0, g IN named | t + g.firsts) AS none_n
-  UNWIND named + CASE WHEN none_n > 0 THEN [{grp: '(none)', fen: none_fen, n: none_n, whole: none_fen,
-                                            firsts: none_n}] ELSE [] END AS g
-  RETURN g.grp AS grp, g.fen AS fen, g.n AS n, g.whole AS whole, g.firsts AS firsts
+  UNWIND named + [{grp: '(none)', fen: none_fen, n: none_n, whole: none_fen, firsts: none_n}] AS g
+  WITH g.grp AS grp, sum(g.fen) AS fen, sum(g.n) AS n, sum(g.whole) AS whole, sum(g.firsts) AS firsts
+  WHERE n > 0
+  RETURN grp, fen, n, whole, firsts
   UNION
   WITH 1 AS walked
-  WHERE NOT ($by IN ['applicant', 'implementer'] AND $canonical AND $plan_id IS NULL)
-    AND NOT ($by = 'platform' AND $plan_id IS NULL)
+  WHERE NOT ($plan_id IS NULL AND ($by = 'platform' OR ($by IN ['applicant', 'implementer'] AND $canonical)))
   MATCH (pl:Plan)-[:ALLOCATES]->(p:Project)
   WHERE ($year IS NULL OR pl.year = $year) AND ($plan_id IS NULL OR pl.plan_id = $plan_id)
   WITH p, CASE $by
