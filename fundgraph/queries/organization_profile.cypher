@@ -5,9 +5,11 @@
 // mode: read
 // The name or any alias through one seek on Alias.name (an alias list can't be indexed).
 // Counts and money come from the tallies the writer keeps (fundgraph/io/tallies.py: per body, plan year and
-// relationship type), not from a hub's hundred thousand projects. The first `limit` projects, latest year first, lie
-// in the first `limit` plans of the latest years' tallies (each keeps 50): listing walks those plans only; a body
-// with at most 20 × limit projects, or a larger `limit`, has its relationships walked.
+// relationship type), not from a hub's hundred thousand projects. Its projects are listed latest year first, then by
+// plan and 序号. A body with more than 20 × limit projects has them listed from its tallies' first plans (each year's
+// keeps its first 50 by plan_id): the latest years' lists, up to the first that is cut (its year has more plans) or
+// until `limit` plans, are a prefix of all its plans in that order, so the projects in them are the first ones; when
+// they are at least `limit`, only those plans are walked. Otherwise, or for a smaller body, its relationships are.
 MATCH (alias:Alias {name: $name})-[:NAMES_ORGANIZATION]->(o:Organization) USING INDEX alias:Alias(name)
 WITH o LIMIT 1
 OPTIONAL MATCH (o)-[ren:RENAMED_TO]->(newer:Organization)
@@ -21,21 +23,28 @@ CALL (o) {
        sum(CASE t.role WHEN '*' THEN t.n ELSE 0 END) AS project_count,
        sum(CASE t.role WHEN '+' THEN t.n ELSE 0 END) AS listed
   RETURN implements, applies_for, implemented_fen, applied_fen, project_count,
-         CASE WHEN $limit <= 50 AND listed > 20 * $limit THEN
-           COLLECT { MATCH (u:OrganizationTally {subject: o.org_id, role: '+'}) UNWIND u.plans AS plan_id
-                     WITH u.year AS year, plan_id ORDER BY year DESC, plan_id LIMIT $limit RETURN plan_id }
+         CASE WHEN listed > 20 * $limit THEN
+           reduce(acc = {plans: [], cut: false},
+                  u IN COLLECT { MATCH (u:OrganizationTally {subject: o.org_id, role: '+'})
+                                 RETURN u ORDER BY u.year DESC } |
+                  CASE WHEN acc.cut THEN acc
+                       ELSE {plans: acc.plans + u.plans,
+                             cut: u.plan_count > size(u.plans) OR size(acc.plans) + size(u.plans) >= $limit} END).plans
          END AS plans
 }
 CALL (o, plans) {
-  CALL (o, plans) {
-    UNWIND plans AS plan_id
-    // From the plan to its projects, then to the body: never out from a hub body's relationships.
-    MATCH (pl:Plan {plan_id: plan_id})
-    UNWIND COLLECT { MATCH (pl)-[:ALLOCATES]->(p:Project) RETURN p } AS p
-    MATCH (p)-[:APPLIED_FOR|IMPLEMENTS|MENTIONS]-(o)
-    RETURN DISTINCT p
+  // From each plan to its projects, then to the body: never out from a hub body's relationships.
+  WITH o, COLLECT { UNWIND plans AS plan_id
+                    MATCH (pl:Plan {plan_id: plan_id})
+                    UNWIND COLLECT { MATCH (pl)-[:ALLOCATES]->(p:Project) RETURN p } AS p
+                    MATCH (p)-[:APPLIED_FOR|IMPLEMENTS|MENTIONS]-(o)
+                    RETURN DISTINCT p } AS first
+  CALL (o, first) {
+    WITH first WHERE size(first) >= $limit
+    UNWIND first AS p
+    RETURN p
     UNION
-    WITH o WHERE plans IS NULL
+    WITH o WHERE size(first) < $limit
     MATCH (o)-[:APPLIED_FOR|IMPLEMENTS|MENTIONS]-(p:Project)
     RETURN DISTINCT p
   }

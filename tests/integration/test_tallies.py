@@ -171,8 +171,10 @@ RETURN implements, applies_for, implemented_fen, applied_fen, project_count, pro
 """
 
 
-def test_organization_profiles_from_tallies_agree_with_walking(driver: Any) -> None:
-    plans = list(generate(700, seed=6))
+def test_organization_profiles_from_tallies_agree_with_walking(driver: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Three first plans a tally: a limit above it lists through the latest years' lists, up to the first one cut.
+    monkeypatch.setattr(tallies, "FIRST_PLANS", 3)
+    plans = list(generate(2500, seed=6))
     documents = [_elements(p, f"synth-{i}.txt") for i, p in enumerate(plans)]
     write_plans(driver, documents)
     # A new version of one plan, so that some lists were refilled.
@@ -181,7 +183,7 @@ def test_organization_profiles_from_tallies_agree_with_walking(driver: Any) -> N
     profile = catalogue()["organization_profile"]
     busiest = 0
     for name in names:
-        for limit in (1, 3, 60):
+        for limit in (1, 3, 5, 20, 60):
             [walked] = read(driver, PROFILE_BY_WALKING, {"name": name, "limit": limit}).rows
             [row] = read(driver, profile.cypher, profile.bind({"name": name, "limit": limit})).rows
             assert {k: row[k] for k in walked if k != "projects"} == {
@@ -189,7 +191,7 @@ def test_organization_profiles_from_tallies_agree_with_walking(driver: Any) -> N
             }
             assert [p["project_id"] for p in row["projects"]] == walked["projects"], (name, limit)
         busiest = max(busiest, row["project_count"])
-    assert busiest > 60  # bodies listed through their first plans
+    assert busiest > 20 * 20  # bodies listed through their first plans at every limit but the last
 
 
 def test_stale_groups_are_counted_by_the_readers_until_the_load_ends(driver: Any) -> None:
