@@ -266,12 +266,58 @@ def gc_pauses(log: Path) -> list[tuple[float, float]]:
     return pauses
 
 
-def outliers(intervals: list[tuple[float, float]], pauses: list[tuple[float, float]]) -> dict[str, Any]:
-    """The samples slower than twice the median (and 5 ms more), and how many of them overlap a server GC pause."""
+def outliers(
+    intervals: list[tuple[float, float]],
+    pauses: list[tuple[float, float]],
+    server_ms: list[int | None] | None = None,
+    client_gc: list[tuple[float, float]] | None = None,
+) -> dict[str, Any]:
+    """The samples slower than twice the median (and 5 ms more); how many of them overlap a server GC pause or a
+    collection of the client's own (Python's) GC; and of their time above the median, the share the server's own
+    timing accounts for (the rest is the client, the driver and the network).
+
+    >>> outliers([(0, .01), (1, 1.01), (2, 2.05), (3, 3.01)], [(2.02, 2.03)], [9, 9, 48, 9], [])
+    {'slow': 1, 'slow_during_server_gc': 1, 'slow_during_client_gc': 0, 'excess_on_server': 0.98}
+    """
     median = statistics.median(end - start for start, end in intervals)
-    slow = [(s, e) for s, e in intervals if e - s > max(2 * median, median + 0.005)]
-    during = [(s, e) for s, e in slow if any(ps < e and s < pe for ps, pe in pauses)]
-    return {"slow": len(slow), "slow_during_server_gc": len(during)}
+    slow = [i for i, (s, e) in enumerate(intervals) if e - s > max(2 * median, median + 0.005)]
+
+    def overlapping(spans: list[tuple[float, float]]) -> int:
+        return sum(1 for i in slow if any(ps < intervals[i][1] and intervals[i][0] < pe for ps, pe in spans))
+
+    found: dict[str, Any] = {
+        "slow": len(slow),
+        "slow_during_server_gc": overlapping(pauses),
+        "slow_during_client_gc": overlapping(client_gc or []),
+    }
+    timed_server = [ms for ms in (server_ms or []) if ms is not None]
+    if slow and server_ms and len(timed_server) == len(intervals):
+        usual = statistics.median(timed_server) / 1000
+        excess = sum(intervals[i][1] - intervals[i][0] - median for i in slow)
+        on_server = sum(max(0.0, timed_server[i] / 1000 - usual) for i in slow)
+        found["excess_on_server"] = round(on_server / excess, 2) if excess > 0 else None
+    return found
+
+
+class ClientGC:
+    """The client's own garbage collections, (start, end) in seconds since the epoch, while in a ``with`` block."""
+
+    def __init__(self) -> None:
+        self.spans: list[tuple[float, float]] = []
+        self._started = 0.0
+
+    def _callback(self, phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            self._started = time.time()
+        else:
+            self.spans.append((self._started, time.time()))
+
+    def __enter__(self) -> ClientGC:
+        gc.callbacks.append(self._callback)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        gc.callbacks.remove(self._callback)
 
 
 def latency(
@@ -292,18 +338,21 @@ def latency(
             once()  # planned and cached once, as a server in use has them
             samples = []
             intervals = []  # wall-clock, to set beside the server's GC log
-            for _ in range(samples_for(kind, repeats)):
-                started = time.time()
-                seconds, _ = timed(once)
-                samples.append(seconds)
-                intervals.append((started, time.time()))
+            server_ms: list[int | None] = []
+            with ClientGC() as client_gc:
+                for _ in range(samples_for(kind, repeats)):
+                    started = time.time()
+                    seconds, answer = timed(once)
+                    samples.append(seconds)
+                    intervals.append((started, time.time()))
+                    server_ms.append(getattr(answer, "server_ms", None))
         except Exception as exc:  # a query that fails at this size is a result too: recorded, and the run goes on
             results[label] = {"kind": kind, "error": f"{type(exc).__name__}: {str(exc)[:300]}"}
             print(f"  {label} failed: {results[label]['error']}", flush=True)
             continue
         results[label] = {"kind": kind, **percentiles(samples)}
         if gc_log is not None and kind == "lookup":
-            results[label]["outliers"] = outliers(intervals, gc_pauses(gc_log))
+            results[label]["outliers"] = outliers(intervals, gc_pauses(gc_log), server_ms, client_gc.spans)
     return results
 
 

@@ -434,6 +434,9 @@ class QueryResult:
     columns: list[str]
     rows: list[dict[str, Any]]
     truncated: bool = False
+    # The server's own time for the statement (until its first row, then until the last was taken), in ms; none
+    # when the rows were cut short. Beside the caller's wall time, it tells a slow server from a slow client.
+    server_ms: int | None = field(default=None, compare=False)
 
 
 def read(
@@ -464,7 +467,9 @@ def read(
             if row_cap is not None and len(rows) == row_cap:
                 return QueryResult(columns, rows, truncated=True)
             rows.append(dict(record) if graph_values else record.data())
-        return QueryResult(columns, rows)
+        summary = result.consume()
+        server_ms = (summary.result_available_after or 0) + (summary.result_consumed_after or 0)
+        return QueryResult(columns, rows, server_ms=server_ms)
 
     with driver.session(database=database or database_name(), default_access_mode=neo4j.READ_ACCESS) as session:
         if retry:
