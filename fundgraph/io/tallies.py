@@ -311,11 +311,17 @@ def settle(tx: ManagedTransaction, touched: list[Touched]) -> None:
 def regroup_stale(driver: Driver, database: str, batch: int = 20_000) -> int:
     """Count the platforms' stale rows over all years (a load's last step); returns how many. The groups stale when
     it starts are counted, a batch a transaction; a group a concurrent writer marks again is left to that writer."""
-    records, _, _ = driver.execute_query(
+    return _regroup_found(
+        driver,
+        database,
         "MATCH (g:PlatformTally {stale: true}) RETURN g.subject AS subject, g.role AS role ORDER BY g.key",
-        database_=database,
-        routing_=RoutingControl.READ,
+        batch,
     )
+
+
+def _regroup_found(driver: Driver, database: str, query: str, batch: int) -> int:
+    """Count the platforms' groups a query finds (its rows: subject, role), a batch a transaction."""
+    records, _, _ = driver.execute_query(query, database_=database, routing_=RoutingControl.READ)
     touched: list[Touched] = [("PlatformTally", "", r["subject"], r["role"]) for r in records]
     with driver.session(database=database) as session:
         for start in range(0, len(touched), batch):
@@ -339,14 +345,12 @@ def rebuild(driver: Driver, database: str, batch: int = 2_000) -> int:
     with driver.session(database=database) as session:
         for start in range(0, len(ids), batch):
             session.execute_write(add_plans, ids[start : start + batch])
-        groups, _, _ = driver.execute_query(
-            "MATCH (t:PlatformTally) RETURN DISTINCT t.subject AS subject, t.role AS role ORDER BY subject, role",
-            database_=database,
-            routing_=RoutingControl.READ,
-        )
-        touched: list[Touched] = [("PlatformTally", "", r["subject"], r["role"]) for r in groups]
-        for start in range(0, len(touched), 10 * batch):
-            session.execute_write(_regroup, touched[start : start + 10 * batch])
+    _regroup_found(
+        driver,
+        database,
+        "MATCH (t:PlatformTally) RETURN DISTINCT t.subject AS subject, t.role AS role ORDER BY subject, role",
+        10 * batch,
+    )
     return sum(_count(driver, database, kind) for kind in KINDS)
 
 
