@@ -7,7 +7,6 @@ A finding has a ``rule``, a ``severity`` (high | medium | low), a ``title``, the
 from __future__ import annotations
 
 import difflib
-import itertools
 import json
 import re
 from collections.abc import Callable, Collection, Iterator
@@ -17,6 +16,7 @@ from typing import Any, Protocol
 
 from neo4j import Driver, RoutingControl
 
+from fundgraph.audit import textpairs
 from fundgraph.errors import BadParameter
 from fundgraph.io.store import database_name, read
 from fundgraph.money import format_wan, parse_number
@@ -33,6 +33,7 @@ ROLE_WORDS = {
 NEAR_DUPLICATE_JACCARD = 0.5
 SHARED_PASSAGE_CHARS = 30
 BOILERPLATE_MIN_PROJECTS = 5  # wording in more projects than this (or 5% of them) is boilerplate, not a red flag
+BOILERPLATE_MAX_PROJECTS = 50  # ... and wording in more than this is boilerplate however many projects there are
 
 
 @dataclass
@@ -325,28 +326,18 @@ def alias_variants(ctx: Rows) -> Iterator[Finding]:
 def near_duplicate_text(ctx: Rows) -> Iterator[Finding]:
     """Pairs of projects whose descriptions or targets share unusual wording.
 
-    Candidates come from an inverted index of character 3-grams that leaves out grams common to many projects
-    (boilerplate every plan repeats), so only pairs sharing rare wording are compared closely.
+    Candidates are pairs sharing enough rare character 3-grams (``textpairs.rare_pairs``): wording held by more than
+    5% of the projects, or by more than ``BOILERPLATE_MAX_PROJECTS`` whatever their number, is boilerplate every plan
+    repeats. The fixed ceiling keeps the search linear at a million projects (5% of them is 50,000, and every two
+    holders of a gram would be a pair) and says what a reader means by unusual: a sentence in a hundred projects is
+    a template, not a copied passage.
     """
     rows = ctx.query("project_texts")
-    common = max(BOILERPLATE_MIN_PROJECTS, len(rows) // 20)
+    common = min(max(BOILERPLATE_MIN_PROJECTS, len(rows) // 20), BOILERPLATE_MAX_PROJECTS)
     for field_name, label in (("summary", "descriptions"), ("targets", "targets")):
-        grams = {i: _grams(row[field_name] or "", 3) for i, row in enumerate(rows)}
-        index: dict[str, list[int]] = {}
-        for i, found in grams.items():
-            for gram in found:
-                index.setdefault(gram, []).append(i)
-        shared: dict[tuple[int, int], int] = {}
-        for holders in index.values():
-            if 1 < len(holders) <= common:
-                for pair in itertools.combinations(holders, 2):
-                    shared[pair] = shared.get(pair, 0) + 1
-        for (i, k), rare in sorted(shared.items()):
-            a, b = rows[i], rows[k]
-            smaller = min(len(grams[i]), len(grams[k]))
-            # A passage of n characters shares n - 2 grams; half the wording shares half the grams.
-            if rare < SHARED_PASSAGE_CHARS - 2 and rare < NEAR_DUPLICATE_JACCARD * smaller:
-                continue
+        texts = [row[field_name] or "" for row in rows]
+        for pair in textpairs.rare_pairs(texts, common, SHARED_PASSAGE_CHARS):
+            a, b = rows[pair.first], rows[pair.second]
             text_a, text_b = a[field_name], b[field_name]
             jaccard = _jaccard(text_a, text_b)
             passage = _shared_passage(text_a, text_b)
@@ -370,14 +361,9 @@ def near_duplicate_text(ctx: Rows) -> Iterator[Finding]:
             )
 
 
-def _jaccard(a: str, b: str, n: int = 3) -> float:
-    grams_a, grams_b = _grams(a, n), _grams(b, n)
+def _jaccard(a: str, b: str) -> float:
+    grams_a, grams_b = textpairs.grams(a), textpairs.grams(b)
     return len(grams_a & grams_b) / len(grams_a | grams_b) if grams_a and grams_b else 0.0
-
-
-def _grams(text: str, n: int) -> set[str]:
-    squashed = "".join(text.split())
-    return {squashed[i : i + n] for i in range(max(0, len(squashed) - n + 1))}
 
 
 def _shared_passage(a: str, b: str) -> str:
