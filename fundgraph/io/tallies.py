@@ -31,6 +31,7 @@ A tally node (``:PlatformTally`` or ``:OrganizationTally``, kept by the store, n
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -423,14 +424,21 @@ class Counter:
     """
 
     def __init__(self) -> None:
-        # (label, subject, year, role, work years) -> [projects, money, plan ids, split money, firsts]
+        # (label, subject, year, role, work years) -> [projects, money, plans, first plans, split money, firsts, last
+        # plan]: a count and the first FIRST_PLANS plan ids by id, not every plan id (a hub's rows at a million
+        # projects name tens of thousands of plans each). Plans are added whole, one at a time, so a plan is new to
+        # a row exactly when it is not the row's last.
         self.rows: dict[tuple[str, str, Any, str, tuple[int, ...]], list[Any]] = {}
+        self.plans: set[str] = set()
 
     def add(self, elements: Any) -> None:
         """One plan's contribution (a document's elements, as ``plan_elements`` makes them)."""
         plan = next((n for n in elements.nodes if n.label == "Plan"), None)
         if plan is None:
             return
+        if plan.key in self.plans:
+            raise ValueError(f"plan {plan.key} counted twice")  # its plans would be counted once, its sums twice
+        self.plans.add(plan.key)
         projects = {n.key: n.props for n in elements.nodes if n.label == "Project"}
         platforms: dict[tuple[str, str], set[str]] = {}
         bodies: dict[tuple[str, str], set[str]] = {}
@@ -476,18 +484,24 @@ class Counter:
         plan_id: str,
         share: tuple[int, int] | None = None,
     ) -> None:
-        row = self.rows.setdefault((label, subject, year, role, years), [0, 0, set(), None, None])
+        row = self.rows.setdefault((label, subject, year, role, years), [0, 0, 0, [], None, None, None])
         row[0] += 1
         row[1] += project.get("amount_fen") or 0
-        row[2].add(plan_id)
+        if row[6] != plan_id:
+            row[6] = plan_id
+            row[2] += 1
+            first = row[3]
+            if len(first) < FIRST_PLANS or plan_id < first[-1]:
+                bisect.insort(first, plan_id)
+                del first[FIRST_PLANS:]
         if share is not None:
-            row[3] = (row[3] or 0) + share[0]
-            row[4] = (row[4] or 0) + share[1]
+            row[4] = (row[4] or 0) + share[0]
+            row[5] = (row[5] or 0) + share[1]
 
     def contributions(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
         """(label, key, properties) of the tallies per plan year (not a platform's rows over all years), in key
         order."""
-        for (label, subject, year, role, years), (n, fen, plans, split_fen, firsts) in sorted(
+        for (label, subject, year, role, years), (n, fen, plan_count, plans, split_fen, firsts, _) in sorted(
             self.rows.items(), key=lambda item: (item[0][0], _key(*item[0][1:]))
         ):
             yield (
@@ -500,8 +514,8 @@ class Counter:
                     "years": list(years) or None,
                     "n": n,
                     "fen": fen,
-                    "plan_count": len(plans),
-                    "plans": sorted(plans)[:FIRST_PLANS],
+                    "plan_count": plan_count,
+                    "plans": plans,
                     "split_fen": split_fen,
                     "firsts": firsts,
                 },
