@@ -161,12 +161,13 @@ def write_report() -> Path:
             f"{last['reload_unchanged']['ratio']:.1%} ({last['size']})",
             last["reload_unchanged"]["ratio"] <= 0.05,
         ),
-        (
-            "loader memory < 1 GiB",
-            f"{last['load_end_to_end']['loader_peak_rss_mib']} MiB ({last['size']})",
-            last["load_end_to_end"]["loader_peak_rss_mib"] < 1024,
-        ),
     ]
+    # The target holds for every loader: the bulk one (which merges shared nodes and counts tallies in memory) too.
+    peaks = [(last["load_end_to_end"]["loader_peak_rss_mib"], "transactional", last["size"])]
+    if bulked and bulked[-1]["bulk_end_to_end"].get("loader_peak_rss_mib") is not None:
+        peaks.append((bulked[-1]["bulk_end_to_end"]["loader_peak_rss_mib"], "bulk", bulked[-1]["size"]))
+    peak, kind, at = max(peaks)
+    checks.append(("loader memory < 1 GiB", f"{peak} MiB, {kind} ({at})", peak < 1024))
     if served:
         ratio = served["throughput_concurrency_8"]["http_cost_ratio"]
         checks.append(("HTTP ≤ 1.3× the raw driver (8 clients)", f"{ratio}× ({served['size']})", ratio <= 1.3))
