@@ -21,8 +21,7 @@ from typing import Any
 from neo4j import Driver
 
 from fundgraph.errors import FundgraphError, Location, ParseError
-from fundgraph.io import tallies
-from fundgraph.io.store import WriteResult, apply_schema, database_name, write_plans
+from fundgraph.io.store import WriteResult, apply_schema, finish_load, write_plans
 from fundgraph.loaders import SUPPORTED_SUFFIXES, parse_plans
 from fundgraph.loaders.entities import extract_entities
 from fundgraph.mapping.elements import GraphElements, plan_elements
@@ -148,7 +147,7 @@ def write_grouped(
             flush()
     if group:
         flush()
-    tallies.regroup_stale(driver, database_name())
+    finish_load(driver)
 
 
 def prepared_from(elements: GraphElements) -> Prepared:

@@ -214,6 +214,13 @@ def write_plans(
     return results
 
 
+def finish_load(driver: Driver, database: str | None = None) -> int:
+    """A load's last step after writes with ``regroup=False``: count the platforms' rows over all years they left
+    stale (:func:`tallies.regroup_stale`); returns how many. Until then readers count those groups from their rows
+    per year, so stopping before it leaves answers exact, only slower."""
+    return tallies.regroup_stale(driver, database or database_name())
+
+
 def _write_new_plans_tx(tx: ManagedTransaction, documents: list[GraphElements], batch_size: int) -> None:
     # Locked in one order, so that two loaders of overlapping groups wait for each other instead of deadlocking.
     taken = tx.run(

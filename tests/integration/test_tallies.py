@@ -11,7 +11,7 @@ import pytest
 from fundgraph.audit.analytics import concentration
 from fundgraph.io import tallies
 from fundgraph.io.nxsink import from_neo4j
-from fundgraph.io.store import read, write_plan, write_plans
+from fundgraph.io.store import finish_load, read, write_plan, write_plans
 from fundgraph.loaders import parse_bytes
 from fundgraph.mapping.elements import plan_elements
 from fundgraph.queries import catalogue, run_page
@@ -231,8 +231,8 @@ def test_stale_groups_are_counted_by_the_readers_until_the_load_ends(driver: Any
         return got
 
     before = answers()
-    assert tallies.regroup_stale(driver, "neo4j") == len(stale)
+    assert finish_load(driver, "neo4j") == len(stale)
     assert tallies.drift(driver, "neo4j") == {}
     # Counted, the groups give the same answers, now read whole.
     assert answers() == before
-    assert tallies.regroup_stale(driver, "neo4j") == 0
+    assert finish_load(driver, "neo4j") == 0
