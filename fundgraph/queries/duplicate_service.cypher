@@ -59,10 +59,12 @@ CALL () {
          COLLECT { UNWIND duplicated AS k UNWIND k.years AS y RETURN DISTINCT y ORDER BY y } AS work_years,
          [k IN duplicated | reduce(s = '', y IN k.years | s + toString(y) + ',')] AS kinds
 }
-MATCH (f:Platform {platform_id: platform_id})
-WITH f, role, project_count, work_years, kinds
-ORDER BY project_count DESC, f.name, role
+// Ties in platform id order (its folded name), then role: ordered and paged on the groups' own rows, so that a page
+// reads the nodes of its platforms only.
+WITH platform_id, role, project_count, work_years, kinds
+ORDER BY project_count DESC, platform_id, role
 // page: the groups above are counted and paged; the first projects are gathered for a page's groups only.
+MATCH (f:Platform {platform_id: platform_id})
 // The first `limit` projects of a big group lie in its first `limit` plans, which its tallies keep (50 a year and
 // work years): listing walks those plans only. A small group's (at most 20 × limit projects), or a `limit` above 50,
 // walks the platform's relationships.

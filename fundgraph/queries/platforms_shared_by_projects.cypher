@@ -36,10 +36,12 @@ CALL () {
   RETURN f.platform_id AS platform_id, project_count, amount_fen,
          COLLECT { UNWIND roles AS r UNWIND r AS x RETURN DISTINCT x ORDER BY x } AS roles, [pl.year] AS years
 }
-MATCH (f:Platform {platform_id: platform_id})
-WITH f, project_count, amount_fen, roles, years
-ORDER BY project_count DESC, f.name
+// Ties in platform id order (its folded name): ordered and paged on the tallies' own rows, so that a page reads the
+// nodes of its hundred platforms, not of the tens of thousands counted.
+WITH platform_id, project_count, amount_fen, roles, years
+ORDER BY project_count DESC, platform_id
 // page: the platforms above are counted and paged; roles, years and first projects are gathered for a page's only.
+MATCH (f:Platform {platform_id: platform_id})
 // The first `limit` projects lie in the first `limit` plans the platform's `*` tallies keep (50 a year): listing
 // walks those plans, not a hub's tens of thousands of projects; a small platform's (at most 20 × limit projects), or
 // a larger `limit`, walks its relationships.

@@ -118,7 +118,7 @@ WHERE project_count >= 2
 RETURN f.name AS platform, project_count, amount_fen,
        COLLECT { UNWIND roles AS r UNWIND r AS x RETURN DISTINCT x ORDER BY x } AS roles,
        COLLECT { UNWIND years AS y RETURN y ORDER BY y } AS years
-ORDER BY project_count DESC, platform
+ORDER BY project_count DESC, f.platform_id
 """
 
 
