@@ -246,6 +246,35 @@ def _write_csv(path: Path, columns: list[str], rows: Any) -> None:
 LOOKUP_SAMPLES = 200
 
 
+# Calls before a lookup is sampled. A query's first runs are interpreted: Cypher compiles its expressions once it has
+# run ten times (`internal.cypher.expression_recompilation_limit`) and the JVM its hot paths later still. At 1M, just
+# after a restart and with no GC pause near them, the first 10-20 calls of each lookup were its slow ones (`search`:
+# p99 over 200 samples 48.7 ms with one call before them, 21.4 ms without its first 20). A server in use has them
+# compiled; the warm-up's own times are kept in the results (`warmup`), not hidden.
+LOOKUP_WARMUP = 20
+
+
+def finding_digest(found: list[Any], keep: str | None = None) -> str:
+    """The SHA-256 of the findings as sorted lines (rule, project ids, details), which ``keep`` names a file for.
+
+    >>> from fundgraph.audit.findings import Finding
+    >>> finding_digest([Finding("a", "low", "t")]) == finding_digest([Finding("a", "high", "other title")])
+    True
+    """
+    import hashlib
+
+    lines = sorted(
+        json.dumps(
+            [f.rule, [p.project_id for p in f.projects], f.details], ensure_ascii=False, sort_keys=True, default=str
+        )
+        for f in found
+    )
+    text = "".join(line + "\n" for line in lines)
+    if keep:
+        Path(keep).write_text(text, encoding="utf-8")
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def samples_for(kind: str, repeats: int) -> int:
     return LOOKUP_SAMPLES if kind == "lookup" else repeats
 
@@ -336,7 +365,8 @@ def latency(
         if kind.endswith("page"):
             label += " page 1 of 100"
         try:
-            once()  # planned and cached once, as a server in use has them
+            # Planned and cached, and for lookups compiled, as a server in use has them.
+            warmup = [timed(once)[0] for _ in range(LOOKUP_WARMUP if kind == "lookup" else 1)]
             samples = []
             intervals = []  # wall-clock, to set beside the server's GC log
             server_ms: list[int | None] = []
@@ -352,6 +382,12 @@ def latency(
             print(f"  {label} failed: {results[label]['error']}", flush=True)
             continue
         results[label] = {"kind": kind, **percentiles(samples)}
+        if kind == "lookup":
+            results[label]["warmup"] = {
+                "calls": len(warmup),
+                "first_ms": round(warmup[0] * 1000, 2),
+                "max_ms": round(max(warmup) * 1000, 2),
+            }
         if gc_log is not None and kind == "lookup":
             results[label]["outliers"] = outliers(intervals, gc_pauses(gc_log), server_ms, client_gc.spans)
     return results
@@ -596,8 +632,10 @@ def run(size: str) -> dict[str, Any]:
                 result["findings_whole"] = {
                     "seconds": round(t, 1),
                     "findings": len(found),
-                    # Per rule, so that two runs over the same corpus that disagree say where.
+                    # Per rule, so that two runs over the same corpus that disagree say where, and a digest of
+                    # every finding (rule, projects, details) that says whether they agree finding by finding.
                     "by_rule": dict(sorted(collections.Counter(f.rule for f in found).items())),
+                    "sha256": finding_digest(found, os.environ.get("BENCH_FINDINGS_KEYS")),
                 }
                 # 158k findings at 1M are millions of objects: kept, every full collection of Python's cyclic GC
                 # walks them inside a lookup (a 400 ms p99 the server took 2% of). Released, as a report is once sent.

@@ -178,7 +178,7 @@ def write_report() -> Path:
     for name, group, field, limit in (
         ("lookups p99 ≤ 20 ms (driver)", lookups, "p99_ms", 20),
         ("overlaps (first page of 100 and its total) / concentration p50 ≤ 1 s (driver)", paged, "p50_ms", 1000),
-        ("whole-graph overlaps, every group listed, p50 ≤ 1 s (driver)", whole, "p50_ms", 1000),
+        ("whole-graph overlaps, first 1,000 groups (the row cap), p50 ≤ 1 s (driver)", whole, "p50_ms", 1000),
     ):
         failed = [v for v in group if "error" in v]
         if failed:
