@@ -336,7 +336,8 @@ def near_duplicate_text(ctx: Rows) -> Iterator[Finding]:
     common = min(max(BOILERPLATE_MIN_PROJECTS, len(rows) // 20), BOILERPLATE_MAX_PROJECTS)
     for field_name, label in (("summary", "descriptions"), ("targets", "targets")):
         texts = [row[field_name] or "" for row in rows]
-        for pair in textpairs.rare_pairs(texts, common, SHARED_PASSAGE_CHARS):
+        # A pair whose wording is this share alike shares at least this share of the smaller text's grams.
+        for pair in textpairs.rare_pairs(texts, common, SHARED_PASSAGE_CHARS, NEAR_DUPLICATE_JACCARD):
             a, b = rows[pair.first], rows[pair.second]
             text_a, text_b = a[field_name], b[field_name]
             jaccard = _jaccard(text_a, text_b)

@@ -1,6 +1,6 @@
 """Pairs of texts that share unusual wording, found without comparing every pair.
 
-Two texts are a candidate pair when they share at least ``min(passage - 2, ceil(half the smaller text's grams))``
+Two texts are a candidate pair when they share at least ``min(passage - 2, ceil(share × the smaller text's grams))``
 character 3-grams that are *rare*: held by at least two and at most ``common`` of the texts. Wording more texts hold
 is boilerplate. The search is the prefix filter of similarity joins (Bayardo, Ma and Srikant, "Scaling up all pairs
 similarity search", WWW 2007): order each text's rare grams rarest first; a pair that shares ``t`` of them must share
@@ -12,7 +12,7 @@ The fourth text's opening is held by three texts, more than ``common``: boilerpl
 the first two share six rare grams, not eight.
 
 >>> texts = ["甲乙丙丁戊己庚辛壬癸", "甲乙丙丁戊己庚辛壬癸子", "完全不同的一段文字", "甲乙丙丁"]
->>> [(p.first, p.second, p.shared) for p in rare_pairs(texts, common=2, passage=30)]
+>>> [(p.first, p.second, p.shared) for p in rare_pairs(texts, common=2, passage=30, share=0.5)]
 [(0, 1, 6)]
 """
 
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 GRAM = 3
 
@@ -41,19 +42,21 @@ def grams(text: str, n: int = GRAM) -> set[str]:
     return {squashed[i : i + n] for i in range(max(0, len(squashed) - n + 1))}
 
 
-def threshold(size: int, passage: int) -> int:
+def threshold(size: int, passage: int, share: float) -> int:
     """Rare grams a pair must share when its smaller text has ``size`` grams: a passage of ``passage`` characters
-    (``passage - 2`` grams) or half the smaller text's wording, whichever is fewer, and at least one.
+    (``passage - 2`` grams) or ``share`` of the smaller text's wording, whichever is fewer, and at least one. The
+    share is read as the decimal it is written as (0.3 is 3/10 exactly: 0.3 × 10 in floats is above 3).
 
-    >>> threshold(100, 30), threshold(9, 30), threshold(1, 30)
-    (28, 5, 1)
+    >>> threshold(100, 30, 0.5), threshold(9, 30, 0.5), threshold(1, 30, 0.5), threshold(10, 30, 0.3)
+    (28, 5, 1, 3)
     """
-    return max(1, min(passage - GRAM + 1, (size + 1) // 2))
+    part = Fraction(share).limit_denominator(1000)
+    return max(1, min(passage - GRAM + 1, -(-size * part.numerator // part.denominator)))
 
 
-def rare_pairs(texts: Sequence[str], common: int, passage: int) -> list[TextPair]:
-    """Every pair of ``texts`` sharing at least ``threshold(smaller size, passage)`` grams held by 2..``common`` texts,
-    in index order. Grams are numbered as first seen; only the rare ones are kept per text."""
+def rare_pairs(texts: Sequence[str], common: int, passage: int, share: float) -> list[TextPair]:
+    """Every pair of ``texts`` sharing at least ``threshold(smaller size, passage, share)`` grams held by
+    2..``common`` texts, in index order. Grams are numbered as first seen; only the rare ones are kept per text."""
     vocab: dict[str, int] = {}
     held: list[int] = []  # texts holding each gram
     sizes: list[int] = []
@@ -79,7 +82,7 @@ def rare_pairs(texts: Sequence[str], common: int, passage: int) -> list[TextPair
     for position, own in enumerate(rare):
         # Each pair is looked up from its smaller text (ties by position), whose size sets the threshold.
         key = (sizes[position], position)
-        needed = threshold(sizes[position], passage)
+        needed = threshold(sizes[position], passage, share)
         prefix = len(own) - needed + 1
         if prefix <= 0:
             continue

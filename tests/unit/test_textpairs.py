@@ -14,7 +14,7 @@ from fundgraph.audit.findings import BOILERPLATE_MAX_PROJECTS, apply_rules
 from tests.unit.test_findings_rules import FakeRows
 
 
-def _every_pair(texts: list[str], common: int, passage: int) -> list[tuple[int, int, int]]:
+def _every_pair(texts: list[str], common: int, passage: int, share: float) -> list[tuple[int, int, int]]:
     """The definition, quadratically: count each pair's shared grams held by 2..common texts."""
     found = [textpairs.grams(text) for text in texts]
     held: dict[str, int] = {}
@@ -24,7 +24,7 @@ def _every_pair(texts: list[str], common: int, passage: int) -> list[tuple[int, 
     pairs = []
     for i, k in itertools.combinations(range(len(texts)), 2):
         shared = sum(1 for gram in found[i] & found[k] if 2 <= held[gram] <= common)
-        if shared and shared >= textpairs.threshold(min(len(found[i]), len(found[k])), passage):
+        if shared and shared >= textpairs.threshold(min(len(found[i]), len(found[k])), passage, share):
             pairs.append((i, k, shared))
     return pairs
 
@@ -35,12 +35,17 @@ TEXT = st.lists(st.sampled_from(PHRASES + list("一二三四五六")), max_size=
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(TEXT, max_size=25), st.integers(min_value=2, max_value=8), st.integers(min_value=3, max_value=12))
+@given(
+    st.lists(TEXT, max_size=25),
+    st.integers(min_value=2, max_value=8),
+    st.integers(min_value=3, max_value=12),
+    st.sampled_from([0.25, 0.3, 0.5, 0.75]),
+)
 def test_the_prefix_search_finds_exactly_the_pairs_counting_every_pair_finds(
-    texts: list[str], common: int, passage: int
+    texts: list[str], common: int, passage: int, share: float
 ) -> None:
-    got = [(p.first, p.second, p.shared) for p in textpairs.rare_pairs(texts, common, passage)]
-    assert got == _every_pair(texts, common, passage)
+    got = [(p.first, p.second, p.shared) for p in textpairs.rare_pairs(texts, common, passage, share)]
+    assert got == _every_pair(texts, common, passage, share)
 
 
 def test_the_search_agrees_on_a_few_hundred_generated_descriptions() -> None:
@@ -50,8 +55,8 @@ def test_the_search_agrees_on_a_few_hundred_generated_descriptions() -> None:
     texts = ["".join(rng.choices(words, k=rng.randint(3, 16))) for _ in range(300)]
     texts += [texts[i] + "另加一段" for i in range(0, 300, 37)]  # near copies
     for common in (5, 15, 50):
-        got = [(p.first, p.second, p.shared) for p in textpairs.rare_pairs(texts, common, 30)]
-        assert got == _every_pair(texts, common, 30)
+        got = [(p.first, p.second, p.shared) for p in textpairs.rare_pairs(texts, common, 30, 0.5)]
+        assert got == _every_pair(texts, common, 30, 0.5)
         assert got  # the near copies at least
 
 
