@@ -336,6 +336,18 @@ class _PlatformPlacer:
         return self.plan_province.name + fold_key(hit.text).removeprefix("省"), hit.text
 
 
+def _several_places(written: set[str]) -> bool:
+    """Whether the places names start with are more than one. A place with and without its 市 or 省 is one (杭州市,
+    杭州); two suffixes on one stem are two (吉林省 the province, 吉林市 its city); a bare 省 or 市
+    (省统一身份认证平台) is the plan's own place, not another one.
+
+    >>> [_several_places(w) for w in ({"杭州市", "杭州", "市"}, {"吉林省", "吉林市"}, {"浙江省", "杭州市"})]
+    [False, True, True]
+    """
+    places = {w for w in written if w.rstrip("省市县区")}
+    return len({w.rstrip("省市县区") for w in places}) > 1 or len({w for w in places if w != w.rstrip("省市县区")}) > 1
+
+
 class _DiscoveredNames:
     """Platforms found by their form across a whole plan, merged into one name each.
 
@@ -370,13 +382,12 @@ class _DiscoveredNames:
         for members in groups.values():
             placed = {m.name for m in members if place_free(m.name) != m.name}
             names = {m.name for m in members}
-            # A bare 省 or 市 (省统一身份认证平台) is the plan's own place, not another one.
-            places = {n[: len(n) - len(place_free(n))].rstrip("省市县区") for n in placed} - {""}
-            if len(places) > 1:
+            if _several_places({n[: len(n) - len(place_free(n))] for n in placed}):
                 for name in names:  # several places: each its own platform
                     self.canonical[name] = name
             else:
-                longest = max(names, key=lambda n: (n in placed, len(n)))
+                # Ties by the name itself: a set's order changes with the process's string hashes.
+                longest = max(names, key=lambda n: (n in placed, len(n), n))
                 for name in names:
                     self.canonical[name] = longest
             for name in names:  # a person merged it into another name
