@@ -66,12 +66,13 @@ ORDER BY project_count DESC, platform_id, role
 // page: the groups above are counted and paged; the first projects are gathered for a page's groups only.
 MATCH (f:Platform {platform_id: platform_id})
 // The first `limit` projects of a group lie in its first `limit` plans, which its tallies keep (50 a year and work
-// years): listing walks those plans only, never the platform's relationships in every role and year, which even a
-// small group's platform may hold by the thousand (a thousand groups listed: 3.4 s → 1.6 s at 1M). A `limit` above
-// 50 walks them.
+// years). Listing walks those plans when the platform has more relationships than 20 × limit (about what `limit`
+// plans hold), since even a small group's platform may hold thousands in other roles and years; a platform with
+// fewer, its relationships. Either way a group costs at most a few hundred reads (a thousand groups listed: 3.4 s →
+// 1.6 s at 1M). A `limit` above 50 walks the relationships.
 CALL (f, role, kinds) {
   CALL (f, role, kinds) {
-    WITH f, role, kinds WHERE $limit <= 50
+    WITH f, role, kinds WHERE $limit <= 50 AND COUNT { (f)<-[:CONCERNS]-() } > 20 * $limit
     MATCH (t:PlatformTally {subject: f.platform_id})
     WHERE t.role = role AND t.span IS NULL AND reduce(s = '', y IN coalesce(t.years, []) | s + toString(y) + ',') IN kinds
     UNWIND t.plans AS plan_id
@@ -82,7 +83,7 @@ CALL (f, role, kinds) {
     MATCH (p)-[c:CONCERNS {role: role}]->(f)
     RETURN p, c
     UNION
-    WITH f, role WHERE $limit > 50
+    WITH f, role WHERE $limit > 50 OR COUNT { (f)<-[:CONCERNS]-() } <= 20 * $limit
     MATCH (p:Project)-[c:CONCERNS {role: role}]->(f)
     RETURN p, c
   }

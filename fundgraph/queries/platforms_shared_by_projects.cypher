@@ -42,9 +42,11 @@ WITH platform_id, project_count, amount_fen, roles, years
 ORDER BY project_count DESC, platform_id
 // page: the platforms above are counted and paged; roles, years and first projects are gathered for a page's only.
 MATCH (f:Platform {platform_id: platform_id})
-// The first `limit` projects lie in the first `limit` plans the platform's `*` tallies keep (50 a year): listing
-// walks those plans, not a hub's tens of thousands of projects, nor a small group's platform's relationships in every
-// role and year (a thousand groups listed: 2.6 s → 1.6 s at 1M). One plan's, or a `limit` above 50, walks them.
+// The first `limit` projects lie in the first `limit` plans the platform's `*` tallies keep (50 a year). Listing
+// walks those plans when the platform has more relationships than 20 × limit (about what `limit` plans hold), not a
+// hub's tens of thousands of projects in every role and year; a platform with fewer, its relationships. Either way
+// a group costs at most a few hundred reads (a thousand groups listed: 2.6 s → 1.6 s at 1M). One plan's list walks
+// from the plan; a `limit` above 50, the relationships.
 WITH f, project_count, amount_fen,
      coalesce(roles, COLLECT { MATCH (t:PlatformTally {subject: f.platform_id})
                                WHERE t.role <> '*' AND CASE WHEN $year IS NULL
@@ -57,7 +59,7 @@ WITH f, project_count, amount_fen,
                                RETURN DISTINCT t.year AS year ORDER BY year }) AS years
 CALL (f) {
   CALL (f) {
-    WITH f WHERE $plan_id IS NULL AND $limit <= 50
+    WITH f WHERE $plan_id IS NULL AND $limit <= 50 AND COUNT { (f)<-[:CONCERNS]-() } > 20 * $limit
     MATCH (t:PlatformTally {subject: f.platform_id})
     WHERE t.role = '*' AND t.span IS NULL AND ($year IS NULL OR t.year = $year)
     UNWIND t.plans AS plan_id
@@ -75,7 +77,7 @@ CALL (f) {
     WHERE c.role <> 'hosted_on' AND ($year IS NULL OR p.year = $year)
     RETURN DISTINCT p
     UNION
-    WITH f WHERE $plan_id IS NULL AND $limit > 50
+    WITH f WHERE $plan_id IS NULL AND ($limit > 50 OR COUNT { (f)<-[:CONCERNS]-() } <= 20 * $limit)
     MATCH (p:Project)-[c:CONCERNS]->(f)
     // The year first: a cheap property of the project, where the role needs the relationship's.
     WHERE ($year IS NULL OR p.year = $year) AND c.role <> 'hosted_on'
