@@ -710,7 +710,10 @@ def main() -> int:
     result = run(size)
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
-    (out / f"{size}.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+    # A bulk-only run keeps the size's full run (its transactional figures) and is read over it by the report.
+    kept = out / "bulk-only" / f"{size}-{result['started'][:10]}.json" if BULK_ONLY else out / f"{size}.json"
+    kept.parent.mkdir(exist_ok=True)
+    kept.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
     (out / f"{size}.partial.json").unlink(missing_ok=True)
     from bench.report import write_report
 

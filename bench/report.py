@@ -10,9 +10,39 @@ ROOT = Path(__file__).resolve().parent.parent
 ORDER = ["1k", "10k", "100k", "1m"]
 
 
+# The query phase of a bulk-only run (BENCH_LOADS=bulk): read over its size's full run when it is the newer. Its
+# load figures stay in its own file: the full run's bulk load is the one compared with its transactional load.
+BULK_ONLY_KEYS = ("findings_whole", "latency_driver", "latency_http", "throughput_concurrency_8")
+
+
 def _results() -> list[dict[str, Any]]:
-    found = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in (ROOT / "bench" / "results").glob("*.json")}
+    results = ROOT / "bench" / "results"
+    found = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in results.glob("*.json")}
+    for path in sorted((results / "bulk-only").glob("*.json")):
+        found[path.stem.split("-")[0]] = _overlay(
+            found.get(path.stem.split("-")[0]), json.loads(path.read_text("utf-8"))
+        )
     return [found[s] for s in ORDER if s in found]
+
+
+def _overlay(full: dict[str, Any] | None, bulk: dict[str, Any]) -> dict[str, Any]:
+    """A size's full run with a newer bulk-only run's query phase in place of its own (``queries_from`` says when);
+    its load figures stay the full run's. An older bulk-only run changes nothing.
+
+    >>> full = {"size": "1m", "started": "2026-11-29 01:00", "load_end_to_end": 1, "latency_driver": "old"}
+    >>> _overlay(full, {"size": "1m", "started": "2026-11-30 00:10", "latency_driver": "new"})["latency_driver"]
+    'new'
+    >>> _overlay(full, {"size": "1m", "started": "2026-11-28 00:10", "latency_driver": "older"}) is full
+    True
+    """
+    if full is None:
+        return bulk
+    if bulk["started"] <= full.get("queries_from", full["started"]):
+        return full
+    merged = {k: v for k, v in full.items() if k not in BULK_ONLY_KEYS}
+    merged.update({k: bulk[k] for k in BULK_ONLY_KEYS if k in bulk})
+    merged["queries_from"] = bulk["started"]
+    return merged
 
 
 def _plot(results: list[dict[str, Any]], path: Path) -> None:
@@ -237,13 +267,17 @@ def write_report() -> Path:
         "client's own Python collections, and the server's own timing of each statement: `excess on server` is the",
         "share of their time above the median that the server accounts for (the rest is the client, driver, network).",
         "",
+        "A size's queries are from its latest run: a bulk-only run (`BENCH_LOADS=bulk`, kept in",
+        "`bench/results/bulk-only/`) newer than its full run gives them, and its date is in brackets.",
+        "",
         "| size | kind | query | driver p50 / p95 / p99 ms | HTTP p50 / p95 / p99 ms | slow samples |",
         "| --- | --- | --- | --- | --- | --- |",
     ]
     for r in results:
+        size = f"{r['size']} ({r['queries_from'][:10]})" if r.get("queries_from") else r["size"]
         for name, d in r.get("latency_driver", {}).items():
             h = r.get("latency_http", {}).get(name, {})
-            lines.append(f"| {r['size']} | {d['kind']} | `{name}` | {_timing(d)} | {_timing(h)} | {_slow(d)} |")
+            lines.append(f"| {size} | {d['kind']} | `{name}` | {_timing(d)} | {_timing(h)} | {_slow(d)} |")
     lines += [
         "",
         "## HTTP against the raw driver (8 concurrent clients, 10 s, `concentration by=implementer`)",
