@@ -62,7 +62,9 @@ def _jilin() -> str:
 def test_a_province_and_its_namesake_city_keep_their_own_platforms() -> None:
     elements = plan_elements(parse_bytes(_jilin().encode(), "jilin.txt"))
     concerns = {
-        (e.start.rsplit("/", 1)[1], e.end) for e in elements.edges if e.type == "CONCERNS" and "社会信用管理系统" in e.end
+        (e.start.rsplit("/", 1)[1], e.end)
+        for e in elements.edges
+        if e.type == "CONCERNS" and "社会信用管理系统" in e.end
     }
     assert concerns == {("1", "platform:吉林省社会信用管理系统"), ("2", "platform:吉林市社会信用管理系统")}
 
