@@ -417,13 +417,16 @@ def findings(
     html: Annotated[Path | None, typer.Option("--html", help="Write a self-contained HTML report here.")] = None,
     rule: Annotated[list[str] | None, typer.Option("--rule", help="Only this rule (repeat for more).")] = None,
     severity: Annotated[str | None, typer.Option(help="Only findings of this severity: high, medium or low.")] = None,
+    timeout: Annotated[float | None, typer.Option(help="Seconds each rule's query may take (default 600).")] = None,
 ) -> None:
     """Run the red-flag rules: overlaps, duplicate services, cross-year work, reconciliation, money in text ..."""
-    from fundgraph.audit.findings import run_findings, select_rules
+    from fundgraph.audit.findings import FINDINGS_TIMEOUT_S, run_findings, select_rules
 
     select_rules(rule, severity)  # an unknown rule or severity is refused before connecting
     with driver_session() as driver:
-        found = run_findings(driver, year=year, plan_id=plan, rules=rule, severity=severity)
+        found = run_findings(
+            driver, year=year, plan_id=plan, rules=rule, severity=severity, timeout=timeout or FINDINGS_TIMEOUT_S
+        )
         if html is not None:
             from fundgraph.audit.report import write_report
 

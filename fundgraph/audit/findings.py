@@ -34,6 +34,10 @@ NEAR_DUPLICATE_JACCARD = 0.5
 SHARED_PASSAGE_CHARS = 30
 BOILERPLATE_MIN_PROJECTS = 5  # wording in more projects than this (or 5% of them) is boilerplate, not a red flag
 BOILERPLATE_MAX_PROJECTS = 50  # ... and wording in more than this is boilerplate however many projects there are
+# Each rule's query may take this long. Findings read whole-graph lists (every duplicate-service group of a year
+# with its first projects): about 10 s at a million projects on a quiet two-core machine, past the interactive 30 s
+# on a busy one. An audit is a batch, so it waits longer; every query still has a limit.
+FINDINGS_TIMEOUT_S = 600.0
 
 
 @dataclass
@@ -81,15 +85,18 @@ class Rows(Protocol):
 class _Context:
     """A rule's rows from Neo4j, whole: findings are never computed from the first rows of a capped read."""
 
-    def __init__(self, driver: Driver, year: int | None, plan_id: str | None, database: str | None) -> None:
+    def __init__(
+        self, driver: Driver, year: int | None, plan_id: str | None, database: str | None, timeout: float
+    ) -> None:
         self.driver = driver
         self.filters = {"year": year, "plan_id": plan_id}
         self.database = database
+        self.timeout = timeout
 
     def query(self, name: str, **extra: Any) -> list[dict[str, Any]]:
         named = get_query(name)
         params = named.bind({k: v for k, v in {**self.filters, **extra}.items() if k in {p.name for p in named.params}})
-        return read(self.driver, named.cypher, params, database=self.database, row_cap=None).rows
+        return read(self.driver, named.cypher, params, database=self.database, timeout=self.timeout, row_cap=None).rows
 
     def evidence(self, doc_id: str | None, row: Any, col: Any, line: Any, text: str | None) -> Evidence:
         return Evidence(doc_id, None, row, col, line, text)  # the path is looked up once for every cited document
@@ -101,6 +108,7 @@ class _Context:
             "MATCH (d:Document) WHERE d.doc_id IN $ids RETURN d.doc_id AS doc_id, d.path AS path",
             {"ids": cited},
             database=self.database,
+            timeout=self.timeout,
             row_cap=None,
         ).rows
         paths = {r["doc_id"]: r["path"] for r in rows}
@@ -433,10 +441,11 @@ def run_findings(
     database: str | None = None,
     rules: Collection[str] | None = None,
     severity: str | None = None,
+    timeout: float = FINDINGS_TIMEOUT_S,
 ) -> list[Finding]:
     """The selected rules (all by default) over the plans selected by year (the plan's year) or plan_id, most
-    severe first; every rule reads its rows whole."""
-    ctx = _Context(driver, year, plan_id, database)
+    severe first; every rule reads its rows whole, each query within ``timeout`` seconds."""
+    ctx = _Context(driver, year, plan_id, database, timeout)
     found = apply_rules(ctx, rules, severity)
     ctx.fill_paths(found)
     records, _, _ = driver.execute_query(

@@ -71,3 +71,27 @@ def test_rules_are_chosen_before_any_runs() -> None:
         select_rules(["no_such_rule"])
     with pytest.raises(BadParameter, match="unknown severity"):
         select_rules(severity="urgent")
+
+
+def test_every_query_of_a_findings_run_has_its_time_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An audit is a batch: each rule's query gets the run's own limit (600 s unless told), not the interactive 30 s
+    that a 1M store's whole duplicate-service list passed on a busy machine."""
+    from fundgraph.audit import findings
+    from fundgraph.io.store import QueryResult
+
+    limits: list[float] = []
+
+    def read(driver: Any, query: str, parameters: Any = None, **options: Any) -> QueryResult:
+        limits.append(options["timeout"])
+        return QueryResult([], [])
+
+    class Driver:
+        def execute_query(self, *args: Any, **kwargs: Any) -> tuple[list[dict[str, Any]], None, None]:
+            return [{"ids": []}], None, None
+
+    monkeypatch.setattr(findings, "read", read)
+    findings.run_findings(Driver(), year=2024, timeout=123.0)  # type: ignore[arg-type]
+    assert len(limits) >= len(findings.RULES) and set(limits) == {123.0}
+    limits.clear()
+    findings.run_findings(Driver(), year=2024)  # type: ignore[arg-type]
+    assert set(limits) == {findings.FINDINGS_TIMEOUT_S} and findings.FINDINGS_TIMEOUT_S > 30
