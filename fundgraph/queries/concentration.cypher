@@ -25,15 +25,34 @@ CALL () {
   // is the first by name.
   CALL (role) {
     CALL (role) {
-      MATCH (t:OrganizationTally)
-      WHERE role <> '*' AND t.role = role AND ($year IS NULL OR t.year = $year)
+      // A year seeks the tallies' (role, year) index. `$year IS NULL OR t.year = $year` scans every tally (900k at
+      // 1M), and so does a branch behind `WITH … WHERE $year IS NULL` (the planner tests it after the scan): an
+      // empty UNWIND is what keeps the branch not taken from running.
+      CALL (role) {
+        UNWIND CASE WHEN role <> '*' AND $year IS NULL THEN [role] ELSE [] END AS r
+        MATCH (t:OrganizationTally {role: r})
+        RETURN t
+        UNION ALL
+        UNWIND CASE WHEN role <> '*' AND $year IS NOT NULL THEN [role] ELSE [] END AS r
+        MATCH (t:OrganizationTally {role: r, year: $year})
+        RETURN t
+      }
       MATCH (o:Organization {org_id: t.subject})
       RETURN CASE WHEN NOT (o)-[:RENAMED_TO]->() THEN o.name
         ELSE coalesce(head([(o)-[:RENAMED_TO*1..5]->(l:Organization) WHERE NOT (l)-[:RENAMED_TO]->() | l.name]), o.name)
       END AS grp, t.fen AS fen, t.n AS n, t.fen AS whole, t.n AS firsts
       UNION ALL
-      MATCH (t:PlatformTally)
-      WHERE role = '*' AND t.role = '*' AND t.span IS NULL AND ($year IS NULL OR t.year = $year)
+      CALL (role) {
+        UNWIND CASE WHEN role = '*' AND $year IS NULL THEN [role] ELSE [] END AS r
+        MATCH (t:PlatformTally {role: r})
+        WHERE t.span IS NULL
+        RETURN t
+        UNION ALL
+        UNWIND CASE WHEN role = '*' AND $year IS NOT NULL THEN [role] ELSE [] END AS r
+        MATCH (t:PlatformTally {role: r, year: $year})
+        WHERE t.span IS NULL
+        RETURN t
+      }
       MATCH (f:Platform {platform_id: t.subject})
       RETURN f.name AS grp, CASE WHEN $split = 'none' THEN t.fen ELSE t.split_fen END AS fen, t.n AS n,
              t.split_fen AS whole, t.firsts AS firsts
@@ -52,7 +71,7 @@ CALL () {
   WITH g.grp AS grp, sum(g.fen) AS fen, sum(g.n) AS n, sum(g.whole) AS whole, sum(g.firsts) AS firsts
   WHERE n > 0
   RETURN grp, fen, n, whole, firsts
-  UNION
+  UNION ALL
   WITH 1 AS walked
   WHERE NOT ($plan_id IS NULL AND ($by = 'platform' OR ($by IN ['applicant', 'implementer'] AND $canonical)))
   MATCH (pl:Plan)-[:ALLOCATES]->(p:Project)
