@@ -141,3 +141,29 @@ def test_concentration_of_large_sums_over_many_groups_does_not_overflow(driver: 
     rows = read(driver, query.cypher, query.bind({"by": "approval"})).rows
     assert [r["amount_fen"] for r in rows] == sorted(amounts, reverse=True)
     assert rows[0]["gini"] == pytest.approx(gini([float(a) for a in sorted(amounts, reverse=True)]), rel=1e-12)
+
+
+def test_search_finds_the_words_as_written_before_any_of_them(driver: Any) -> None:
+    # 融资平台 is the bigrams 融资 资平 平台: a query of them alone ranks text with only some of them among the
+    # hits; the phrase comes first, and the looser matches only fill what it leaves of the limit.
+    driver.execute_query(
+        "UNWIND $names AS name CREATE (:Platform {platform_id: 'platform:' + name, name: name})",
+        names=["甲市融资平台", "乙市中小企业融资平台", "融资服务的平台", "平台运维", "无关系统"],
+    )
+    driver.execute_query("CALL db.awaitIndexes(60)")
+    query = catalogue()["search"]
+
+    def search(q: str, limit: int) -> list[tuple[str, str]]:
+        rows = read(driver, query.cypher, query.bind({"q": q, "limit": limit}), database="neo4j").rows
+        return [(row["name"], row["match"]) for row in rows]
+
+    found = search("融资平台", 10)
+    assert sorted(found[:2]) == [("乙市中小企业融资平台", "phrase"), ("甲市融资平台", "phrase")]
+    assert {match for _, match in found[2:]} == {"words"}
+    assert {name for name, _ in found[2:]} == {"融资服务的平台", "平台运维"}
+    assert [match for _, match in search("融资平台", 2)] == ["phrase", "phrase"]
+    assert search("中小企业融资平台", 1) == [("乙市中小企业融资平台", "phrase")]
+    # Lucene syntax is the user's: run as given, one kind of match.
+    assert {name for name, _ in search("融资 AND 服务", 10)} == {"融资服务的平台"}
+    assert {match for _, match in search('"市融资"', 10)} == {"words"}
+    assert search("无关系统", 10)[0] == ("无关系统", "phrase") and search("没有这个", 10) == []
