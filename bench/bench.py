@@ -711,7 +711,9 @@ def main() -> int:
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
     # A bulk-only run keeps the size's full run (its transactional figures) and is read over it by the report.
-    kept = out / "bulk-only" / f"{size}-{result['started'][:10]}.json" if BULK_ONLY else out / f"{size}.json"
+    # Named by the minute it started: two runs on one day are both kept.
+    stamp = result["started"][:16].replace(" ", "T").replace(":", "")
+    kept = out / "bulk-only" / f"{size}-{stamp}.json" if BULK_ONLY else out / f"{size}.json"
     kept.parent.mkdir(exist_ok=True)
     kept.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
     (out / f"{size}.partial.json").unlink(missing_ok=True)

@@ -19,9 +19,8 @@ def _results() -> list[dict[str, Any]]:
     results = ROOT / "bench" / "results"
     found = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in results.glob("*.json")}
     for path in sorted((results / "bulk-only").glob("*.json")):
-        found[path.stem.split("-")[0]] = _overlay(
-            found.get(path.stem.split("-")[0]), json.loads(path.read_text("utf-8"))
-        )
+        size = path.stem.split("-")[0]
+        found[size] = _overlay(found.get(size), json.loads(path.read_text("utf-8")))
     return [found[s] for s in ORDER if s in found]
 
 
