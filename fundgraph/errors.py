@@ -101,6 +101,10 @@ class BadParameter(QueryError):
     """A query parameter is missing, unknown or of the wrong type."""
 
 
+class SnapshotExpired(QueryError):
+    """A kept answer's id that is not (or no longer) kept (fundgraph/audit/snapshots.py): ask again without it."""
+
+
 NEO4J_DOWN = "Neo4j is not answering; the request can be retried once it is back"
 
 
@@ -114,6 +118,8 @@ def classify(exc: Exception) -> tuple[int, str, str]:
         return 422, "bad_parameter", str(exc)
     if isinstance(exc, (UnknownQuery, UnknownPlan)):
         return 404, "not_found", str(exc)
+    if isinstance(exc, SnapshotExpired):
+        return 410, "snapshot_expired", str(exc)
     if isinstance(exc, ParseError):
         return 422, "bad_document", str(exc)
     if isinstance(exc, Neo4jUnavailable | ServiceUnavailable | SessionExpired):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -11,6 +11,8 @@ from neo4j import Driver
 from starlette.exceptions import HTTPException
 
 from fundgraph.api.auth import ApiKey, match
+from fundgraph.audit.findings import Finding
+from fundgraph.audit.snapshots import Snapshots
 
 
 @dataclass
@@ -21,6 +23,8 @@ class Store:
     row_cap: int
     cypher_timeout: float
     cypher_row_cap: int
+    # Findings runs kept for paging (fundgraph/audit/snapshots.py): one worker's, as its driver is.
+    findings: Snapshots[list[Finding]] = field(default_factory=Snapshots)
 
 
 def get_store(request: Request) -> Store:

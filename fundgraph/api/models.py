@@ -27,6 +27,14 @@ class Page(BaseModel):
     truncated: bool = False
 
 
+class FindingsPage(Page):
+    """A page of one run of the rules: pass its ``snapshot`` back for the next pages (cut from the same run, the
+    graph as it stood at ``taken_at``); ask without it for a new run."""
+
+    snapshot: str
+    taken_at: str
+
+
 class Rows(BaseModel):
     columns: list[str]
     rows: list[dict[str, Any]]

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from neo4j import Driver, RoutingControl
 
 from fundgraph.audit import textpairs
+from fundgraph.audit.snapshots import Snapshot, Snapshots
 from fundgraph.errors import BadParameter
 from fundgraph.io.store import database_name, read
 from fundgraph.money import format_wan, parse_number
@@ -455,6 +456,44 @@ def run_findings(
         routing_=RoutingControl.READ,
     )
     return mark_unverified(found, set(records[0]["ids"]))
+
+
+def snapshot_findings(
+    snapshots: Snapshots[list[Finding]],
+    driver: Driver,
+    *,
+    snapshot_id: str | None = None,
+    year: int | None = None,
+    plan_id: str | None = None,
+    database: str | None = None,
+    rules: Collection[str] | None = None,
+    severity: str | None = None,
+) -> Snapshot[list[Finding]]:
+    """Findings to page through: run now and kept (no ``snapshot_id``), or the kept run that id names. Filters given
+    with an id must be the run's own (or none): a page is never cut from an answer to another question.
+
+    >>> kept = Snapshots[list[Finding]]()
+    >>> run = kept.take((2024, None, None, "high"), [])
+    >>> snapshot_findings(kept, None, snapshot_id=run.id, severity="high") is run
+    True
+    >>> snapshot_findings(kept, None, snapshot_id=run.id, year=2023)
+    Traceback (most recent call last):
+    ...
+    fundgraph.errors.BadParameter: the snapshot answers year=2024, severity=high; drop the filters or ask without it
+    """
+    asked = (year, plan_id, tuple(sorted(rules)) if rules is not None else None, severity)
+    if snapshot_id is None:
+        found = run_findings(driver, year=year, plan_id=plan_id, database=database, rules=rules, severity=severity)
+        return snapshots.take(asked, found)
+    kept = snapshots.get(snapshot_id)
+    if any(value is not None and value != its for value, its in zip(asked, kept.question, strict=True)):
+        its = ", ".join(
+            f"{name}={','.join(map(str, value)) if isinstance(value, tuple) else value}"
+            for name, value in zip(("year", "plan_id", "rule", "severity"), kept.question, strict=True)
+            if value is not None
+        )
+        raise BadParameter(f"the snapshot answers {its or 'every plan and rule'}; drop the filters or ask without it")
+    return kept
 
 
 def mark_unverified(found: list[Finding], unverified: Collection[str]) -> list[Finding]:

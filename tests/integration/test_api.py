@@ -288,6 +288,49 @@ def test_pages_go_past_the_row_cap_with_a_true_total(neo4j_server: Any, session_
     write_plan(session_driver, plan_elements(parse_path(SEED_TXT)))
 
 
+def test_findings_are_paged_from_one_run_until_asked_again(neo4j_server: Any, session_driver: Any) -> None:
+    """The first page runs the rules and names its snapshot; pages that pass it are cut from that run, even after a
+    load; asking without it runs them again. A snapshot not kept, or filters not its own, are refused."""
+    from fundgraph.loaders import parse_bytes
+    from fundgraph.synth import generate, render_word_text
+
+    session_driver.execute_query("MATCH (n) DETACH DELETE n")
+    write_plan(session_driver, plan_elements(parse_path(SEED_TXT)))
+    settings = Settings(
+        NEO4J_URI=neo4j_server.uri, NEO4J_PASSWORD=neo4j_server.password(), FUNDGRAPH_NEO4J_HOME=neo4j_server.home
+    )
+    with TestClient(create_app([READER], settings)) as client:
+
+        def get(**params: Any) -> dict[str, Any]:
+            response = client.get("/api/v1/findings", params=params, headers=AS_READER)
+            assert response.status_code == 200, response.text
+            return dict(response.json())
+
+        first = get(limit=3)
+        snapshot, total = first["snapshot"], first["total"]
+        assert total > 6 and len(first["items"]) == 3 and first["taken_at"]
+        pages = first["items"] + get(snapshot=snapshot, offset=3, limit=3)["items"]
+        # A load between pages: the snapshot's pages stay those of its run, a new question sees the new plan.
+        plan = next(iter(generate(30, seed=5)))
+        more = plan_elements(parse_bytes(render_word_text(plan).encode(), "more.txt"))
+        write_plan(session_driver, more)
+        whole = get(snapshot=snapshot, limit=1000)
+        assert whole["total"] == total and whole["snapshot"] == snapshot and whole["items"][:6] == pages
+        fresh = get(limit=1000)
+        assert fresh["snapshot"] != snapshot and fresh["total"] > total
+        assert any(p["plan_id"] == more.plan_id for item in fresh["items"] for p in item["projects"])
+        narrower = get(severity="high", limit=1)
+        assert get(snapshot=narrower["snapshot"], severity="high", offset=1)["total"] == narrower["total"]
+        refused = client.get(
+            "/api/v1/findings", params={"snapshot": narrower["snapshot"], "severity": "low"}, headers=AS_READER
+        )
+        assert refused.status_code == 422 and "severity=high" in refused.json()["error"]["message"]
+        gone = client.get("/api/v1/findings", params={"snapshot": "no-such-snapshot"}, headers=AS_READER)
+        assert gone.status_code == 410 and gone.json()["error"]["code"] == "snapshot_expired"
+    session_driver.execute_query("MATCH (n) DETACH DELETE n")
+    write_plan(session_driver, plan_elements(parse_path(SEED_TXT)))
+
+
 def test_every_request_is_logged_with_its_id_and_duration(client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
     import json as _json
     import logging

@@ -5,14 +5,14 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 
 from fundgraph.api.deps import Reader, StoreDep
-from fundgraph.api.models import ERRORS, Page
-from fundgraph.audit.findings import run_findings
+from fundgraph.api.models import ERRORS, FindingsPage
+from fundgraph.audit.findings import snapshot_findings
 from fundgraph.jsonable import to_jsonable
 
 router = APIRouter(tags=["findings"], responses=ERRORS)
 
 
-@router.get("/findings", response_model=Page, summary="The red-flag findings, most severe first, citing cells")
+@router.get("/findings", response_model=FindingsPage, summary="The red-flag findings, most severe first, citing cells")
 def findings(
     store: StoreDep,
     _: Reader,
@@ -20,14 +20,28 @@ def findings(
     plan_id: str | None = None,
     severity: Literal["high", "medium", "low"] | None = None,
     rule: str | None = None,
+    snapshot: Annotated[
+        str | None, Query(description="A previous page's `snapshot`: the next pages of that run, not a new one")
+    ] = None,
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-) -> Page:
-    rules = None if rule is None else [rule]
-    found = [
-        f.as_dict()
-        for f in run_findings(
-            store.driver, year=year, plan_id=plan_id, database=store.database, rules=rules, severity=severity
-        )
-    ]
-    return Page(items=to_jsonable(found[offset : offset + limit]), total=len(found), offset=offset, limit=limit)
+) -> FindingsPage:
+    kept = snapshot_findings(
+        store.findings,
+        store.driver,
+        snapshot_id=snapshot,
+        year=year,
+        plan_id=plan_id,
+        database=store.database,
+        rules=None if rule is None else [rule],
+        severity=severity,
+    )
+    found = kept.answer
+    return FindingsPage(
+        items=to_jsonable([f.as_dict() for f in found[offset : offset + limit]]),
+        total=len(found),
+        offset=offset,
+        limit=limit,
+        snapshot=kept.id,
+        taken_at=kept.taken_at,
+    )
