@@ -143,13 +143,15 @@ def test_concentration_of_large_sums_over_many_groups_does_not_overflow(driver: 
     assert rows[0]["gini"] == pytest.approx(gini([float(a) for a in sorted(amounts, reverse=True)]), rel=1e-12)
 
 
-def test_search_finds_the_words_as_written_before_any_of_them(driver: Any) -> None:
+def test_search_finds_the_words_as_written_in_names_then_texts_then_any_of_them(driver: Any) -> None:
     # 融资平台 is the bigrams 融资 资平 平台: a query of them alone ranks text with only some of them among the
-    # hits; the phrase comes first, and the looser matches only fill what it leaves of the limit.
+    # hits. The phrase in a name comes first, then in a description, and the looser matches only fill what those
+    # leave of the limit.
     driver.execute_query(
         "UNWIND $names AS name CREATE (:Platform {platform_id: 'platform:' + name, name: name})",
         names=["甲市融资平台", "乙市中小企业融资平台", "融资服务的平台", "平台运维", "无关系统"],
     )
+    driver.execute_query("CREATE (:Project {project_id: 'p/1', name: '系统建设', summary: '接入丙县融资平台的数据'})")
     driver.execute_query("CALL db.awaitIndexes(60)")
     query = catalogue()["search"]
 
@@ -158,12 +160,14 @@ def test_search_finds_the_words_as_written_before_any_of_them(driver: Any) -> No
         return [(row["name"], row["match"]) for row in rows]
 
     found = search("融资平台", 10)
-    assert sorted(found[:2]) == [("乙市中小企业融资平台", "phrase"), ("甲市融资平台", "phrase")]
-    assert {match for _, match in found[2:]} == {"words"}
-    assert {name for name, _ in found[2:]} == {"融资服务的平台", "平台运维"}
-    assert [match for _, match in search("融资平台", 2)] == ["phrase", "phrase"]
-    assert search("中小企业融资平台", 1) == [("乙市中小企业融资平台", "phrase")]
+    assert sorted(found[:2]) == [("乙市中小企业融资平台", "name"), ("甲市融资平台", "name")]
+    assert found[2] == ("系统建设", "text")
+    assert {match for _, match in found[3:]} == {"words"}
+    assert {name for name, _ in found[3:]} == {"融资服务的平台", "平台运维"}
+    assert [match for _, match in search("融资平台", 2)] == ["name", "name"]
+    assert search("融资平台", 3)[2] == ("系统建设", "text")
+    assert search("中小企业融资平台", 1) == [("乙市中小企业融资平台", "name")]
     # Lucene syntax is the user's: run as given, one kind of match.
     assert {name for name, _ in search("融资 AND 服务", 10)} == {"融资服务的平台"}
     assert {match for _, match in search('"市融资"', 10)} == {"words"}
-    assert search("无关系统", 10)[0] == ("无关系统", "phrase") and search("没有这个", 10) == []
+    assert search("无关系统", 10)[0] == ("无关系统", "name") and search("没有这个", 10) == []
