@@ -141,6 +141,9 @@ def test_search_leads_to_the_platform_graph_with_its_projects_amounts_and_roles(
     assert "key=" not in page.url, "the key is taken out of the address bar"
     page.fill("input[name=q]", "中小企业融资平台")
     page.press("input[name=q]", "Enter")
+    # The platform named with the words as written says so, before the texts that hold only some of them.
+    first = page.locator(".search-group[data-kind=Platform] li >> nth=0")
+    assert first.get_attribute("data-match") == "name" and "名称含检索词" in first.inner_text()
     page.click(".search-group[data-kind=Platform] a >> nth=0")
     _graph_ready(page)
     assert page.locator("h1").inner_text().endswith("广东省中小企业融资平台")

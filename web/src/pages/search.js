@@ -47,7 +47,16 @@ export async function renderSearch(main, route, { go }) {
         h(
           "ul",
           { className: "hits" },
-          groups.get(kind).map((hit) => h("li", {}, entityLink(kind, entityKey(kind, hit), hit.name), h("span", { className: "score" }, ` ${t("search.score")} ${hit.score.toFixed(2)}`))),
+          // Which kind of match the hit is (the words as written in a name, in a description, or some of them):
+          // scores rank hits within a kind, not across kinds.
+          groups.get(kind).map((hit) =>
+            h(
+              "li",
+              { "data-match": hit.match },
+              entityLink(kind, entityKey(kind, hit), hit.name),
+              h("span", { className: "score" }, ` ${t(`search.match.${hit.match}`)} · ${t("search.score")} ${hit.score.toFixed(2)}`),
+            ),
+          ),
         ),
       ),
     );
