@@ -22,12 +22,10 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 DUMP = """
 import json, sys
 from pathlib import Path
-from fundgraph.loaders import parse_plans
+from fundgraph.errors import ParseError
+from fundgraph.loaders import parse_bytes, parse_plans
 from fundgraph.mapping.elements import plan_elements
 from fundgraph.synth import generate, render_word_text
-from fundgraph.loaders import parse_bytes
-
-from fundgraph.errors import ParseError
 
 plans = []
 for f in sorted(Path(sys.argv[1]).glob("*.txt")):
