@@ -107,6 +107,13 @@ def parse_params(pairs: list[str] | None) -> dict[str, str]:
     return params
 
 
+def _positive(value: float | None) -> float | None:
+    # The driver reads a zero transaction timeout as none at all, the opposite of what a user asking for 0 means.
+    if value is not None and value <= 0:
+        raise typer.BadParameter(f"{value:g} is not a number of seconds above 0")
+    return value
+
+
 @contextmanager
 def driver_session() -> Iterator[Any]:
     from fundgraph.io.store import connect
@@ -417,7 +424,9 @@ def findings(
     html: Annotated[Path | None, typer.Option("--html", help="Write a self-contained HTML report here.")] = None,
     rule: Annotated[list[str] | None, typer.Option("--rule", help="Only this rule (repeat for more).")] = None,
     severity: Annotated[str | None, typer.Option(help="Only findings of this severity: high, medium or low.")] = None,
-    timeout: Annotated[float | None, typer.Option(help="Seconds each rule's query may take (default 600).")] = None,
+    timeout: Annotated[
+        float | None, typer.Option(help="Seconds each rule's query may take (default 600).", callback=_positive)
+    ] = None,
 ) -> None:
     """Run the red-flag rules: overlaps, duplicate services, cross-year work, reconciliation, money in text ..."""
     from fundgraph.audit.findings import FINDINGS_TIMEOUT_S, run_findings, select_rules
@@ -425,7 +434,12 @@ def findings(
     select_rules(rule, severity)  # an unknown rule or severity is refused before connecting
     with driver_session() as driver:
         found = run_findings(
-            driver, year=year, plan_id=plan, rules=rule, severity=severity, timeout=timeout or FINDINGS_TIMEOUT_S
+            driver,
+            year=year,
+            plan_id=plan,
+            rules=rule,
+            severity=severity,
+            timeout=FINDINGS_TIMEOUT_S if timeout is None else timeout,
         )
         if html is not None:
             from fundgraph.audit.report import write_report
@@ -541,7 +555,7 @@ def queries(as_json: JsonFlag = False) -> None:
     print_json(rows) if as_json else print_rows(rows)
 
 
-TimeoutOption = Annotated[float, typer.Option(help="Seconds before the query is cut off.")]
+TimeoutOption = Annotated[float, typer.Option(help="Seconds before the query is cut off.", callback=_positive)]
 LimitOption = Annotated[int, typer.Option(help="At most this many rows are fetched.")]
 
 
