@@ -8,7 +8,10 @@ always runs the rules again, so a fresh answer is never stale; a snapshot is the
 ``taken_at`` says when), and it is never refreshed — one that has expired or been pushed out is refused by name
 (:class:`SnapshotExpired`), never answered from another.
 
-Kept in the process (an API worker's memory): at most ``keep`` snapshots, each for ``ttl`` seconds.
+Kept in the process (an API worker's memory): at most ``keep`` snapshots, each for ``ttl`` seconds. When one more is
+taken, the one pushed out is the oldest that no page has been read from since it was taken (a question asked once,
+as the explorer's findings page does, is never paged), and only when every kept one is being paged, the one read
+longest ago: a client paging through a run is not cut off by others asking one-page questions.
 
 >>> now = [0.0]
 >>> kept = Snapshots[list[int]](keep=2, ttl=60, clock=lambda: now[0])
@@ -28,6 +31,16 @@ fundgraph.errors.SnapshotExpired: snapshot ... has expired or was replaced; ask 
 Traceback (most recent call last):
 ...
 fundgraph.errors.SnapshotExpired: snapshot ... has expired or was replaced; ask again without it
+
+A run being paged outlives any number of questions asked once after it:
+
+>>> kept = Snapshots[list[int]](keep=2, ttl=60, clock=lambda: 0.0)
+>>> paged = kept.take(("year", 2024), [1, 2])
+>>> kept.get(paged.id).answer  # its second page is read
+[1, 2]
+>>> once = [kept.take(("severity", s), []) for s in ("high", "low", "medium")]
+>>> kept.get(paged.id).answer  # each one-page question pushed out the one before it
+[1, 2]
 """
 
 from __future__ import annotations
@@ -69,17 +82,23 @@ class Snapshots(Generic[T]):
         self.keep = keep
         self.ttl = ttl
         self.clock = clock
+        # Least recently read first; ``_read`` holds the ids a page has been read from since they were taken.
         self._kept: OrderedDict[str, tuple[float, Snapshot[T]]] = OrderedDict()
+        self._read: set[str] = set()
         self._lock = threading.Lock()
 
     def take(self, question: tuple[object, ...], answer: T) -> Snapshot[T]:
         """Keep ``answer`` to ``question`` under a new id (unguessable: ids are not access control, but one
-        client's should not be found by counting), pushing out the oldest beyond ``keep``."""
+        client's should not be found by counting), pushing out beyond ``keep`` the oldest never read, else the one
+        read longest ago."""
         snapshot = Snapshot(secrets.token_urlsafe(12), question, answer)
         with self._lock:
+            while self._kept and len(self._kept) >= self.keep:
+                unread = next((id_ for id_ in self._kept if id_ not in self._read), None)
+                gone = unread if unread is not None else next(iter(self._kept))
+                del self._kept[gone]
+                self._read.discard(gone)
             self._kept[snapshot.id] = (self.clock(), snapshot)
-            while len(self._kept) > self.keep:
-                self._kept.popitem(last=False)
         return snapshot
 
     def get(self, snapshot_id: str) -> Snapshot[T]:
@@ -87,7 +106,11 @@ class Snapshots(Generic[T]):
             kept = self._kept.get(snapshot_id)
             if kept is not None and self.clock() - kept[0] > self.ttl:
                 del self._kept[snapshot_id]
+                self._read.discard(snapshot_id)
                 kept = None
+            elif kept is not None:
+                self._kept.move_to_end(snapshot_id)
+                self._read.add(snapshot_id)
         if kept is None:
             raise SnapshotExpired(f"snapshot {snapshot_id} has expired or was replaced; ask again without it")
         return kept[1]
