@@ -31,13 +31,14 @@ from fundgraph.errors import Location, Neo4jUnavailable, ParseError, StoreNotEmp
 from fundgraph.io import tallies
 from fundgraph.io.store import _group_edges, apply_schema
 from fundgraph.localserver import ADMIN_TOOL, LocalServer, find_java
-from fundgraph.mapping.elements import GraphElements, Node, merge_nodes
+from fundgraph.mapping.elements import Edge, GraphElements, Node, merge_nodes
 from fundgraph.mapping.schema import Schema, load_schema
 
 # Lists in a cell are joined with the unit separator: no plan's text holds it (checked as rows are written).
 ARRAY_DELIMITER = "\x1f"
-# Nodes that exist once per plan: written as they come. Every other label is shared between plans and merged.
-STREAMED = frozenset({"Plan", "Project", "Target", "Document"})
+# Nodes that exist once per plan: written as they come. Every other label is shared between plans and merged (a
+# Document too: the plans of one file share it).
+STREAMED = frozenset({"Plan", "Project", "Target"})
 IMPORT_TIMEOUT_S = 6 * 3600
 
 
@@ -107,6 +108,62 @@ def _quoted(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
+def _row(stem: str, columns: list[str], types: dict[str, str], ids: list[str], props: dict[str, Any]) -> str:
+    r"""One line of an import file, noting each property's type in ``types`` (a property of two types is refused).
+    Every node and relationship of a load passes through here, so strings and integers — nearly all values — are
+    rendered inline (a call per field was a fifth of a worker's time).
+
+    >>> types = {}
+    >>> _row("node-Project", ["name", "amount_fen", "years", "note"], types, ['a"1'], {"name": 'x"y', "amount_fen": 5,
+    ...      "years": [2023, 2024], "note": None})
+    '"a""1","x""y",5,"2023\x1f2024",\n'
+    >>> types
+    {'name': 'string', 'amount_fen': 'long', 'years': 'long[]'}
+    >>> _row("node-Platform", ["aliases"], {}, ["p"], {"aliases": ['a"b', "c"]})
+    '"p","a""b\x1fc"\n'
+    >>> _row("node-Platform", ["aliases"], {}, ["p"], {"aliases": ["a\x1fb"]})
+    Traceback (most recent call last):
+    ...
+    ValueError: a list value holds the array delimiter U+001F
+    >>> _row("node-Project", ["name", "amount_fen"], types, ["b"], {"name": "z", "amount_fen": "5"})
+    Traceback (most recent call last):
+    ...
+    ValueError: node-Project.amount_fen is long and string
+    """
+    fields = ['"' + i.replace('"', '""') + '"' for i in ids]
+    for name in columns:
+        value = props.get(name)
+        if type(value) is str:
+            kind, text = "string", '"' + value.replace('"', '""') + '"'
+        elif value is None:
+            fields.append("")
+            continue
+        elif type(value) is int:
+            kind, text = "long", repr(value)
+        elif type(value) is list and value and all(type(v) is str for v in value):  # aliases, a tally's plans
+            joined = ARRAY_DELIMITER.join(value)
+            if joined.count(ARRAY_DELIMITER) != len(value) - 1:
+                raise ValueError("a list value holds the array delimiter U+001F")
+            kind, text = "string[]", '"' + joined.replace('"', '""') + '"'
+        else:
+            kind, text = _neo4j_type(value), _field(value)
+        held = types.get(name)
+        if held is None:
+            types[name] = kind
+        elif held != kind:
+            raise ValueError(f"{stem}.{name} is {held} and {kind}")
+        fields.append(text)
+    return ",".join(fields) + "\n"
+
+
+@dataclass
+class Chunk:
+    """One plan's rows of one import file, rendered where the plan was read."""
+
+    lines: list[str] = field(default_factory=list)
+    types: dict[str, str] = field(default_factory=dict)
+
+
 @dataclass
 class _File:
     """One node label's or relationship type's rows: the data as it comes, the header (with the types seen) last."""
@@ -119,20 +176,20 @@ class _File:
     handle: IO[str] | None = None
 
     def write(self, ids: list[str], props: dict[str, Any]) -> None:
-        types = self.types
-        for name, value in props.items():
-            if value is None:
-                continue
-            kind = _neo4j_type(value)
-            held = types.setdefault(name, kind)
+        self._append(_row(self.path.stem, self.columns, self.types, ids, props), 1)
+
+    def write_chunk(self, chunk: Chunk) -> None:
+        for name, kind in chunk.types.items():
+            held = self.types.setdefault(name, kind)
             if held != kind:
                 raise ValueError(f"{self.path.stem}.{name} is {held} and {kind}")
+        self._append("".join(chunk.lines), len(chunk.lines))
+
+    def _append(self, text: str, rows: int) -> None:
         if self.handle is None:
             self.handle = self.path.open("w", encoding="utf-8", newline="")
-        fields = [_quoted(i) for i in ids]
-        fields.extend([_field(props.get(c)) for c in self.columns])
-        self.handle.write(",".join(fields) + "\n")
-        self.rows += 1
+        self.handle.write(text)
+        self.rows += rows
 
     def close(self) -> Path | None:
         """Write the header next to the data; None when no row was written."""
@@ -143,6 +200,75 @@ class _File:
         header_path = self.path.with_name(self.path.stem + ".header.csv")
         header_path.write_text(",".join(header) + "\n", encoding="utf-8")
         return header_path
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One plan as the import needs it, made in the worker that read it: the rows that are its own (its plan,
+    projects and targets, and the relationships of its projects) already as CSV lines, which cross the process
+    boundary as strings (unpickling the elements cost the loading process 0.16 ms a project, more than writing
+    them); the nodes and relationships shared with other plans, which the loading process merges across plans; and
+    its tallies."""
+
+    path: str
+    projects: int
+    plan_id: str
+    version: str
+    chunks: dict[str, Chunk]  # import file stem (node-Project, rel-ALLOCATES …) -> this plan's rows
+    shared: list[Node]
+    links: list[Edge]
+    tallies: tallies.Counter
+
+
+def _node_columns(schema: Schema, label: str) -> list[str]:
+    node = schema.node(label)
+    return [p for p in node.properties if p != node.key]
+
+
+def render(elements: GraphElements, path: str = "", projects: int = 0, schema: Schema | None = None) -> Rendered:
+    """Split one plan's elements into the rows that are its alone, rendered, and what is merged across plans.
+
+    A streamed node's key (plan, project, target) and a fresh relationship's project are this plan's, so merging
+    them within the plan is merging them within any group of plans: ``merge_nodes`` and ``_group_edges`` over one
+    plan give the rows that the same over a group gives for it."""
+    schema = schema or load_schema()
+    chunks: dict[str, Chunk] = {}
+    shared: list[Node] = []
+    own: list[Node] = []
+    for node in elements.nodes:
+        (own if node.label in STREAMED else shared).append(node)
+    # Merged here too (merging is associative: a group's merge of plans merged on their own is the same), so that
+    # the loading process, the one serial step, merges a third as many.
+    shared = list(merge_nodes(shared))
+    for node in merge_nodes(own):
+        chunk = chunks.setdefault(f"node-{node.label}", Chunk())
+        chunk.lines.append(
+            _row(f"node-{node.label}", _node_columns(schema, node.label), chunk.types, [node.key], node.props)
+        )
+    links: list[Edge] = []
+    for rel_type, grouped in _group_edges(elements.edges).items():
+        rel = schema.relationship(rel_type)
+        if not rel.fresh:
+            links.extend(grouped)
+            continue
+        chunk = chunks.setdefault(f"rel-{rel_type}", Chunk())
+        for edge in grouped:
+            chunk.lines.append(
+                _row(f"rel-{rel_type}", list(rel.properties), chunk.types, [edge.start, edge.end], edge.props)
+            )
+    counter = tallies.Counter()
+    counter.add(elements)
+    return Rendered(path, projects, elements.plan_id, elements.version, chunks, shared, links, counter)
+
+
+def prepare_rendered(file: Path, accept_unverified: bool = False) -> list[Rendered] | None:
+    """Read a file and render each of its plans for the import (in a worker); None if it no longer reads."""
+    from fundgraph.loading import prepare_file
+
+    prepared = prepare_file(file, accept_unverified=accept_unverified)
+    if prepared is None:
+        return None
+    return [render(p.elements, p.path, p.projects) for p in prepared]
 
 
 class CsvGraph:
@@ -162,9 +288,7 @@ class CsvGraph:
         if label not in self.node_files:
             node = self.schema.node(label)
             self.node_files[label] = _File(
-                self.folder / f"node-{label}.csv",
-                [p for p in node.properties if p != node.key],
-                [f"{node.key}:ID({label})"],
+                self.folder / f"node-{label}.csv", _node_columns(self.schema, label), [f"{node.key}:ID({label})"]
             )
         return self.node_files[label]
 
@@ -180,27 +304,29 @@ class CsvGraph:
 
     def add_group(self, group: list[GraphElements]) -> None:
         """One transaction's worth of documents, as ``write_plans`` would write them into an empty store."""
-        for elements in group:
-            self.tallies.add(elements)
-        for node in merge_nodes([n for elements in group for n in elements.nodes]):
-            if node.label in STREAMED:
-                if node.label == "Document":
-                    if node.key in self.documents:
-                        raise ValueError(f"document {node.key} in two groups")  # a document is never split
-                    self.documents.add(node.key)
+        self.add_rendered([render(elements, schema=self.schema) for elements in group])
+
+    def add_rendered(self, group: list[Rendered]) -> None:
+        """One transaction's worth of documents, rendered plan by plan (:func:`render`)."""
+        for plan in group:
+            self.tallies.merge(plan.tallies)
+            for stem, chunk in plan.chunks.items():
+                kind, name = stem.split("-", 1)
+                (self._node_file(name) if kind == "node" else self._edge_file(name)).write_chunk(chunk)
+        for node in merge_nodes([n for plan in group for n in plan.shared]):
+            if node.label == "Document":
+                if node.key in self.documents:
+                    raise ValueError(f"document {node.key} in two groups")  # a document is never split
+                self.documents.add(node.key)
                 self._node_file(node.label).write([node.key], node.props)
             else:
                 self._merge(node)
-        edges = [edge for elements in group for edge in elements.edges]
-        for rel_type, grouped in _group_edges(edges).items():
+        for rel_type, grouped in _group_edges([edge for plan in group for edge in plan.links]).items():
             rel = self.schema.relationship(rel_type)
             for edge in grouped:
-                if rel.fresh:
-                    self._edge_file(rel_type).write([edge.start, edge.end], edge.props)
-                else:
-                    identity = (rel_type, edge.start, edge.end, edge.props.get(rel.key) if rel.key else None)
-                    props = self.links.setdefault(identity, {})
-                    _set_plus(props, edge.props, ())
+                identity = (rel_type, edge.start, edge.end, edge.props.get(rel.key) if rel.key else None)
+                props = self.links.setdefault(identity, {})
+                _set_plus(props, edge.props, ())
 
     def _merge(self, node: Node) -> None:
         props = self.shared.setdefault(node.label, {}).setdefault(node.key, {})
@@ -321,7 +447,7 @@ def bulk_load(
     from functools import partial
 
     from fundgraph.loaders import parse_plans
-    from fundgraph.loading import GROUP_PROJECTS, expand, prepare_file
+    from fundgraph.loading import GROUP_PROJECTS, expand
     from fundgraph.prefetch import map_ahead
 
     files = expand(paths)
@@ -351,11 +477,11 @@ def bulk_load(
         started = time.perf_counter()
         csv = CsvGraph(Path(scratch))
         seen: dict[str, tuple[str, str]] = {}  # plan_id -> (version, path)
-        prepare = partial(prepare_file, accept_unverified=accept_unverified)
+        prepare = partial(prepare_rendered, accept_unverified=accept_unverified)
 
         skipped: set[int] = set()  # the plans loaded before with the same rows (the writer: `unchanged`)
 
-        def documents() -> Iterator[list[Any]]:
+        def documents() -> Iterator[list[Rendered]]:
             for done, (file, prepared) in enumerate(
                 zip(files, map_ahead(prepare, files, workers, depth=8 * workers), strict=True), start=1
             ):
@@ -365,15 +491,15 @@ def bulk_load(
                     parse_plans(file, accept_unverified=accept_unverified)
                     raise ParseError("the file changed while it was read; load again", Location(str(file)))
                 for plan in prepared:
-                    earlier = seen.get(plan.elements.plan_id)
+                    earlier = seen.get(plan.plan_id)
                     if earlier is None:
-                        seen[plan.elements.plan_id] = (plan.elements.version, plan.path)
-                    elif earlier[0] == plan.elements.version:
+                        seen[plan.plan_id] = (plan.version, plan.path)
+                    elif earlier[0] == plan.version:
                         skipped.add(id(plan))
                         result.skipped.append(plan.path)
                     else:
                         raise ParseError(
-                            f"plan {plan.elements.plan_id} comes in two versions ({earlier[1]} and this file); a "
+                            f"plan {plan.plan_id} comes in two versions ({earlier[1]} and this file); a "
                             "bulk load writes one version of each plan: load these transactionally, so that the "
                             "later replaces the earlier with its history",
                             Location(plan.path),
@@ -386,7 +512,7 @@ def bulk_load(
         # sees the same sequence of `SET +=` in both.
         for group in groups(documents(), GROUP_PROJECTS):
             fresh = [p for p in group if id(p) not in skipped]
-            csv.add_group([p.elements for p in fresh])
+            csv.add_rendered(fresh)
             result.plans += len(fresh)
             result.projects += sum(p.projects for p in fresh)
         args, result.nodes, result.relationships = csv.finish()

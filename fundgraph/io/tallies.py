@@ -473,6 +473,50 @@ class Counter:
             for role in ["+", *roles, *(["*"] if roles - {"MENTIONS"} else [])]:
                 self._count("OrganizationTally", subject, year, role, (), projects[project], plan.key)
 
+    def merge(self, other: Counter) -> None:
+        """Add the plans another counter counted (none of them counted here), as if each had been added here: the
+        bulk load counts each plan where it is read and adds the counts up in one process.
+
+        >>> from fundgraph.mapping.elements import Edge, GraphElements, Node
+        >>> one, two, both = Counter(), Counter(), Counter()
+        >>> for n in range(60):
+        ...     plan = GraphElements(f"plan-{n:02d}", "v1", "doc")
+        ...     plan.nodes += [Node("Plan", plan.plan_id, {"year": 2024}),
+        ...                    Node("Platform", "platform:x", {"name": "X"}),
+        ...                    Node("Project", f"{plan.plan_id}/1", {"year": 2024, "amount_fen": n})]
+        ...     plan.edges += [Edge("CONCERNS", f"{plan.plan_id}/1", "platform:x", {"role": "maintains"})]
+        ...     (one if n % 3 else two).add(plan)
+        ...     both.add(plan)
+        >>> one.merge(two)
+        >>> list(one.nodes()) == list(both.nodes())
+        True
+        >>> one.merge(two)
+        Traceback (most recent call last):
+        ...
+        ValueError: plan plan-00 counted twice
+        """
+        twice = self.plans & other.plans
+        if twice:
+            raise ValueError(f"plan {min(twice)} counted twice")
+        self.plans |= other.plans
+        for key, (n, fen, plan_count, plans, split_fen, firsts, last) in other.rows.items():
+            row = self.rows.get(key)
+            if row is None:
+                self.rows[key] = [n, fen, plan_count, list(plans), split_fen, firsts, last]
+                continue
+            row[0] += n
+            row[1] += fen
+            row[2] += plan_count
+            first = row[3]
+            for plan_id in plans:
+                if len(first) < FIRST_PLANS or plan_id < first[-1]:
+                    bisect.insort(first, plan_id)
+                    del first[FIRST_PLANS:]
+            if split_fen is not None:
+                row[4] = (row[4] or 0) + split_fen
+                row[5] = (row[5] or 0) + firsts
+            row[6] = last
+
     def _count(
         self,
         label: str,
