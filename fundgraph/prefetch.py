@@ -13,20 +13,29 @@ ZeroDivisionError: integer division or modulo by zero
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import queue
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from typing import TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
 
 
-def map_ahead(work: Callable[[T], R], items: Iterable[T], workers: int, depth: int) -> Iterator[R]:
-    """``work`` over ``items`` in ``workers`` processes, results in order, at most ``depth`` submitted ahead.
+def map_ahead(
+    work: Callable[[T], R],
+    items: Iterable[T],
+    workers: int,
+    depth: int,
+    initializer: Callable[[], None] | None = None,
+) -> Iterator[R]:
+    """``work`` over ``items`` in ``workers`` processes, results in order, at most ``depth`` submitted ahead;
+    ``initializer`` runs once in each process as it starts.
 
     With one worker or fewer it runs in a thread of this process instead (``work`` must then be thread-safe; it
     must be a module-level function either way). Processes are spawned, not forked: the caller may hold locks
@@ -35,7 +44,7 @@ def map_ahead(work: Callable[[T], R], items: Iterable[T], workers: int, depth: i
     if workers <= 1:
         yield from prefetch((work(item) for item in items), depth=depth)
         return
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=initializer)
     pending: deque[Future[R]] = deque()
     try:
         for item in items:
@@ -87,3 +96,35 @@ def prefetch(items: Iterator[T], depth: int = 4) -> Iterator[T]:
             yield item  # type: ignore[misc]
     finally:
         stop.set()
+
+
+# Python's cyclic collector runs a young collection every 700 allocations and, now and then, one over everything the
+# process holds. A bulk load's loading process holds millions of dicts and lists that form no cycles (the shared
+# nodes, the tallies) and its workers allocate hundreds of objects a row: at 100k projects the loading process spent
+# 4.0 of its 12.7 s CPU collecting, a worker 4%. Collecting a hundred times less often leaves the same garbage
+# collected (nothing here lives on cycles for long) at a bounded cost in memory.
+FEWER_COLLECTIONS = (100_000, 20, 20)
+
+
+def collect_less() -> None:
+    """Collect cyclic garbage less often in this process (a worker's initializer)."""
+    gc.set_threshold(*FEWER_COLLECTIONS)
+
+
+@contextmanager
+def collecting_less() -> Iterator[None]:
+    """Collect cyclic garbage less often for a while, then as before.
+
+    >>> before = gc.get_threshold()
+    >>> with collecting_less():
+    ...     gc.get_threshold() == FEWER_COLLECTIONS
+    True
+    >>> gc.get_threshold() == before
+    True
+    """
+    before = gc.get_threshold()
+    gc.set_threshold(*FEWER_COLLECTIONS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)

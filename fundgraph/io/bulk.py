@@ -457,7 +457,7 @@ def bulk_load(
 
     from fundgraph.loaders import parse_plans
     from fundgraph.loading import GROUP_PROJECTS, expand
-    from fundgraph.prefetch import map_ahead
+    from fundgraph.prefetch import collect_less, collecting_less, map_ahead
 
     files = expand(paths)
     if not files:
@@ -492,7 +492,7 @@ def bulk_load(
 
         def documents() -> Iterator[list[Rendered]]:
             for done, (file, prepared) in enumerate(
-                zip(files, map_ahead(prepare, files, workers, depth=8 * workers), strict=True), start=1
+                zip(files, map_ahead(prepare, files, workers, 8 * workers, collect_less), strict=True), start=1
             ):
                 if prepared is None:
                     # Read again here, to raise its error with its location (errors do not cross a process
@@ -519,12 +519,13 @@ def bulk_load(
 
         # Grouped as the transactional load groups them (plans loaded twice included), so that a shared node
         # sees the same sequence of `SET +=` in both.
-        for group in groups(documents(), GROUP_PROJECTS):
-            fresh = [p for p in group if id(p) not in skipped]
-            csv.add_rendered(fresh)
-            result.plans += len(fresh)
-            result.projects += sum(p.projects for p in fresh)
-        args, result.nodes, result.relationships = csv.finish()
+        with collecting_less():
+            for group in groups(documents(), GROUP_PROJECTS):
+                fresh = [p for p in group if id(p) not in skipped]
+                csv.add_rendered(fresh)
+                result.plans += len(fresh)
+                result.projects += sum(p.projects for p in fresh)
+            args, result.nodes, result.relationships = csv.finish()
         result.seconds["prepare"] = time.perf_counter() - started
         started = time.perf_counter()
         server.stop()
