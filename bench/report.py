@@ -33,6 +33,9 @@ def _overlay(full: dict[str, Any] | None, bulk: dict[str, Any]) -> dict[str, Any
     'new'
     >>> _overlay(full, {"size": "1m", "started": "2026-11-28 00:10", "latency_driver": "older"}) is full
     True
+    >>> newer = {"size": "1m", "started": "2026-11-30 05:41", "bulk_end_to_end": {"seconds": 550.7}}
+    >>> _overlay(full, newer)["bulk_latest"]
+    {'seconds': 550.7, 'started': '2026-11-30 05:41'}
     """
     if full is None:
         return bulk
@@ -41,6 +44,8 @@ def _overlay(full: dict[str, Any] | None, bulk: dict[str, Any]) -> dict[str, Any
     merged = {k: v for k, v in full.items() if k not in BULK_ONLY_KEYS}
     merged.update({k: bulk[k] for k in BULK_ONLY_KEYS if k in bulk})
     merged["queries_from"] = bulk["started"]
+    if bulk.get("bulk_end_to_end"):  # the latest bulk load, beside the full run's (compared with its transactional)
+        merged["bulk_latest"] = {**bulk["bulk_end_to_end"], "started": bulk["started"]}
     return merged
 
 
@@ -163,13 +168,17 @@ def write_report() -> Path:
             "| --- | --- | --- | --- | --- |",
         ]
         for r in bulked:
-            b = r["bulk_end_to_end"]
-            phases = ", ".join(f"{k} {v}" for k, v in b["phases_s"].items())
-            lines.append(
-                f"| {r['size']} | {b['projects_per_s']:,} ({b['seconds']} s) | "
-                f"{'—' if b.get('ratio_vs_transactional') is None else str(b['ratio_vs_transactional']) + '×'} | "
-                f"{phases} | {b['loader_peak_rss_mib']} MiB |"
-            )
+            for label, b in ((r["size"], r["bulk_end_to_end"]), (f"{r['size']} (bulk only)", r.get("bulk_latest"))):
+                if b is None:
+                    continue
+                if "started" in b:
+                    label += f", {b['started']}"
+                phases = ", ".join(f"{k} {v}" for k, v in b["phases_s"].items())
+                lines.append(
+                    f"| {label} | {b['projects_per_s']:,} ({b['seconds']} s) | "
+                    f"{'—' if b.get('ratio_vs_transactional') is None else str(b['ratio_vs_transactional']) + '×'} | "
+                    f"{phases} | {b['loader_peak_rss_mib']} MiB |"
+                )
     last = next((r for r in reversed(results) if "load_end_to_end" in r), results[-1])
     # Each target from the largest size that measured it (a run may stop before its query phase).
     queried = next((r for r in reversed(results) if r.get("latency_driver")), last)
@@ -193,8 +202,10 @@ def write_report() -> Path:
     ]
     # The target holds for every loader: the bulk one (which merges shared nodes and counts tallies in memory) too.
     peaks = [(last["load_end_to_end"]["loader_peak_rss_mib"], "transactional", last["size"])]
-    if bulked and bulked[-1]["bulk_end_to_end"].get("loader_peak_rss_mib") is not None:
-        peaks.append((bulked[-1]["bulk_end_to_end"]["loader_peak_rss_mib"], "bulk", bulked[-1]["size"]))
+    if bulked:
+        newest = bulked[-1].get("bulk_latest") or bulked[-1]["bulk_end_to_end"]
+        if newest.get("loader_peak_rss_mib") is not None:
+            peaks.append((newest["loader_peak_rss_mib"], "bulk", bulked[-1]["size"]))
     peak, kind, at = max(peaks)
     checks.append(("loader memory < 1 GiB", f"{peak} MiB, {kind} ({at})", peak < 1024))
     if served:
@@ -242,7 +253,8 @@ def write_report() -> Path:
         seconds = last["load_end_to_end"]["seconds"]
         checks.append(("1M projects load in under 10 minutes", f"{seconds / 60:.1f} min (1m)", seconds < 600))
     if largest["projects"] >= 1_000_000 and largest.get("bulk_end_to_end"):
-        bulk_s = largest["bulk_end_to_end"]["seconds"]
+        # The latest bulk load: a bulk-only run measures it as well as a full one.
+        bulk_s = (largest.get("bulk_latest") or largest["bulk_end_to_end"])["seconds"]
         checks.append(("1M projects bulk load under 8 minutes", f"{bulk_s / 60:.1f} min (1m)", bulk_s < 480))
     stopped = [r for r in results if r.get("stopped")]
     lines += [
