@@ -111,7 +111,7 @@ def _quoted(text: str) -> str:
 def _row(stem: str, columns: list[str], types: dict[str, str], ids: list[str], props: dict[str, Any]) -> str:
     r"""One line of an import file, noting each property's type in ``types`` (a property of two types is refused).
     Every node and relationship of a load passes through here, so strings and integers — nearly all values — are
-    rendered inline (a call per field was a fifth of a worker's time).
+    rendered inline (with a call per field, rendering was a sixth of a worker's profiled time).
 
     >>> types = {}
     >>> _row("node-Project", ["name", "amount_fen", "years", "note"], types, ['a"1'], {"name": 'x"y', "amount_fen": 5,
@@ -372,8 +372,9 @@ class CsvGraph:
                 relationship_count += edge_file.rows
         # Read line-blind only when a field spans lines (a project's targets, one per line, usually do): that costs
         # the import a third of its time (100k projects: 23.5 s against 15.3 s). Naming just those files
-        # (`--multiline-fields-format=v2`) would be the better cut, but Neo4j 5.26's v2 reader fails on the project
-        # file ("found CR outside a text cell" at a buffer's end, with no CR in the file).
+        # (`--multiline-fields-format=v2`) would be the better cut, but Neo4j 5.26's v2 reader fails on any such file
+        # longer than its 4 MiB read buffer ("found CR outside a text cell" at the buffer's end; the file has no CR):
+        # 200,000 rows of `"pN","line one\nline two N"` fail, 2,000 import.
         spanning = any(f.multiline for f in [*self.node_files.values(), *self.edge_files.values()])
         args.append(f"--multiline-fields={'true' if spanning else 'false'}")
         return args, node_count, relationship_count
