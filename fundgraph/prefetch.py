@@ -123,7 +123,7 @@ def collecting_less() -> Iterator[None]:
     True
     """
     before = gc.get_threshold()
-    gc.set_threshold(*FEWER_COLLECTIONS)
+    collect_less()
     try:
         yield
     finally:

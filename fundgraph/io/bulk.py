@@ -97,15 +97,20 @@ def _field(value: Any) -> str:
     if isinstance(value, (int, float)):
         return repr(value)
     if isinstance(value, list):
-        parts = [_field(v) if not isinstance(v, str) else v for v in value]
-        if any(ARRAY_DELIMITER in p for p in parts):
-            raise ValueError("a list value holds the array delimiter U+001F")
-        return _quoted(ARRAY_DELIMITER.join(parts))
+        return _array([_field(v) if not isinstance(v, str) else v for v in value])
     return _quoted(str(value))
 
 
 def _quoted(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
+
+
+def _array(parts: list[str]) -> str:
+    """A list's field: its parts joined by the array delimiter, which none of them may hold."""
+    joined = ARRAY_DELIMITER.join(parts)
+    if joined.count(ARRAY_DELIMITER) != len(parts) - 1:
+        raise ValueError("a list value holds the array delimiter U+001F")
+    return _quoted(joined)
 
 
 def _row(stem: str, columns: list[str], types: dict[str, str], ids: list[str], props: dict[str, Any]) -> str:
@@ -141,10 +146,7 @@ def _row(stem: str, columns: list[str], types: dict[str, str], ids: list[str], p
         elif type(value) is int:
             kind, text = "long", repr(value)
         elif type(value) is list and value and all(type(v) is str for v in value):  # aliases, a tally's plans
-            joined = ARRAY_DELIMITER.join(value)
-            if joined.count(ARRAY_DELIMITER) != len(value) - 1:
-                raise ValueError("a list value holds the array delimiter U+001F")
-            kind, text = "string[]", '"' + joined.replace('"', '""') + '"'
+            kind, text = "string[]", _array(value)
         else:
             kind, text = _neo4j_type(value), _field(value)
         held = types.get(name)
@@ -237,6 +239,7 @@ def render(elements: GraphElements, path: str = "", projects: int = 0, schema: S
     plan give the rows that the same over a group gives for it."""
     schema = schema or load_schema()
     chunks: dict[str, Chunk] = {}
+    columns: dict[str, list[str]] = {}  # a label's or type's columns, looked up once a plan, not once a row
     shared: list[Node] = []
     own: list[Node] = []
     for node in elements.nodes:
@@ -246,9 +249,9 @@ def render(elements: GraphElements, path: str = "", projects: int = 0, schema: S
     shared = list(merge_nodes(shared))
     for node in merge_nodes(own):
         chunk = chunks.setdefault(f"node-{node.label}", Chunk())
-        chunk.lines.append(
-            _row(f"node-{node.label}", _node_columns(schema, node.label), chunk.types, [node.key], node.props)
-        )
+        if node.label not in columns:
+            columns[node.label] = _node_columns(schema, node.label)
+        chunk.lines.append(_row(f"node-{node.label}", columns[node.label], chunk.types, [node.key], node.props))
     links: list[Edge] = []
     for rel_type, grouped in _group_edges(elements.edges).items():
         rel = schema.relationship(rel_type)
@@ -256,10 +259,9 @@ def render(elements: GraphElements, path: str = "", projects: int = 0, schema: S
             links.extend(grouped)
             continue
         chunk = chunks.setdefault(f"rel-{rel_type}", Chunk())
+        names = list(rel.properties)
         for edge in grouped:
-            chunk.lines.append(
-                _row(f"rel-{rel_type}", list(rel.properties), chunk.types, [edge.start, edge.end], edge.props)
-            )
+            chunk.lines.append(_row(f"rel-{rel_type}", names, chunk.types, [edge.start, edge.end], edge.props))
     counter = tallies.Counter()
     counter.add(elements)
     return Rendered(path, projects, elements.plan_id, elements.version, chunks, shared, links, counter)
