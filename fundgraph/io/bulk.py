@@ -166,36 +166,77 @@ class Chunk:
     types: dict[str, str] = field(default_factory=dict)
 
 
+# The most characters one import file holds. Neo4j 5.26's reader of fields that span lines
+# (`--multiline-fields-format=v2`) fails on a file longer than its 4 MiB read buffer ("found CR outside a text cell"
+# at the buffer's end; the file has no CR: 200,000 rows of `"pN","line one\nline two N"` fail, 2,000 import), and
+# its older reader (`--multiline-fields=true`) reads every file line-blind, a third of the import's time (100k
+# projects: 32 s against 22). So each label's or type's rows go into parts that fit the buffer (a UTF-8 character
+# is at most 4 bytes: 1,000,000 characters are under 4 MiB), and only the parts where a field spans lines are
+# named as such: the importer sees the parts as one file, and reads the rest line by line, in parallel.
+PART_CHARS = 1_000_000
+
+
 @dataclass
 class _File:
-    """One node label's or relationship type's rows: the data as it comes, the header (with the types seen) last."""
+    """One node label's or relationship type's rows: the data as it comes, in parts of at most ``part_chars``
+    characters ending at a row's end, and the header (with the types seen) last."""
 
-    path: Path
+    path: Path  # the parts are path's stem, a part number and .csv
     columns: list[str]
     id_columns: list[str]  # the header's leading fields (:ID, or :START_ID and :END_ID)
+    part_chars: int = PART_CHARS
     types: dict[str, str] = field(default_factory=dict)
     rows: int = 0
+    parts: list[Path] = field(default_factory=list)
+    spanning: list[Path] = field(default_factory=list)  # the parts where a field spans lines
     handle: IO[str] | None = None
-    multiline: bool = False  # a field spans lines: the importer must read this file line-blind (and slowly)
+    held: int = 0  # characters in the open part
 
     def write(self, ids: list[str], props: dict[str, Any]) -> None:
-        self._append(_row(self.path.stem, self.columns, self.types, ids, props), 1)
+        self._append([_row(self.path.stem, self.columns, self.types, ids, props)])
 
     def write_chunk(self, chunk: Chunk) -> None:
         for name, kind in chunk.types.items():
             held = self.types.setdefault(name, kind)
             if held != kind:
                 raise ValueError(f"{self.path.stem}.{name} is {held} and {kind}")
-        self._append("".join(chunk.lines), len(chunk.lines))
+        self._append(chunk.lines)
 
-    def _append(self, text: str, rows: int) -> None:
-        if self.handle is None:
-            self.handle = self.path.open("w", encoding="utf-8", newline="")
+    def _append(self, lines: list[str]) -> None:
+        if not lines:
+            return
+        text = "".join(lines)
+        if self.handle is not None and self.held + len(text) <= self.part_chars:
+            self._write(text, len(lines))
+            return
+        # Row by row into parts; a row longer than a part gets a part of its own.
+        start = 0
+        size = 0
+        for end, line in enumerate(lines):
+            if self.handle is None or (self.held + size + len(line) > self.part_chars and self.held + size):
+                if end > start:
+                    self._write("".join(lines[start:end]), end - start)
+                self._open()
+                start, size = end, 0
+            size += len(line)
+        self._write("".join(lines[start:]), len(lines) - start)
+
+    def _open(self) -> None:
+        if self.handle is not None:
+            self.handle.close()
+        part = self.path.with_name(f"{self.path.stem}.{len(self.parts):05d}.csv")
+        self.parts.append(part)
+        self.handle = part.open("w", encoding="utf-8", newline="")
+        self.held = 0
+
+    def _write(self, text: str, rows: int) -> None:
+        assert self.handle is not None
         self.handle.write(text)
+        self.held += len(text)
         self.rows += rows
         # Each row ends in one line feed; any other line break is inside a quoted field.
-        if not self.multiline and (text.count("\n") != rows or "\r" in text):
-            self.multiline = True
+        if (text.count("\n") != rows or "\r" in text) and self.spanning[-1:] != self.parts[-1:]:
+            self.spanning.append(self.parts[-1])
 
     def close(self) -> Path | None:
         """Write the header next to the data; None when no row was written."""
@@ -280,8 +321,9 @@ def prepare_rendered(file: Path, accept_unverified: bool = False) -> list[Render
 class CsvGraph:
     """Graph elements, a group of documents at a time, as neo4j-admin import files in ``folder``."""
 
-    def __init__(self, folder: Path, schema: Schema | None = None) -> None:
+    def __init__(self, folder: Path, schema: Schema | None = None, part_chars: int | None = None) -> None:
         self.folder = folder
+        self.part_chars = part_chars or PART_CHARS
         self.schema = schema or load_schema()
         self.node_files: dict[str, _File] = {}
         self.edge_files: dict[str, _File] = {}
@@ -294,7 +336,10 @@ class CsvGraph:
         if label not in self.node_files:
             node = self.schema.node(label)
             self.node_files[label] = _File(
-                self.folder / f"node-{label}.csv", _node_columns(self.schema, label), [f"{node.key}:ID({label})"]
+                self.folder / f"node-{label}.csv",
+                _node_columns(self.schema, label),
+                [f"{node.key}:ID({label})"],
+                self.part_chars,
             )
         return self.node_files[label]
 
@@ -305,6 +350,7 @@ class CsvGraph:
                 self.folder / f"rel-{rel_type}.csv",
                 list(rel.properties),
                 [f":START_ID({rel.start})", f":END_ID({rel.end})"],
+                self.part_chars,
             )
         return self.edge_files[rel_type]
 
@@ -365,20 +411,18 @@ class CsvGraph:
         for label, node_file in self.node_files.items():
             header = node_file.close()
             if header is not None:
-                args.append(f"--nodes={label}={header},{node_file.path}")
+                args.append(f"--nodes={label}={','.join(map(str, [header, *node_file.parts]))}")
                 node_count += node_file.rows
         for rel_type, edge_file in self.edge_files.items():
             header = edge_file.close()
             if header is not None:
-                args.append(f"--relationships={rel_type}={header},{edge_file.path}")
+                args.append(f"--relationships={rel_type}={','.join(map(str, [header, *edge_file.parts]))}")
                 relationship_count += edge_file.rows
-        # Read line-blind only when a field spans lines (a project's targets, one per line, usually do): that costs
-        # the import a third of its time (100k projects: 23.5 s against 15.3 s). Naming just those files
-        # (`--multiline-fields-format=v2`) would be the better cut, but Neo4j 5.26's v2 reader fails on any such file
-        # longer than its 4 MiB read buffer ("found CR outside a text cell" at the buffer's end; the file has no CR):
-        # 200,000 rows of `"pN","line one\nline two N"` fail, 2,000 import.
-        spanning = any(f.multiline for f in [*self.node_files.values(), *self.edge_files.values()])
-        args.append(f"--multiline-fields={'true' if spanning else 'false'}")
+        # Only the parts where a field spans lines (a project's targets, one per line, usually do) are read
+        # line-blind (see PART_CHARS).
+        spanning = [str(part) for f in [*self.node_files.values(), *self.edge_files.values()] for part in f.spanning]
+        if spanning:
+            args += ["--multiline-fields-format=v2", f"--multiline-fields={','.join(spanning)}"]
         return args, node_count, relationship_count
 
 

@@ -70,6 +70,8 @@ def test_the_bulk_load_builds_the_graph_the_transactional_load_builds(
 ) -> None:
     # Small groups, so that shared nodes are written across many transactions in both paths.
     monkeypatch.setattr(loading, "GROUP_PROJECTS", 60)
+    # Small import files, so that rows whose fields span lines are read from many parts, beside parts without.
+    monkeypatch.setattr("fundgraph.io.bulk.PART_CHARS", 20_000)
     files = _corpus(tmp_path / "plans")
     loaded = loading.load_paths(driver, files, workers=1)
     assert [r.status for r in loaded].count("unchanged") == 1  # seed.pdf after the seed's text
