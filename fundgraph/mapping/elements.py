@@ -95,12 +95,13 @@ def fund_id(region: str | None, fund: str | None) -> str:
 
 def project_ids(plan: Plan) -> list[str]:
     """``plan_id/seq``, made unique when a plan repeats a 序号 (a reported problem, not a reason to drop a row)."""
+    plan_id = plan.plan_id  # a hash of the plan's identity, computed anew on each read: once
     seen: dict[str, int] = {}
     ids = []
     for project in plan.projects:
         seen[project.seq] = seen.get(project.seq, 0) + 1
         suffix = "" if seen[project.seq] == 1 else f"~{seen[project.seq]}"
-        ids.append(f"{plan.plan_id}/{project.seq}{suffix}")
+        ids.append(f"{plan_id}/{project.seq}{suffix}")
     return ids
 
 
@@ -203,7 +204,7 @@ def _project(elements: GraphElements, plan: Plan, project_id: str, project: Proj
                 "amount_text": project.amount_text,
                 "approval": project.approval,
                 "year": plan.year,
-                "plan_id": plan.plan_id,
+                "plan_id": elements.plan_id,
                 "years_named": found.years,
                 "text_amounts": [format_wan(m.mention.amount) for m in money],
                 "text_amounts_fen": [to_fen(m.mention.amount) for m in money],
@@ -219,7 +220,7 @@ def _project(elements: GraphElements, plan: Plan, project_id: str, project: Proj
     elements.edges.append(
         Edge(
             "ALLOCATES",
-            plan.plan_id,
+            elements.plan_id,
             project_id,
             {
                 "amount": amount,

@@ -4,12 +4,14 @@
 from __future__ import annotations
 
 import json
+import random
+import re
 from pathlib import Path
 
 import pytest
 
 from fundgraph.loaders import Plan, parse_bytes, parse_path, parse_plans
-from fundgraph.loaders.entities import extract_entities
+from fundgraph.loaders.entities import discovery, extract_entities
 from fundgraph.loaders.entities.reference import load_reference
 from fundgraph.loaders.entities.review import candidates, record_decision
 from tests.unit.test_corpus import CORPUS
@@ -164,3 +166,33 @@ def test_an_alias_generic_on_its_own_names_no_gazetteer_platform() -> None:
     )
     [found] = extract_entities(plan).projects
     assert found.platforms == []
+
+
+def _walk_back(text: str, head_start: int, floor: int, extra_stops: str = "") -> int:
+    """The name's left edge found one character at a time (how `_left_edge` read it before it ran in C)."""
+    words = discovery._words()
+    start = head_start
+    while start > floor and re.match(r"[\u4e00-\u9fffA-Za-z“”\"‘’「」]", text[start - 1]):
+        start -= 1
+        if text[start] in words.stops or text[start] in extra_stops:
+            start += 1
+            break
+    changed = True
+    while changed and text[start : start + 1] in words.verb_firsts:
+        changed = False
+        for verb in words.verbs:
+            if text.startswith(verb, start) and start + len(verb) <= head_start:
+                start += len(verb)
+                changed = True
+    return start
+
+
+def test_a_names_left_edge_is_the_character_walks() -> None:
+    rng = random.Random(7)
+    alphabet = list('为对与和浙江省政务服务平台支付提供年度局厅ab1 ，。“”"「」的系统A2')
+    for _ in range(20_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        head = rng.randint(0, len(text))
+        floor = rng.randint(0, head)
+        extra = rng.choice(["", "局厅", "省"])
+        assert discovery._left_edge(text, head, floor, extra) == _walk_back(text, head, floor, extra), (text, head)

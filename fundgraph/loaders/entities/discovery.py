@@ -73,7 +73,17 @@ def _words() -> _Words:
 
 # After a head, the head is an adjective's or part of a longer word (系统性风险, 平台化, 网络, 系统通).
 _NOT_A_HEAD = re.compile(r"[性化型级络友民点格页址关统通办管]|计算|服务器")
-_NAME_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z“”\"‘’「」]")
+_NAME_CHARS = '\u4e00-\u9fffA-Za-z“”"‘’「」'
+_NAME_RUN = re.compile(f"[{_NAME_CHARS}]*\\Z")
+
+
+@cache
+def _last_stop(stops: tuple[str, ...], extra: str) -> re.Pattern[str]:
+    """Up to and including the last stop character (a one-character stop word, or one of ``extra``)."""
+    chars = sorted({*(stop for stop in stops if len(stop) == 1), *extra})
+    return re.compile("(?s).*[" + "".join(map(re.escape, chars)) + "]")
+
+
 MAX_NAME = 24
 
 
@@ -104,12 +114,13 @@ def discover(text: str) -> list[Discovered]:
 def _left_edge(text: str, head_start: int, floor: int, extra_stops: str = "") -> int:
     """Where the name ending at ``head_start`` begins: back over name characters, up to a stop."""
     words = _words()
-    start = head_start
-    while start > floor and _NAME_CHAR.match(text[start - 1]):
-        start -= 1
-        if text[start] in words.stops or text[start] in extra_stops:
-            start += 1
-            break
+    # The run of name characters that ends at the head (the pattern always matches, if only the empty run), then
+    # just after the last stop in it: what a walk back character by character finds, in C.
+    run = _NAME_RUN.search(text, floor, head_start)
+    start = run.start() if run is not None else head_start
+    last_stop = _last_stop(words.stops, extra_stops).match(text, start, head_start)
+    if last_stop is not None:
+        start = last_stop.end()
     # Verbs and time words before the name are not part of it (支付…, 提供…, 2023年度…).
     changed = True
     while changed and text[start : start + 1] in words.verb_firsts:  # else no verb starts there: nothing to strip
