@@ -458,6 +458,15 @@ def groups(documents: Iterable[list[Any]], size: int) -> Iterator[list[Any]]:
         yield group
 
 
+def _at_file_arg(arg: str) -> str:
+    r"""One argument as picocli reads it from an @file: in double quotes, backslashes and quotes escaped.
+
+    >>> print(_at_file_arg('--nodes=Plan=/tmp/a b/"x"\\y.csv'))
+    "--nodes=Plan=/tmp/a b/\"x\"\\y.csv"
+    """
+    return '"' + arg.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 def import_files(server: LocalServer, args: list[str], *, database: str = "neo4j", report: Path | None = None) -> str:
     """Run neo4j-admin's full import into ``server``'s (stopped) store; its output. The importer's report of bad
     entries goes to ``report`` (by default into the server's logs, not the working directory)."""
@@ -477,9 +486,23 @@ def import_files(server: LocalServer, args: list[str], *, database: str = "neo4j
         "--skip-duplicate-nodes=false",
         "--skip-bad-relationships=false",
         f"--report-file={report or server.home / 'logs' / 'import.report'}",
-        *args,
     ]
-    completed = subprocess.run(command, env=env, capture_output=True, text=True, check=False, timeout=IMPORT_TIMEOUT_S)
+    # The files' lists go in an argument file (picocli's @file, which neo4j-admin reads): at 1M projects one list
+    # is ~30 KB of paths, and Linux refuses an argument over 128 KiB (near 4M projects).
+    (server.home / "import").mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(
+        "w", encoding="utf-8", dir=server.home / "import", prefix="import-", suffix=".args"
+    ) as listed:
+        listed.writelines(_at_file_arg(arg) + "\n" for arg in args)
+        listed.flush()
+        completed = subprocess.run(
+            [*command, f"@{listed.name}"],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=IMPORT_TIMEOUT_S,
+        )
     if completed.returncode != 0:
         detail = (completed.stderr or completed.stdout).strip()[-3000:]
         raise Neo4jUnavailable(f"neo4j-admin import failed (exit {completed.returncode}): {detail}")
