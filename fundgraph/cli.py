@@ -45,14 +45,17 @@ ParamOption = Annotated[
 
 
 def main() -> None:
-    from neo4j.exceptions import DriverError, Neo4jError
-
     try:
         app()
     except FundgraphError as exc:
         err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         sys.exit(exc.exit_code)
-    except (DriverError, Neo4jError) as exc:
+    except Exception as exc:
+        # Only a command that loaded the driver can raise its errors: the others (`parse`) do not load it (1.5 s of
+        # their start) to catch one.
+        driver = sys.modules.get("neo4j.exceptions")
+        if driver is None or not isinstance(exc, (driver.DriverError, driver.Neo4jError)):
+            raise
         status, code, message = classify(exc)
         err.print(f"[bold red]error:[/] {message} ({code})", highlight=False, soft_wrap=True)
         sys.exit(4 if status == 503 else 5)

@@ -14,11 +14,13 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from types import ModuleType
 
 from fundgraph.errors import EmptyTableError, Location, ParseError
 from fundgraph.loaders.cells import RawDocument, TextLine
 from fundgraph.loaders.model import Plan, Problem, Source
 from fundgraph.loaders.plan import build_plans, find_headers, prose_total
+from fundgraph.loaders.readers import IMAGE_SUFFIXES
 from fundgraph.loaders.readers.boxdraw import looks_like_box_drawing, read_box_drawing
 from fundgraph.loaders.readers.convert import CONVERTED, convert
 from fundgraph.loaders.readers.csv_reader import read_csv
@@ -26,7 +28,6 @@ from fundgraph.loaders.readers.decoding import decode_text
 from fundgraph.loaders.readers.docx_reader import read_docx
 from fundgraph.loaders.readers.glued import looks_glued, read_glued
 from fundgraph.loaders.readers.html_reader import looks_like_html, read_html
-from fundgraph.loaders.readers.ocr import IMAGE_SUFFIXES, images_from_bytes, images_from_pdf, read_scan
 from fundgraph.loaders.readers.pdf_reader import MIN_TEXT_CHARS, layout_text, open_pdf, read_pdf_tables, text_chars
 from fundgraph.loaders.readers.prose import read_prose
 from fundgraph.loaders.readers.streams import read_cell_stream
@@ -88,7 +89,8 @@ def read_document(data: bytes, path: str) -> RawDocument:
     if suffix in {".xlsx", ".xlsm"}:
         return read_xlsx(data, path, doc_id)
     if suffix in IMAGE_SUFFIXES:
-        return _scan(f"{doc_id}:{path}", lambda: read_scan(images_from_bytes(data, path), path, doc_id))
+        ocr = _ocr()
+        return _scan(f"{doc_id}:{path}", lambda: ocr.read_scan(ocr.images_from_bytes(data, path), path, doc_id))
     if suffix == ".xls":
         return read_xls(data, path, doc_id)
     if suffix in CONVERTED:
@@ -233,6 +235,14 @@ _SCANS_LOCK = threading.Lock()
 _SCANS_KEPT = 4
 
 
+def _ocr() -> ModuleType:
+    """The OCR reader, imported when a scan is met: it loads OpenCV and pytesseract (which loads pandas), 1.1 s of
+    every start of a command that reads no scan."""
+    from fundgraph.loaders.readers import ocr
+
+    return ocr
+
+
 def _scan(key: str, read: Callable[[], RawDocument]) -> RawDocument:
     """OCR is seconds a page, and a load reads each file twice (the check, then the write): the last few scans
     read in this process are kept, by content hash and path."""
@@ -252,7 +262,8 @@ def pdf_readings(data: bytes, path: str, doc_id: str) -> list[RawDocument]:
     """A PDF's ruled tables (continued over pages), then its words laid out as text for the text readers."""
     with open_pdf(data, path) as pdf:
         if text_chars(pdf) < MIN_TEXT_CHARS:
-            return [_scan(f"{doc_id}:{path}", lambda: read_scan(images_from_pdf(pdf), path, doc_id))]
+            ocr = _ocr()
+            return [_scan(f"{doc_id}:{path}", lambda: ocr.read_scan(ocr.images_from_pdf(pdf), path, doc_id))]
         ruled = read_pdf_tables(pdf, path, doc_id)
         laid = layout_text(pdf)
     readings = [ruled] if ruled.tables else []

@@ -34,7 +34,6 @@ from fundgraph.loaders.readers.pdf_reader import Page, PageTable, assemble, join
 
 DPI = 200
 LANGUAGE = "chi_sim"
-IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"})
 # Ruling lines narrower than this share of the page are not a table's.
 _MIN_TABLE_WIDTH = 1 / 3
 _POINTS_PER_INCH = 72
