@@ -25,10 +25,8 @@ from fundgraph.loaders.readers.boxdraw import looks_like_box_drawing, read_box_d
 from fundgraph.loaders.readers.convert import CONVERTED, convert
 from fundgraph.loaders.readers.csv_reader import read_csv
 from fundgraph.loaders.readers.decoding import decode_text
-from fundgraph.loaders.readers.docx_reader import read_docx
 from fundgraph.loaders.readers.glued import looks_glued, read_glued
 from fundgraph.loaders.readers.html_reader import looks_like_html, read_html
-from fundgraph.loaders.readers.pdf_reader import MIN_TEXT_CHARS, layout_text, open_pdf, read_pdf_tables, text_chars
 from fundgraph.loaders.readers.prose import read_prose
 from fundgraph.loaders.readers.streams import read_cell_stream
 from fundgraph.loaders.readers.text_tables import (
@@ -38,8 +36,6 @@ from fundgraph.loaders.readers.text_tables import (
     read_space_separated,
 )
 from fundgraph.loaders.readers.word_text import looks_like_word_text, read_word_text
-from fundgraph.loaders.readers.xls_reader import read_xls
-from fundgraph.loaders.readers.xlsx_reader import read_xlsx
 from fundgraph.loaders.roles import vocabulary
 
 SUPPORTED_SUFFIXES = (
@@ -84,6 +80,12 @@ def read_document(data: bytes, path: str) -> RawDocument:
     """Pick the reader by the file's suffix (and, for text, by its layout) and read the tables out of it."""
     doc_id = _doc_id(data, path)
     suffix = Path(path).suffix.lower()
+    # The office readers are imported when their formats are met: python-docx and openpyxl (which loads numpy) are
+    # 0.7 s of every start of a command that reads text.
+    if suffix in {".docx", ".xlsx", ".xlsm", ".xls"} or suffix in CONVERTED:
+        from fundgraph.loaders.readers.docx_reader import read_docx
+        from fundgraph.loaders.readers.xls_reader import read_xls
+        from fundgraph.loaders.readers.xlsx_reader import read_xlsx
     if suffix == ".docx":
         return read_docx(data, path, doc_id)
     if suffix in {".xlsx", ".xlsm"}:
@@ -260,6 +262,9 @@ def _scan(key: str, read: Callable[[], RawDocument]) -> RawDocument:
 
 def pdf_readings(data: bytes, path: str, doc_id: str) -> list[RawDocument]:
     """A PDF's ruled tables (continued over pages), then its words laid out as text for the text readers."""
+    # pdfplumber is imported when a PDF is met (0.2 s of every start).
+    from fundgraph.loaders.readers.pdf_reader import MIN_TEXT_CHARS, layout_text, open_pdf, read_pdf_tables, text_chars
+
     with open_pdf(data, path) as pdf:
         if text_chars(pdf) < MIN_TEXT_CHARS:
             ocr = _ocr()

@@ -216,3 +216,28 @@ def test_office_files_without_a_plan_table_are_refused() -> None:
     document.save(buffer)
     assert "no table" in str(_error(buffer.getvalue(), "empty.docx"))
     assert "no table" in str(_error(_workbook([["说明"], ["甲", "乙"]]), "empty.xlsx"))
+
+
+_LOADED_BY_PARSE = """
+import runpy, sys
+sys.argv = ["fundgraph", "parse", sys.argv[1]]
+try:
+    runpy.run_module("fundgraph", run_name="__main__")
+except SystemExit as exit:
+    assert not exit.code, exit.code
+heavy = ("openpyxl", "docx", "xlrd", "pdfplumber", "cv2", "pytesseract", "pandas", "numpy", "neo4j")
+print(" ".join(sorted(name for name in heavy if name in sys.modules)), file=sys.stderr)
+"""
+
+
+def test_parsing_a_text_loads_no_other_format_s_libraries() -> None:
+    """A text's reading starts in about half a second only while it imports none of the office, PDF and OCR readers'
+    libraries nor the driver (0.2-1.5 s of a start each); each is imported when its format is met."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", _LOADED_BY_PARSE, str(SEED_TXT)], capture_output=True, text=True, check=True
+    )
+    assert done.stderr.strip() == ""
+    assert "plan_id: plan-2024-" in done.stdout
