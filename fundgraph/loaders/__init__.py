@@ -22,6 +22,7 @@ from fundgraph.loaders.model import Plan, Problem, Source
 from fundgraph.loaders.plan import build_plans, find_headers, prose_total
 from fundgraph.loaders.readers import IMAGE_SUFFIXES
 from fundgraph.loaders.readers.boxdraw import looks_like_box_drawing, read_box_drawing
+from fundgraph.loaders.readers.comma_dump import looks_like_comma_dump, read_comma_dump
 from fundgraph.loaders.readers.convert import CONVERTED, convert
 from fundgraph.loaders.readers.csv_reader import read_csv
 from fundgraph.loaders.readers.decoding import decode_text
@@ -136,8 +137,15 @@ def text_readings(text: str, path: str, doc_id: str) -> list[RawDocument]:
         readings.append(read_box_drawing(text, path, doc_id))
     if looks_like_pipe_table(lines):
         readings.append(read_pipe_table(text, path, doc_id))
+    dump = looks_like_comma_dump(lines)
+    if dump:
+        reading = read_comma_dump(text, path, doc_id)
+        if reading.tables:
+            # A dump's header and rows were found: the other layouts would cut its cells where its rows do not end
+            # (a one-project plan out of a refused dump), so its reading, or its refusal, stands alone.
+            return [*readings, reading]
     readings.append(read_cell_stream(text, path, doc_id, vocabulary().total_labels))
-    if looks_like_space_separated(lines):
+    if looks_like_space_separated(lines) and not dump:  # a dump's cells are cut at commas, not at runs of spaces
         readings.append(read_space_separated(text, path, doc_id))
     if looks_glued(lines):
         found = prose_total([TextLine(line, line=n) for n, line in enumerate(lines, start=1)])

@@ -258,7 +258,8 @@ def prose_total(lines: list[TextLine]) -> tuple[Decimal, TextLine, str] | None:
 
 
 def _announced_but_missing(document: RawDocument) -> Problem | None:
-    """The text announces a table (…表列如下:) in its last lines and ends before any table follows: it was cut."""
+    """The text announces a table (…表列如下:) in its last lines, or ends in the next table's title and 单位 line
+    (…安排表 单位:万元), before any table follows: it was cut. An attachment list (附件:…分配表) has no 单位 line."""
     tail = document.after[-3:]
     for number, line in enumerate(tail):
         if re.search(r"如下\s*[:：]\s*$", line.text) and len(tail) - number <= 2:
@@ -267,7 +268,16 @@ def _announced_but_missing(document: RawDocument) -> Problem | None:
                 f"the text announces a table ({line.text[-30:]}) and ends before it",
                 Source(document.doc_id, None, None, None, line.line),
             )
+    if tail and _NEXT_TABLE_HEADING.search(fold(tail[-1].text)):
+        return Problem(
+            "truncated",
+            f"the text ends in the title of another table ({tail[-1].text[-40:]}), before its rows",
+            Source(document.doc_id, None, None, None, tail[-1].line),
+        )
     return None
+
+
+_NEXT_TABLE_HEADING = re.compile(r"表(?:[(（][^()（）]{0,12}[)）])?\s*单位\s*[:：][^。;；]{0,12}$")
 
 
 def _source_of(document: RawDocument, error: ParseError) -> Source:
@@ -506,7 +516,7 @@ class _PlanBuilder:
                 subtotal = self._total_row(row, unit)
                 if subtotal is not None:
                     if len(projects) > block[0] and block[1] is None:
-                        self._close_block((block[0], subtotal), projects)  # after its rows
+                        self._close_block((block[0], subtotal), projects, after=True)
                         block = (len(projects), None)
                     else:
                         self._close_block(block, projects)
@@ -581,7 +591,9 @@ class _PlanBuilder:
         self._check_subtotals(subtotals, projects)
         return self._group_rows(projects, widths)
 
-    def _close_block(self, block: tuple[int, tuple[Decimal, Cell] | None], projects: list[Project]) -> None:
+    def _close_block(
+        self, block: tuple[int, tuple[Decimal, Cell] | None], projects: list[Project], after: bool = False
+    ) -> None:
         """Check a 小计 against the rows it covers: those before it since the last heading or 小计, or, when it
         stands first, those after it up to the next."""
         start, pending = block
@@ -593,14 +605,26 @@ class _PlanBuilder:
             return
         got = sum((p.amount for p in rows if p.amount is not None), Decimal(0))
         truncated = any(p.code == "truncated" for p in self.problems)
-        if got != value and not truncated:
-            self.problems.append(
-                Problem(
-                    "subtotal_mismatch",
-                    f"小计 {format_wan(value)} but the {len(rows)} rows it covers add up to {format_wan(got)}",
-                    self.source(cell),
-                )
+        if got == value or truncated:
+            return
+        if after:
+            message = f"小计 {format_wan(value)} but the {len(rows)} rows it covers add up to {format_wan(got)}"
+        else:
+            # A 小计 that stands first covers the rows after it up to the next heading, 小计 or the total; where
+            # places follow its bodies with no heading between (潮州市辖区小计, ten schools, then 湘桥区), the
+            # first rows that add up to it exactly are its own.
+            prefix = Decimal(0)
+            for row in rows:
+                if row.amount is None:
+                    break
+                prefix += row.amount
+                if prefix == value:
+                    return
+            message = (
+                f"小计 {format_wan(value)} stands before its rows, and no run of the {len(rows)} rows after it adds "
+                f"up to it (all of them: {format_wan(got)})"
             )
+        self.problems.append(Problem("subtotal_mismatch", message, self.source(cell)))
 
     def _group_rows(self, projects: list[Project], widths: list[int]) -> list[Project]:
         """A row without a 序号 naming a place, with fewer cells than the body named in the row after it, whose amount
@@ -659,6 +683,10 @@ class _PlanBuilder:
         """A row that names a group (一、 第一类) and has no amount; a numbered row without one is an error."""
         amount = self._cell(row, "amount")
         if amount is not None and amount.text:
+            return False
+        # A row with figures of its own in other columns is a project whose amount is missing, not a heading.
+        name_col = self.header.columns.get("name")
+        if any(c.col != name_col and c.text and all(parse_number(w) is not None for w in c.text.split()) for c in row):
             return False
         seq = self._text(row, "seq")
         return seq is None or _GROUP_SEQ.match(fold(seq)) is not None

@@ -1,0 +1,218 @@
+"""A spreadsheet dumped as text, as forums and aggregators copy one: cells separated by `` , `` and runs of ``,,``,
+pieces of rows on lines between blank lines, and the row boundaries lost — the next row's name follows the last
+figure of the row before on the same line (``0.24 , 市实验学校``) — with the empty cells gone, so that a figure can no
+longer be put back in its column. Numbers may carry binary-float noise (``0.240000152587891`` for 0.24) or be broken
+over two lines (``0.`` then ``06``).
+
+What such a dump still says faithfully is each row's name and its row total: the figure that equals the sum of all
+the figures before it in the row (本次下达 after each category's 核定下达 and 应抵扣 — the spreadsheet's own formula).
+Each row is read as its name, that figure, and the row's figures as written (kept for whoever checks it). A row in
+which no figure adds up (a sign lost, a figure missing) keeps its name and has no amount: never a guess. Where rows
+have one figure each, that figure is the amount. Where most rows add up to nothing, the table is refused: its
+columns cannot be told apart.
+
+>>> doc = read_comma_dump(EXAMPLE, "t.txt", "d")
+>>> [[c.text for c in row[:2]] for row in doc.tables[0].rows]
+[['地区', '本次下达'], ['甲区', '30'], ['乙县', ''], ['合计', '30']]
+>>> doc.tables[0].rows[2][2].text
+'-0.180000152587891 0.18'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from fundgraph.loaders.cells import Cell, RawDocument, Table, TextLine
+from fundgraph.loaders.roles import allocation_weight, is_header_word, is_total_label, role_of
+from fundgraph.money import parse_number
+
+EXAMPLE = """附件1 资金安排表 单位:万元 地区 , 小学 ,, 初中 ,, 本次下达 甲区 ,,
+
+10.000009765625 ,, 20 , 30 , 乙县 ,,
+
+-0.180000152587891 0.18 , 合计 ,
+
+10 , 20 , 30
+"""
+
+_SEPARATOR = re.compile(r"\s,\s|,,|^\s*,|,\s*$")
+# A comma inside brackets belongs to a header (大专(免学费和生活费,户籍地部分)), not between cells.
+_CUT = re.compile(r",(?![^()（）]*[)）])")
+_BROKEN_NUMBER = re.compile(r"^-?\d+\.$")
+_DIGITS = re.compile(r"^\d+$")
+_LEFT_ROLES = frozenset({"seq", "name", "recipient"})
+FIGURES_COLUMN = "数字(照录)"
+MIN_MARKED_LINES = 8
+NOISE_DECIMALS = 6
+NOISE_SHARE = Decimal("1e-5")
+
+
+def looks_like_comma_dump(lines: list[str]) -> bool:
+    """Many lines cut by `` , `` or ``,,`` (a CSV file is read as CSV; a dump keeps blank and broken cells)."""
+    marked = sum(1 for line in lines if _SEPARATOR.search(line))
+    return marked >= MIN_MARKED_LINES and any(",," in line for line in lines)
+
+
+@dataclass
+class _Token:
+    text: str
+    line: int
+    last_on_line: bool
+    figure: Decimal | None = None
+
+
+def _tokens(text: str) -> list[_Token]:
+    tokens: list[_Token] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        words = [word for piece in _CUT.split(line) for word in piece.split()]
+        for at, word in enumerate(words):
+            previous = tokens[-1] if tokens else None
+            broken = previous is not None and previous.last_on_line and _BROKEN_NUMBER.match(previous.text)
+            if at == 0 and previous is not None and broken and _DIGITS.match(word):  # 0. | 06: a number over lines
+                previous.text += word
+                previous.last_on_line = at == len(words) - 1
+                continue
+            tokens.append(_Token(word, number, at == len(words) - 1))
+    for token in tokens:
+        token.figure = parse_number(token.text) if re.search(r"\d", token.text) else None
+    return tokens
+
+
+def _precision(figures: list[Decimal]) -> int:
+    """The decimals the dump's clean figures show (at most four; noise shows many more)."""
+    shown = [-int(f.as_tuple().exponent) for f in figures if -4 <= int(f.as_tuple().exponent) < 0]
+    return max(shown, default=0)
+
+
+def _value(figure: Decimal, places: int) -> Decimal:
+    """A figure as the spreadsheet meant it. Binary-float noise — six or more decimals, off a non-zero value with the
+    clean figures' decimals by less than half their last place and a hundred-thousandth of itself (the corpus's is
+    6.6e-7 of it: single precision) — is rounded to that value; any other figure is exact as written. Where the noise
+    is as large as a cent (single precision above ~10,000) it is not rounded: the row then adds up to nothing.
+
+    >>> [str(_value(Decimal(t), 2)) for t in ("0.240000152587891", "237.12015625", "14.700009765625", "0.123456789")]
+    ['0.24', '237.12', '14.70', '0.123456789']
+    >>> str(_value(Decimal("-0.009990001"), 2))  # not noise of 0: a float holds 0 exactly
+    '-0.009990001'
+    """
+    if -int(figure.as_tuple().exponent) < NOISE_DECIMALS:
+        return figure
+    clean = figure.quantize(Decimal(1).scaleb(-places))
+    off = abs(figure - clean)
+    if clean != 0 and off < Decimal(5).scaleb(-places - 1) and off <= abs(clean) * NOISE_SHARE:
+        return clean
+    return figure
+
+
+def _row_total(values: list[Decimal]) -> int | None:
+    """The figure that equals the sum of all the figures before it, counted from the row's end: it is the last one,
+    or followed only by zeros (其中中央资金 0 after a 小计's total). A last non-zero figure that does not add up ends
+    the search: an earlier figure that happens to equal the ones before it (5, 5, then a total whose sign was lost)
+    is a category, not the total.
+
+    >>> five = Decimal(5)
+    >>> _row_total([five, five, Decimal(10), Decimal(0)]), _row_total([five, five, Decimal(-10)])
+    (2, None)
+    """
+    for at in range(len(values) - 1, 0, -1):
+        if values[at] == sum(values[:at], Decimal(0)):
+            return at
+        if values[at] != 0:
+            return None
+    return None
+
+
+def read_comma_dump(text: str, path: str, doc_id: str) -> RawDocument:
+    tokens = _tokens(text)
+    document = RawDocument(path=path, doc_id=doc_id, format="comma-dump", tables=[])
+    start = next(
+        (
+            i
+            for i, t in enumerate(tokens[:-1])
+            if t.figure is None and role_of(t.text).role in _LEFT_ROLES and tokens[i + 1].figure is None
+        ),
+        None,
+    )
+    if start is None:
+        return document
+    first = next(
+        (
+            i
+            for i in range(start + 1, len(tokens) - 1)
+            if tokens[i].figure is None
+            and tokens[i + 1].figure is not None
+            and (is_total_label(tokens[i].text) or not is_header_word(tokens[i].text))
+        ),
+        None,
+    )
+    if first is None:
+        return document
+    header = tokens[start:first]
+    money = [t for t in header if role_of(t.text).role == "money"]
+    names = [t for t in header if role_of(t.text).role in {"name", "recipient"}]
+    if not money or not names:
+        return document
+    amount_header = max(reversed(money), key=lambda t: allocation_weight(t.text))
+    document.before = _lines(tokens[:start])
+
+    rows: list[tuple[list[_Token], list[_Token]]] = []
+    at = first
+    while at < len(tokens):
+        label: list[_Token] = []
+        while at < len(tokens) and tokens[at].figure is None:
+            label.append(tokens[at])
+            at += 1
+        figures: list[_Token] = []
+        while at < len(tokens) and tokens[at].figure is not None:
+            figures.append(tokens[at])
+            at += 1
+        if not figures:
+            document.after = _lines(label)
+            break
+        rows.append((label, figures))
+
+    table = Table(index=1, at_end=not document.after)
+    table.rows.append(
+        [
+            Cell(names[0].text, 1, 1, names[0].line),
+            Cell(amount_header.text, 1, 2, amount_header.line),
+            Cell(FIGURES_COLUMN, 1, 3, header[-1].line),
+        ]
+    )
+    places = _precision([t.figure for _, figures in rows for t in figures if t.figure is not None])
+    single = all(len(figures) == 1 for _, figures in rows)
+    added_up = 0
+    for number, (label, figures) in enumerate(rows, start=2):
+        values = [_value(t.figure, places) for t in figures if t.figure is not None]
+        total = 0 if single else _row_total(values)
+        added_up += total is not None
+        amount = "" if total is None else _plain(values[total])
+        where = figures[total] if total is not None else figures[0]
+        table.rows.append(
+            [
+                Cell(" ".join(t.text for t in label), number, 1, label[0].line),
+                Cell(amount, number, 2, where.line),
+                Cell(" ".join(t.text for t in figures), number, 3, figures[0].line),
+            ]
+        )
+    if added_up * 3 < len(rows) * 2:
+        table.unreadable = (
+            f"a spreadsheet dumped as text with its empty cells gone: in {len(rows) - added_up} of {len(rows)} rows "
+            "no figure adds up to the ones before it, so the amount column cannot be told apart"
+        )
+    document.tables.append(table)
+    return document
+
+
+def _plain(value: Decimal) -> str:
+    return format(value, "f")
+
+
+def _lines(tokens: list[_Token]) -> list[TextLine]:
+    """Tokens back into the lines they came from, for the prose around the table (title, 单位 line)."""
+    lines: dict[int, list[str]] = {}
+    for token in tokens:
+        lines.setdefault(token.line, []).append(token.text)
+    return [TextLine(" ".join(words), line=line) for line, words in lines.items()]
