@@ -684,9 +684,14 @@ class _PlanBuilder:
         amount = self._cell(row, "amount")
         if amount is not None and amount.text:
             return False
-        # A row with figures of its own in other columns is a project whose amount is missing, not a heading.
+        # A row with figures of its own in other columns is a project whose amount is missing, not a heading —
+        # unless it is named as one (一、…, 第二类).
         name_col = self.header.columns.get("name")
-        if any(c.col != name_col and c.text and all(parse_number(w) is not None for w in c.text.split()) for c in row):
+        name = self._text(row, "name")
+        figures = any(
+            c.col != name_col and c.text and all(parse_number(w) is not None for w in c.text.split()) for c in row
+        )
+        if figures and not (name is not None and _HEADING.match(fold(name))):
             return False
         seq = self._text(row, "seq")
         return seq is None or _GROUP_SEQ.match(fold(seq)) is not None

@@ -137,3 +137,18 @@ def test_a_total_row_before_the_projects() -> None:
     plan = parse_bytes(text.encode(), "total_first.md")
     assert [p.name for p in plan.projects] == ["甲", "乙"]
     assert plan.stated_total == Decimal("15") and plan.problems == ()
+
+
+def test_a_row_with_figures_but_no_amount_is_a_project_missing_it_not_a_heading() -> None:
+    """Without a 序号 column, a row with no amount was a group heading; one with figures of its own (投资规模) is a
+    project whose amount is missing. A row named as a heading (一、…) stays a heading, figures or not."""
+    text = (
+        "附件\n2024年某县补助资金分配表\n| 项目名称 | 投资规模(万元) | 补助资金(万元) |\n| 一、农业类 | 500 | |\n"
+        "| 甲村道路 | 300 | 120 |\n| 乙村水渠 | 200 | |\n| 合计 | 500 | 120 |\n"
+    )
+    plan = parse_bytes(text.encode(), "plan.txt")
+    assert [(p.name, p.amount, p.extra["group"]) for p in plan.projects] == [
+        ("甲村道路", Decimal(120), "一、农业类"),
+        ("乙村水渠", None, "一、农业类"),
+    ]
+    assert [p.code for p in plan.problems] == ["amount_missing"]
