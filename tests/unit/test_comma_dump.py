@@ -39,7 +39,8 @@ def dumps(draw: st.DrawFn) -> Dump:
     count = draw(st.integers(2, 8))
     names = draw(st.permutations(SCHOOLS))[:count]
     categories = draw(st.integers(2, 5))
-    cells: list[str | None] = ["附件1 2018年某项补助资金安排表 单位:万元 地区"]
+    numbered = draw(st.booleans())  # a 序号 column: each row's number stands after the figures of the row before
+    cells: list[str | None] = ["附件1 2018年某项补助资金安排表 单位:万元" + (" 序号 , 地区" if numbered else " 地区")]
     for n in range(categories):
         cells += [f"类别{n + 1}(生活费)", None, "应抵扣", "核定下达"]
     cells.append("本次下达")
@@ -47,11 +48,11 @@ def dumps(draw: st.DrawFn) -> Dump:
     column_sums = [Decimal(0)] * categories
     flipped = draw(st.sampled_from([None, *range(count)]))
     # One clean figure with cents shows the dump's precision, as a real one's many do.
-    cells += ["市直属学校", "12.34", "12.34"]
+    cells += [*(["1"] if numbered else []), "市直属学校", "12.34", "12.34"]
     amounts.append((Decimal("12.34"), True))
     column_sums[0] += Decimal("12.34")
     for row, name in enumerate(names):
-        cells.append(name)
+        cells += [*([str(row + 2)] if numbered else []), name]
         decided = True
         values = draw(
             st.lists(
@@ -101,8 +102,9 @@ def test_generated_dumps_read_back_each_row_s_total(dump: Dump) -> None:
     document = read_comma_dump(text, "dump.txt", "d")
     table = document.tables[0]
     rows = table.rows[1:]
-    assert [row[0].text for row in rows] == [*names, "合计"]
-    read = [Decimal(row[1].text) if row[1].text else None for row in rows]
+    name, amount = (1, 2) if table.rows[0][0].text == "序号" else (0, 1)
+    assert [row[name].text for row in rows] == [*names, "合计"]
+    read = [Decimal(row[amount].text) if row[amount].text else None for row in rows]
     assert all(_faithful(r, e) for r, e in zip(read, [*amounts, (grand, True)], strict=True)), (read, amounts)
 
 
@@ -123,6 +125,8 @@ def test_a_dump_becomes_a_plan_with_the_missing_amount_said(dump: Dump) -> None:
     read = [p.amount for p in plan.projects]
     assert all(_faithful(r, e) for r, e in zip(read, amounts, strict=True)), (read, amounts)
     assert plan.stated_total == grand
+    if "序号" in text:
+        assert [p.seq for p in plan.projects] == [str(n) for n in range(1, len(amounts) + 1)]
     codes = [p.code for p in plan.problems]
     assert ("amount_missing" in codes) == (None in read)
     assert ("total_mismatch" in codes) == (plan.computed_total != grand)
@@ -132,3 +136,18 @@ def test_rows_that_mostly_add_up_to_nothing_are_refused_not_guessed() -> None:
     text = "地区 , 小学 ,, 初中 ,, 本次下达 甲区 , 1 , 2 , 5 , 乙县 , 3 , 4 , 9 , 丙镇 , 1 , 1 , 2 ,,\n"
     table = read_comma_dump(text, "t.txt", "d").tables[0]
     assert table.unreadable is not None and "2 of 3 rows" in table.unreadable
+
+
+def test_a_numbered_dump_keeps_each_row_s_number_out_of_its_figures() -> None:
+    """序号 first in the header: the number before a row's name is its 序号, not the last figure of the row before
+    (which, with one figure a row, is then the amount)."""
+    text = "附件 2023年某县资金分配表 单位:万元 序号 , 单位名称 , 补助金额 ,,\n\n1 , 甲镇 , 10 , 2 , 乙乡 ,,\n\n"
+    text += "20.5 , 3 , 丙街道 , 30 ,,\n\n4 , 丁村 ,,\n\n40 , 合计 , 100.5 ,,\n\n" + "附注 ,, 略\n" * 4
+    (plan,) = plans_from_bytes(text.encode(), "dump.txt")
+    assert [(p.seq, p.name, str(p.amount)) for p in plan.projects] == [
+        ("1", "甲镇", "10"),
+        ("2", "乙乡", "20.5"),
+        ("3", "丙街道", "30"),
+        ("4", "丁村", "40"),
+    ]
+    assert plan.stated_total == plan.computed_total == Decimal("100.5")

@@ -137,19 +137,26 @@ def read_comma_dump(text: str, path: str, doc_id: str) -> RawDocument:
     )
     if start is None:
         return document
+    # The first row's name: after 序号 in the header, the text after the first number 1; else the first text
+    # followed by a figure that is not a header word.
+    numbered = role_of(tokens[start].text).role == "seq"
     first = next(
         (
             i
             for i in range(start + 1, len(tokens) - 1)
             if tokens[i].figure is None
-            and tokens[i + 1].figure is not None
-            and (is_total_label(tokens[i].text) or not is_header_word(tokens[i].text))
+            and (
+                tokens[i - 1].figure == 1
+                if numbered
+                else tokens[i + 1].figure is not None
+                and (is_total_label(tokens[i].text) or not is_header_word(tokens[i].text))
+            )
         ),
         None,
     )
     if first is None:
         return document
-    header = tokens[start:first]
+    header = [t for t in tokens[start:first] if t.figure is None]
     money = [t for t in header if role_of(t.text).role == "money"]
     names = [t for t in header if role_of(t.text).role in {"name", "recipient"}]
     if not money or not names:
@@ -173,12 +180,15 @@ def read_comma_dump(text: str, path: str, doc_id: str) -> RawDocument:
             break
         rows.append((label, figures))
 
+    seqs = _numbers(rows, tokens[first - 1]) if numbered else None
+    shift = 1 if seqs is not None else 0
     table = Table(index=1, at_end=not document.after)
     table.rows.append(
         [
-            Cell(names[0].text, 1, 1, names[0].line),
-            Cell(amount_header.text, 1, 2, amount_header.line),
-            Cell(FIGURES_COLUMN, 1, 3, header[-1].line),
+            *([Cell(header[0].text, 1, 1, header[0].line)] if seqs is not None else []),
+            Cell(names[0].text, 1, 1 + shift, names[0].line),
+            Cell(amount_header.text, 1, 2 + shift, amount_header.line),
+            Cell(FIGURES_COLUMN, 1, 3 + shift, header[-1].line),
         ]
     )
     places = _precision([t.figure for _, figures in rows for t in figures if t.figure is not None])
@@ -190,11 +200,13 @@ def read_comma_dump(text: str, path: str, doc_id: str) -> RawDocument:
         added_up += total is not None
         amount = "" if total is None else _plain(values[total])
         where = figures[total] if total is not None else figures[0]
+        seq = seqs[number - 2] if seqs is not None else None
         table.rows.append(
             [
-                Cell(" ".join(t.text for t in label), number, 1, label[0].line),
-                Cell(amount, number, 2, where.line),
-                Cell(" ".join(t.text for t in figures), number, 3, figures[0].line),
+                *([Cell(seq.text if seq else "", number, 1, seq.line if seq else label[0].line)] if shift else []),
+                Cell(" ".join(t.text for t in label), number, 1 + shift, label[0].line),
+                Cell(amount, number, 2 + shift, where.line),
+                Cell(" ".join(t.text for t in figures), number, 3 + shift, figures[0].line),
             ]
         )
     if added_up * 3 < len(rows) * 2:
@@ -204,6 +216,24 @@ def read_comma_dump(text: str, path: str, doc_id: str) -> RawDocument:
         )
     document.tables.append(table)
     return document
+
+
+def _numbers(rows: list[tuple[list[_Token], list[_Token]]], lead: _Token) -> list[_Token | None] | None:
+    """Each row's 序号, where the header starts with one: the figure before the first row's name is 1, and a row's
+    last figure that is the next number in turn is the next row's 序号, not a figure of its own (taken out of it).
+    None when the first row is not numbered 1: the column is then left as the figures say."""
+    if lead.figure != 1:
+        return None
+    seqs: list[_Token | None] = [lead, *([None] * (len(rows) - 1))]
+    following = 2
+    for at in range(1, len(rows)):
+        label, _ = rows[at]
+        before = rows[at - 1][1]
+        if is_total_label(" ".join(t.text for t in label)) or len(before) < 2 or before[-1].figure != following:
+            continue
+        seqs[at] = before.pop()
+        following += 1
+    return seqs
 
 
 def _plain(value: Decimal) -> str:
