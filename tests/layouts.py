@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Callable, Iterator
 
 from fundgraph.loaders import parse_path
@@ -65,6 +67,13 @@ def html() -> str:
     )
 
 
+def csv_text() -> str:
+    """A spreadsheet saved as CSV and published as text, among the page's prose."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows([HEAD, *seed_rows(), ["合计", "", "", "", "", "", "3901", ""]])
+    return BEFORE + buffer.getvalue() + AFTER
+
+
 LAYOUTS: dict[str, tuple[Callable[[], str], str, str]] = {
     # name: (renderer, file name, format the reader reports)
     "pipe": (pipe, "plan.md", "pipe-table"),
@@ -72,4 +81,5 @@ LAYOUTS: dict[str, tuple[Callable[[], str], str, str]] = {
     "blank_separated": (blank_separated, "plan.txt", "cell-per-line"),
     "space_separated": (space_separated, "plan.txt", "space-separated"),
     "html": (html, "plan.html", "html"),
+    "csv_text": (csv_text, "plan.txt", "csv"),
 }

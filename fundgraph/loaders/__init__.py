@@ -24,7 +24,7 @@ from fundgraph.loaders.readers import IMAGE_SUFFIXES
 from fundgraph.loaders.readers.boxdraw import looks_like_box_drawing, read_box_drawing
 from fundgraph.loaders.readers.comma_dump import looks_like_comma_dump, read_comma_dump
 from fundgraph.loaders.readers.convert import CONVERTED, convert
-from fundgraph.loaders.readers.csv_reader import read_csv
+from fundgraph.loaders.readers.csv_reader import looks_delimited, read_csv
 from fundgraph.loaders.readers.decoding import decode_text
 from fundgraph.loaders.readers.glued import looks_glued, read_glued
 from fundgraph.loaders.readers.html_reader import looks_like_html, read_html
@@ -133,6 +133,8 @@ def text_readings(text: str, path: str, doc_id: str) -> list[RawDocument]:
     if looks_like_word_text(text):
         return [read_word_text(text, path, doc_id)]
     readings: list[RawDocument] = []
+    if looks_delimited(text):  # a spreadsheet saved as text: CSV in a .txt
+        readings.append(read_csv(text.encode("utf-8"), path, doc_id))
     if looks_like_box_drawing(lines):
         readings.append(read_box_drawing(text, path, doc_id))
     if looks_like_pipe_table(lines):

@@ -8,6 +8,38 @@ import io
 from fundgraph.errors import Location, ParseError
 from fundgraph.loaders.cells import Cell, RawDocument, Table, clean_cell_text
 from fundgraph.loaders.readers.decoding import decode_text
+from fundgraph.money import parse_number
+
+MIN_RUN = 3  # a header and two rows
+
+
+def looks_delimited(text: str) -> bool:
+    r"""A text that is CSV (a spreadsheet saved as text, a .txt export): a run of at least three consecutive records
+    with the same number (three or more) of comma-separated fields, plain numbers in two of them at least. Prose
+    with commas and a dump whose rows break mid-line (separated by blank lines) have none.
+
+    >>> looks_delimited("附件1\n序号,项目名称,金额\n1,甲,10\n2,乙,20\n合计,,30\n")
+    True
+    >>> prose = "交通项目5个 , 总投资8799万元 , 安排资金1943万元 。\n"
+    >>> looks_delimited(prose + prose.replace("交通", "水利") + prose.replace("交通", "林业"))
+    False
+    """
+    run, width, numbered = 0, 0, 0
+    try:
+        for record in csv.reader(io.StringIO(text, newline="")):
+            fields = len(record)
+            numeric = any(parse_number(field) is not None for field in record)
+            if fields >= 3 and fields == width:
+                run, numbered = run + 1, numbered + numeric
+            else:
+                run, numbered = (1, int(numeric)) if fields >= 3 else (0, 0)
+            width = fields
+            # Rows have plain numbers in their cells; clauses of prose (项目总投资8799万元) do not.
+            if run >= MIN_RUN and numbered >= MIN_RUN - 1:
+                return True
+    except csv.Error:
+        return False
+    return False
 
 
 def read_csv(data: bytes, path: str, doc_id: str) -> RawDocument:
@@ -35,4 +67,6 @@ def read_csv(data: bytes, path: str, doc_id: str) -> RawDocument:
         raise ParseError(
             f"not readable as CSV: {exc}", Location(path, 1, row_number + 1, None, reader.line_num)
         ) from exc
+    # A file that ends without its last line's break was cut: a last row that lacks a cell it needs was cut short.
+    table.at_end = bool(text) and not text.endswith(("\n", "\r"))
     return RawDocument(path=path, doc_id=doc_id, format="csv", tables=[table])
