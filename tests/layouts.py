@@ -67,10 +67,11 @@ def html() -> str:
     )
 
 
-def csv_text() -> str:
+def csv_text(delimiter: str = ",") -> str:
     """A spreadsheet saved as CSV and published as text, among the page's prose."""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows([HEAD, *seed_rows(), ["合计", "", "", "", "", "", "3901", ""]])
+    rows = [HEAD, *seed_rows(), ["合计", "", "", "", "", "", "3901", ""]]
+    csv.writer(buffer, delimiter=delimiter, lineterminator="\n").writerows(rows)
     return BEFORE + buffer.getvalue() + AFTER
 
 
@@ -82,4 +83,5 @@ LAYOUTS: dict[str, tuple[Callable[[], str], str, str]] = {
     "space_separated": (space_separated, "plan.txt", "space-separated"),
     "html": (html, "plan.html", "html"),
     "csv_text": (csv_text, "plan.txt", "csv"),
+    "semicolon_text": (lambda: csv_text(";"), "plan.txt", "csv"),
 }

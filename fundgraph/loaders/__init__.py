@@ -133,8 +133,9 @@ def text_readings(text: str, path: str, doc_id: str) -> list[RawDocument]:
     if looks_like_word_text(text):
         return [read_word_text(text, path, doc_id)]
     readings: list[RawDocument] = []
-    if looks_delimited(text):  # a spreadsheet saved as text: CSV in a .txt
-        readings.append(read_csv(text.encode("utf-8"), path, doc_id))
+    delimiter = looks_delimited(text)
+    if delimiter is not None:  # a spreadsheet saved as text: CSV in a .txt
+        readings.append(read_csv(text.encode("utf-8"), path, doc_id, delimiter))
     if looks_like_box_drawing(lines):
         readings.append(read_box_drawing(text, path, doc_id))
     if looks_like_pipe_table(lines):
