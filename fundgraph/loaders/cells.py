@@ -54,6 +54,8 @@ class RawDocument:
     tables: list[Table]
     before: list[TextLine] = field(default_factory=list)
     after: list[TextLine] = field(default_factory=list)
+    # What the reader decided that the header cannot show (a dump's amount is each row's total), for --explain.
+    decisions: list[str] = field(default_factory=list)
 
 
 def clean_cell_text(text: str) -> str:

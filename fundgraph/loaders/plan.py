@@ -307,7 +307,7 @@ def _best_plan(document: RawDocument, table: Table, header: HeaderMap, index: in
             why = f"column {col} ({header.names.get(col)}) adds up to the stated total"
             if col == row_total:
                 why += ", and is each row's sum of the other money columns"
-            return replace(plan, decisions=(*plan.decisions, why), amount_column=col)
+            return replace(plan, decisions=(*plan.decisions, *document.decisions, why), amount_column=col)
         built.append((col, plan))
     if not built:
         assert first_error is not None
@@ -324,7 +324,7 @@ def _best_plan(document: RawDocument, table: Table, header: HeaderMap, index: in
     why = f"column {col} ({header.names.get(col)}) is the first money column by its header words"
     if col == row_total:
         why = f"column {col} ({header.names.get(col)}) is each row's sum of the other money columns"
-    return replace(plan, decisions=(*plan.decisions, why), amount_column=col)
+    return replace(plan, decisions=(*plan.decisions, *document.decisions, why), amount_column=col)
 
 
 def _name_by_place_when_bodies_repeat(header: HeaderMap, rows: list[list[Cell]]) -> None:

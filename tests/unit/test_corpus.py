@@ -136,3 +136,7 @@ def test_a_spreadsheet_dumped_as_text_is_read_by_its_rows_totals() -> None:
     assert "市实验学校" in problems["amount_missing"]
     assert "附件1.1" in problems["truncated"]
     assert "stands before its rows" in problems["subtotal_mismatch"]
+    explained = CliRunner().invoke(
+        app, ["parse", str(CORPUS / "11_chaozhou-student-aid-2018-comma-sep-float-noise-TRUNCATED.txt"), "--explain"]
+    )
+    assert "read as comma-dump" in explained.output and "each row's amount is its total" in explained.output

@@ -209,6 +209,13 @@ def read_comma_dump(text: str, path: str, doc_id: str) -> RawDocument:
                 Cell(" ".join(t.text for t in figures), number, 3 + shift, figures[0].line),
             ]
         )
+    document.decisions.append(
+        f"a spreadsheet dumped as text, its empty cells gone: each row's amount is its total, the figure that equals "
+        f"the sum of the figures before it ({added_up} of {len(rows)} rows have one; the row's figures are kept in "
+        f"{FIGURES_COLUMN})"
+        if not single
+        else "a spreadsheet dumped as text: each row has one figure, its amount"
+    )
     if added_up * 3 < len(rows) * 2:
         table.unreadable = (
             f"a spreadsheet dumped as text with its empty cells gone: in {len(rows) - added_up} of {len(rows)} rows "
