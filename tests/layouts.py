@@ -41,6 +41,11 @@ def cell_per_line() -> str:
     return BEFORE + "".join(c + "|\n" for c in HEAD) + body + "合计|\n3901|\n" + AFTER
 
 
+def comma_closed() -> str:
+    """One cell a line, closed by a comma as some pages copy a table (a comma inside a cell's text stays in it)."""
+    return cell_per_line().replace("|\n", ",\n")
+
+
 def blank_separated() -> str:
     body = "".join("".join(c + "\n\n" for c in r) for r in seed_rows())
     return BEFORE + "\n".join(c + "\n" for c in HEAD) + "\n" + body + "合计\n\n3901\n\n" + AFTER
@@ -79,6 +84,7 @@ LAYOUTS: dict[str, tuple[Callable[[], str], str, str]] = {
     # name: (renderer, file name, format the reader reports)
     "pipe": (pipe, "plan.md", "pipe-table"),
     "cell_per_line": (cell_per_line, "plan.txt", "cell-per-line"),
+    "comma_closed": (comma_closed, "plan.txt", "cell-per-line"),
     "blank_separated": (blank_separated, "plan.txt", "cell-per-line"),
     "space_separated": (space_separated, "plan.txt", "space-separated"),
     "html": (html, "plan.html", "html"),

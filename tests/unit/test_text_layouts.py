@@ -58,7 +58,7 @@ def test_a_file_cut_inside_a_row_keeps_the_rows_before_it(layout: str) -> None:
     assert "truncated" in [p.code for p in plan.problems]
 
 
-@pytest.mark.parametrize("layout", ["pipe", "cell_per_line", "blank_separated"])
+@pytest.mark.parametrize("layout", ["pipe", "cell_per_line", "comma_closed", "blank_separated"])
 def test_a_file_cut_inside_an_amount_drops_that_row(layout: str) -> None:
     render, name, _ = LAYOUTS[layout]
     text = render()

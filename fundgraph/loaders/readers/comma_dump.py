@@ -45,14 +45,20 @@ _DIGITS = re.compile(r"^\d+$")
 _LEFT_ROLES = frozenset({"seq", "name", "recipient"})
 FIGURES_COLUMN = "数字(照录)"
 MIN_MARKED_LINES = 8
+MIN_BROKEN_ROWS = 2
+_FIGURE_THEN_NAME = re.compile(r"(?:^|[\s,])-?\d+(?:\.\d+)?(?:\s*,\s*|\s+)[\u4e00-\u9fff]")
 NOISE_DECIMALS = 6
 NOISE_SHARE = Decimal("1e-5")
 
 
 def looks_like_comma_dump(lines: list[str]) -> bool:
-    """Many lines cut by `` , `` or ``,,`` (a CSV file is read as CSV; a dump keeps blank and broken cells)."""
+    """Many lines cut by `` , `` or ``,,`` (a CSV file is read as CSV; a dump keeps blank and broken cells), and
+    rows that break mid-line: a figure, then the next row's name on the same line. One cell a line closed by a
+    comma is not a dump: the cell-stream reader aligns it."""
     marked = sum(1 for line in lines if _SEPARATOR.search(line))
-    return marked >= MIN_MARKED_LINES and any(",," in line for line in lines)
+    if marked < MIN_MARKED_LINES or not any(",," in line for line in lines):
+        return False
+    return sum(1 for line in lines if _FIGURE_THEN_NAME.search(line)) >= MIN_BROKEN_ROWS
 
 
 @dataclass

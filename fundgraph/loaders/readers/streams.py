@@ -396,8 +396,9 @@ def cells_per_line(text: str) -> tuple[list[StreamCell], str]:
     ([('序号', True), ('名称', True), ('', True), ('', True), ('12', False)], 'cell-per-line')
     """
     lines = text.splitlines()
-    closed = sum(1 for line in lines if line.rstrip().endswith("|"))
     filled = sum(1 for line in lines if line.strip())
+    # Cells closed by `|`, or by `,` as some pages copy them (湘桥区, / 87.66, / ,): the closer most lines end with.
+    closer, closed = max(((c, sum(1 for line in lines if line.rstrip().endswith(c))) for c in "|,"), key=lambda x: x[1])
     piped = closed >= 3 and closed * 2 >= filled - 10
     cells: list[StreamCell] = []
     last_filled = max((n for n, line in enumerate(lines, start=1) if line.strip()), default=0)
@@ -405,14 +406,26 @@ def cells_per_line(text: str) -> tuple[list[StreamCell], str]:
         stripped = line.strip()
         if not stripped:
             continue
-        if piped and stripped.endswith("|"):
-            pieces = stripped.split("|")[:-1]
+        if piped and stripped.endswith(closer):
+            pieces = stripped.split("|")[:-1] if closer == "|" else _comma_closed(stripped)
             cells.extend(StreamCell(p.strip(), number) for p in pieces)
         else:
             cells.append(StreamCell(stripped, number, terminated=not (piped and number == last_filled)))
     if cells and cells[-1].terminated and re.search(r"\d[.,，．]$", cells[-1].text):
         cells[-1] = StreamCell(cells[-1].text, cells[-1].line, terminated=False)  # "725." was cut inside a number
     return cells, "cell-per-line"
+
+
+def _comma_closed(line: str) -> list[str]:
+    """A line closed by commas: its text is one cell (a comma inside it, 1,000户次, is the text's), each further
+    trailing comma one empty cell.
+
+    >>> _comma_closed("项目简介，含1,000户次,"), _comma_closed("湘桥区 ,,"), _comma_closed(",")
+    (['项目简介，含1,000户次'], ['湘桥区', ''], [''])
+    """
+    body = line.rstrip(", ")
+    closers = line[len(body) :].count(",")
+    return [body, *[""] * (closers - 1)] if body else [""] * closers
 
 
 def read_cell_stream(text: str, path: str, doc_id: str, total_labels: frozenset[str]) -> RawDocument:
