@@ -156,6 +156,11 @@ class Plan:
         return normalize(sum((p.amount for p in self.projects if p.amount is not None), Decimal(0)))
 
     @property
+    def missing_amounts(self) -> int:
+        """Rows kept with no amount (a blank cell, a dump's row that adds up to nothing)."""
+        return sum(1 for p in self.projects if p.amount is None)
+
+    @property
     def read_confidence(self) -> float | None:
         """How surely the cells were read: the mean OCR confidence of the cells of a scan, None for text."""
         scores = [c.confidence for p in self.projects for c in p.cells.values() if c.confidence is not None]

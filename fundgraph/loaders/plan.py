@@ -830,6 +830,18 @@ class _PlanBuilder:
                     self.source(row=None),
                 )
             )
+        elif self.stated_total != computed and self.stated_total_source is not None and plan.missing_amounts:
+            # A mismatch is established only when every amount is known: the missing ones may make it up.
+            names = ", ".join(p.name for p in plan.projects if p.amount is None)[:200]
+            self.problems.append(
+                Problem(
+                    "total_unverified",
+                    f"stated total {format_wan(self.stated_total)}; the rows with an amount add up to "
+                    f"{format_wan(computed)}, and {plan.missing_amounts} amount(s) are missing ({names}): the total is "
+                    f"met only if they add up to {format_wan(self.stated_total - computed)}",
+                    self.stated_total_source,
+                )
+            )
         elif self.stated_total != computed and self.stated_total_source is not None:
             self.problems.append(
                 Problem(

@@ -199,3 +199,18 @@ def test_findings_on_a_plan_loaded_unverified_say_so(driver: Any) -> None:
     for finding in resting:
         assert "read by OCR and not checked against a total" in finding.title
         assert finding.details["unverified_plans"] == [plan.plan_id]
+
+
+def test_a_total_that_missing_amounts_may_make_up_is_unverified_not_a_mismatch(driver: Any) -> None:
+    """11_chaozhou: one row's amount is missing, and with it the stated total would be met. No `total_mismatch`
+    finding (high) is made; the plan's `total_unverified` problem is, saying what the missing amount must be."""
+    from fundgraph.loaders import parse_plans
+
+    (plan,) = parse_plans(ROOT / "tests" / "fixtures" / "corpus" / CHAOZHOU)
+    write_plan(driver, plan_elements(plan))
+    rules = {f.rule: f.title for f in run_findings(driver, rules=["totals"], database="neo4j")}
+    assert "total_mismatch" not in rules and "total_reconciled" not in rules
+    assert "only if they add up to -0.18" in rules["total_unverified"]
+
+
+CHAOZHOU = "11_chaozhou-student-aid-2018-comma-sep-float-noise-TRUNCATED.txt"

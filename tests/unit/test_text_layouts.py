@@ -152,3 +152,14 @@ def test_a_row_with_figures_but_no_amount_is_a_project_missing_it_not_a_heading(
         ("乙村水渠", None, "一、农业类"),
     ]
     assert [p.code for p in plan.problems] == ["amount_missing"]
+
+
+def test_with_an_amount_missing_a_total_that_differs_is_unverified_not_a_mismatch() -> None:
+    """The missing amount may make up the difference: the plan says how much it would have to be."""
+    text = "2024年某县补助资金分配表\n| 项目名称 | 投资规模(万元) | 补助资金(万元) |\n"
+    text += "| 甲村道路 | 300 | 120 |\n| 乙村水渠 | 200 | |\n| 合计 | 510 | 150 |\n"
+    plan = parse_bytes(text.encode(), "plan.txt")
+    codes = {p.code: p.message for p in plan.problems}
+    assert [(p.name, p.amount) for p in plan.projects] == [("甲村道路", Decimal(120)), ("乙村水渠", None)]
+    assert {"amount_missing", "total_unverified"} <= set(codes) and "total_mismatch" not in codes
+    assert "乙村水渠" in codes["total_unverified"] and "only if they add up to 30" in codes["total_unverified"]
