@@ -224,8 +224,6 @@ def totals(ctx: Rows) -> Iterator[Finding]:
         cell = ctx.evidence(row["doc_id"], row["row"], row["col"], row["line"], row["total_text"])
         plan = FindingProject(row["plan_id"], row["year"], "", row["title"] or "", row["computed_total"])
         stated, computed = row["stated_total_fen"], row["computed_total_fen"]
-        # With amounts missing a mismatch is not established (the reader says so: total_unverified).
-        unverified = any(json.loads(p)["code"] == "total_unverified" for p in row["problems"] or [])
         if stated is None:
             yield Finding(
                 "no_stated_total",
@@ -233,24 +231,24 @@ def totals(ctx: Rows) -> Iterator[Finding]:
                 f"{row['title']}: no stated total; its rows add up to {row['computed_total']} 万元",
                 [plan],
             )
-        elif stated != computed and unverified:
-            pass  # amounts are missing: the reader's total_unverified problem, below, says what they must add up to
-        elif stated != computed:
+        elif stated == computed:
+            yield Finding(
+                "total_reconciled",
+                "low",
+                f"{row['title']}: its {row['projects']} rows add up to the stated total {row['stated_total']} 万元",
+                [plan],
+                [cell],
+                {"stated_fen": stated, "computed_fen": computed},
+            )
+        # With amounts missing a mismatch is not established: the reader's total_unverified problem, below, says
+        # what they would have to add up to.
+        elif not any(json.loads(p)["code"] == "total_unverified" for p in row["problems"] or []):
             gap = format_wan(Decimal(computed - stated) / 1_000_000)
             yield Finding(
                 "total_mismatch",
                 "high",
                 f"{row['title']}: stated total {row['stated_total']} 万元, rows add up to {row['computed_total']} "
                 f"(difference {gap})",
-                [plan],
-                [cell],
-                {"stated_fen": stated, "computed_fen": computed},
-            )
-        else:
-            yield Finding(
-                "total_reconciled",
-                "low",
-                f"{row['title']}: its {row['projects']} rows add up to the stated total {row['stated_total']} 万元",
                 [plan],
                 [cell],
                 {"stated_fen": stated, "computed_fen": computed},

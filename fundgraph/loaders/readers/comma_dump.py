@@ -26,7 +26,7 @@ from decimal import Decimal
 
 from fundgraph.loaders.cells import Cell, RawDocument, Table, TextLine
 from fundgraph.loaders.roles import allocation_weight, is_header_word, is_total_label, role_of
-from fundgraph.money import parse_number
+from fundgraph.money import format_wan, parse_number
 
 EXAMPLE = """附件1 资金安排表 单位:万元 地区 , 小学 ,, 初中 ,, 本次下达 甲区 ,,
 
@@ -186,7 +186,7 @@ def read_comma_dump(text: str, path: str, doc_id: str) -> RawDocument:
             break
         rows.append((label, figures))
 
-    seqs = _numbers(rows, tokens[first - 1]) if numbered else None
+    seqs = _numbers(rows, tokens[first - 1]) if numbered else None  # a numbered first row follows its 1
     shift = 1 if seqs is not None else 0
     table = Table(index=1, at_end=not document.after)
     table.rows.append(
@@ -204,7 +204,7 @@ def read_comma_dump(text: str, path: str, doc_id: str) -> RawDocument:
         values = [_value(t.figure, places) for t in figures if t.figure is not None]
         total = 0 if single else _row_total(values)
         added_up += total is not None
-        amount = "" if total is None else _plain(values[total])
+        amount = "" if total is None else format_wan(values[total])
         where = figures[total] if total is not None else figures[0]
         seq = seqs[number - 2] if seqs is not None else None
         table.rows.append(
@@ -231,12 +231,10 @@ def read_comma_dump(text: str, path: str, doc_id: str) -> RawDocument:
     return document
 
 
-def _numbers(rows: list[tuple[list[_Token], list[_Token]]], lead: _Token) -> list[_Token | None] | None:
-    """Each row's 序号, where the header starts with one: the figure before the first row's name is 1, and a row's
-    last figure that is the next number in turn is the next row's 序号, not a figure of its own (taken out of it).
-    None when the first row is not numbered 1: the column is then left as the figures say."""
-    if lead.figure != 1:
-        return None
+def _numbers(rows: list[tuple[list[_Token], list[_Token]]], lead: _Token) -> list[_Token | None]:
+    """Each row's 序号, where the header starts with one: ``lead``, the 1 before the first row's name, is the first
+    row's; a row's last figure that is the next number in turn is the next row's 序号, not a figure of its own (taken
+    out of it)."""
     seqs: list[_Token | None] = [lead, *([None] * (len(rows) - 1))]
     following = 2
     for at in range(1, len(rows)):
@@ -247,10 +245,6 @@ def _numbers(rows: list[tuple[list[_Token], list[_Token]]], lead: _Token) -> lis
         seqs[at] = before.pop()
         following += 1
     return seqs
-
-
-def _plain(value: Decimal) -> str:
-    return format(value, "f")
 
 
 def _lines(tokens: list[_Token]) -> list[TextLine]:
