@@ -438,6 +438,34 @@ def throughput(work: Callable[[], None], clients: int, seconds: float) -> float:
     return sum(done) / seconds
 
 
+CALIBRATION_DOCUMENTS = 100  # about 2,300 projects: two seconds of one core
+
+
+def worker_cpu(files: list[Path]) -> dict[str, float]:
+    """The CPU one core spends preparing a project for the bulk import (parse, extraction, rows), on the corpus's
+    first documents (the same ones every run: seed 2026), in this process. Measured before and after the bulk load,
+    it says how fast the machine was during it (the same code has run at half speed in a slow hour), and with the
+    core count it gives the prepare step's floor.
+
+    >>> import tempfile
+    >>> from fundgraph.synth import generate, render_word_text
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> for i, plan in enumerate(generate(60, seed=1)):
+    ...     _ = (folder / f"plan-{i}.txt").write_text(render_word_text(plan), encoding="utf-8")
+    >>> measured = worker_cpu(sorted(folder.iterdir()))
+    >>> measured["projects"], measured["ms_per_project"] > 0
+    (60, True)
+    """
+    from fundgraph.io.bulk import prepare_rendered
+
+    sample = files[:CALIBRATION_DOCUMENTS]
+    prepare_rendered(sample[0])  # the first call imports the readers and compiles the patterns
+    started = time.process_time()
+    projects = sum(r.projects for file in sample for r in prepare_rendered(file) or [])
+    seconds = time.process_time() - started
+    return {"projects": projects, "ms_per_project": round(1000 * seconds / projects, 3)}
+
+
 def run(size: str) -> dict[str, Any]:
     projects = SIZES[size]
     workdir = Path(tempfile.mkdtemp(prefix="fundgraph-bench-"))
@@ -594,6 +622,8 @@ def run(size: str) -> dict[str, Any]:
         # server is stopped and started again by it; the queries below run on the store it builds (the same graph).
         if not BULK_ONLY:
             driver.close()
+        files = sorted(corpus.iterdir())
+        before = worker_cpu(files)
         report = workdir / "bulk.json"
         bulk_env = {
             **env,
@@ -611,12 +641,20 @@ def run(size: str) -> dict[str, Any]:
         if returncode != 0:
             raise RuntimeError(stderr[-2000:])
         phases = json.loads(report.read_text(encoding="utf-8"))
+        after = worker_cpu(files)
+        cores = os.cpu_count() or 1
         result["bulk_end_to_end"] = {
             "seconds": round(t, 1),
             "projects_per_s": round(projects / t),
             "loader_peak_rss_mib": round(peak_kib / 1024),
             "phases_s": phases["seconds"],
             "ratio_vs_transactional": None if BULK_ONLY else round(result["load_end_to_end"]["seconds"] / t, 2),
+            # One core's CPU a project, measured just before and after the load: the machine's speed during it,
+            # and the prepare step's floor (every core busy preparing, nothing else running).
+            "worker_cpu_ms_per_project": [before["ms_per_project"], after["ms_per_project"]],
+            "prepare_floor_s": round(
+                (before["ms_per_project"] + after["ms_per_project"]) / 2 * projects / 1000 / cores
+            ),
         }
         print(f"[{size}] bulk end to end {result['bulk_end_to_end']}", flush=True)
         checkpoint(result)

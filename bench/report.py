@@ -164,8 +164,14 @@ def write_report() -> Path:
             "Bulk load (`fundgraph load --bulk --replace DIR`: parse and extract on every core, CSV, neo4j-admin",
             "import full, schema): the same graph as the transactional load (tests/integration/test_bulk.py).",
             "",
-            "| size | bulk end to end (proj/s) | × transactional | phases (s) | loader peak RSS (without the JVMs) |",
-            "| --- | --- | --- | --- | --- |",
+            "The floor is the prepare step with every core busy: one core's CPU a project (parse, extraction,",
+            "rows; the corpus's first 100 documents in the bench process, just before and just after the load, which",
+            "also says how fast the machine ran) × projects ÷ cores. Runs before 2026-11-30 afternoon did not measure",
+            "it.",
+            "",
+            "| size | bulk end to end (proj/s) | × transactional | phases (s) "
+            "| prepare floor (CPU ms a project, before / after) | loader peak RSS (without the JVMs) |",
+            "| --- | --- | --- | --- | --- | --- |",
         ]
         for r in bulked:
             for label, b in ((r["size"], r["bulk_end_to_end"]), (f"{r['size']} (bulk only)", r.get("bulk_latest"))):
@@ -174,10 +180,12 @@ def write_report() -> Path:
                 if "started" in b:
                     label += f", {b['started']}"
                 phases = ", ".join(f"{k} {v}" for k, v in b["phases_s"].items())
+                cpu = b.get("worker_cpu_ms_per_project")
+                floor = f"{b['prepare_floor_s']} s ({cpu[0]} / {cpu[1]})" if cpu else "—"
                 lines.append(
                     f"| {label} | {b['projects_per_s']:,} ({b['seconds']} s) | "
                     f"{'—' if b.get('ratio_vs_transactional') is None else str(b['ratio_vs_transactional']) + '×'} | "
-                    f"{phases} | {b['loader_peak_rss_mib']} MiB |"
+                    f"{phases} | {floor} | {b['loader_peak_rss_mib']} MiB |"
                 )
     last = next((r for r in reversed(results) if "load_end_to_end" in r), results[-1])
     # Each target from the largest size that measured it (a run may stop before its query phase).
