@@ -166,20 +166,22 @@ class Chunk:
     types: dict[str, str] = field(default_factory=dict)
 
 
-# The most characters one import file holds. Neo4j 5.26's reader of fields that span lines
+# The most characters one import file holds where a field spans lines. Neo4j 5.26's reader of such fields
 # (`--multiline-fields-format=v2`) fails on a file longer than its 4 MiB read buffer ("found CR outside a text cell"
 # at the buffer's end; the file has no CR: 200,000 rows of `"pN","line one\nline two N"` fail, 2,000 import), and
 # its older reader (`--multiline-fields=true`) reads every file line-blind, a third of the import's time (100k
-# projects: 32 s against 22). So each label's or type's rows go into parts that fit the buffer (a UTF-8 character
-# is at most 4 bytes: 1,000,000 characters are under 4 MiB), and only the parts where a field spans lines are
-# named as such: the importer sees the parts as one file, and reads the rest line by line, in parallel.
+# projects: 32 s against 22). So rows where a field spans lines go into parts that fit the buffer (a UTF-8 character
+# is at most 4 bytes: 1,000,000 characters are under 4 MiB), named as such; the importer sees a file's parts as one
+# file. Rows read line by line are not cut: at 1M, the 2.8 GB cut everywhere into 2,375 parts imported in 143 and
+# 149 s, and with only the projects' file in parts (342) in 123 and 111 s.
 PART_CHARS = 1_000_000
 
 
 @dataclass
 class _File:
-    """One node label's or relationship type's rows: the data as it comes, in parts of at most ``part_chars``
-    characters ending at a row's end, and the header (with the types seen) last."""
+    """One node label's or relationship type's rows: the data as it comes, in parts ending at a row's end — those
+    where a field spans lines of at most ``part_chars`` characters (or one row), the others as long as they come —
+    and the header (with the types seen) last."""
 
     path: Path  # the parts are path's stem, a part number and .csv
     columns: list[str]
@@ -206,7 +208,14 @@ class _File:
         if not lines:
             return
         text = "".join(lines)
-        if self.handle is not None and self.held + len(text) <= self.part_chars:
+        if (
+            self.handle is not None
+            and (
+                self.held + len(text) <= self.part_chars
+                # Rows read line by line into a part read line by line: no limit.
+                or not (self.spanning[-1:] == self.parts[-1:] or _spans(text, len(lines)))
+            )
+        ):
             self._write(text, len(lines))
             return
         # Row by row into parts; a row longer than a part gets a part of its own.
@@ -234,8 +243,7 @@ class _File:
         self.handle.write(text)
         self.held += len(text)
         self.rows += rows
-        # Each row ends in one line feed; any other line break is inside a quoted field.
-        if (text.count("\n") != rows or "\r" in text) and self.spanning[-1:] != self.parts[-1:]:
+        if _spans(text, rows) and self.spanning[-1:] != self.parts[-1:]:
             self.spanning.append(self.parts[-1])
 
     def close(self) -> Path | None:
@@ -247,6 +255,12 @@ class _File:
         header_path = self.path.with_name(self.path.stem + ".header.csv")
         header_path.write_text(",".join(header) + "\n", encoding="utf-8")
         return header_path
+
+
+def _spans(text: str, rows: int) -> bool:
+    """Whether a field of these rows spans lines: each row ends in one line feed, any other line break is inside a
+    quoted field."""
+    return text.count("\n") != rows or "\r" in text
 
 
 @dataclass(frozen=True)
