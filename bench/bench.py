@@ -652,6 +652,8 @@ def run(size: str) -> dict[str, Any]:
             # One core's CPU a project, measured just before and after the load: the machine's speed during it,
             # and the prepare step's floor (every core busy preparing, nothing else running).
             "worker_cpu_ms_per_project": [before["ms_per_project"], after["ms_per_project"]],
+            # The load's own account of the prepare step's CPU: its workers' and the loading process's.
+            "prepare_cpu_s": phases.get("cpu_seconds"),
             "prepare_floor_s": round(
                 (before["ms_per_project"] + after["ms_per_project"]) / 2 * projects / 1000 / cores
             ),

@@ -167,7 +167,8 @@ def write_report() -> Path:
             "The floor is the prepare step with every core busy: one core's CPU a project (parse, extraction,",
             "rows; the corpus's first 100 documents in the bench process, just before and just after the load, which",
             "also says how fast the machine ran) × projects ÷ cores. Runs before 2026-11-30 afternoon did not measure",
-            "it.",
+            "it. The CPU used is the load's own account: its worker processes' and the loading process's (which",
+            "merges shared nodes, counts tallies and writes the files, on the same cores).",
             "",
             "| size | bulk end to end (proj/s) | × transactional | phases (s) "
             "| prepare floor (CPU ms a project, before / after) | loader peak RSS (without the JVMs) |",
@@ -182,6 +183,11 @@ def write_report() -> Path:
                 phases = ", ".join(f"{k} {v}" for k, v in b["phases_s"].items())
                 cpu = b.get("worker_cpu_ms_per_project")
                 floor = f"{b['prepare_floor_s']} s ({cpu[0]} / {cpu[1]})" if cpu else "—"
+                if b.get("prepare_cpu_s"):
+                    used = b["prepare_cpu_s"]
+                    floor += (
+                        f"; CPU used: workers {used['prepare_workers']:.0f} s, loader {used['prepare_loader']:.0f} s"
+                    )
                 lines.append(
                     f"| {label} | {b['projects_per_s']:,} ({b['seconds']} s) | "
                     f"{'—' if b.get('ratio_vs_transactional') is None else str(b['ratio_vs_transactional']) + '×'} | "

@@ -95,6 +95,9 @@ def test_the_bulk_load_builds_the_graph_the_transactional_load_builds(
         assert result.plans == len(loaded) - 1
         assert not (Path.cwd() / "import.report").exists()  # the importer's report goes to the server's logs
         assert [Path(p).name for p in result.skipped] == ["seed.pdf"]
+        # The prepare step's CPU: the two workers parsed and extracted (their CPU reached this process once they
+        # were waited for); this process merged and wrote.
+        assert result.cpu_seconds["prepare_workers"] > 0 and result.cpu_seconds["prepare_loader"] > 0
         bulk = connect(server)
         try:
             got = _dump(bulk)
@@ -127,6 +130,7 @@ def test_the_bulk_load_builds_the_graph_the_transactional_load_builds(
         synthetic = [f for f in files if f.name.startswith("synth-")][:3]
         again = bulk_load(server, connect, synthetic, workers=1, replace=True)
         assert again.plans == 3 and again.skipped == []
+        assert again.cpu_seconds["prepare_workers"] == 0  # one worker is a thread of this process
         assert plans_in(server) == 3
         # A file that does not read stops the load with its location, before the store is touched.
         bad = tmp_path / "bad" / "zz-bad.csv"
