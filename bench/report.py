@@ -268,8 +268,13 @@ def write_report() -> Path:
         checks.append(("1M projects load in under 10 minutes", f"{seconds / 60:.1f} min (1m)", seconds < 600))
     if largest["projects"] >= 1_000_000 and largest.get("bulk_end_to_end"):
         # The latest bulk load: a bulk-only run measures it as well as a full one.
-        bulk_s = (largest.get("bulk_latest") or largest["bulk_end_to_end"])["seconds"]
-        checks.append(("1M projects bulk load under 8 minutes", f"{bulk_s / 60:.1f} min (1m)", bulk_s < 480))
+        bulk = largest.get("bulk_latest") or largest["bulk_end_to_end"]
+        bulk_s = bulk["seconds"]
+        measured = f"{bulk_s / 60:.1f} min (1m)"
+        if bulk.get("prepare_floor_s") is not None:
+            # What the machine allowed in that run: the prepare step alone, every core busy, nothing else.
+            measured += f"; its prepare step's floor {bulk['prepare_floor_s'] / 60:.1f} min at that run's speed"
+        checks.append(("1M projects bulk load under 8 minutes", measured, bulk_s < 480))
     stopped = [r for r in results if r.get("stopped")]
     lines += [
         "",
