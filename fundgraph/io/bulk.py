@@ -219,13 +219,10 @@ class _File:
         if not lines:
             return
         text = "".join(lines)
-        if (
-            self.handle is not None
-            and (
-                self.held + len(text) <= self.part_chars
-                # Rows read line by line into a part read line by line: no limit.
-                or not (self.spanning[-1:] == self.parts[-1:] or _spans(text, len(lines)))
-            )
+        if self.handle is not None and (
+            self.held + len(text) <= self.part_chars
+            # Rows read line by line into a part read line by line: no limit.
+            or not (self._open_part_spans() or _spans(text, len(lines)))
         ):
             self._write(text, len(lines))
             return
@@ -254,8 +251,12 @@ class _File:
         self.handle.write(text)
         self.held += len(text)
         self.rows += rows
-        if _spans(text, rows) and self.spanning[-1:] != self.parts[-1:]:
+        if _spans(text, rows) and not self._open_part_spans():
             self.spanning.append(self.parts[-1])
+
+    def _open_part_spans(self) -> bool:
+        """Whether the part being written holds a field that spans lines (it is the last one named so)."""
+        return bool(self.parts) and self.spanning[-1:] == self.parts[-1:]
 
     def close(self) -> Path | None:
         """Write the header next to the data; None when no row was written."""
