@@ -88,7 +88,8 @@ def from_neo4j(
             raise BadParameter(f"depth is 1, 2 or 3, not {depth}")
         # The explorer's neighbourhood query: an indexed start per label, one walk per depth.
         neighbourhood = get_query("neighbourhood")
-        params = neighbourhood.bind({"name": around, "depth": depth, "limit": EXPORT_ROW_CAP})
+        # An export on this machine takes the whole neighbourhood: past the bound the catalogue holds callers to.
+        params = {**neighbourhood.bind({"name": around, "depth": depth}), "limit": EXPORT_ROW_CAP}
         found = fetch(neighbourhood.cypher, params).rows
         ids = sorted({row[end] for row in found for end in ("start_id", "from_id", "to_id")})
     # Nodes carry their properties once; edges name their ends by element id, never repeating the ends' properties.

@@ -3,14 +3,19 @@
 A body line ``{{ lookup $name AS start }}`` stands for the catalogue's one entity lookup (``fragments/lookup.cypher``:
 one index seek per kind of key or name, Alias nodes for names and aliases), binding ``start``.
 
-Header lines: ``name``, ``description``, ``params`` (``name: type = default``, comma-separated), ``example``
-(``key=value`` pairs to run it with where defaults make no sense) and ``mode`` (``read``).
+Header lines: ``name``, ``description``, ``params`` (``name: type = default``, comma-separated; an integer may add
+its bounds, ``in LOW..HIGH``, which every caller — CLI, API, notebook — is held to), ``example`` (``key=value`` pairs
+to run it with where defaults make no sense) and ``mode`` (``read``).
 
->>> q = parse_query_text("// name: demo\\n// params: year: int = null, by: string = implementer\\nRETURN $year")
->>> [(p.name, p.type, p.default) for p in q.params]
-[('year', 'int', None), ('by', 'string', 'implementer')]
+>>> q = parse_query_text("// name: demo\\n// params: year: int = null, limit: int = 20 in 1..1000\\nRETURN $year")
+>>> [(p.name, p.type, p.default, p.low, p.high) for p in q.params]
+[('year', 'int', None, None, None), ('limit', 'int', 20, 1, 1000)]
 >>> q.bind({"year": "2024"})
-{'year': 2024, 'by': 'implementer'}
+{'year': 2024, 'limit': 20}
+>>> q.bind({"limit": 1000000000})
+Traceback (most recent call last):
+...
+fundgraph.errors.BadParameter: parameter 'limit' must be from 1 to 1000, got 1000000000
 """
 
 from __future__ import annotations
@@ -27,7 +32,9 @@ from fundgraph.errors import BadParameter, UnknownQuery
 from fundgraph.io.store import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S, QueryResult, read
 
 _HEADER = re.compile(r"^//\s*(name|description|params|example|mode)\s*:\s*(.*)$")
-_PARAM = re.compile(r"^\s*(\w+)\s*:\s*(int|float|string|bool|list)\s*(?:=\s*(.*?))?\s*$")
+_PARAM = re.compile(
+    r"^\s*(\w+)\s*:\s*(int|float|string|bool|list)\s*(?:=\s*(.*?))?\s*(?:\bin\s+(-?\d+)\.\.(-?\d+))?\s*$"
+)
 
 
 @dataclass(frozen=True)
@@ -36,9 +43,17 @@ class Param:
     type: str
     default: Any = None
     required: bool = False
+    low: int | None = None
+    high: int | None = None
 
     def convert(self, raw: Any) -> Any:
-        """Turn a CLI or HTTP value into the declared type; ``null`` is None."""
+        """Turn a CLI or HTTP value into the declared type within its bounds; ``null`` is None."""
+        value = self._typed(raw)
+        if value is not None and self.low is not None and self.high is not None and not self.low <= value <= self.high:
+            raise BadParameter(f"parameter {self.name!r} must be from {self.low} to {self.high}, got {value}")
+        return value
+
+    def _typed(self, raw: Any) -> Any:
         if raw is None or (isinstance(raw, str) and raw.strip().lower() == "null"):
             return None
         if isinstance(raw, str) and not raw.strip() and self.type != "string":
@@ -84,6 +99,9 @@ class NamedQuery:
         """The part below `// page:`: what each row of a page gathers (a group's first projects, their cells)."""
         _, mark, tail = self.cypher.partition(PAGE_MARK)
         return tail.split("\n", 1)[1] if mark and "\n" in tail else None
+
+    def param(self, name: str) -> Param:
+        return next(p for p in self.params if p.name == name)
 
     def bind(self, given: dict[str, Any]) -> dict[str, Any]:
         """Parameters for a run: declared defaults, overridden by ``given``; unknown or missing ones refused."""
@@ -156,10 +174,13 @@ def _parse_param(item: str) -> Param:
     match = _PARAM.match(item)
     if match is None:
         raise ValueError(f"bad parameter declaration {item!r}; write `name: type = default`")
-    name, type_, default_text = match.groups()
+    name, type_, default_text, low, high = match.groups()
+    if (low is not None) and type_ != "int":
+        raise ValueError(f"bounds are for int parameters: {item!r}")
+    lo, hi = (int(low), int(high)) if low is not None else (None, None)
     if default_text is None:
-        return Param(name, type_, None, required=True)
-    return Param(name, type_, Param(name, type_).convert(default_text))
+        return Param(name, type_, None, required=True, low=lo, high=hi)
+    return Param(name, type_, Param(name, type_, low=lo, high=hi).convert(default_text), low=lo, high=hi)
 
 
 @cache

@@ -1,6 +1,6 @@
 // name: duplicate_service
 // description: The same service (maintaining, operating, securing, upgrading or building) on the same platform paid for by several projects whose work years are the same or consecutive: possible duplicate funding. One row per platform and service, the most projects first: how many projects, their work years, and the first `limit` of them with the cell each mention stands in.
-// params: year: int = null, plan_id: string = null, max_year_gap: int = 1, limit: int = 20
+// params: year: int = null, plan_id: string = null, max_year_gap: int = 1 in 0..100, limit: int = 20 in 1..1000
 // example: year=2024
 // mode: read
 // A project's work years are the years its own text names (项目（2023年）), else its plan's year. A project counts

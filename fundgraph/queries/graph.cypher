@@ -1,6 +1,6 @@
 // name: graph
 // description: The explorer's graph: the relationships within `depth` steps (1 or 2) of one entity, found by element id, key, name or alias, each with both ends, the project's money and the cell it was read from.
-// params: id: string = null, name: string = null, depth: int = 1, limit: int = 300
+// params: id: string = null, name: string = null, depth: int = 1 in 1..2, limit: int = 300 in 1..2000
 // example: name=广东省中小企业融资平台
 // mode: read
 // By element id (the explorer's clicks) or by key, name or alias: one index seek per kind, never a scan.

@@ -1,6 +1,6 @@
 // name: neighbourhood
 // description: The entities within `depth` steps (1 to 3) of one entity found by name, alias, title or key, as one row per relationship with both ends.
-// params: name: string, depth: int = 1, limit: int = 500
+// params: name: string, depth: int = 1 in 1..3, limit: int = 500 in 1..10000
 // example: name=广东省中小企业融资平台 depth=1
 // mode: read
 // One index seek per kind of key or name, never a scan of every node, to find where to start.

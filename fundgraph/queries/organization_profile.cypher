@@ -1,6 +1,6 @@
 // name: organization_profile
 // description: Everything about one organisation (by name or alias): kind, aliases, renames, counts and money of the projects it applies for or carries out, and the first `limit` of its projects (latest first) with the cells naming it.
-// params: name: string, limit: int = 100
+// params: name: string, limit: int = 100 in 1..1000
 // example: name=广东股交
 // mode: read
 // The name or any alias through one seek on Alias.name (an alias list can't be indexed).

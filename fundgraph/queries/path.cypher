@@ -1,6 +1,6 @@
 // name: path
 // description: How two entities are connected: the shortest path between them (by name, alias or key), step by step.
-// params: from: string, to: string, max_length: int = 8
+// params: from: string, to: string, max_length: int = 8 in 1..15
 // example: from=潮州市金融局 to=广东省地方金融管理局
 // mode: read
 // Each end through one index seek per kind of key or name, never a scan of every node.

@@ -1,6 +1,6 @@
 // name: platform_profile
 // description: Everything about one platform (by name or alias): owner, aliases, how many projects concern it and for how much, and the first `limit` of them (latest first) with their roles, amount, years and the cell it is named in.
-// params: name: string, limit: int = 100
+// params: name: string, limit: int = 100 in 1..1000
 // example: name=中小融
 // mode: read
 // The name or any alias through one seek on Alias.name (an alias list can't be indexed).

@@ -1,6 +1,6 @@
 // name: platforms_shared_by_projects
 // description: Platforms that two or more projects pay for, the most projects first: how many, for how much, with which roles and in which years, and the first `limit` of the projects with their roles, amounts and the cell each mention stands in.
-// params: year: int = null, plan_id: string = null, min_projects: int = 2, limit: int = 20
+// params: year: int = null, plan_id: string = null, min_projects: int = 2 in 1..1000000, limit: int = 20 in 1..1000
 // example: year=2024
 // mode: read
 // Across plans the counts come from the tallies the writer keeps (fundgraph/io/tallies.py): role `*` counts each

@@ -1,6 +1,6 @@
 // name: search
 // description: Full-text search of names and titles (organisations, platforms, projects, plans, regions), Chinese included: the words as written in a name, title or alias first (match = name), then in a description (text), then any of their words (words), best first within each.
-// params: q: string, limit: int = 20
+// params: q: string, limit: int = 20 in 1..10000
 // example: q=中小企业融资平台
 // mode: read
 // The CJK analyzer splits 融资平台 into the bigrams 融资 资平 平台, and a query of them matches any text with one of

@@ -20,7 +20,15 @@ def describe(name: str) -> dict[str, Any]:
         "mode": query.mode,
         "example": query.example,
         "parameters": [
-            {"name": p.name, "type": p.type, "default": p.default, "required": p.required} for p in query.params
+            {
+                "name": p.name,
+                "type": p.type,
+                "default": p.default,
+                "required": p.required,
+                "minimum": p.low,
+                "maximum": p.high,
+            }
+            for p in query.params
         ],
         "cypher": query.cypher,
     }

@@ -9,8 +9,15 @@ from fundgraph.api.deps import Reader, StoreDep
 from fundgraph.api.models import ERRORS, Page
 from fundgraph.api.routers import named, page, paged
 from fundgraph.jsonable import to_jsonable
+from fundgraph.queries import get_query
 
 router = APIRouter(tags=["entities"], responses=ERRORS)
+
+# The bounds each named query's header declares, so that an endpoint and POST /queries/{name} hold callers to one.
+_NEIGHBOURHOOD_DEPTH = get_query("neighbourhood").param("depth")
+_PATH_LENGTH = get_query("path").param("max_length")
+_GRAPH_DEPTH = get_query("graph").param("depth")
+_GRAPH_LIMIT = get_query("graph").param("limit")
 
 Offset = Annotated[int, Query(ge=0, description="Rows to skip")]
 Limit = Annotated[int, Query(ge=1, le=1000, description="Rows to return")]
@@ -56,7 +63,7 @@ def neighbourhood(
     store: StoreDep,
     _: Reader,
     name: Annotated[str, Query(examples=["广东省中小企业融资平台"], description="A name, alias or key")],
-    depth: Annotated[int, Query(ge=1, le=3)] = 1,
+    depth: Annotated[int, Query(ge=_NEIGHBOURHOOD_DEPTH.low, le=_NEIGHBOURHOOD_DEPTH.high)] = 1,
     offset: Offset = 0,
     limit: Limit = 500,
 ) -> Page:
@@ -69,7 +76,7 @@ def path(
     _: Reader,
     source: Annotated[str, Query(alias="from", examples=["潮州市金融局"])],
     target: Annotated[str, Query(alias="to", examples=["广东省地方金融管理局"])],
-    max_length: Annotated[int, Query(ge=1, le=15)] = 8,
+    max_length: Annotated[int, Query(ge=_PATH_LENGTH.low, le=_PATH_LENGTH.high)] = 8,
 ) -> dict[str, Any]:
     rows = named(store, "path", {"from": source, "to": target, "max_length": max_length}).rows
     if not rows:
@@ -84,8 +91,8 @@ def graph(
     _: Reader,
     name: Annotated[str | None, Query(examples=["广东省中小企业融资平台"], description="A name, alias or key")] = None,
     id: Annotated[str | None, Query(description="A node's element id, as returned in `nodes`")] = None,
-    depth: Annotated[int, Query(ge=1, le=2)] = 1,
-    limit: Annotated[int, Query(ge=1, le=2000)] = 300,
+    depth: Annotated[int, Query(ge=_GRAPH_DEPTH.low, le=_GRAPH_DEPTH.high)] = 1,
+    limit: Annotated[int, Query(ge=_GRAPH_LIMIT.low, le=_GRAPH_LIMIT.high)] = 300,
 ) -> dict[str, Any]:
     if not name and not id:
         raise HTTPException(422, "give the entity's `name` (or alias or key) or a node `id`")
