@@ -601,7 +601,8 @@ def cypher(
     else:
         text, params = str(statement), given
     with driver_session() as driver:
-        result = run_guarded(driver, text, params, timeout=timeout, row_cap=limit)
+        byte_cap = get_settings().cypher_byte_cap
+        result = run_guarded(driver, text, params, timeout=timeout, row_cap=limit, byte_cap=byte_cap)
     _show(result, as_json)
 
 
@@ -624,6 +625,7 @@ def _local_server() -> Any:
         port=settings.bolt_port,
         heap=settings.neo4j_heap,
         pagecache=settings.neo4j_pagecache,
+        transaction_memory=settings.neo4j_transaction_memory,
     )
 
 

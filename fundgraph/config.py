@@ -11,6 +11,8 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_BOLT_PORT = 7687
+# db.memory.transaction.max of the local server: docs/security.md gives the measured peaks it is sized from.
+DEFAULT_TRANSACTION_MEMORY = "1g"
 
 
 def project_root() -> Path:
@@ -40,11 +42,16 @@ class Settings(BaseSettings):
     # The local server's memory.
     neo4j_heap: str = Field(default="2g", alias="FUNDGRAPH_NEO4J_HEAP")
     neo4j_pagecache: str = Field(default="1g", alias="FUNDGRAPH_NEO4J_PAGECACHE")
+    neo4j_transaction_memory: str = Field(default=DEFAULT_TRANSACTION_MEMORY, alias="FUNDGRAPH_NEO4J_TX_MEMORY")
     # The HTTP API: keys ("name:role:key", comma-separated, or a file of them), ad-hoc Cypher limits, CORS.
     api_keys: str = Field(default="", alias="FUNDGRAPH_API_KEYS")
     api_keys_file: Path | None = Field(default=None, alias="FUNDGRAPH_API_KEYS_FILE")
     cypher_timeout: float = Field(default=10.0, alias="FUNDGRAPH_CYPHER_TIMEOUT")
     cypher_row_cap: int = Field(default=1000, alias="FUNDGRAPH_CYPHER_ROW_CAP")
+    cypher_byte_cap: int = Field(default=10 * 2**20, alias="FUNDGRAPH_CYPHER_BYTE_CAP")
+    # The longest ad-hoc statement and the largest request body the API reads (before checking the key).
+    cypher_max_query: int = Field(default=100_000, alias="FUNDGRAPH_CYPHER_MAX_QUERY")
+    max_request_bytes: int = Field(default=2**20, alias="FUNDGRAPH_MAX_REQUEST_BYTES")
     cors_origins: str = Field(default="", alias="FUNDGRAPH_CORS_ORIGINS")
     # The loaders: the largest document read, and where review decisions are kept.
     max_document_mb: float = Field(default=64.0, alias="FUNDGRAPH_MAX_DOCUMENT_MB")

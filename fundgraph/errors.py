@@ -89,6 +89,10 @@ class QueryRefused(QueryError):
     """The read-only guard refused a statement (a write, a procedure not allowed, PROFILE, ...)."""
 
 
+class AnswerTooLarge(QueryError):
+    """An answer's rows come to more bytes than one answer may carry."""
+
+
 class UnknownQuery(QueryError):
     """No named query by that name is in the catalogue."""
 
@@ -114,6 +118,8 @@ def classify(exc: Exception) -> tuple[int, str, str]:
 
     if isinstance(exc, QueryRefused):
         return 400, "query_refused", str(exc)
+    if isinstance(exc, AnswerTooLarge):
+        return 400, "answer_too_large", str(exc)
     if isinstance(exc, BadParameter):
         return 422, "bad_parameter", str(exc)
     if isinstance(exc, (UnknownQuery, UnknownPlan)):
@@ -130,6 +136,9 @@ def classify(exc: Exception) -> tuple[int, str, str]:
             return 408, "timeout", "the query was cut off by the time limit"
         if "Statement.AccessMode" in code:
             return 400, "query_refused", "only read-only Cypher is allowed"
+        if "ParseException" in (exc.message or "") or "queryparser" in (exc.message or ""):
+            # A search text in Lucene's syntax that does not parse: Neo4j's message is a Java stack's.
+            return 400, "bad_search", "the search is not valid full-text syntax: check its quotes, brackets, operators"
         return 400, "cypher_error", exc.message or code
     if isinstance(exc, TransientError) and "MemoryPoolOutOfMemory" in (exc.code or ""):
         return 400, "too_much_memory", "the query needs more memory than one query may use; narrow it"

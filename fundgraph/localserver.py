@@ -20,7 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from fundgraph.config import project_root
+from fundgraph.config import DEFAULT_TRANSACTION_MEMORY, project_root
+from fundgraph.cypher_policy import load_policy
 from fundgraph.errors import ConfigError, Neo4jUnavailable
 
 NEO4J_VERSION = "5.26.30"
@@ -96,6 +97,9 @@ class LocalServer:
     jars: Path | None = None
     heap: str = "2g"
     pagecache: str = "1g"
+    # The most heap one transaction may take (db.memory.transaction.max), so that one ad-hoc query cannot take the
+    # server's; sized in fundgraph.config (FUNDGRAPH_NEO4J_TX_MEMORY), from the peaks of loads and findings.
+    transaction_memory: str = DEFAULT_TRANSACTION_MEMORY
     auth: bool = True
     extra_conf: tuple[str, ...] = ()
     # More options for the JVM (the benchmark logs the server's garbage collections beside its timings).
@@ -159,8 +163,11 @@ class LocalServer:
             f"server.directories.import={self.home / 'import'}",
             f"server.directories.plugins={self.jar_dir / 'plugins'}",
             "dbms.security.allow_csv_import_from_file_urls=false",
-            "dbms.security.procedures.unrestricted=apoc.*",
-            "dbms.security.procedures.allowlist=apoc.*,db.*,dbms.*,tx.*",
+            # Only the plugin functions fundgraph/cypher_policy.yaml allows are loaded at all, none unrestricted: a
+            # function that runs a string as Cypher would hide that statement from the guard's reading of the plan.
+            f"dbms.security.procedures.allowlist={load_policy().server_allowlist}",
+            # Never more than half the heap, so that the limit is met before the heap is full.
+            f"db.memory.transaction.max={min_size(self.transaction_memory, half_size(self.heap))}",
         ]
         # Neo4j refuses a setting declared twice: extra settings replace the ones above with the same key.
         overrides = dict(entry.split("=", 1) for entry in self.extra_conf)
@@ -324,6 +331,16 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def half_size(size: str) -> str:
+    """Half a JVM memory size, in MiB.
+
+    >>> half_size("2g"), half_size("1g"), half_size("768m")
+    ('1024m', '512m', '384m')
+    """
+    number, unit = int(size[:-1]), size[-1].lower()
+    return f"{number * {'k': 1, 'm': 1024, 'g': 1024 * 1024}[unit] // 1024 // 2}m"
 
 
 def min_size(a: str, b: str) -> str:

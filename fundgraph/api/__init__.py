@@ -17,6 +17,7 @@ from fundgraph.api import logging as request_log
 from fundgraph.api import problems
 from fundgraph.api.auth import ApiKey
 from fundgraph.api.deps import Store
+from fundgraph.api.limits import BodyLimit
 from fundgraph.api.routers import analytics, catalogue, cypher, entities, explorer, findings, health, meta
 from fundgraph.config import Settings, get_settings
 from fundgraph.errors import ConfigError
@@ -33,6 +34,7 @@ def create_app(
     row_cap: int = 10_000,
     cypher_timeout: float | None = None,
     cypher_row_cap: int | None = None,
+    cypher_byte_cap: int | None = None,
 ) -> FastAPI:
     if not keys:
         raise ConfigError("the API needs at least one key; it is never open (see FUNDGRAPH_API_KEYS)")
@@ -51,6 +53,8 @@ def create_app(
             row_cap,
             cypher_timeout if cypher_timeout is not None else settings.cypher_timeout,
             cypher_row_cap if cypher_row_cap is not None else settings.cypher_row_cap,
+            cypher_byte_cap if cypher_byte_cap is not None else settings.cypher_byte_cap,
+            settings.cypher_max_query,
         )
         try:
             yield
@@ -85,4 +89,6 @@ def create_app(
     for module in (entities, analytics, findings, catalogue, cypher, meta):
         app.include_router(module.router, prefix=API_PREFIX)
     explorer.install(app)
+    # Added last, so outermost: no body over the limit reaches a parser, a key check or the request log's handler.
+    app.add_middleware(BodyLimit, limit=settings.max_request_bytes)
     return app

@@ -23,6 +23,8 @@ class Store:
     row_cap: int
     cypher_timeout: float
     cypher_row_cap: int
+    cypher_byte_cap: int
+    cypher_max_query: int
     # Findings runs kept for paging (fundgraph/audit/snapshots.py): one worker's, as its driver is.
     findings: Snapshots[list[Finding]] = field(default_factory=Snapshots)
 

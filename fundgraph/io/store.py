@@ -16,7 +16,7 @@ from neo4j import Driver, GraphDatabase, ManagedTransaction, RoutingControl
 from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
 
 from fundgraph.config import Settings, get_settings
-from fundgraph.errors import BadParameter, Neo4jUnavailable, UnknownPlan
+from fundgraph.errors import AnswerTooLarge, BadParameter, Neo4jUnavailable, UnknownPlan
 from fundgraph.io import tallies
 from fundgraph.mapping.elements import Edge, GraphElements, Node, check_against_schema, merge_nodes
 from fundgraph.mapping.schema import load_schema
@@ -26,6 +26,9 @@ BATCH_SIZE = 5_000
 ORPHAN_LABELS = ("Organization", "Platform", "ServiceType", "Region")
 DEFAULT_TIMEOUT_S = 30.0
 DEFAULT_ROW_CAP = 10_000
+# The rows' size in bytes (about their JSON) past which an answer is refused: the row cap alone lets one row carry
+# 38 MB (`RETURN range(1, 5000000)`).
+DEFAULT_BYTE_CAP = 10 * 2**20
 
 # "kept": another version read with less confidence (a scan of a plan loaded from its text) is not written.
 WriteStatus = Literal["created", "replaced", "refreshed", "unchanged", "kept"]
@@ -460,9 +463,11 @@ def read(
     row_cap: int | None = DEFAULT_ROW_CAP,
     retry: bool = True,
     graph_values: bool = False,
+    byte_cap: int | None = None,
 ) -> QueryResult:
     """Run a read in a READ transaction with a time limit, fetching at most ``row_cap`` rows (and saying so);
-    ``row_cap=None`` reads every row, for callers whose answer must be whole (findings).
+    ``row_cap=None`` reads every row, for callers whose answer must be whole (findings). ``byte_cap`` refuses an
+    answer whose rows come to more than that many bytes (AnswerTooLarge): a cut row would be a wrong one.
 
     ``retry=False`` runs it once: a statement that failed on a limit (memory, time) is not run again.
     ``graph_values=True`` keeps nodes, relationships and paths as driver objects (ids, labels, ends) instead of
@@ -474,10 +479,18 @@ def read(
         result = tx.run(query, parameters or {})
         columns = list(result.keys())
         rows: list[dict[str, Any]] = []
+        left = byte_cap
         for record in result:
             if row_cap is not None and len(rows) == row_cap:
                 return QueryResult(columns, rows, truncated=True)
             rows.append(dict(record) if graph_values else record.data())
+            if left is not None:
+                left -= approximate_size(list(record.values()), left)
+                if left < 0:
+                    raise AnswerTooLarge(
+                        f"the answer comes to more than {byte_cap:,} bytes (at row {len(rows)}); return fewer or "
+                        "smaller rows (LIMIT, aggregate, or the properties you need)"
+                    )
         summary = result.consume()
         server_ms = (summary.result_available_after or 0) + (summary.result_consumed_after or 0)
         return QueryResult(columns, rows, server_ms=server_ms)
@@ -487,6 +500,37 @@ def read(
             return session.execute_read(neo4j.unit_of_work(timeout=timeout)(work))
         with session.begin_transaction(timeout=timeout) as tx:
             return work(tx)
+
+
+def approximate_size(value: Any, budget: int) -> int:
+    """About the bytes of ``value`` as JSON, counted no further than just past ``budget``.
+
+    >>> approximate_size(["甲县", 1, {"a": [1.5, None]}], 1000)
+    48
+    >>> approximate_size(list(range(5_000_000)), 100) > 100
+    True
+    """
+    if isinstance(value, str):
+        return len(value) * 3 + 2 if len(value) < budget else budget + 1
+    if isinstance(value, (list, tuple)):
+        total = 2 + len(value)
+        for item in value:
+            if total > budget:
+                break
+            total += approximate_size(item, budget - total)
+        return total
+    if isinstance(value, dict):
+        total = 2
+        for key, item in value.items():
+            if total > budget:
+                break
+            total += len(str(key)) + 4 + approximate_size(item, budget - total)
+        return total
+    if isinstance(value, (neo4j.graph.Node, neo4j.graph.Relationship)):
+        return 64 + approximate_size(dict(value), budget)
+    if isinstance(value, neo4j.graph.Path):
+        return approximate_size(list(value.nodes) + list(value.relationships), budget)
+    return 8
 
 
 INT64 = (-(2**63), 2**63 - 1)

@@ -4,6 +4,7 @@ from fastapi import APIRouter
 
 from fundgraph.api.deps import Auditor, StoreDep
 from fundgraph.api.models import ERRORS, CypherRequest, ErrorBody, Rows
+from fundgraph.errors import BadParameter
 from fundgraph.io.guard import run_guarded
 from fundgraph.jsonable import to_jsonable
 
@@ -27,6 +28,8 @@ router = APIRouter(
     ),
 )
 def cypher(store: StoreDep, _: Auditor, body: CypherRequest) -> Rows:
+    if len(body.query) > store.cypher_max_query:
+        raise BadParameter(f"the statement is {len(body.query):,} characters; at most {store.cypher_max_query:,}")
     result = run_guarded(
         store.driver,
         body.query,
@@ -34,6 +37,7 @@ def cypher(store: StoreDep, _: Auditor, body: CypherRequest) -> Rows:
         database=store.database,
         timeout=store.cypher_timeout,
         row_cap=store.cypher_row_cap,
+        byte_cap=store.cypher_byte_cap,
         graph_values=True,
     )
     return Rows(columns=result.columns, rows=to_jsonable(result.rows), truncated=result.truncated)
