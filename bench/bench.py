@@ -484,6 +484,9 @@ def run(size: str) -> dict[str, Any]:
         jars=ROOT / ".neo4j",
         heap="4g",
         pagecache="6g",
+        # The findings' largest transaction (alias_variants) grows with the graph: 176 MB at 100k, so about 1.8 GB
+        # at 1M (docs/security.md); half the heap, where the default 1g would refuse it.
+        transaction_memory="2g",
         extra_conf=("dbms.security.allow_csv_import_from_file_urls=true",),
         jvm_options=(f"-Xlog:gc:file={workdir / 'neo4j' / 'logs' / 'gc.log'}:time",),
     )
