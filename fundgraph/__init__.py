@@ -77,11 +77,13 @@ def server_available() -> bool:
 
 
 def load(driver: Driver, *paths: str | Path, accept_unverified: bool = False) -> list[str]:
-    """Check and load plan files or folders, the same pipeline as ``fundgraph load``; each plan's status.
+    """Check and load plan files or folders, the same pipeline as ``fundgraph load``: each plan's write status,
+    then ``refused`` for each document that does not read (``fundgraph documents --refused`` says why).
     ``accept_unverified`` takes scans with no stated total to check them against, marked ``ocr_unverified``."""
     from fundgraph.loading import load_paths
 
-    return [result.status for result in load_paths(driver, paths, accept_unverified=accept_unverified)]
+    report = load_paths(driver, paths, accept_unverified=accept_unverified)
+    return [result.status for result in report.loaded] + ["refused" for _ in report.refused]
 
 
 def query_frame(driver: Driver, name: str, **params: Any) -> pd.DataFrame:

@@ -227,9 +227,13 @@ def load(
     replace: Annotated[
         bool, typer.Option("--replace", help="With --bulk: discard what the store holds instead of refusing.")
     ] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Load nothing when any document is refused (all or nothing).")
+    ] = False,
 ) -> None:
-    """Load plans into Neo4j, each document whole or not at all. Every file is checked first: one bad file loads
-    nothing. A document with several tables loads as several plans.
+    """Load plans into Neo4j, each document whole or not at all. Every file is checked first; a document that does
+    not read is refused (listed with its error, kept as a `refused` Document) and the others load: exit 6 when some
+    were refused, 2 when none loaded. A document with several tables loads as several plans.
 
     Documents are streamed: the check keeps only counts, and each document is parsed again when it is written, so
     memory holds a few documents at a time however large the corpus. New plans are written a group at a time
@@ -243,7 +247,9 @@ def load(
     enabled = len(expand(paths)) > 1
     tasks: dict[str, Any] = {}
     if bulk:
-        _bulk_load(paths, as_json=as_json, replace=replace, accept_unverified=accept_unverified, enabled=enabled)
+        _bulk_load(
+            paths, as_json=as_json, replace=replace, accept_unverified=accept_unverified, enabled=enabled, strict=strict
+        )
         return
     with driver_session() as driver, _progress(enabled) as progress:
 
@@ -252,17 +258,31 @@ def load(
                 tasks[phase] = progress.add_task(phase, total=total)
             progress.update(tasks[phase], completed=done)
 
-        loaded = load_paths(driver, paths, on_progress=on_progress, accept_unverified=accept_unverified)
-        results = [r.as_dict() for r in loaded]
+        report = load_paths(driver, paths, on_progress=on_progress, accept_unverified=accept_unverified, strict=strict)
     if as_json:
-        print_json(results)
+        print_json(report.as_dicts())
     else:
-        for row in results:
+        for row in (r.as_dict() for r in report.loaded):
             problems = f", problems: {', '.join(row['problems'])}" if row["problems"] else ""
-            out.print(f"{row['path']}: {row['status']} {row['plan_id']} ({row['projects']} projects{problems})")
+            out.print(
+                f"{row['path']}: {row['status']} {row['plan_id']} ({row['projects']} projects, "
+                f"{row['reading']}{problems})"
+            )
+        for refused in report.refused:
+            err.print(f"[red]refused[/] {refused.error}", highlight=False, soft_wrap=True)
+    _exit_for_refusals(len(report.refused), len({r.path for r in report.loaded}))
 
 
-def _bulk_load(paths: list[Path], *, as_json: bool, replace: bool, accept_unverified: bool, enabled: bool) -> None:
+def _exit_for_refusals(refused: int, loaded: int) -> None:
+    """Exit 6 when some documents were refused and others loaded, 2 when none could be loaded."""
+    if refused:
+        err.print(f"{refused} document(s) refused, {loaded} loaded; `fundgraph documents --refused` lists them")
+        raise typer.Exit(6 if loaded else 2)
+
+
+def _bulk_load(
+    paths: list[Path], *, as_json: bool, replace: bool, accept_unverified: bool, enabled: bool, strict: bool
+) -> None:
     from fundgraph.io.bulk import bulk_load
     from fundgraph.io.store import connect
 
@@ -288,6 +308,7 @@ def _bulk_load(paths: list[Path], *, as_json: bool, replace: bool, accept_unveri
             accept_unverified=accept_unverified,
             on_progress=on_progress,
             database=settings.neo4j_database,
+            strict=strict,
         )
     if as_json:
         print_json(result.as_dict())
@@ -299,6 +320,9 @@ def _bulk_load(paths: list[Path], *, as_json: bool, replace: bool, accept_unveri
         )
         for path in result.skipped:
             out.print(f"{path}: unchanged (the same plan, already in this load)")
+        for refused in result.refused:
+            err.print(f"[red]refused[/] {refused.error}", highlight=False, soft_wrap=True)
+    _exit_for_refusals(len(result.refused), result.plans)
 
 
 @contextmanager
@@ -313,6 +337,45 @@ def _progress(enabled: bool) -> Iterator[Progress]:
     )
     with progress:
         yield progress
+
+
+@app.command()
+def documents(
+    as_json: JsonFlag = False,
+    refused: Annotated[bool, typer.Option("--refused", help="Only the documents that could not be read.")] = False,
+    unverified: Annotated[
+        bool, typer.Option("--unverified", help="Only those read whose money checks against nothing.")
+    ] = False,
+    problems: Annotated[bool, typer.Option("--problems", help="Only those read with problems.")] = False,
+) -> None:
+    """List the documents loads have seen, with their status: verified (the money reconciles with a stated total),
+    unverified, problems, or refused (with the error)."""
+    from fundgraph.queries import run_query
+
+    chosen = [name for name, on in (("refused", refused), ("unverified", unverified), ("problems", problems)) if on]
+    if len(chosen) > 1:
+        raise typer.BadParameter("give one of --refused, --unverified, --problems")
+    with driver_session() as driver:
+        result = run_query(driver, "documents", {"status": chosen[0] if chosen else None})
+    rows = result.rows
+    if result.truncated:
+        err.print(f"[yellow]only the first {len(rows)} documents are listed[/]")
+    for row in rows:
+        row["problems"] = sorted({json.loads(p)["code"] for p in row.pop("problems") or []})
+    if as_json:
+        print_json(rows)
+        return
+    shown = [
+        {
+            "path": row["path"],
+            "status": row["status"],
+            "plans": len(row["plans"]),
+            "problems": ", ".join(row["problems"]),
+            "error": row["error"] or "",
+        }
+        for row in rows
+    ]
+    print_rows(shown, ["path", "status", "plans", "problems", "error"])
 
 
 @app.command()

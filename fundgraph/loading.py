@@ -1,9 +1,11 @@
 """The one load pipeline: files -> plans -> graph elements -> Neo4j, for the CLI, notebooks and the bench alike.
 
-Policy lives here and nowhere else: every file is checked before anything is written (one bad file loads nothing),
-documents are parsed again when written so memory holds a few at a time, parsing runs ahead in worker processes for
-large loads, and new plans are written a group (about :data:`GROUP_PROJECTS` projects) to a transaction. A document
-holding several tables loads as several plans, together.
+Policy lives here and nowhere else: every file is checked before anything is written; a file that does not read is
+refused and the others load (``strict``: one refused file loads nothing), the refused kept as Document nodes with
+their error; documents are parsed again when written so memory holds a few at a time, parsing runs ahead in worker
+processes for large loads, and new plans are written a group (about :data:`GROUP_PROJECTS` projects) to a
+transaction. A document holding several tables loads as several plans, together, and its status is its worst
+plan's (fundgraph.loaders.model.Plan.status).
 
 >>> expand([]) == []
 True
@@ -11,9 +13,11 @@ True
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -21,9 +25,10 @@ from typing import Any
 from neo4j import Driver
 
 from fundgraph.errors import FundgraphError, Location, ParseError
-from fundgraph.io.store import WriteResult, apply_schema, finish_load, write_plans
+from fundgraph.io.store import WriteResult, apply_schema, finish_load, record_refused, write_plans
 from fundgraph.loaders import SUPPORTED_SUFFIXES, parse_plans
 from fundgraph.loaders.entities import extract_entities
+from fundgraph.loaders.model import worst_status
 from fundgraph.mapping.elements import GraphElements, plan_elements
 from fundgraph.prefetch import map_ahead
 
@@ -45,6 +50,7 @@ class Prepared:
     projects: int
     problems: list[str]
     elements: GraphElements
+    status: str = "verified"
 
 
 @dataclass(frozen=True)
@@ -58,10 +64,12 @@ class LoadResult:
     projects: int
     problems: list[str]
     counters: dict[str, int] = field(default_factory=dict)
+    reading: str = "verified"  # the plan's status: verified, unverified or problems
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "path": self.path,
+            "reading": self.reading,
             "plan_id": self.plan_id,
             "version": self.version,
             "status": self.status,
@@ -69,6 +77,30 @@ class LoadResult:
             "problems": self.problems,
             **self.counters,
         }
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A document that does not read: nothing of it is loaded; it is kept as a ``refused`` Document node."""
+
+    path: str
+    doc_id: str | None
+    error: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "status": "refused", "doc_id": self.doc_id, "error": self.error}
+
+
+@dataclass
+class LoadReport:
+    """What a load did: the plans written, and the documents refused (each whole: none of a refused one is
+    written)."""
+
+    loaded: list[LoadResult] = field(default_factory=list)
+    refused: list[Refused] = field(default_factory=list)
+
+    def as_dicts(self) -> list[dict[str, Any]]:
+        return [r.as_dict() for r in self.loaded] + [r.as_dict() for r in self.refused]
 
 
 def expand(paths: Iterable[Path | str]) -> list[Path]:
@@ -105,24 +137,65 @@ def prepare_file(file: Path, accept_unverified: bool = False) -> list[Prepared] 
     except FundgraphError:
         return None
     # parse -> entities -> graph elements: each stage on its own, the entities a stage anyone can call and test.
-    return [
-        Prepared(p.path, len(p.projects), [x.code for x in p.problems], plan_elements(p, extract_entities(p)))
+    prepared = [
+        Prepared(p.path, len(p.projects), [x.code for x in p.problems], plan_elements(p, extract_entities(p)), p.status)
         for p in plans
     ]
+    document = worst_status(p.status for p in plans)
+    for item in prepared:
+        for node in item.elements.nodes:
+            if node.label == "Document":
+                node.props["status"] = document
+    return prepared
 
 
 def check_paths(
-    files: Sequence[Path], *, workers: int, on_progress: Progress | None = None, accept_unverified: bool = False
-) -> None:
-    """Raise the first file's error (with its location) before anything is written."""
+    files: Sequence[Path],
+    *,
+    workers: int,
+    on_progress: Progress | None = None,
+    accept_unverified: bool = False,
+    strict: bool = False,
+) -> list[Refused]:
+    """Read every file before anything is written: the files that do not read, with their errors; ``strict``
+    raises the first one's error (with its location) instead."""
     check = partial(_check_file, accept_unverified=accept_unverified)
+    refused: list[Refused] = []
     for done, (file, failed) in enumerate(
         zip(files, map_ahead(check, files, workers, depth=8 * workers), strict=True), start=1
     ):
         if failed:
-            parse_plans(file, accept_unverified=accept_unverified)  # again here, to raise its error with its location
+            if strict:
+                parse_plans(file, accept_unverified=accept_unverified)  # again here, to raise it with its location
+            refused.append(Refused(str(file), content_id(file), failed))
         if on_progress:
             on_progress("checking", done, len(files))
+    return refused
+
+
+def content_id(file: Path) -> str | None:
+    """A refused document's doc_id (the sha256 of its bytes), None for a file that cannot be read at all."""
+    try:
+        return hashlib.sha256(file.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def keep_refused(driver: Driver, refused: Sequence[Refused], database: str | None = None) -> None:
+    """Refused documents as Document nodes (status ``refused``, their error), so that they can be listed."""
+    when = datetime.now(UTC).isoformat(timespec="seconds")
+    rows = [
+        {
+            "doc_id": r.doc_id,
+            "path": r.path,
+            "format": Path(r.path).suffix.lstrip(".").lower() or "text",
+            "error": r.error,
+            "loaded_at": when,
+        }
+        for r in refused
+        if r.doc_id is not None
+    ]
+    record_refused(driver, rows, database)
 
 
 def write_grouped(
@@ -163,16 +236,24 @@ def load_paths(
     workers: int | None = None,
     on_progress: Progress | None = None,
     accept_unverified: bool = False,
-) -> list[LoadResult]:
-    """Check every file, then load each document's plans; raises ParseError (nothing written) on a bad file.
-    ``accept_unverified`` lets scans with no stated total through, marked ``ocr_unverified``."""
+    strict: bool = False,
+) -> LoadReport:
+    """Check every file, then load each document that reads, its plans together; the others are refused (kept as
+    ``refused`` Document nodes). ``strict`` raises the first refused file's ParseError instead, with nothing
+    written. ``accept_unverified`` lets scans with no stated total through, marked ``ocr_unverified``."""
     files = expand(paths)
     if not files:
         raise ParseError("no plan files found", Location(", ".join(str(p) for p in paths)))
     workers = workers or workers_for(len(files))
-    check_paths(files, workers=workers, on_progress=on_progress, accept_unverified=accept_unverified)
+    report = LoadReport()
+    report.refused = check_paths(
+        files, workers=workers, on_progress=on_progress, accept_unverified=accept_unverified, strict=strict
+    )
     apply_schema(driver)
-    results: list[LoadResult] = []
+    keep_refused(driver, report.refused)
+    refused = {r.path for r in report.refused}
+    files = [f for f in files if str(f) not in refused]
+    results = report.loaded
     documents_done = 0
 
     def record(group: list[Prepared], written: list[WriteResult]) -> None:
@@ -187,6 +268,7 @@ def load_paths(
                     item.projects,
                     item.problems,
                     dict(result.counters),
+                    item.status,
                 )
             )
         documents_done = len({r.path for r in results})
@@ -204,4 +286,4 @@ def load_paths(
             yield prepared
 
     write_grouped(driver, documents(), record)
-    return results
+    return report

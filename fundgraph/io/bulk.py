@@ -26,14 +26,17 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from fundgraph.errors import Location, Neo4jUnavailable, ParseError, StoreNotEmpty
+from fundgraph.errors import FundgraphError, Location, Neo4jUnavailable, ParseError, StoreNotEmpty
 from fundgraph.io import tallies
 from fundgraph.io.store import _group_edges, apply_schema
 from fundgraph.localserver import ADMIN_TOOL, LocalServer, find_java
 from fundgraph.mapping.elements import Edge, GraphElements, Node, merge_nodes
 from fundgraph.mapping.schema import Schema, load_schema
+
+if TYPE_CHECKING:
+    from fundgraph.loading import Refused
 
 # Lists in a cell are joined with the unit separator: no plan's text holds it (checked as rows are written).
 ARRAY_DELIMITER = "\x1f"
@@ -48,6 +51,7 @@ class BulkResult:
     plans: int = 0
     projects: int = 0
     skipped: list[str] = field(default_factory=list)  # paths of plans loaded twice with the same rows
+    refused: list[Refused] = field(default_factory=list)  # documents that do not read: none of them is loaded
     nodes: int = 0
     relationships: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
@@ -61,6 +65,7 @@ class BulkResult:
             "plans": self.plans,
             "projects": self.projects,
             "skipped": self.skipped,
+            "refused": [r.as_dict() for r in self.refused],
             "nodes": self.nodes,
             "relationships": self.relationships,
             "seconds": {k: round(v, 2) for k, v in self.seconds.items()},
@@ -545,14 +550,16 @@ def bulk_load(
     accept_unverified: bool = False,
     on_progress: Callable[[str, int, int], None] | None = None,
     database: str = "neo4j",
+    strict: bool = False,
 ) -> BulkResult:
     """Build the graph elements on every core, write them as CSV, stop the server, import, start it and apply the
-    schema. Refuses a store that holds data unless ``replace``; a file that does not read raises its error (with
-    its location) before the store is touched."""
+    schema. Refuses a store that holds data unless ``replace``. A file that does not read is refused (listed, kept
+    as a ``refused`` Document) and the others load; ``strict`` raises its error (with its location) before the
+    store is touched."""
     from functools import partial
 
     from fundgraph.loaders import parse_plans
-    from fundgraph.loading import GROUP_PROJECTS, expand
+    from fundgraph.loading import GROUP_PROJECTS, Refused, content_id, expand, keep_refused
     from fundgraph.prefetch import collect_less, collecting_less, map_ahead
 
     files = expand(paths)
@@ -592,9 +599,15 @@ def bulk_load(
                 zip(files, map_ahead(prepare, files, workers, 8 * workers, collect_less), strict=True), start=1
             ):
                 if prepared is None:
-                    # Read again here, to raise its error with its location (errors do not cross a process
-                    # boundary intact).
-                    parse_plans(file, accept_unverified=accept_unverified)
+                    # Read again here, for its error with its location (errors do not cross a process boundary
+                    # intact).
+                    try:
+                        parse_plans(file, accept_unverified=accept_unverified)
+                    except FundgraphError as exc:
+                        if strict:
+                            raise
+                        result.refused.append(Refused(str(file), content_id(file), str(exc)))
+                        continue
                     raise ParseError("the file changed while it was read; load again", Location(str(file)))
                 for plan in prepared:
                     earlier = seen.get(plan.plan_id)
@@ -623,6 +636,12 @@ def bulk_load(
                 result.plans += len(fresh)
                 result.projects += sum(p.projects for p in fresh)
             args, result.nodes, result.relationships = csv.finish()
+        if not result.plans and result.refused:
+            # Nothing reads: the store is left as it is rather than replaced by an empty one.
+            raise ParseError(
+                f"no document could be read ({len(result.refused)} refused; the first: {result.refused[0].error})",
+                Location(", ".join(str(p) for p in paths)),
+            )
         result.seconds["prepare"] = time.perf_counter() - started
         # The workers have been waited for (the pool shuts down when the documents run out), so their CPU is in
         # this process's children's.
@@ -641,6 +660,7 @@ def bulk_load(
     driver = driver_for(server)
     try:
         apply_schema(driver, database, upgrade=False)  # the import wrote the tallies and the Alias index
+        keep_refused(driver, result.refused, database)
     finally:
         driver.close()
     result.seconds["schema"] = time.perf_counter() - started

@@ -221,6 +221,21 @@ def write_plans(
     return results
 
 
+def record_refused(driver: Driver, documents: Sequence[dict[str, Any]], database: str | None = None) -> None:
+    """Keep a Document node for each refused document (``doc_id``, ``path``, ``format``, ``error``), status
+    ``refused``, so that it can be listed and read later. A document with plans loaded from it keeps its status."""
+    if not documents:
+        return
+    driver.execute_query(
+        "UNWIND $rows AS row MERGE (d:Document {doc_id: row.doc_id}) "
+        "WITH d, row WHERE NOT EXISTS { (:Plan)-[:FROM_DOCUMENT]->(d) } "
+        "SET d.path = row.path, d.format = row.format, d.error = row.error, d.status = 'refused', "
+        "d.loaded_at = row.loaded_at, d.title = null",
+        {"rows": list(documents)},
+        database_=database or database_name(),
+    )
+
+
 def finish_load(driver: Driver, database: str | None = None) -> int:
     """A load's last step after writes with ``regroup=False``: count the platforms' rows over all years they left
     stale (:func:`tallies.regroup_stale`); returns how many. Until then readers count those groups from their rows

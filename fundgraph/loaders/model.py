@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -152,6 +153,19 @@ class Plan:
     amount_column: int | None = field(default=None, compare=False)
 
     @property
+    def status(self) -> str:
+        """``verified`` when the rows add up to a total the document states and nothing is wrong; ``unverified``
+        when the money checks against nothing (no stated total, a unit or column assumed); ``problems`` otherwise.
+
+        A refused document has no plan: its status, ``refused``, is the loader's (fundgraph.loading)."""
+        codes = {p.code for p in self.problems}
+        if codes - UNVERIFIED_CODES:
+            return "problems"
+        if codes or self.stated_total is None or self.stated_total != self.computed_total:
+            return "unverified"
+        return "verified"
+
+    @property
     def computed_total(self) -> Decimal:
         return normalize(sum((p.amount for p in self.projects if p.amount is not None), Decimal(0)))
 
@@ -207,7 +221,24 @@ class Plan:
             "notes": list(self.notes),
             "projects": [p.as_dict() for p in self.projects],
             "problems": [p.as_dict() for p in self.problems],
+            "status": self.status,
         }
+
+
+# Problems that say only that the money could not be checked (nothing is known to be wrong): such a plan is
+# ``unverified``; any other problem (a total that disagrees, a cut text, a missing amount) makes it ``problems``.
+UNVERIFIED_CODES = frozenset(
+    {"no_stated_total", "amount_column_unverified", "total_unverified", "ocr_unverified", "unit_assumed"}
+)
+# Document statuses from best to worst; a document's is its worst plan's.
+STATUSES = ("verified", "unverified", "problems", "refused")
+
+
+def worst_status(statuses: Iterable[str]) -> str:
+    """>>> worst_status(["verified", "problems", "unverified"])
+    'problems'
+    """
+    return max(statuses, key=STATUSES.index, default="verified")
 
 
 _BRACKETS = str.maketrans({**dict.fromkeys("（〈〔【［「『", "("), **dict.fromkeys("）〉〕】］」』", ")")})

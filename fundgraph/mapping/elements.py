@@ -130,7 +130,18 @@ def plan_elements(plan: Plan, entities: PlanEntities | None = None, loaded_at: d
     when = (loaded_at or datetime.now(UTC)).isoformat(timespec="seconds")
     elements.nodes.append(
         Node(
-            "Document", plan.doc_id, {"path": plan.path, "format": plan.format, "title": plan.title, "loaded_at": when}
+            "Document",
+            plan.doc_id,
+            # The status is this plan's until the loader gives a document of several plans its worst; an error
+            # from an earlier refusal of the same bytes (read since, by a recipe) is cleared.
+            {
+                "path": plan.path,
+                "format": plan.format,
+                "title": plan.title,
+                "loaded_at": when,
+                "status": plan.status,
+                "error": None,
+            },
         )
     )
     stated = plan.stated_total
@@ -159,6 +170,7 @@ def plan_elements(plan: Plan, entities: PlanEntities | None = None, loaded_at: d
                 "stated_total_line": plan.stated_total_source.line if plan.stated_total_source else None,
                 "stated_total_text": plan.stated_total_text,
                 "read_confidence": plan.read_confidence,
+                "status": plan.status,
                 "build": elements.build,
             },
         )

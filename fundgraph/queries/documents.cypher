@@ -1,11 +1,13 @@
 // name: documents
-// description: The source documents loaded, with the plans read from them: what every cited doc_id stands for.
-// params: doc_id: string = null
+// description: The source documents seen by loads, with their status (verified: the money reconciles with a stated total; unverified: it checks against nothing; problems; refused, with the error) and the plans read from them: what every cited doc_id stands for.
+// params: doc_id: string = null, status: string = null
 // example: doc_id=null
 // mode: read
 MATCH (d:Document)
-WHERE $doc_id IS NULL OR d.doc_id = $doc_id
+WHERE ($doc_id IS NULL OR d.doc_id = $doc_id) AND ($status IS NULL OR d.status = $status)
 OPTIONAL MATCH (pl:Plan)-[:FROM_DOCUMENT]->(d)
+WITH d, pl ORDER BY pl.plan_id
 RETURN d.doc_id AS doc_id, d.path AS path, d.title AS title, d.format AS format, d.loaded_at AS loaded_at,
-       collect(pl.plan_id) AS plans
+       d.status AS status, d.error AS error, collect(pl.plan_id) AS plans,
+       reduce(n = [], p IN collect(pl.problems) | n + coalesce(p, [])) AS problems
 ORDER BY path

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -408,3 +409,23 @@ def test_each_overlap_kind_agrees_with_the_python_reading_of_the_seed(client: Te
     concerns = [row for row in around["items"] if row["type"] == "CONCERNS"]
     assert {row["to_name"] for row in concerns} == {"广东省中小企业融资平台"}
     assert {row["from_name"] for row in concerns} == {p.name for p in plan.projects if p.seq in want[SME]}
+
+
+def test_documents_list_their_status_and_the_refused_with_their_error(
+    client: TestClient, session_driver: Any, tmp_path: Path
+) -> None:
+    from fundgraph.loading import load_paths
+
+    bad = tmp_path / "refused-notice.txt"
+    bad.write_text("关于下达资金的通知\n各有关单位：\n请按要求执行。\n", encoding="utf-8")
+    report = load_paths(session_driver, [SEED_TXT, bad])
+    assert [Path(r.path).name for r in report.refused] == ["refused-notice.txt"]
+    try:
+        refused = client.get("/api/v1/documents", params={"status": "refused"}, headers=AS_READER).json()
+        [row] = refused["items"]
+        assert row["status"] == "refused" and row["plans"] == [] and row["error"]
+        verified = client.get("/api/v1/documents", params={"status": "verified"}, headers=AS_READER).json()
+        assert [r["plans"] != [] for r in verified["items"]] == [True]
+        assert client.get("/api/v1/documents", params={"status": "odd"}, headers=AS_READER).status_code == 422
+    finally:
+        session_driver.execute_query("MATCH (d:Document {status: 'refused'}) DETACH DELETE d")

@@ -73,7 +73,7 @@ def test_the_bulk_load_builds_the_graph_the_transactional_load_builds(
     # Small import files, so that rows whose fields span lines are read from many parts, beside parts without.
     monkeypatch.setattr("fundgraph.io.bulk.PART_CHARS", 20_000)
     files = _corpus(tmp_path / "plans")
-    loaded = loading.load_paths(driver, files, workers=1)
+    loaded = loading.load_paths(driver, files, workers=1).loaded
     assert [r.status for r in loaded].count("unchanged") == 1  # seed.pdf after the seed's text
     expected = _dump(driver)
     expected_findings = [f.as_dict() for f in run_findings(driver)]
@@ -132,13 +132,28 @@ def test_the_bulk_load_builds_the_graph_the_transactional_load_builds(
         assert again.plans == 3 and again.skipped == []
         assert again.cpu_seconds["prepare_workers"] == 0  # one worker is a thread of this process
         assert plans_in(server) == 3
-        # A file that does not read stops the load with its location, before the store is touched.
+        # With strict, a file that does not read stops the load with its location, before the store is touched.
         bad = tmp_path / "bad" / "zz-bad.csv"
         bad.parent.mkdir()
         bad.write_text("序号,项目名称,金额（万元）\n1,某项目,十二\n合计,,12\n", encoding="utf-8")
         with pytest.raises(ParseError) as failed:
-            bulk_load(server, connect, [*synthetic, bad], workers=2, replace=True)
+            bulk_load(server, connect, [*synthetic, bad], workers=2, replace=True, strict=True)
         assert "zz-bad.csv" in str(failed.value)
         assert plans_in(server) == 3
+        # Without it, as the transactional load: the others load, the refused one is kept with its error.
+        partial = bulk_load(server, connect, [*synthetic[:2], bad], workers=2, replace=True)
+        assert partial.plans == 2 and [Path(r.path).name for r in partial.refused] == ["zz-bad.csv"]
+        assert plans_in(server) == 2
+        bulk = connect(server)
+        try:
+            query = "MATCH (d:Document {status: 'refused'}) RETURN d.path AS p, d.error AS e"
+            [kept] = bulk.execute_query(query).records
+        finally:
+            bulk.close()
+        assert kept["p"] == str(bad) and "zz-bad.csv" in kept["e"]
+        # Nothing that reads: the store is left as it was, not replaced by an empty one.
+        with pytest.raises(ParseError, match="no document could be read"):
+            bulk_load(server, connect, [bad], workers=1, replace=True)
+        assert plans_in(server) == 2
     finally:
         server.stop()

@@ -9,6 +9,10 @@ from typing import Any
 from tests.conftest import FORMATS, SEED_DOCX, SEED_TXT, SEED_XLSX, count_nodes, run_cli
 
 
+def count_plans(driver: Any) -> int:
+    return int(driver.execute_query("MATCH (p:Plan) RETURN count(p) AS n").records[0]["n"])
+
+
 def test_load_then_count_then_reload(driver: Any, cli_env: dict[str, str]) -> None:
     first = run_cli("load", str(SEED_TXT), "--json", env=cli_env)
     assert first.returncode == 0, first.stderr
@@ -47,19 +51,32 @@ def test_cypher_file_with_params_and_refusals(driver: Any, cli_env: dict[str, st
     assert count_nodes(driver) > 0
 
 
-def test_bad_input_exits_non_zero_naming_the_cell_and_writes_nothing(
+def test_bad_input_is_refused_naming_the_cell_and_the_rest_loads(
     driver: Any, cli_env: dict[str, str], tmp_path: Path
 ) -> None:
     bad = tmp_path / "tbd.txt"
     bad.write_text(SEED_TXT.read_text(encoding="utf-8").replace("\t400\n", "\t待定\n"), encoding="utf-8")
-    result = run_cli("load", str(SEED_TXT), str(bad), env=cli_env)
-    assert result.returncode == 2
-    assert "tbd.txt" in result.stderr and "row 3" in result.stderr and "column 7" in result.stderr
-    assert "Traceback" not in result.stderr
+    strict = run_cli("load", str(SEED_TXT), str(bad), "--strict", env=cli_env)
+    assert strict.returncode == 2
+    assert "tbd.txt" in strict.stderr and "row 3" in strict.stderr and "column 7" in strict.stderr
+    assert "Traceback" not in strict.stderr
     assert count_nodes(driver) == 0
+    result = run_cli("load", str(SEED_TXT), str(bad), env=cli_env)
+    assert result.returncode == 6, result.stderr
+    assert "tbd.txt" in result.stderr and "row 3" in result.stderr and "Traceback" not in result.stderr
+    assert "verified" in result.stdout and str(SEED_TXT) in result.stdout
+    assert count_plans(driver) == 1
+    listed = run_cli("documents", "--refused", "--json", env=cli_env)
+    assert listed.returncode == 0, listed.stderr
+    [row] = json.loads(listed.stdout)
+    assert row["path"] == str(bad) and row["status"] == "refused" and "column 7" in row["error"]
+    everything = json.loads(run_cli("documents", "--json", env=cli_env).stdout)
+    assert sorted(r["status"] for r in everything) == ["refused", "verified"]
+    nothing = run_cli("load", str(bad), env=cli_env)
+    assert nothing.returncode == 2 and "0 loaded" in nothing.stderr
 
 
-def test_a_large_load_reads_in_worker_processes_and_one_bad_file_still_loads_nothing(
+def test_a_large_load_reads_in_worker_processes_and_one_bad_file_is_refused_alone(
     driver: Any, cli_env: dict[str, str], tmp_path: Path
 ) -> None:
     from fundgraph.loading import PARALLEL_FROM_FILES
@@ -70,10 +87,16 @@ def test_a_large_load_reads_in_worker_processes_and_one_bad_file_still_loads_not
     assert len(files) >= PARALLEL_FROM_FILES, "enough files for the worker processes"
     bad = corpus / "zz-bad.txt"
     bad.write_text(SEED_TXT.read_text(encoding="utf-8").replace("\t400\n", "\t待定\n"), encoding="utf-8")
-    refused = run_cli("load", str(corpus), env=cli_env)
+    refused = run_cli("load", str(corpus), "--strict", env=cli_env)
     assert refused.returncode == 2 and "zz-bad.txt" in refused.stderr and "row 3" in refused.stderr
     assert "Traceback" not in refused.stderr
     assert count_nodes(driver) == 0
+    partial = run_cli("load", str(corpus), "--json", env=cli_env)
+    assert partial.returncode == 6 and "1 document(s) refused" in partial.stderr
+    rows = json.loads(partial.stdout)
+    assert [r["status"] for r in rows if r["path"] == str(bad)] == ["refused"]
+    assert sum(r.get("projects", 0) for r in rows) == 2400
+    driver.execute_query("MATCH (n) DETACH DELETE n")
     bad.unlink()
     loaded = run_cli("load", str(corpus), "--json", env=cli_env)
     assert loaded.returncode == 0, loaded.stderr
@@ -134,13 +157,14 @@ def test_files_that_cannot_be_read_refuse_the_load_and_a_scan_needs_consent(
 ) -> None:
     for name, words in (("encrypted.pdf", "encrypted"), ("cut.pdf", "cut short"), ("no-text.png", "no text")):
         result = run_cli("load", str(SEED_TXT), str(FORMATS / name), env=cli_env)
-        assert result.returncode == 2, (name, result.stderr)
+        assert result.returncode == 6, (name, result.stderr)
         assert name in result.stderr and words in result.stderr and "Traceback" not in result.stderr
-        assert count_nodes(driver) == 0
+        assert count_plans(driver) == 1
     page = str(FORMATS / "seed-scan-page1.jpg")
+    driver.execute_query("MATCH (n) DETACH DELETE n")
     refused = run_cli("load", page, env=cli_env)
     assert refused.returncode == 2 and "--accept-unverified" in refused.stderr
-    assert count_nodes(driver) == 0
+    assert count_plans(driver) == 0
     accepted = run_cli("load", page, "--accept-unverified", "--json", env=cli_env)
     assert accepted.returncode == 0, accepted.stderr
     [row] = json.loads(accepted.stdout)

@@ -246,7 +246,7 @@ def test_a_document_with_several_tables_loads_one_plan_each(driver: Any) -> None
     from tests.unit.test_corpus import CORPUS
 
     notice = CORPUS / "32_guangyuan-culture-funds-2013-three-tables-cell-per-line-TRUNCATED.txt"
-    results = load_paths(driver, [notice])
+    results = load_paths(driver, [notice]).loaded
     assert [(r.status, r.projects) for r in results] == [("created", 4), ("created", 1), ("created", 3)]
     rows = _rows(
         driver,
@@ -255,7 +255,7 @@ def test_a_document_with_several_tables_loads_one_plan_each(driver: Any) -> None
     )
     assert [(r["docs"], r["fen"]) for r in rows] == [(1, 234_820_000), (1, 192_000_000), (1, 30_000_000)]
     assert len({r["plan"] for r in rows}) == 3
-    again = load_paths(driver, [notice])
+    again = load_paths(driver, [notice]).loaded
     assert [r.status for r in again] == ["unchanged"] * 3
 
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query
 from starlette.exceptions import HTTPException
@@ -141,6 +141,20 @@ def graph_of(rows: list[dict[str, Any]], *, truncated: bool) -> dict[str, Any]:
     return {"start": start, "nodes": list(nodes.values()), "edges": list(edges.values()), "truncated": truncated}
 
 
-@router.get("/documents", response_model=Page, summary="The source documents every cited doc_id stands for")
-def documents(store: StoreDep, _: Reader, doc_id: str | None = None, offset: Offset = 0, limit: Limit = 1000) -> Page:
-    return paged(store, "documents", {"doc_id": doc_id}, offset, limit)
+Status = Literal["verified", "unverified", "problems", "refused"]
+
+
+@router.get(
+    "/documents",
+    response_model=Page,
+    summary="The source documents every cited doc_id stands for, with their status (refused ones with the error)",
+)
+def documents(
+    store: StoreDep,
+    _: Reader,
+    doc_id: str | None = None,
+    status: Status | None = None,
+    offset: Offset = 0,
+    limit: Limit = 1000,
+) -> Page:
+    return paged(store, "documents", {"doc_id": doc_id, "status": status}, offset, limit)
