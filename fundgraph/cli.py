@@ -30,9 +30,11 @@ neo4j_app = typer.Typer(help="The local Neo4j server fetched from Maven Central 
 entities_app = typer.Typer(
     help="Entity resolution: review candidate merges and record decisions.", no_args_is_help=True
 )
+keys_app = typer.Typer(help="API keys for `fundgraph serve`, kept in FUNDGRAPH_API_KEYS_FILE.", no_args_is_help=True)
 app.add_typer(schema_app, name="schema")
 app.add_typer(entities_app, name="entities")
 app.add_typer(neo4j_app, name="neo4j")
+app.add_typer(keys_app, name="keys")
 
 # Piped output is not cut to 80 columns: tables of Chinese names need the room.
 out = Console(width=None if sys.stdout.isatty() else 200)
@@ -392,6 +394,23 @@ def serve(
             soft_wrap=True,
         )
     uvicorn.run(create_app(keys), host=host, port=port, log_level="info")
+
+
+@keys_app.command("new")
+def keys_new(
+    name: Annotated[str, typer.Argument(help="Who or what the key is for (no spaces, ':', ',' or '#').")],
+    role: Annotated[str, typer.Option("--role", help="reader (lookups, analytics) or auditor (also ad-hoc Cypher).")],
+) -> None:
+    """Make a key (256 random bits), append name:role:key to FUNDGRAPH_API_KEYS_FILE and print it, once."""
+    from fundgraph.api.auth import new_key
+
+    key = new_key(name, role)
+    err.print(
+        f"A {key.role} key for {key.name!r} was added to {get_settings().api_keys_file}; it is shown once, here:",
+        highlight=False,
+        soft_wrap=True,
+    )
+    sys.stdout.write(key.key + "\n")
 
 
 @app.command()

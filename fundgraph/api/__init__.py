@@ -15,7 +15,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fundgraph import __version__
 from fundgraph.api import logging as request_log
 from fundgraph.api import problems
-from fundgraph.api.auth import ApiKey
+from fundgraph.api.auth import ApiKey, KeyThrottle
 from fundgraph.api.deps import Store
 from fundgraph.api.routers import analytics, catalogue, cypher, entities, explorer, findings, health, meta
 from fundgraph.config import Settings, get_settings
@@ -33,6 +33,7 @@ def create_app(
     row_cap: int = 10_000,
     cypher_timeout: float | None = None,
     cypher_row_cap: int | None = None,
+    key_throttle: KeyThrottle | None = None,
 ) -> FastAPI:
     if not keys:
         raise ConfigError("the API needs at least one key; it is never open (see FUNDGRAPH_API_KEYS)")
@@ -69,6 +70,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.keys = keys
+    app.state.key_throttle = key_throttle or KeyThrottle()
     problems.install(app)
     request_log.install(app)
     origins = (

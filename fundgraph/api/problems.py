@@ -28,9 +28,13 @@ def install(app: FastAPI) -> None:
 
     async def handle_http(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, HTTPException)
-        code = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}.get(
-            exc.status_code, "http_error"
-        )
+        code = {
+            401: "unauthorized",
+            403: "forbidden",
+            404: "not_found",
+            405: "method_not_allowed",
+            429: "too_many_attempts",
+        }.get(exc.status_code, "http_error")
         return respond(exc.status_code, code, str(exc.detail), dict(exc.headers or {}))
 
     async def handle_validation(request: Request, exc: Exception) -> JSONResponse:

@@ -18,7 +18,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from fundgraph.api import create_app
-from fundgraph.api.auth import ApiKey
+from fundgraph.api.auth import MAX_FAILURES, ApiKey
 from fundgraph.config import Settings
 from fundgraph.io.store import write_plan
 from fundgraph.loaders import parse_path
@@ -145,14 +145,25 @@ def test_what_the_explorer_asks_for(client: TestClient) -> None:
 
 def test_keys_and_roles(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
+    # Wrong keys come from an address of their own: after MAX_FAILURES of them it is refused, the others are not.
+    guesser = TestClient(client.app, client=("192.0.2.1", 50000))
+    guesses = 0
     for path in spec["paths"]:
         if not path.startswith("/api/v1/") or "{" in path:
             continue
         method = "post" if "post" in spec["paths"][path] else "get"
-        for headers in ({}, {"Authorization": "Bearer not-a-key-at-all"}, {"Authorization": "Basic abc"}):
+        for headers in ({}, {"Authorization": "Basic abc"}):
             response = client.request(method.upper(), path, headers=headers)
             assert response.status_code == 401, (path, headers)
             assert response.json()["error"]["code"] == "unauthorized"
+        guessed = guesser.request(method.upper(), path, headers={"Authorization": "Bearer not-a-key-at-all"})
+        expected = (401, "unauthorized") if guesses < MAX_FAILURES else (429, "too_many_attempts")
+        assert (guessed.status_code, guessed.json()["error"]["code"]) == expected, (path, guesses)
+        guesses += 1
+    assert guesses > MAX_FAILURES
+    assert guesser.get("/api/v1/session", headers=AS_READER).status_code == 429
+    assert int(guesser.get("/api/v1/session").headers["Retry-After"]) > 0
+    assert client.get("/api/v1/session", headers=AS_READER).status_code == 200
     forbidden = client.post("/api/v1/cypher", json={"query": "RETURN 1"}, headers=AS_READER)
     assert forbidden.status_code == 403 and forbidden.json()["error"]["code"] == "forbidden"
     for open_path in ("/health", "/ready", "/docs", "/openapi.json"):
