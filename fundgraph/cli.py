@@ -380,6 +380,7 @@ def serve(
 
     from fundgraph.api import create_app
     from fundgraph.api.auth import keys_from_environment, one_time_key
+    from fundgraph.api.logging import serve_log_config
 
     keys = keys_from_environment()
     if not keys:
@@ -387,13 +388,17 @@ def serve(
         keys = [key]
         shown = "127.0.0.1" if host in {"0.0.0.0", "::"} else host
         out.print("No FUNDGRAPH_API_KEYS configured: a one-time auditor key was made for this run.", highlight=False)
-        out.print(f"    http://{shown}:{port}/?key={key.key}", highlight=False, soft_wrap=True)
+        # After '#': a fragment never reaches a server, so the key sits in no access log (the page takes it out).
+        out.print(f"    http://{shown}:{port}/#key={key.key}", highlight=False, soft_wrap=True)
         out.print(
             f"    or send `Authorization: Bearer {key.key}`; API docs at http://{shown}:{port}/docs",
             highlight=False,
             soft_wrap=True,
         )
-    uvicorn.run(create_app(keys), host=host, port=port, log_level="info")
+    # The API's own request log (path without query string, request id, key name) stands in for uvicorn's access log.
+    uvicorn.run(
+        create_app(keys), host=host, port=port, log_level="info", log_config=serve_log_config(), access_log=False
+    )
 
 
 @keys_app.command("new")

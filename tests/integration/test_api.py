@@ -6,6 +6,7 @@ cluster or Aura is reached.
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -240,7 +241,9 @@ def test_neo4j_down_gives_503_and_the_api_recovers(tmp_path: Any, neo4j_server: 
         server.stop()
 
 
-def test_serve_prints_a_one_time_key_when_none_is_configured(cli_env: dict[str, str]) -> None:
+def test_serve_prints_a_one_time_key_when_none_is_configured_and_logs_no_query_string(
+    cli_env: dict[str, str],
+) -> None:
     port = free_port()
     env = {k: v for k, v in cli_env.items() if not k.startswith("FUNDGRAPH_API_KEYS")}
     process = subprocess.Popen(
@@ -256,20 +259,37 @@ def test_serve_prints_a_one_time_key_when_none_is_configured(cli_env: dict[str, 
         key = None
         deadline = time.monotonic() + 60
         while key is None and time.monotonic() < deadline:
-            match = re.search(r"\?key=([\w-]+)", process.stdout.readline())
+            line = process.stdout.readline()
+            assert "?key=" not in line
+            match = re.search(r"/#key=([\w-]+)", line)
             key = match.group(1) if match else None
         assert key is not None
         base = f"http://127.0.0.1:{port}"
         assert wait_for_url(f"{base}/health")
-        assert httpx.get(f"{base}/api/v1/plans").status_code == 401
-        assert httpx.get(f"{base}/api/v1/plans", headers={"Authorization": f"Bearer {key}"}).status_code == 200
+        assert httpx.get(f"{base}/api/v1/plans", timeout=60).status_code == 401
+        assert (
+            httpx.get(f"{base}/api/v1/plans", headers={"Authorization": f"Bearer {key}"}, timeout=60).status_code == 200
+        )
         cypher = httpx.post(
-            f"{base}/api/v1/cypher", json={"query": "RETURN 1 AS one"}, headers={"Authorization": f"Bearer {key}"}
+            f"{base}/api/v1/cypher",
+            json={"query": "RETURN 1 AS one"},
+            headers={"Authorization": f"Bearer {key}"},
+            timeout=60,
         )
         assert cypher.json()["rows"] == [{"one": 1}]
+        # An old link's ?key= reaches the server; the log keeps its path only.
+        assert httpx.get(f"{base}/?key={key}", headers={"X-Request-ID": "legacy-link"}, timeout=60).status_code == 200
     finally:
         process.terminate()
-        process.wait(timeout=30)
+        logged, _ = process.communicate(timeout=30)
+    # The key is printed once, in the banner's `Authorization: Bearer` line; never in a log line.
+    assert [line for line in logged.splitlines() if key in line and "Authorization: Bearer" not in line] == []
+    requests = [json.loads(line[line.index("{") :]) for line in logged.splitlines() if "fundgraph.api" in line]
+    assert {"request_id": "legacy-link", "method": "GET", "path": "/", "status": 200} in [
+        {k: r[k] for k in ("request_id", "method", "path", "status")} for r in requests
+    ]
+    assert any(r["path"] == "/api/v1/cypher" and r["key"] == "one-time" for r in requests)
+    assert ' - "GET ' not in logged, "uvicorn's access log (which shows query strings) is off"
 
 
 def test_pages_go_past_the_row_cap_with_a_true_total(neo4j_server: Any, session_driver: Any) -> None:

@@ -103,8 +103,10 @@ def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
 
 
 def _open(page: Any, base_url: str, hash_: str, key: str = AUDITOR_KEY) -> None:
-    page.goto(f"{base_url}/?key={key}#/{hash_}")
+    """The page at a route, the key riding in the fragment with it (#/route?key=…), as a link would carry it."""
+    page.goto(f"{base_url}/#/{hash_}{'&' if '?' in hash_ else '?'}key={key}")
     page.wait_for_selector("header.top")
+    assert "key=" not in page.url, "the key is taken out of the address bar"
 
 
 def _graph_ready(page: Any) -> None:
@@ -138,7 +140,6 @@ def _click_element(page: Any, selector: str) -> None:
 
 def test_search_leads_to_the_platform_graph_with_its_projects_amounts_and_roles(page: Any, base_url: str) -> None:
     _open(page, base_url, "search")
-    assert "key=" not in page.url, "the key is taken out of the address bar"
     page.fill("input[name=q]", "中小企业融资平台")
     page.press("input[name=q]", "Enter")
     # The platform named with the words as written says so, before the texts that hold only some of them.
@@ -318,4 +319,23 @@ def test_english_on_request_with_the_unit_shown(page: Any, base_url: str) -> Non
     page.click("header [data-lang=zh]")
     page.wait_for_selector("header nav [data-nav=search]:has-text('搜索')")
     _graph_ready(page)
+    page.watch.clean()
+
+
+def test_the_key_in_the_url_serve_prints_or_an_old_link_leaves_the_address_bar(page: Any, base_url: str) -> None:
+    served: list[str] = []
+    page.on("request", lambda request: served.append(request.url))
+    page.goto(f"{base_url}/#key={READER_KEY}")
+    page.wait_for_selector("[data-route=search]")
+    assert page.url == f"{base_url}/"
+    assert page.evaluate("() => sessionStorage.getItem('fundgraph.key')") == READER_KEY
+    assert not [url for url in served if READER_KEY in url], "a fragment is never sent to the server"
+    page.go_back()
+    assert READER_KEY not in page.url, "replaced, not pushed: Back does not bring the key back"
+
+    # An old link's ?key= (it did reach the server) is still taken, and the auditor's key replaces the reader's.
+    page.goto(f"{base_url}/?key={AUDITOR_KEY}#/concentration?by=implementer&year=2024")
+    page.wait_for_selector("dl.stats")
+    assert page.url == f"{base_url}/#/concentration?by=implementer&year=2024"
+    assert "alice" in page.locator("header .who").inner_text()
     page.watch.clean()
