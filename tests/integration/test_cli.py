@@ -166,7 +166,7 @@ def test_export_csv_writes_names_a_spreadsheet_would_run_as_text(
     assert not {name for name in names if name.startswith(("=", "+", "-", "@", "\t", "\r"))}
     amounts = {row["name"]: row["amount"] for row in nodes if row["label"] == "Project"}
     # Numbers stay numbers: the second project's -3 万元 is not turned into text.
-    assert amounts == {"'=HYPERLINK(\"http://x\",\"y\")": "100", "'-2+3项目": "-3"}
+    assert amounts == {'\'=HYPERLINK("http://x","y")': "100", "'-2+3项目": "-3"}
     with (tmp_path / "out" / "edges.csv").open(encoding="utf-8", newline="") as handle:
         edges = list(csv.DictReader(handle))
     ends = {row["source"] for row in edges} | {row["target"] for row in edges}

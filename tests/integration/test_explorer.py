@@ -3,13 +3,15 @@ loopback with the seed loaded and every request off the machine refused. Screens
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pytest
 
@@ -20,6 +22,7 @@ from fundgraph.loaders import parse_path
 from fundgraph.localserver import free_port
 from fundgraph.mapping.elements import plan_elements
 from tests.conftest import CHROMIUM_FLAGS, ROOT, SEED_TXT, server_env
+from tests.layouts import HOSTILE_NAMES, hostile_names_plan
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
@@ -338,4 +341,39 @@ def test_the_key_in_the_url_serve_prints_or_an_old_link_leaves_the_address_bar(p
     page.wait_for_selector("dl.stats")
     assert page.url == f"{base_url}/#/concentration?by=implementer&year=2024"
     assert "alice" in page.locator("header .who").inner_text()
+    page.watch.clean()
+
+
+def test_a_csv_download_writes_names_a_spreadsheet_would_run_as_text(
+    page: Any, base_url: str, session_driver: Any, tmp_path: Path
+) -> None:
+    hostile = tmp_path / "hostile.txt"
+    hostile.write_text(hostile_names_plan(), encoding="utf-8")
+    write_plan(session_driver, plan_elements(parse_path(hostile)))
+    try:
+        _open(page, base_url, "entity/Organization/" + quote(HOSTILE_NAMES["implementer"], safe=""))
+        page.wait_for_selector("dl.facts")
+        with page.expect_download() as download:
+            page.click("[data-route=entity] .table-wrap .download")
+        rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8-sig"))))
+        assert {row["project"]: row["amount"] for row in rows} == {
+            "'" + HOSTILE_NAMES["project"]: "100",
+            "'" + HOSTILE_NAMES["second_project"]: "-3",
+        }
+        # The console's download goes through the same function: a tab first, and plain numbers left as numbers.
+        page.goto(f"{base_url}/#/console")
+        page.wait_for_selector(".editor .cm-content")
+        page.evaluate(
+            "() => window.fundgraphExplorer.editor.setValue(\"RETURN '\\t=1+1' AS tab, '@SUM(A1)' AS at, "
+            "-3 AS minus, '-0.5' AS text_number, '+cmd' AS plus\")"
+        )
+        page.click("button.run")
+        page.wait_for_selector(".results table")
+        with page.expect_download() as download:
+            page.click(".results .download")
+        [row] = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8-sig"))))
+        assert row == {"tab": "'\t=1+1", "at": "'@SUM(A1)", "minus": "-3", "text_number": "-0.5", "plus": "'+cmd"}
+    finally:
+        session_driver.execute_query("MATCH (n) DETACH DELETE n")
+        write_plan(session_driver, plan_elements(parse_path(SEED_TXT)))
     page.watch.clean()
