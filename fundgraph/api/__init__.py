@@ -13,8 +13,8 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from fundgraph import __version__
+from fundgraph.api import headers, problems
 from fundgraph.api import logging as request_log
-from fundgraph.api import problems
 from fundgraph.api.auth import ApiKey, KeyThrottle
 from fundgraph.api.deps import Store
 from fundgraph.api.routers import analytics, catalogue, cypher, entities, explorer, findings, health, meta
@@ -68,11 +68,15 @@ def create_app(
             '`{"error": {"status", "code", "message"}}`. Send the key as `Authorization: Bearer KEY`.'
         ),
         lifespan=lifespan,
+        # /docs is served from the package (routers/explorer.py), not from FastAPI's CDN; ReDoc would be a CDN too.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.keys = keys
     app.state.key_throttle = key_throttle or KeyThrottle()
     problems.install(app)
     request_log.install(app)
+    headers.install(app)  # last, so outermost: every response gets the headers, whichever layer made it
     origins = (
         cors_origins if cors_origins is not None else [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
     )
