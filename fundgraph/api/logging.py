@@ -19,6 +19,8 @@ from typing import Any
 
 from fastapi import FastAPI, Request, Response
 
+from fundgraph.api import problems
+
 LOGGER = logging.getLogger("fundgraph.api")
 HEADER = "X-Request-ID"
 
@@ -32,7 +34,12 @@ def install(app: FastAPI) -> None:
         started = time.perf_counter()
         status = 500
         try:
-            response = await call_next(request)
+            try:
+                response = await call_next(request)
+            except Exception as exc:
+                # Caught here rather than left to Starlette's outermost handler, which would answer without this
+                # request's id and the other middleware's headers, and re-raise for the server to log it again.
+                response = problems.error_response(request, exc)
             status = response.status_code
             response.headers[HEADER] = request_id
             return response

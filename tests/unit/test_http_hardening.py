@@ -1,13 +1,17 @@
-"""Headers on every response, and /docs from the package. No Neo4j is needed:
+"""Headers on every response, /docs from the package, and 500s logged with their request id. No Neo4j is needed:
 the routes asked for here do not touch it, and the driver is made without being verified."""
 
 from __future__ import annotations
 
+import json
+import logging
 import re
 from collections.abc import Iterator
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from neo4j.exceptions import DatabaseError
 
 from fundgraph.api import create_app
 from fundgraph.api.auth import ApiKey
@@ -17,9 +21,25 @@ READER = ApiKey("bob", "reader", "bob-secret-key-000002")
 AS_READER = {"Authorization": f"Bearer {READER.key}"}
 
 
+def _failing_app() -> FastAPI:
+    app = create_app([READER])
+
+    # Test-only routes: a bug (any exception fundgraph does not map) and a Neo4j error no rule knows.
+    @app.get("/api/v1/test-only/bug")
+    def bug() -> None:
+        raise RuntimeError("secret detail of the failure")
+
+    @app.get("/api/v1/test-only/neo4j")
+    def neo4j() -> None:
+        raise DatabaseError("secret detail of the failure")
+
+    return app
+
+
 @pytest.fixture(scope="module")
 def api() -> Iterator[TestClient]:
-    with TestClient(create_app([READER])) as client:
+    # raise_server_exceptions stays on: an exception that reached Starlette's outermost handler would fail the test.
+    with TestClient(_failing_app()) as client:
         yield client
 
 
@@ -44,7 +64,8 @@ def test_json_answers_are_not_sniffed_cached_or_framed(api: TestClient, path: st
 
 
 def test_errors_and_refusals_carry_the_headers_too(api: TestClient) -> None:
-    _every_response_headers(api.get("/api/v1/session"))
+    for response in (api.get("/api/v1/session"), api.get("/api/v1/test-only/bug")):
+        _every_response_headers(response)
 
 
 def test_the_explorer_page_has_a_policy_without_inline_scripts(api: TestClient) -> None:
@@ -81,3 +102,22 @@ def test_docs_are_swagger_ui_from_the_package_with_a_policy_of_their_own(api: Te
             assert api.get(asset).status_code == 200, asset
     assert "cdn" not in api.get("/static/dist/swagger-init.js").text
     assert api.get("/redoc").status_code == 404, "ReDoc would load from a CDN"
+
+
+@pytest.mark.parametrize("route", ["bug", "neo4j"])
+def test_an_unexpected_failure_is_logged_with_its_request_id_and_not_told(
+    api: TestClient, caplog: pytest.LogCaptureFixture, route: str
+) -> None:
+    with caplog.at_level(logging.INFO, logger="fundgraph.api"):
+        response = api.get(f"/api/v1/test-only/{route}", headers={"X-Request-ID": f"boom-{route}"})
+    assert response.status_code == 500 and response.headers["X-Request-ID"] == f"boom-{route}"
+    error = response.json()["error"]
+    assert error["code"] == "internal_error"
+    assert error["message"] == f"an unexpected error; the server log has the details (request id boom-{route})"
+    assert "secret detail" not in response.text and "Traceback" not in response.text
+    [failure] = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert json.loads(failure.getMessage())["request_id"] == f"boom-{route}"
+    assert failure.exc_info is not None and "secret detail of the failure" in str(failure.exc_info[1])
+    assert "Traceback" in caplog.text and "secret detail of the failure" in caplog.text
+    [line] = [json.loads(r.getMessage()) for r in caplog.records if r.levelno == logging.INFO]
+    assert (line["request_id"], line["status"]) == (f"boom-{route}", 500)
