@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from fundgraph import __version__
-from fundgraph.api import headers, problems
+from fundgraph.api import headers, paths, problems
 from fundgraph.api import logging as request_log
 from fundgraph.api.auth import ApiKey, KeyThrottle
 from fundgraph.api.deps import Store
@@ -76,6 +76,7 @@ def create_app(
     app.state.key_throttle = key_throttle or KeyThrottle()
     problems.install(app)
     request_log.install(app)
+    paths.install(app)
     headers.install(app)  # last, so outermost: every response gets the headers, whichever layer made it
     origins = (
         cors_origins if cors_origins is not None else [o.strip() for o in settings.cors_origins.split(",") if o.strip()]

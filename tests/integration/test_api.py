@@ -379,6 +379,44 @@ def test_every_request_is_logged_with_its_id_and_duration(client: TestClient, ca
     assert all(READER.key not in _json.dumps(line) for line in lines)
 
 
+def test_documents_are_named_by_base_name_in_every_answer(client: TestClient) -> None:
+    """The seed was loaded from its absolute path; no answer says where the loading machine keeps its files."""
+    full = str(SEED_TXT)
+    base = SEED_TXT.name
+    document = client.post(
+        "/api/v1/cypher", json={"query": "MATCH (d:Document) RETURN elementId(d) AS id"}, headers=AS_AUDITOR
+    ).json()["rows"][0]["id"]
+    answers = {
+        "documents": client.get("/api/v1/documents", headers=AS_READER),
+        "findings": client.get("/api/v1/findings", params={"limit": 1000}, headers=AS_READER),
+        "neighbourhood": client.get(
+            "/api/v1/neighbourhood", params={"name": "plan-2024-e18bcb81f6d6", "depth": 1}, headers=AS_READER
+        ),
+        "path": client.get(
+            "/api/v1/path", params={"from": "广东股权交易中心股份有限公司", "to": document}, headers=AS_READER
+        ),
+        "catalogue": client.post("/api/v1/queries/documents", json={"parameters": {}}, headers=AS_READER),
+        "cypher": client.post(
+            "/api/v1/cypher",
+            json={"query": "MATCH (d:Document) RETURN d, d.path AS path, [d.path] AS paths"},
+            headers=AS_AUDITOR,
+        ),
+    }
+    for name, answer in answers.items():
+        assert answer.status_code == 200, (name, answer.text)
+        assert full not in answer.text and str(SEED_TXT.parent) not in answer.text, name
+        # A neighbourhood and a path name a Document by its title where it has one (the seed's has), else by its
+        # path (the base name too: fundgraph/api/paths.py's doctest); the rest name it by its path.
+        assert base in answer.text or name in {"neighbourhood", "path"}, name
+    assert any(r["to_label"] == "Document" for r in answers["neighbourhood"].json()["items"])
+    assert answers["path"].json()["nodes"][-1].startswith("Document: ")
+    assert [d["path"] for d in answers["documents"].json()["items"]] == [base]
+    cited = {e["path"] for f in answers["findings"].json()["items"] for e in f["evidence"] if e.get("path")}
+    assert cited == {base}
+    [row] = answers["cypher"].json()["rows"]
+    assert (row["d"]["properties"]["path"], row["path"], row["paths"]) == (base, base, [base])
+
+
 def test_each_overlap_kind_agrees_with_the_python_reading_of_the_seed(client: TestClient) -> None:
     """Every /overlaps kind and the catalogue's lookups say, on the seed, what extraction in Python says."""
     from fundgraph.loaders.entities import extract_entities

@@ -172,6 +172,9 @@ def test_export_csv_writes_names_a_spreadsheet_would_run_as_text(
     ends = {row["source"] for row in edges} | {row["target"] for row in edges}
     assert {"'org:@SUM(A1)", "'org:+cmd", "'org:-2+3"} & ends == set()  # keys start with org:, so are left alone
     assert {"org:@SUM(A1)", "org:+cmd"} <= ends
+    # The CLI names documents by the path they were loaded from (the API by base name: fundgraph/api/paths.py).
+    documents = json.loads(run_cli("query", "documents", "--json", env=cli_env).stdout)
+    assert [d["path"] for d in documents] == [str(plan)]
     every_cell = [cell for row in nodes + edges for cell in row.values()]
     risky = [c for c in every_cell if c and c[0] in "=+-@\t\r" and not re.fullmatch(r"[+-]?[0-9.]+", c)]
     assert risky == []
