@@ -30,9 +30,11 @@ neo4j_app = typer.Typer(help="The local Neo4j server fetched from Maven Central 
 entities_app = typer.Typer(
     help="Entity resolution: review candidate merges and record decisions.", no_args_is_help=True
 )
+keys_app = typer.Typer(help="API keys for `fundgraph serve`, kept in FUNDGRAPH_API_KEYS_FILE.", no_args_is_help=True)
 app.add_typer(schema_app, name="schema")
 app.add_typer(entities_app, name="entities")
 app.add_typer(neo4j_app, name="neo4j")
+app.add_typer(keys_app, name="keys")
 
 # Piped output is not cut to 80 columns: tables of Chinese names need the room.
 out = Console(width=None if sys.stdout.isatty() else 200)
@@ -441,6 +443,7 @@ def serve(
 
     from fundgraph.api import create_app
     from fundgraph.api.auth import keys_from_environment, one_time_key
+    from fundgraph.api.logging import serve_log_config
 
     keys = keys_from_environment()
     if not keys:
@@ -448,13 +451,34 @@ def serve(
         keys = [key]
         shown = "127.0.0.1" if host in {"0.0.0.0", "::"} else host
         out.print("No FUNDGRAPH_API_KEYS configured: a one-time auditor key was made for this run.", highlight=False)
-        out.print(f"    http://{shown}:{port}/?key={key.key}", highlight=False, soft_wrap=True)
+        # After '#': a fragment never reaches a server, so the key sits in no access log (the page takes it out).
+        out.print(f"    http://{shown}:{port}/#key={key.key}", highlight=False, soft_wrap=True)
         out.print(
             f"    or send `Authorization: Bearer {key.key}`; API docs at http://{shown}:{port}/docs",
             highlight=False,
             soft_wrap=True,
         )
-    uvicorn.run(create_app(keys), host=host, port=port, log_level="info")
+    # The API's own request log (path without query string, request id, key name) stands in for uvicorn's access log.
+    uvicorn.run(
+        create_app(keys), host=host, port=port, log_level="info", log_config=serve_log_config(), access_log=False
+    )
+
+
+@keys_app.command("new")
+def keys_new(
+    name: Annotated[str, typer.Argument(help="Who or what the key is for (no spaces, ':', ',' or '#').")],
+    role: Annotated[str, typer.Option("--role", help="reader (lookups, analytics) or auditor (also ad-hoc Cypher).")],
+) -> None:
+    """Make a key (256 random bits), append name:role:key to FUNDGRAPH_API_KEYS_FILE and print it, once."""
+    from fundgraph.api.auth import new_key
+
+    key = new_key(name, role)
+    err.print(
+        f"A {key.role} key for {key.name!r} was added to {get_settings().api_keys_file}; it is shown once, here:",
+        highlight=False,
+        soft_wrap=True,
+    )
+    sys.stdout.write(key.key + "\n")
 
 
 @app.command()

@@ -91,3 +91,27 @@ LAYOUTS: dict[str, tuple[Callable[[], str], str, str]] = {
     "csv_text": (csv_text, "plan.txt", "csv"),
     "semicolon_text": (lambda: csv_text(";"), "plan.txt", "csv"),
 }
+
+
+# Names a spreadsheet would take for formulas, in a plan laid out as the seed is (a cell a line, each led by a tab).
+HOSTILE_NAMES = {
+    "project": '=HYPERLINK("http://x","y")',
+    "applicant": "@SUM(A1)",
+    "implementer": "+cmd",
+    "second_project": "-2+3项目",
+    "second_applicant": "-2+3",
+}
+
+
+def hostile_names_plan() -> str:
+    """A 2019 plan (apart from the seed's 2023 and 2024) whose names are formulas to a spreadsheet."""
+    head = "附件2\n2019年测试专项资金分配方案\n单位：万元\n"
+    head += "\t序号\n\t项目\n名称\n\t申报\n单位\n\t实施\n单位\n"
+    head += "\t项目简介\n\t主要绩效目标\n\t拟分配金额\n\t审批\n权限\n\n"
+    names = HOSTILE_NAMES
+    rows = [
+        ("1", names["project"], names["applicant"], names["implementer"], "100"),
+        ("2", names["second_project"], names["second_applicant"], names["implementer"], "-3"),
+    ]
+    body = "".join(f"\t{s}\n\t{n}\n\t{a}\n\t{i}\n\t简介{s}\n\t目标{s}\n\t{m}\n\t省级\n\n" for s, n, a, i, m in rows)
+    return head + body + "\t合计\n\t97\n\t\n\n"

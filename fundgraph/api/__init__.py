@@ -13,9 +13,9 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from fundgraph import __version__
+from fundgraph.api import headers, paths, problems
 from fundgraph.api import logging as request_log
-from fundgraph.api import problems
-from fundgraph.api.auth import ApiKey
+from fundgraph.api.auth import ApiKey, KeyThrottle
 from fundgraph.api.deps import Store
 from fundgraph.api.limits import BodyLimit
 from fundgraph.api.routers import analytics, catalogue, cypher, entities, explorer, findings, health, meta
@@ -35,6 +35,7 @@ def create_app(
     cypher_timeout: float | None = None,
     cypher_row_cap: int | None = None,
     cypher_byte_cap: int | None = None,
+    key_throttle: KeyThrottle | None = None,
 ) -> FastAPI:
     if not keys:
         raise ConfigError("the API needs at least one key; it is never open (see FUNDGRAPH_API_KEYS)")
@@ -71,10 +72,15 @@ def create_app(
             '`{"error": {"status", "code", "message"}}`. Send the key as `Authorization: Bearer KEY`.'
         ),
         lifespan=lifespan,
+        # /docs is served from the package (routers/explorer.py), not from FastAPI's CDN; ReDoc would be a CDN too.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.keys = keys
+    app.state.key_throttle = key_throttle or KeyThrottle()
     problems.install(app)
     request_log.install(app)
+    paths.install(app)
     origins = (
         cors_origins if cors_origins is not None else [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
     )
@@ -85,10 +91,11 @@ def create_app(
             allow_methods=["GET", "POST"],
             allow_headers=["Authorization", "Content-Type"],
         )
+    # Outside everything that reads a body: none over the limit reaches a parser, a key check or a handler.
+    app.add_middleware(BodyLimit, limit=settings.max_request_bytes)
+    headers.install(app)  # last, so outermost: every response gets the headers, whichever layer made it
     app.include_router(health.router)
     for module in (entities, analytics, findings, catalogue, cypher, meta):
         app.include_router(module.router, prefix=API_PREFIX)
     explorer.install(app)
-    # Added last, so outermost: no body over the limit reaches a parser, a key check or the request log's handler.
-    app.add_middleware(BodyLimit, limit=settings.max_request_bytes)
     return app

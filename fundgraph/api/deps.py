@@ -10,7 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from neo4j import Driver
 from starlette.exceptions import HTTPException
 
-from fundgraph.api.auth import ApiKey, match
+from fundgraph.api.auth import ApiKey, KeyThrottle, match
 from fundgraph.audit.findings import Finding
 from fundgraph.audit.snapshots import Snapshots
 
@@ -39,10 +39,18 @@ _bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: 
 
 def _caller(request: Request, credentials: HTTPAuthorizationCredentials | None) -> ApiKey:
     challenge = {"WWW-Authenticate": "Bearer"}
+    throttle: KeyThrottle = request.app.state.key_throttle
+    client = request.client.host if request.client else ""
+    wait = throttle.retry_after(client)
+    if wait is not None:
+        raise HTTPException(
+            429, f"too many wrong API keys from this address: try again in {wait} s", headers={"Retry-After": str(wait)}
+        )
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise HTTPException(401, "an API key is required: send `Authorization: Bearer KEY`", headers=challenge)
     key = match(request.app.state.keys, credentials.credentials)
     if key is None:
+        throttle.failed(client)
         raise HTTPException(401, "the API key is not valid", headers=challenge)
     request.state.key_name = key.name  # for the request's log line (fundgraph.api.logging), never the key itself
     return key

@@ -1,7 +1,13 @@
-"""Typed errors mapped to HTTP in one place, all with one body: ``{"error": {"status", "code", "message"}}``."""
+"""Typed errors mapped to HTTP in one place, all with one body: ``{"error": {"status", "code", "message"}}``.
+
+A 500 is a fault of fundgraph's: its traceback goes to the ``fundgraph.api`` log with the request's id, and the
+answer says only that the server log has the details, and under which request id to look for them.
+"""
 
 from __future__ import annotations
 
+import json
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -12,6 +18,8 @@ from starlette.exceptions import HTTPException
 
 from fundgraph.errors import FundgraphError, classify
 
+LOGGER = logging.getLogger("fundgraph.api")
+
 
 def error_body(status: int, code: str, message: str, **extra: Any) -> dict[str, Any]:
     return {"error": {"status": status, "code": code, "message": message, **extra}}
@@ -21,16 +29,29 @@ def respond(status: int, code: str, message: str, headers: dict[str, str] | None
     return JSONResponse(error_body(status, code, message), status_code=status, headers=headers)
 
 
+def error_response(request: Request, exc: Exception) -> JSONResponse:
+    status, code, message = classify(exc)
+    if status == 500:
+        request_id = getattr(request.state, "request_id", None)
+        failure = {"request_id": request_id, "method": request.method, "path": request.url.path, "error": code}
+        LOGGER.error(json.dumps(failure, ensure_ascii=False), exc_info=exc)
+        message = f"{message} (request id {request_id})"
+    return respond(status, code, message)
+
+
 def install(app: FastAPI) -> None:
     async def handle(request: Request, exc: Exception) -> JSONResponse:
-        status, code, message = classify(exc)
-        return respond(status, code, message)
+        return error_response(request, exc)
 
     async def handle_http(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, HTTPException)
-        code = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}.get(
-            exc.status_code, "http_error"
-        )
+        code = {
+            401: "unauthorized",
+            403: "forbidden",
+            404: "not_found",
+            405: "method_not_allowed",
+            429: "too_many_attempts",
+        }.get(exc.status_code, "http_error")
         return respond(exc.status_code, code, str(exc.detail), dict(exc.headers or {}))
 
     async def handle_validation(request: Request, exc: Exception) -> JSONResponse:

@@ -18,6 +18,7 @@ from typing import Any
 import networkx as nx
 
 from fundgraph.errors import BadParameter
+from fundgraph.io.spreadsheet import safe_cell
 from fundgraph.mapping.elements import GraphElements, merge_nodes
 from fundgraph.mapping.schema import load_schema
 
@@ -119,7 +120,8 @@ def from_neo4j(
 
 
 def export(graph: nx.MultiDiGraph, fmt: str, out: Any) -> list[str]:
-    """Write ``graph`` as graphml, gexf, json (node-link) or csv (a folder with nodes.csv and edges.csv)."""
+    """Write ``graph`` as graphml, gexf, json (node-link) or csv (a folder with nodes.csv and edges.csv, its cells
+    safe to open in a spreadsheet: fundgraph/io/spreadsheet.py)."""
     import csv
     import json
     from pathlib import Path
@@ -141,12 +143,13 @@ def export(graph: nx.MultiDiGraph, fmt: str, out: Any) -> list[str]:
             writer = csv.writer(handle)
             writer.writerow(["id", *node_fields])
             for node, attrs in graph.nodes(data=True):
-                writer.writerow([node, *(_cell(attrs.get(f)) for f in node_fields)])
+                writer.writerow([safe_cell(node), *(safe_cell(_cell(attrs.get(f))) for f in node_fields)])
         with (path / "edges.csv").open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             writer.writerow(["source", "target", "key", *edge_fields])
             for source, target, key, attrs in graph.edges(keys=True, data=True):
-                writer.writerow([source, target, key, *(_cell(attrs.get(f)) for f in edge_fields)])
+                ends = (safe_cell(source), safe_cell(target), safe_cell(key))
+                writer.writerow([*ends, *(safe_cell(_cell(attrs.get(f))) for f in edge_fields)])
         return [str(path / "nodes.csv"), str(path / "edges.csv")]
     raise BadParameter(f"unknown format {fmt!r}: graphml, gexf, json or csv")
 

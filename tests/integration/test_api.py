@@ -6,6 +6,7 @@ cluster or Aura is reached.
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -19,7 +20,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from fundgraph.api import create_app
-from fundgraph.api.auth import ApiKey
+from fundgraph.api.auth import MAX_FAILURES, ApiKey
 from fundgraph.config import Settings
 from fundgraph.io.store import write_plan
 from fundgraph.loaders import parse_path
@@ -146,14 +147,25 @@ def test_what_the_explorer_asks_for(client: TestClient) -> None:
 
 def test_keys_and_roles(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
+    # Wrong keys come from an address of their own: after MAX_FAILURES of them it is refused, the others are not.
+    guesser = TestClient(client.app, client=("192.0.2.1", 50000))
+    guesses = 0
     for path in spec["paths"]:
         if not path.startswith("/api/v1/") or "{" in path:
             continue
         method = "post" if "post" in spec["paths"][path] else "get"
-        for headers in ({}, {"Authorization": "Bearer not-a-key-at-all"}, {"Authorization": "Basic abc"}):
+        for headers in ({}, {"Authorization": "Basic abc"}):
             response = client.request(method.upper(), path, headers=headers)
             assert response.status_code == 401, (path, headers)
             assert response.json()["error"]["code"] == "unauthorized"
+        guessed = guesser.request(method.upper(), path, headers={"Authorization": "Bearer not-a-key-at-all"})
+        expected = (401, "unauthorized") if guesses < MAX_FAILURES else (429, "too_many_attempts")
+        assert (guessed.status_code, guessed.json()["error"]["code"]) == expected, (path, guesses)
+        guesses += 1
+    assert guesses > MAX_FAILURES
+    assert guesser.get("/api/v1/session", headers=AS_READER).status_code == 429
+    assert int(guesser.get("/api/v1/session").headers["Retry-After"]) > 0
+    assert client.get("/api/v1/session", headers=AS_READER).status_code == 200
     forbidden = client.post("/api/v1/cypher", json={"query": "RETURN 1"}, headers=AS_READER)
     assert forbidden.status_code == 403 and forbidden.json()["error"]["code"] == "forbidden"
     for open_path in ("/health", "/ready", "/docs", "/openapi.json"):
@@ -230,7 +242,9 @@ def test_neo4j_down_gives_503_and_the_api_recovers(tmp_path: Any, neo4j_server: 
         server.stop()
 
 
-def test_serve_prints_a_one_time_key_when_none_is_configured(cli_env: dict[str, str]) -> None:
+def test_serve_prints_a_one_time_key_when_none_is_configured_and_logs_no_query_string(
+    cli_env: dict[str, str],
+) -> None:
     port = free_port()
     env = {k: v for k, v in cli_env.items() if not k.startswith("FUNDGRAPH_API_KEYS")}
     process = subprocess.Popen(
@@ -246,20 +260,37 @@ def test_serve_prints_a_one_time_key_when_none_is_configured(cli_env: dict[str, 
         key = None
         deadline = time.monotonic() + 60
         while key is None and time.monotonic() < deadline:
-            match = re.search(r"\?key=([\w-]+)", process.stdout.readline())
+            line = process.stdout.readline()
+            assert "?key=" not in line
+            match = re.search(r"/#key=([\w-]+)", line)
             key = match.group(1) if match else None
         assert key is not None
         base = f"http://127.0.0.1:{port}"
         assert wait_for_url(f"{base}/health")
-        assert httpx.get(f"{base}/api/v1/plans").status_code == 401
-        assert httpx.get(f"{base}/api/v1/plans", headers={"Authorization": f"Bearer {key}"}).status_code == 200
+        assert httpx.get(f"{base}/api/v1/plans", timeout=60).status_code == 401
+        assert (
+            httpx.get(f"{base}/api/v1/plans", headers={"Authorization": f"Bearer {key}"}, timeout=60).status_code == 200
+        )
         cypher = httpx.post(
-            f"{base}/api/v1/cypher", json={"query": "RETURN 1 AS one"}, headers={"Authorization": f"Bearer {key}"}
+            f"{base}/api/v1/cypher",
+            json={"query": "RETURN 1 AS one"},
+            headers={"Authorization": f"Bearer {key}"},
+            timeout=60,
         )
         assert cypher.json()["rows"] == [{"one": 1}]
+        # An old link's ?key= reaches the server; the log keeps its path only.
+        assert httpx.get(f"{base}/?key={key}", headers={"X-Request-ID": "legacy-link"}, timeout=60).status_code == 200
     finally:
         process.terminate()
-        process.wait(timeout=30)
+        logged, _ = process.communicate(timeout=30)
+    # The key is printed once, in the banner's `Authorization: Bearer` line; never in a log line.
+    assert [line for line in logged.splitlines() if key in line and "Authorization: Bearer" not in line] == []
+    requests = [json.loads(line[line.index("{") :]) for line in logged.splitlines() if "fundgraph.api" in line]
+    assert {"request_id": "legacy-link", "method": "GET", "path": "/", "status": 200} in [
+        {k: r[k] for k in ("request_id", "method", "path", "status")} for r in requests
+    ]
+    assert any(r["path"] == "/api/v1/cypher" and r["key"] == "one-time" for r in requests)
+    assert ' - "GET ' not in logged, "uvicorn's access log (which shows query strings) is off"
 
 
 def test_pages_go_past_the_row_cap_with_a_true_total(neo4j_server: Any, session_driver: Any) -> None:
@@ -347,6 +378,44 @@ def test_every_request_is_logged_with_its_id_and_duration(client: TestClient, ca
     assert mine["ms"] >= 0
     assert any(line["status"] == 401 and line["key"] is None for line in lines)
     assert all(READER.key not in _json.dumps(line) for line in lines)
+
+
+def test_documents_are_named_by_base_name_in_every_answer(client: TestClient) -> None:
+    """The seed was loaded from its absolute path; no answer says where the loading machine keeps its files."""
+    full = str(SEED_TXT)
+    base = SEED_TXT.name
+    document = client.post(
+        "/api/v1/cypher", json={"query": "MATCH (d:Document) RETURN elementId(d) AS id"}, headers=AS_AUDITOR
+    ).json()["rows"][0]["id"]
+    answers = {
+        "documents": client.get("/api/v1/documents", headers=AS_READER),
+        "findings": client.get("/api/v1/findings", params={"limit": 1000}, headers=AS_READER),
+        "neighbourhood": client.get(
+            "/api/v1/neighbourhood", params={"name": "plan-2024-e18bcb81f6d6", "depth": 1}, headers=AS_READER
+        ),
+        "path": client.get(
+            "/api/v1/path", params={"from": "广东股权交易中心股份有限公司", "to": document}, headers=AS_READER
+        ),
+        "catalogue": client.post("/api/v1/queries/documents", json={"parameters": {}}, headers=AS_READER),
+        "cypher": client.post(
+            "/api/v1/cypher",
+            json={"query": "MATCH (d:Document) RETURN d, d.path AS path, [d.path] AS paths"},
+            headers=AS_AUDITOR,
+        ),
+    }
+    for name, answer in answers.items():
+        assert answer.status_code == 200, (name, answer.text)
+        assert full not in answer.text and str(SEED_TXT.parent) not in answer.text, name
+        # A neighbourhood and a path name a Document by its title where it has one (the seed's has), else by its
+        # path (the base name too: fundgraph/api/paths.py's doctest); the rest name it by its path.
+        assert base in answer.text or name in {"neighbourhood", "path"}, name
+    assert any(r["to_label"] == "Document" for r in answers["neighbourhood"].json()["items"])
+    assert answers["path"].json()["nodes"][-1].startswith("Document: ")
+    assert [d["path"] for d in answers["documents"].json()["items"]] == [base]
+    cited = {e["path"] for f in answers["findings"].json()["items"] for e in f["evidence"] if e.get("path")}
+    assert cited == {base}
+    [row] = answers["cypher"].json()["rows"]
+    assert (row["d"]["properties"]["path"], row["path"], row["paths"]) == (base, base, [base])
 
 
 def test_each_overlap_kind_agrees_with_the_python_reading_of_the_seed(client: TestClient) -> None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import csv
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 from tests.conftest import FORMATS, SEED_DOCX, SEED_TXT, SEED_XLSX, count_nodes, run_cli
+from tests.layouts import HOSTILE_NAMES, hostile_names_plan
 
 
 def count_plans(driver: Any) -> int:
@@ -169,3 +172,33 @@ def test_files_that_cannot_be_read_refuse_the_load_and_a_scan_needs_consent(
     assert accepted.returncode == 0, accepted.stderr
     [row] = json.loads(accepted.stdout)
     assert row["status"] == "created" and "ocr_unverified" in row["problems"]
+
+
+def test_export_csv_writes_names_a_spreadsheet_would_run_as_text(
+    driver: Any, cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    plan = tmp_path / "hostile.txt"
+    plan.write_text(hostile_names_plan(), encoding="utf-8")
+    loaded = run_cli("load", str(plan), env=cli_env)
+    assert loaded.returncode == 0, loaded.stderr
+    exported = run_cli("export", str(tmp_path / "out"), "--format", "csv", env=cli_env)
+    assert exported.returncode == 0, exported.stderr
+    with (tmp_path / "out" / "nodes.csv").open(encoding="utf-8", newline="") as handle:
+        nodes = list(csv.DictReader(handle))
+    names = {row["name"] for row in nodes if row["name"]}
+    assert {f"'{name}" for name in HOSTILE_NAMES.values()} <= names
+    assert not {name for name in names if name.startswith(("=", "+", "-", "@", "\t", "\r"))}
+    amounts = {row["name"]: row["amount"] for row in nodes if row["label"] == "Project"}
+    # Numbers stay numbers: the second project's -3 万元 is not turned into text.
+    assert amounts == {'\'=HYPERLINK("http://x","y")': "100", "'-2+3项目": "-3"}
+    with (tmp_path / "out" / "edges.csv").open(encoding="utf-8", newline="") as handle:
+        edges = list(csv.DictReader(handle))
+    ends = {row["source"] for row in edges} | {row["target"] for row in edges}
+    assert {"'org:@SUM(A1)", "'org:+cmd", "'org:-2+3"} & ends == set()  # keys start with org:, so are left alone
+    assert {"org:@SUM(A1)", "org:+cmd"} <= ends
+    # The CLI names documents by the path they were loaded from (the API by base name: fundgraph/api/paths.py).
+    documents = json.loads(run_cli("query", "documents", "--json", env=cli_env).stdout)
+    assert [d["path"] for d in documents] == [str(plan)]
+    every_cell = [cell for row in nodes + edges for cell in row.values()]
+    risky = [c for c in every_cell if c and c[0] in "=+-@\t\r" and not re.fullmatch(r"[+-]?[0-9.]+", c)]
+    assert risky == []

@@ -3,13 +3,15 @@ loopback with the seed loaded and every request off the machine refused. Screens
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pytest
 
@@ -20,6 +22,7 @@ from fundgraph.loaders import parse_path
 from fundgraph.localserver import free_port
 from fundgraph.mapping.elements import plan_elements
 from tests.conftest import CHROMIUM_FLAGS, ROOT, SEED_TXT, server_env
+from tests.layouts import HOSTILE_NAMES, hostile_names_plan
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
@@ -103,8 +106,10 @@ def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
 
 
 def _open(page: Any, base_url: str, hash_: str, key: str = AUDITOR_KEY) -> None:
-    page.goto(f"{base_url}/?key={key}#/{hash_}")
+    """The page at a route, the key riding in the fragment with it (#/route?key=…), as a link would carry it."""
+    page.goto(f"{base_url}/#/{hash_}{'&' if '?' in hash_ else '?'}key={key}")
     page.wait_for_selector("header.top")
+    assert "key=" not in page.url, "the key is taken out of the address bar"
 
 
 def _graph_ready(page: Any) -> None:
@@ -138,7 +143,6 @@ def _click_element(page: Any, selector: str) -> None:
 
 def test_search_leads_to_the_platform_graph_with_its_projects_amounts_and_roles(page: Any, base_url: str) -> None:
     _open(page, base_url, "search")
-    assert "key=" not in page.url, "the key is taken out of the address bar"
     page.fill("input[name=q]", "中小企业融资平台")
     page.press("input[name=q]", "Enter")
     # The platform named with the words as written says so, before the texts that hold only some of them.
@@ -318,4 +322,69 @@ def test_english_on_request_with_the_unit_shown(page: Any, base_url: str) -> Non
     page.click("header [data-lang=zh]")
     page.wait_for_selector("header nav [data-nav=search]:has-text('搜索')")
     _graph_ready(page)
+    page.watch.clean()
+
+
+def test_the_key_in_the_url_serve_prints_or_an_old_link_leaves_the_address_bar(page: Any, base_url: str) -> None:
+    served: list[str] = []
+    page.on("request", lambda request: served.append(request.url))
+    page.goto(f"{base_url}/#key={READER_KEY}")
+    page.wait_for_selector("[data-route=search]")
+    assert page.url == f"{base_url}/"
+    assert page.evaluate("() => sessionStorage.getItem('fundgraph.key')") == READER_KEY
+    assert not [url for url in served if READER_KEY in url], "a fragment is never sent to the server"
+    page.go_back()
+    assert READER_KEY not in page.url, "replaced, not pushed: Back does not bring the key back"
+
+    # An old link's ?key= (it did reach the server) is still taken, and the auditor's key replaces the reader's.
+    page.goto(f"{base_url}/?key={AUDITOR_KEY}#/concentration?by=implementer&year=2024")
+    page.wait_for_selector("dl.stats")
+    assert page.url == f"{base_url}/#/concentration?by=implementer&year=2024"
+    assert "alice" in page.locator("header .who").inner_text()
+    page.watch.clean()
+
+
+def test_a_csv_download_writes_names_a_spreadsheet_would_run_as_text(
+    page: Any, base_url: str, session_driver: Any, tmp_path: Path
+) -> None:
+    hostile = tmp_path / "hostile.txt"
+    hostile.write_text(hostile_names_plan(), encoding="utf-8")
+    write_plan(session_driver, plan_elements(parse_path(hostile)))
+    try:
+        _open(page, base_url, "entity/Organization/" + quote(HOSTILE_NAMES["implementer"], safe=""))
+        page.wait_for_selector("dl.facts")
+        with page.expect_download() as download:
+            page.click("[data-route=entity] .table-wrap .download")
+        rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8-sig"))))
+        assert {row["project"]: row["amount"] for row in rows} == {
+            "'" + HOSTILE_NAMES["project"]: "100",
+            "'" + HOSTILE_NAMES["second_project"]: "-3",
+        }
+        # The console's download goes through the same function: a tab first, and plain numbers left as numbers.
+        page.goto(f"{base_url}/#/console")
+        page.wait_for_selector(".editor .cm-content")
+        page.evaluate(
+            "() => window.fundgraphExplorer.editor.setValue(\"RETURN '\\t=1+1' AS tab, '@SUM(A1)' AS at, "
+            "-3 AS minus, '-0.5' AS text_number, '+cmd' AS plus\")"
+        )
+        page.click("button.run")
+        page.wait_for_selector(".results table")
+        with page.expect_download() as download:
+            page.click(".results .download")
+        [row] = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8-sig"))))
+        assert row == {"tab": "'\t=1+1", "at": "'@SUM(A1)", "minus": "-3", "text_number": "-0.5", "plus": "'+cmd"}
+    finally:
+        session_driver.execute_query("MATCH (n) DETACH DELETE n")
+        write_plan(session_driver, plan_elements(parse_path(SEED_TXT)))
+    page.watch.clean()
+
+
+def test_the_api_docs_run_from_the_package_under_their_policy(page: Any, base_url: str) -> None:
+    page.goto(f"{base_url}/docs")
+    page.wait_for_selector(".swagger-ui .info .title")
+    assert "fundgraph" in page.locator(".swagger-ui .info .title").inner_text()
+    page.wait_for_selector(".opblock-tag-section")
+    assert page.locator(".opblock").count() >= 17
+    # A Content-Security-Policy violation is a console error: watch.clean() fails on one, and on any request that
+    # tried to leave the machine.
     page.watch.clean()

@@ -10,15 +10,25 @@ export class ApiError extends Error {
   }
 }
 
+// The key arrives after '#' (`fundgraph serve` prints /#key=…): a fragment is never sent to a server, so it sits in
+// no access log. It may share the fragment with a route (#/findings?key=…). An old link's ?key= is still taken.
+// Either way it goes to sessionStorage and leaves the address bar (and the history) before anything is routed.
 export function takeKeyFromUrl() {
   const url = new URL(location.href);
-  const key = url.searchParams.get("key");
-  if (key) {
-    sessionStorage.setItem(KEY, key);
-    // The key leaves the address bar (and the history) as soon as it is read.
-    url.searchParams.delete("key");
-    history.replaceState(null, "", url.pathname + url.search + url.hash);
+  let key = url.searchParams.get("key");
+  url.searchParams.delete("key");
+  const fragment = url.hash.replace(/^#/, "");
+  const [route, query = ""] = fragment.startsWith("key=") ? ["", fragment] : fragment.split(/\?(.*)/s);
+  const params = new URLSearchParams(query);
+  if (params.has("key")) {
+    key = params.get("key");
+    params.delete("key");
+    const rest = params.toString();
+    url.hash = route || rest ? `${route}${rest ? "?" + rest : ""}` : "";
   }
+  if (key) sessionStorage.setItem(KEY, key);
+  if (url.href !== location.href) history.replaceState(null, "", url.pathname + url.search + url.hash);
+  return key;
 }
 
 export function getKey() {

@@ -31,10 +31,19 @@ export function percent(share, digits = 2) {
   return `${(Number(share) * 100).toFixed(digits)}%`;
 }
 
+// A cell a spreadsheet would take for a formula (=, +, -, @, tab, CR first) is written as text with a leading ';
+// a plain decimal number (-3, +1, -0.5) stays a number. The same rule as fundgraph/io/spreadsheet.py.
+const FORMULA_START = /^[=+\-@\t\r]/;
+const PLAIN_NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
+
+export function spreadsheetSafe(text) {
+  return FORMULA_START.test(text) && !PLAIN_NUMBER.test(text) ? "'" + text : text;
+}
+
 export function csv(columns, rows) {
   const quote = (value) => {
     if (value === null || value === undefined) return "";
-    const text = typeof value === "object" ? JSON.stringify(value) : String(value);
+    const text = spreadsheetSafe(typeof value === "object" ? JSON.stringify(value) : String(value));
     return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
   };
   // The byte-order mark lets spreadsheet programs read the Chinese as UTF-8.

@@ -119,7 +119,11 @@ async function start() {
   await render();
 }
 
-window.addEventListener("hashchange", () => state.session && render());
+// A link carrying a key (#/route?key=…) followed in an open page: the key is taken as on a first load.
+window.addEventListener("hashchange", () => {
+  if (takeKeyFromUrl()) start();
+  else if (state.session) render();
+});
 window.addEventListener("fundgraph:unauthorised", () => {
   setKey(null);
   state.session = null;

@@ -1,7 +1,8 @@
-"""The explorer: one page at ``/`` and its bundled assets at ``/static``, all shipped inside the package.
+"""The explorer: one page at ``/`` and its bundled assets at ``/static``, all shipped inside the package; and the API's
+Swagger UI at ``/docs``, from the package too.
 
-The bundle (``static/dist``) is built from ``web/`` by ``make web``; the page loads nothing from elsewhere, and its
-Content-Security-Policy keeps it that way.
+The bundle (``static/dist``) is built from ``web/`` by ``make web``; neither page loads anything from elsewhere, and
+their Content-Security-Policies keep it that way.
 """
 
 from __future__ import annotations
@@ -27,10 +28,34 @@ HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Cache-Control": "no-store",
 }
+# Swagger UI sets element styles from script and shows data: icons; its start-up is a file (swagger-init.js), not
+# the inline script FastAPI's page has, so scripts stay 'self' only.
+DOCS_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+SWAGGER = ("swagger-ui-bundle.js", "swagger-ui.css", "swagger-init.js")
+DOCS = """<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="referrer" content="no-referrer">
+  <title>fundgraph API</title>
+  <link rel="icon" href="data:,">
+  <link rel="stylesheet" href="/static/dist/swagger-ui.css">
+</head>
+<body>
+  <div id="swagger-ui"></div>
+  <script src="/static/dist/swagger-ui-bundle.js"></script>
+  <script src="/static/dist/swagger-init.js"></script>
+</body>
+</html>
+"""
 
 MISSING = """<!doctype html><meta charset="utf-8"><title>fundgraph</title>
-<p>The explorer's assets are not built. Run <code>make web</code> (or <code>make run</code>) in the fundgraph checkout,
-then reload. The API itself works: see <a href="/docs">/docs</a>.</p>"""
+<p>The explorer's (or the API docs') assets are not built. Run <code>make web</code> (or <code>make run</code>) in
+the fundgraph checkout, then reload. The API itself works: its description is at
+<a href="/openapi.json">/openapi.json</a>.</p>"""
 
 
 def install(app: FastAPI) -> None:
@@ -41,3 +66,10 @@ def install(app: FastAPI) -> None:
         if not BUNDLE.is_file():
             return HTMLResponse(MISSING, status_code=503, headers=HEADERS)
         return HTMLResponse((STATIC / "index.html").read_text(encoding="utf-8"), headers=HEADERS)
+
+    @app.get("/docs", include_in_schema=False, response_class=HTMLResponse)
+    def docs() -> HTMLResponse:
+        headers = {**HEADERS, "Content-Security-Policy": DOCS_POLICY}
+        if not all((STATIC / "dist" / name).is_file() for name in SWAGGER):
+            return HTMLResponse(MISSING, status_code=503, headers=headers)
+        return HTMLResponse(DOCS, headers=headers)
