@@ -189,7 +189,8 @@ def keep_refused(driver: Driver, refused: Sequence[Refused], database: str | Non
             "doc_id": r.doc_id,
             "path": r.path,
             "format": Path(r.path).suffix.lstrip(".").lower() or "text",
-            "error": r.error,
+            # By base name: the API shows the error, and where the file lies is the loading machine's business.
+            "error": r.error.replace(r.path, Path(r.path).name),
             "loaded_at": when,
         }
         for r in refused

@@ -235,7 +235,9 @@ STATUSES = ("verified", "unverified", "problems", "refused")
 
 
 def worst_status(statuses: Iterable[str]) -> str:
-    """>>> worst_status(["verified", "problems", "unverified"])
+    """The worst of several statuses.
+
+    >>> worst_status(["verified", "problems", "unverified"])
     'problems'
     """
     return max(statuses, key=STATUSES.index, default="verified")

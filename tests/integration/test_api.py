@@ -492,7 +492,8 @@ def test_documents_list_their_status_and_the_refused_with_their_error(
     try:
         refused = client.get("/api/v1/documents", params={"status": "refused"}, headers=AS_READER).json()
         [row] = refused["items"]
-        assert row["status"] == "refused" and row["plans"] == [] and row["error"]
+        assert row["status"] == "refused" and row["plans"] == [] and "refused-notice.txt" in row["error"]
+        assert str(tmp_path) not in json.dumps(refused, ensure_ascii=False)
         verified = client.get("/api/v1/documents", params={"status": "verified"}, headers=AS_READER).json()
         assert [r["plans"] != [] for r in verified["items"]] == [True]
         assert client.get("/api/v1/documents", params={"status": "odd"}, headers=AS_READER).status_code == 422
