@@ -150,19 +150,31 @@ def parse(
         bool, typer.Option("--explain", help="Print the table found, the header row, each column's role and why.")
     ] = False,
     accept_unverified: AcceptUnverified = False,
+    recipe_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--recipe",
+            help="Read the document as this reading recipe (YAML) says: table or lines, columns, unit, total.",
+        ),
+    ] = None,
 ) -> None:
-    """Parse one document and print its plan (one per table), touching no database."""
+    """Parse one document and print its plan (one per table), touching no database. With --explain, a document
+    that does not read shows its candidate tables and line blocks, for a reading recipe."""
     from fundgraph.loaders.entities import extract_entities
     from fundgraph.loaders.explain import explain_document
+    from fundgraph.loaders.recipes import Recipe
 
+    recipe = Recipe.load(recipe_file) if recipe_file is not None else None
     if explain:
-        report = explain_document(path)
+        report = explain_document(path, recipe)
         if as_json:
             print_json(report)
         else:
             out.print(render_explanation(report))
+        if report.get("refused"):
+            raise typer.Exit(2)
         return
-    plans = parse_plans(path, accept_unverified=accept_unverified)
+    plans = parse_plans(path, accept_unverified=accept_unverified, recipe=recipe)
     shown = []
     for plan in plans:
         data = plan.as_dict()
@@ -191,6 +203,8 @@ def parse(
 
 def render_explanation(report: dict[str, object]) -> str:
     """The --explain report as text: per plan, the reading, the header row, each column's role and why."""
+    if report.get("refused"):
+        return _render_refusal(report)
     lines = [f"{report['path']}: {report['reading']}"]
     for other in cast(list[str], report.get("other_readings") or []):
         lines.append(f"  also tried {other}")
@@ -211,6 +225,24 @@ def render_explanation(report: dict[str, object]) -> str:
         )
         for problem in plan["problems"]:
             lines.append(f"  problem {problem}")
+    return "\n".join(lines)
+
+
+def _render_refusal(report: dict[str, object]) -> str:
+    lines = [f"refused: {report['refused']}", f"doc_id (a recipe's `document`): {report['doc_id']}"]
+    for found in cast(list[dict[str, Any]], report["candidates"]):
+        lines.append(f"candidate: reading {found['reading']}, table {found['table']} ({found['rows']} rows)")
+        for number, row in enumerate(found["first_rows"], start=1):
+            cells = "  ".join(f"[{c['col']}] {' '.join(str(c['text']).split())[:24]}" for c in row)
+            lines.append(f"  row {number}: {cells}")
+    for block in cast(list[dict[str, Any]], report["line_blocks"]):
+        lines.append(
+            f"lines {block['lines'][0]}-{block['lines'][1]} split at {block['separator']!r}: {block['first'][:80]}"
+        )
+    lines.append(
+        "A reading recipe names one of these (its format: fundgraph/loaders/recipes.py): try it with "
+        "`fundgraph parse FILE --recipe R.yaml`, then keep it in FUNDGRAPH_RECIPES for `load`"
+    )
     return "\n".join(lines)
 
 

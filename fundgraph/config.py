@@ -56,6 +56,8 @@ class Settings(BaseSettings):
     # The loaders: the largest document read, and where review decisions are kept.
     max_document_mb: float = Field(default=64.0, alias="FUNDGRAPH_MAX_DOCUMENT_MB")
     entity_decisions: Path | None = Field(default=None, alias="FUNDGRAPH_ENTITY_DECISIONS")
+    # Reading recipes (fundgraph.loaders.recipes), found by the document's sha256.
+    recipes: Path = Field(default_factory=lambda: project_root() / "data" / "recipes", alias="FUNDGRAPH_RECIPES")
 
     @property
     def password(self) -> str | None:

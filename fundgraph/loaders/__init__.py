@@ -37,6 +37,7 @@ from fundgraph.loaders.readers.text_tables import (
     read_space_separated,
 )
 from fundgraph.loaders.readers.word_text import looks_like_word_text, read_word_text
+from fundgraph.loaders.recipes import Recipe, apply_recipe, recipe_for
 from fundgraph.loaders.roles import vocabulary
 
 SUPPORTED_SUFFIXES = (
@@ -181,20 +182,31 @@ class Reading:
     others: list[str]
 
 
-def read_plans(data: bytes, path: str, *, accept_unverified: bool = False) -> Reading:
-    """Every plan a document holds (one per table), from the reading whose plans are most faithful.
+def document_readings(data: bytes, path: str) -> list[RawDocument]:
+    """Every reading of a document: its format's reader's, or each text layout's (most specific first)."""
+    suffix = Path(path).suffix.lower()
+    if suffix == ".pdf":
+        return pdf_readings(data, path, _doc_id(data, path))
+    if suffix in TEXT_SUFFIXES:
+        return text_readings(decode_text(data, path)[0], path, _doc_id(data, path))
+    return [read_document(data, path)]
+
+
+def read_plans(data: bytes, path: str, *, accept_unverified: bool = False, recipe: Recipe | None = None) -> Reading:
+    """Every plan a document holds (one per table), from the reading whose plans are most faithful — or, where a
+    person's reading recipe is given or kept for the document (fundgraph.loaders.recipes), the one it describes.
 
     Readings are compared by whether their rows add up to the totals they state, then by the order of
     :func:`text_readings`. The error of the first reading that found a header is raised when none gives a plan.
     """
-    suffix = Path(path).suffix.lower()
-    if suffix == ".pdf":
-        readings = pdf_readings(data, path, _doc_id(data, path))
-    elif suffix in TEXT_SUFFIXES:
-        readings = text_readings(decode_text(data, path)[0], path, _doc_id(data, path))
-    else:
-        readings = [read_document(data, path)]
-    if len(readings) == 1:
+    readings = document_readings(data, path)
+    doc_id = readings[0].doc_id if readings else _doc_id(data, path)
+    recipe = recipe or recipe_for(doc_id, recipes_folder())
+    if recipe is not None:
+        text = decode_text(data, path)[0] if Path(path).suffix.lower() in TEXT_SUFFIXES else None
+        document, plan = apply_recipe(recipe, readings, path, doc_id, text)
+        reading = Reading(document, [plan], [])
+    elif len(readings) == 1:
         reading = Reading(readings[0], build_plans(readings[0]), [])
     else:
         reading = _best_reading(readings, path)
@@ -320,8 +332,16 @@ def _best_reading(readings: list[RawDocument], path: str) -> Reading:
     raise first_error or empty_error or _no_table(path)
 
 
-def plans_from_bytes(data: bytes, path: str, *, accept_unverified: bool = False) -> list[Plan]:
-    return read_plans(data, path, accept_unverified=accept_unverified).plans
+def plans_from_bytes(
+    data: bytes, path: str, *, accept_unverified: bool = False, recipe: Recipe | None = None
+) -> list[Plan]:
+    return read_plans(data, path, accept_unverified=accept_unverified, recipe=recipe).plans
+
+
+def recipes_folder() -> Path:
+    from fundgraph.config import get_settings
+
+    return get_settings().recipes
 
 
 def parse_bytes(data: bytes, path: str) -> Plan:
@@ -345,7 +365,7 @@ def parse_path(path: str | Path) -> Plan:
     return parse_bytes(read_file(path), str(path))
 
 
-def parse_plans(path: str | Path, *, accept_unverified: bool = False) -> list[Plan]:
+def parse_plans(path: str | Path, *, accept_unverified: bool = False, recipe: Recipe | None = None) -> list[Plan]:
     """Every plan in a document: one per table. ``accept_unverified`` lets a scan with no stated total through,
-    marked ``ocr_unverified``."""
-    return plans_from_bytes(read_file(path), str(path), accept_unverified=accept_unverified)
+    marked ``ocr_unverified``; ``recipe`` reads it as a person decided (else a recipe kept for it, if any)."""
+    return plans_from_bytes(read_file(path), str(path), accept_unverified=accept_unverified, recipe=recipe)

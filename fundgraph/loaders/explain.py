@@ -6,13 +6,73 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from fundgraph.loaders import read_file, read_plans
+from fundgraph.errors import ParseError
+from fundgraph.loaders import TEXT_SUFFIXES, Reading, document_readings, read_file, read_plans
 from fundgraph.loaders.plan import find_headers
+from fundgraph.loaders.readers.decoding import decode_text
+from fundgraph.loaders.recipes import SEPARATORS, Recipe
 from fundgraph.money import format_wan
 
+SHOWN_ROWS = 6
 
-def explain_document(path: str | Path) -> dict[str, Any]:
-    reading = read_plans(read_file(path), str(path))
+
+def explain_document(path: str | Path, recipe: Recipe | None = None) -> dict[str, Any]:
+    """What was read and why; for a document that does not read, why not and the candidates a reading recipe can
+    name (each reading's tables with their first rows, and a text's runs of lines that split into cells)."""
+    data = read_file(path)
+    try:
+        reading = read_plans(data, str(path), recipe=recipe)
+    except ParseError as error:
+        return {
+            "path": str(path),
+            "refused": str(error),
+            "doc_id": None if not (found := document_readings(data, str(path))) else found[0].doc_id,
+            "candidates": candidates(data, str(path)),
+            "line_blocks": line_blocks(data, str(path)),
+            "plans": [],
+        }
+    return _explained(path, reading)
+
+
+def candidates(data: bytes, path: str) -> list[dict[str, Any]]:
+    """Each reading's tables, with their first rows as the reader laid them out (column numbers from 1)."""
+    found = []
+    for reading in document_readings(data, path):
+        for table in reading.tables:
+            if not table.rows:
+                continue
+            found.append(
+                {
+                    "reading": reading.format,
+                    "table": table.index,
+                    "rows": len(table.rows),
+                    "first_rows": [[{"col": c.col, "text": c.text} for c in row] for row in table.rows[:SHOWN_ROWS]],
+                }
+            )
+    return found
+
+
+def line_blocks(data: bytes, path: str) -> list[dict[str, Any]]:
+    """In a text, the runs of three or more lines that each split into at least three cells at one separator: what
+    a recipe's `lines` can name."""
+    if Path(path).suffix.lower() not in TEXT_SUFFIXES:
+        return []
+    lines = decode_text(data, path)[0].splitlines()
+    blocks: list[dict[str, Any]] = []
+    for separator in SEPARATORS:
+        start = None
+        for number, line in enumerate([*lines, ""], start=1):
+            parts = [p for p in (line.split(separator) if separator != "  " else line.strip().split("  ")) if p.strip()]
+            if len(parts) >= 3:
+                start = start or number
+                continue
+            if start is not None and number - start >= 3:
+                blocks.append({"separator": separator, "lines": [start, number - 1], "first": lines[start - 1]})
+            start = None
+    return blocks
+
+
+def _explained(path: str | Path, reading: Reading) -> dict[str, Any]:
     headers = {table.index: (table, header) for table, header in find_headers(reading.document)}
     chosen = f"read as {reading.document.format}"
     others = [o for o in reading.others if not o.startswith(f"{reading.document.format}:")]
@@ -50,7 +110,13 @@ def explain_document(path: str | Path) -> dict[str, Any]:
                 "problems": [f"{p.code}: {p.message}" for p in plan.problems],
             }
         )
-    return {"path": str(path), "reading": chosen, "other_readings": others, "plans": plans}
+    return {
+        "path": str(path),
+        "doc_id": reading.document.doc_id,
+        "reading": chosen,
+        "other_readings": others,
+        "plans": plans,
+    }
 
 
 def _field_of(columns: dict[str, int], col: int) -> str | None:

@@ -151,6 +151,8 @@ class Plan:
     # How the reader and the plan decided (which column is the amount and why), for `parse --explain`.
     decisions: tuple[str, ...] = field(default=(), compare=False)
     amount_column: int | None = field(default=None, compare=False)
+    # "machine", or "recipe" when a person's reading recipe chose the table and columns (fundgraph.loaders.recipes).
+    read_by: str = field(default="machine", compare=False)
 
     @property
     def status(self) -> str:
@@ -222,6 +224,7 @@ class Plan:
             "projects": [p.as_dict() for p in self.projects],
             "problems": [p.as_dict() for p in self.problems],
             "status": self.status,
+            "read_by": self.read_by,
         }
 
 

@@ -327,6 +327,13 @@ def _best_plan(document: RawDocument, table: Table, header: HeaderMap, index: in
     return replace(plan, decisions=(*plan.decisions, *document.decisions, why), amount_column=col)
 
 
+def build_from_header(document: RawDocument, table: Table, header: HeaderMap) -> Plan:
+    """A plan from a header a person gave (a reading recipe, fundgraph.loaders.recipes): the builder's rules for
+    rows, totals, units and problems, with no column guessed."""
+    plan = _PlanBuilder(document, table, header, None).build()
+    return replace(plan, decisions=(*plan.decisions, *document.decisions), amount_column=header.columns["amount"])
+
+
 def _name_by_place_when_bodies_repeat(header: HeaderMap, rows: list[list[Cell]]) -> None:
     """In a recipient table whose body column says the same in most rows (社会事务服务中心 in every 乡镇), the
     place tells the rows apart: it names the row, and the body stays the applicant."""

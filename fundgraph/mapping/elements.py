@@ -171,6 +171,7 @@ def plan_elements(plan: Plan, entities: PlanEntities | None = None, loaded_at: d
                 "stated_total_text": plan.stated_total_text,
                 "read_confidence": plan.read_confidence,
                 "status": plan.status,
+                "read_by": plan.read_by,
                 "build": elements.build,
             },
         )

@@ -202,3 +202,31 @@ def test_export_csv_writes_names_a_spreadsheet_would_run_as_text(
     every_cell = [cell for row in nodes + edges for cell in row.values()]
     risky = [c for c in every_cell if c and c[0] in "=+-@\t\r" and not re.fullmatch(r"[+-]?[0-9.]+", c)]
     assert risky == []
+
+
+def test_a_refused_notice_loads_by_its_kept_recipe(driver: Any, cli_env: dict[str, str], tmp_path: Path) -> None:
+    notice = tmp_path / "notice.txt"
+    notice.write_text(
+        "关于下达2024年某项资金的通知\n\n|序号|单位|数目|\n|1|甲县农业局|120|\n|2|乙县水利局|80.5|\n|合计||200.5|\n",
+        encoding="utf-8",
+    )
+    recipes = tmp_path / "recipes"
+    recipes.mkdir()
+    env = {**cli_env, "FUNDGRAPH_RECIPES": str(recipes)}
+    explained = run_cli("parse", str(notice), "--explain", "--json", env=env)
+    assert explained.returncode == 2
+    report = json.loads(explained.stdout)
+    assert {"separator": "|", "lines": [3, 5], "first": "|序号|单位|数目|"} in report["line_blocks"]
+    assert run_cli("load", str(notice), env=env).returncode == 2
+    (recipes / "notice.yaml").write_text(
+        f"document: '{report['doc_id']}'\nlines: [3, 6]\ncolumns: {{name: 2, amount: 3}}\nunit: 万元\n",
+        encoding="utf-8",
+    )
+    loaded = run_cli("load", str(notice), "--json", env=env)
+    assert loaded.returncode == 0, loaded.stderr
+    [row] = json.loads(loaded.stdout)
+    assert row["reading"] == "verified" and row["projects"] == 2
+    records = driver.execute_query(
+        "MATCH (p:Plan)-[:FROM_DOCUMENT]->(d:Document) RETURN p.read_by AS by, d.status AS status, d.error AS error"
+    ).records
+    assert [(r["by"], r["status"], r["error"]) for r in records] == [("recipe", "verified", None)]
