@@ -643,12 +643,16 @@ def entities_decide(
 
 @schema_app.command("apply")
 def schema_apply() -> None:
-    """Create the schema's constraints and indexes (idempotent)."""
-    from fundgraph.io.store import apply_schema
+    """Create the schema's constraints and indexes (idempotent), and bring a store written by an older fundgraph up
+    to date (tallies, the Alias index; generic words such as 平台 taken out of platforms' names)."""
+    from fundgraph.io.store import apply_schema, drop_generic_aliases
 
     with driver_session() as driver:
         statements = apply_schema(driver)
+        dropped = drop_generic_aliases(driver)
     out.print(f"{len(statements)} constraints and indexes in place")
+    if dropped:
+        out.print(f"generic words no longer kept as platform names: {', '.join(dropped)}")
 
 
 @schema_app.command("show")

@@ -124,6 +124,31 @@ def apply_schema(driver: Driver, database: str | None = None, *, upgrade: bool =
     return statements
 
 
+def drop_generic_aliases(driver: Driver, database: str | None = None) -> list[str]:
+    """Take the generic words (平台, 系统平台: fundgraph/loaders/reference/platforms.yaml) out of the platforms' names
+    in a store written before they were kept out, with the Alias nodes they had; the words dropped."""
+    from fundgraph.loaders.entities.discovery import is_generic
+
+    db = database or database_name()
+    records, _, _ = driver.execute_query(
+        "MATCH (p:Platform) UNWIND coalesce(p.aliases, []) AS a RETURN collect(DISTINCT a) AS names",
+        database_=db,
+        routing_=RoutingControl.READ,
+    )
+    generic = sorted(name for name in records[0]["names"] if is_generic(name))
+    if generic:
+        driver.execute_query(
+            "MATCH (p:Platform) WHERE any(a IN p.aliases WHERE a IN $generic) "
+            "SET p.aliases = [a IN p.aliases WHERE NOT a IN $generic] "
+            "WITH p MATCH (a:Alias)-[r:NAMES_PLATFORM]->(p) WHERE a.name IN $generic AND a.name <> p.name DELETE r "
+            "WITH DISTINCT a WHERE NOT EXISTS { (a)--() } DELETE a",
+            generic=generic,
+            database_=db,
+            routing_=RoutingControl.WRITE,
+        )
+    return generic
+
+
 @dataclass
 class WriteResult:
     plan_id: str

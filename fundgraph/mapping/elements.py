@@ -14,6 +14,7 @@ from typing import Any
 
 from fundgraph.errors import SchemaError
 from fundgraph.loaders.entities import OrgRef, PlanEntities, PlatformRef, ProjectEntities, extract_entities
+from fundgraph.loaders.entities.discovery import is_generic
 from fundgraph.loaders.entities.matcher import fold_key
 from fundgraph.loaders.entities.reference import load_reference
 from fundgraph.loaders.entities.regions import Region, region_index
@@ -367,7 +368,9 @@ def _organization(elements: GraphElements, canonical: str, as_written: str) -> N
 def _platform_props(canonical: str, platform: PlatformRef) -> Props:
     """A gazetteer platform, or one found by its form (``source: discovered``, with the confidence of its name)."""
     reference = load_reference().platforms
-    aliases = sorted({*reference.aliases.get(canonical, []), platform.as_written} - {canonical})
+    # A generic word (平台, 系统平台, 协同办公平台) is never a name: a lookup of it must not resolve to one platform.
+    named = {*reference.aliases.get(canonical, []), platform.as_written}
+    aliases = sorted({a for a in named if not is_generic(a)} - {canonical})
     return {
         "name": canonical,
         "aliases": aliases,

@@ -8,6 +8,7 @@ import pytest
 
 from fundgraph.io.store import read, write_plan
 from fundgraph.loaders import parse_path
+from fundgraph.loaders.entities import extract_entities
 from fundgraph.mapping.elements import plan_elements
 from fundgraph.queries import catalogue
 from tests.conftest import SEED_TXT
@@ -178,3 +179,36 @@ def test_a_store_from_before_the_alias_index_gets_its_names_indexed(driver: Any)
     assert sorted(r["n"] for r in named) == sorted(["旧局", "旧简称"])
     apply_schema(driver, "neo4j")  # once: a second run adds nothing
     assert len(_rows(driver, "MATCH (a:Alias) RETURN a.name AS n")) == 2
+
+
+def test_no_generic_word_is_stored_as_a_platform_name(seeded: Any) -> None:
+    """Every name a platform answers to (its aliases, its Alias nodes) is looked up against the one generic list: a
+    lookup of 平台 or 系统平台 must not resolve to one platform."""
+    from fundgraph.loaders.entities.discovery import is_generic
+    from fundgraph.loaders.entities.reference import load_reference
+
+    write_plan(seeded, plan_elements(parse_path(PLAN_2025)))
+    aliases = _rows(seeded, "MATCH (p:Platform) UNWIND coalesce(p.aliases, []) AS a RETURN DISTINCT a")
+    indexed = _rows(seeded, "MATCH (a:Alias)-[:NAMES_PLATFORM]->(:Platform) RETURN DISTINCT a.name AS a")
+    assert aliases and indexed
+    assert [r["a"] for r in aliases + indexed if is_generic(r["a"])] == []
+    # The generic mentions were there to be dropped: the seed names its platforms generically too.
+    mentions = load_reference().platforms.generic_mentions
+    found = extract_entities(parse_path(SEED_TXT)).projects
+    assert any(ref.as_written in mentions for project in found for ref in project.platforms)
+
+
+def test_schema_apply_takes_generic_words_out_of_an_older_store(driver: Any) -> None:
+    from fundgraph.io.store import apply_schema, drop_generic_aliases
+
+    driver.execute_query(
+        "CREATE (p:Platform {platform_id: 'old', name: '某某监管平台', aliases: ['平台', '系统平台', '某监管平台']})"
+    )
+    apply_schema(driver, "neo4j")
+    assert sorted(r["n"] for r in _rows(driver, "MATCH (a:Alias) RETURN a.name AS n")) == sorted(
+        ["某某监管平台", "平台", "系统平台", "某监管平台"]
+    )
+    assert drop_generic_aliases(driver, "neo4j") == ["平台", "系统平台"]
+    assert _rows(driver, "MATCH (p:Platform {platform_id: 'old'}) RETURN p.aliases AS a") == [{"a": ["某监管平台"]}]
+    assert sorted(r["n"] for r in _rows(driver, "MATCH (a:Alias) RETURN a.name AS n")) == ["某某监管平台", "某监管平台"]
+    assert drop_generic_aliases(driver, "neo4j") == []

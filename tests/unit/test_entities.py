@@ -41,7 +41,7 @@ def _gold(kind: str) -> Counter[tuple[str, str, str]]:
 
 def _found(seed: tuple[Plan, PlanEntities], kind: str) -> Counter[tuple[str, str, str]]:
     plan, entities = seed
-    generic = load_reference().platforms.generic
+    generic = load_reference().platforms.generic_mentions
     counts: Counter[tuple[str, str, str]] = Counter()
     for project, found in zip(plan.projects, entities.projects, strict=True):
         refs = found.platforms if kind == "platforms" else found.org_mentions

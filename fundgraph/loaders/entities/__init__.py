@@ -203,7 +203,7 @@ def _matchers(reference: Reference) -> tuple[Matcher[str], Matcher[str], Matcher
         Matcher({alias: name for alias, name in reference.platforms.canonical.items() if not is_generic(alias)}),
         Matcher({**vocabulary.role_words, **{word: "hosted_on_marker" for word in vocabulary.hosted_on_before}}),
         Matcher(vocabulary.services),
-        Matcher({word: "generic" for word in reference.platforms.generic}),
+        Matcher({word: "generic" for word in reference.platforms.generic_mentions}),
     )
     _MATCHERS[id(reference)] = (reference, built)
     return built

@@ -55,7 +55,8 @@ class _Words:
 @cache
 def _words() -> _Words:
     text = resources.files("fundgraph.loaders.reference").joinpath("platforms.yaml").read_text(encoding="utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)["discovery"]
+    whole: dict[str, Any] = yaml.safe_load(text)
+    data: dict[str, Any] = {**whole["discovery"], "generic": whole["generic"]}
     heads = tuple(sorted(data["heads"], key=len, reverse=True))
     alternatives = "|".join(map(re.escape, heads))
     return _Words(

@@ -53,7 +53,7 @@ class PlatformReference:
     aliases: dict[str, list[str]] = field(default_factory=dict)
     owners: dict[str, str] = field(default_factory=dict)
     regions: dict[str, str] = field(default_factory=dict)  # canonical -> the region it is in, as named in the YAML
-    generic: frozenset[str] = frozenset()
+    generic_mentions: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -128,7 +128,7 @@ def _orgs(decisions: Decisions) -> OrgReference:
 
 def _platforms(decisions: Decisions) -> PlatformReference:
     data = _yaml("platforms.yaml")
-    ref = PlatformReference(generic=frozenset(data.get("generic") or []))
+    ref = PlatformReference(generic_mentions=frozenset(data.get("generic_mentions") or []))
     for entry in data["platforms"]:
         name = entry["name"]
         ref.aliases[name] = list(entry.get("aliases") or [])
