@@ -17,7 +17,7 @@ from pathlib import Path
 from types import ModuleType
 
 from fundgraph.errors import EmptyTableError, Location, ParseError
-from fundgraph.loaders.cells import RawDocument, TextLine
+from fundgraph.loaders.cells import RawDocument, TextLine, as_written, fold_width
 from fundgraph.loaders.model import Plan, Problem, Source
 from fundgraph.loaders.plan import build_plans, find_headers, prose_total
 from fundgraph.loaders.readers import IMAGE_SUFFIXES
@@ -124,20 +124,39 @@ def read_text(text: str, path: str, doc_id: str) -> RawDocument:
     raise _no_table(path)
 
 
+# Layouts whose structure is the characters as written: a box-drawn report is placed by display width, and a CSV
+# quotes only the cells holding its own ASCII delimiter (a full-width ，in a cell is text).
+_READ_AS_WRITTEN = frozenset({"box-drawing", "csv"})
+
+
 def text_readings(text: str, path: str, doc_id: str) -> list[RawDocument]:
     """Every layout's reading of a text, most specific first: a copied page can look like several layouts at once
-    (a pipe-separated metadata block above a one-cell-per-line table), so each is tried and the plans compared."""
-    lines = text.splitlines()
+    (a pipe-separated metadata block above a one-cell-per-line table), so each is tried and the plans compared.
+
+    The layouts are found on the text with full-width forms and wide or no-break spaces folded to ASCII
+    (:func:`fold_width`, one character for one, so lines and offsets stay those of the file); the values are then
+    taken back as written (:func:`as_written`). An HTML page folds its spaces once parsed (&nbsp; is a character
+    only then); box-drawn and CSV text are read as written (``_READ_AS_WRITTEN``).
+    """
     if looks_like_html(text):
         return [read_html(text, path, doc_id)]
+    folded = fold_width(text)
+    return [
+        reading if reading.format in _READ_AS_WRITTEN else as_written(reading, text, folded)
+        for reading in _layout_readings(text, folded, path, doc_id)
+    ]
+
+
+def _layout_readings(raw: str, text: str, path: str, doc_id: str) -> list[RawDocument]:
+    lines = text.splitlines()
     if looks_like_word_text(text):
         return [read_word_text(text, path, doc_id)]
     readings: list[RawDocument] = []
-    delimiter = looks_delimited(text)
-    if delimiter is not None:  # a spreadsheet saved as text: CSV in a .txt
-        readings.append(read_csv(text.encode("utf-8"), path, doc_id, delimiter))
+    delimiter = looks_delimited(raw)
+    if delimiter is not None:  # a spreadsheet saved as text: CSV in a .txt, quoted where a cell holds an ASCII comma
+        readings.append(read_csv(raw.encode("utf-8"), path, doc_id, delimiter))
     if looks_like_box_drawing(lines):
-        readings.append(read_box_drawing(text, path, doc_id))
+        readings.append(read_box_drawing(raw, path, doc_id))
     if looks_like_pipe_table(lines):
         readings.append(read_pipe_table(text, path, doc_id))
     dump = looks_like_comma_dump(lines)
@@ -147,12 +166,14 @@ def text_readings(text: str, path: str, doc_id: str) -> list[RawDocument]:
             # A dump's header and rows were found: the other layouts would cut its cells where its rows do not end
             # (a one-project plan out of a refused dump), so its reading, or its refusal, stands alone.
             return [*readings, reading]
-    readings.append(read_cell_stream(text, path, doc_id, vocabulary().total_labels))
+    total_labels = vocabulary().total_labels
+    readings.append(read_cell_stream(text, path, doc_id, total_labels))
     if looks_like_space_separated(lines) and not dump:  # a dump's cells are cut at commas, not at runs of spaces
         readings.append(read_space_separated(text, path, doc_id))
     if looks_glued(lines):
         found = prose_total([TextLine(line, line=n) for n, line in enumerate(lines, start=1)])
-        readings.append(read_glued(text, path, doc_id, vocabulary().total_labels, found[0] if found else None))
+        stated = found[0] if found else None
+        readings.append(read_glued(text, path, doc_id, total_labels, stated))
     readings.append(read_prose(text, path, doc_id))
     return readings
 

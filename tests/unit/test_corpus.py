@@ -177,43 +177,9 @@ VARIANT_FAILING: dict[tuple[str, str], tuple[str, str]] = {
     ("chrome", "08_linxiang-forest-rangers-2025-yuan-pipe-per-line-total-first.txt"): ("flagged", "no plan (exit 2)"),
     ("chrome", "09_ouhai-cultural-relics-2024-cell-per-line-long-names.txt"): ("flagged", "no plan (exit 2)"),
     ("chrome", "57_hunan-hog-county-rewards-2024-pipe-rowspan-shift.txt"): ("flagged", "amounts, names missing"),
-    # [1] full-width ｜ ． ， not folded
-    ("fullwidth", "08_linxiang-forest-rangers-2025-yuan-pipe-per-line-total-first.txt"): (
-        "flagged",
-        "no plan (exit 2)",
-    ),
-    ("fullwidth", "10_anxi-farm-product-safety-2023-flattened-no-delims-TRUNCATED.txt"): (
-        "flagged",
-        "no plan (exit 2)",
-    ),
-    ("fullwidth", "11_chaozhou-student-aid-2018-comma-sep-float-noise-TRUNCATED.txt"): ("flagged", "no plan (exit 2)"),
-    ("fullwidth", "14_wuxing-rural-environment-2023-pipe-2row-header-longcell-TRUNCATED.txt"): (
-        "flagged",
-        "no plan (exit 2)",
-    ),
-    ("fullwidth", "18_dongguan-leasing-interest-2022-flattened-glued-empty-col.txt"): (
-        "silent",
-        "amounts, stated_total",
-    ),
-    ("fullwidth", "29_jinzhai-grain-subsidy-2021-yuan-pipe-per-line-rowspan-rate-TRUNCATED.txt"): (
-        "flagged",
-        "no plan (exit 2)",
-    ),
-    ("fullwidth", "36_yiyang-disaster-relief-2017-pipe-per-line.txt"): ("flagged", "no plan (exit 2)"),
-    ("fullwidth", "42_xinxiang-gxq-poverty-2018-single-row-pipe.txt"): ("flagged", "mismatch"),
-    ("fullwidth", "49_heshan-rural-revitalization-2024-yuan-pipe-per-line-TRUNCATED.txt"): (
-        "flagged",
-        "no plan (exit 2)",
-    ),
-    ("fullwidth", "57_hunan-hog-county-rewards-2024-pipe-rowspan-shift.txt"): ("flagged", "no plan (exit 2)"),
     # [7, 11] spaced header words
     ("spaced", "42_xinxiang-gxq-poverty-2018-single-row-pipe.txt"): ("silent", "names missing"),
     ("spaced", "57_hunan-hog-county-rewards-2024-pipe-rowspan-shift.txt"): ("flagged", "no plan (exit 2)"),
-    # [1] a no-break space
-    ("nbsp", "22_dazhou-transport-poverty-keyvalue-pipe-prose-in-cell.txt"): (
-        "flagged",
-        "amounts, rows, mismatch, names missing",
-    ),
     # [2] traditional characters in the prose and glued readers
     ("trad", "10_anxi-farm-product-safety-2023-flattened-no-delims-TRUNCATED.txt"): ("flagged", "no plan (exit 2)"),
     ("trad", "12_leshan-water-conservancy-2021-inline-prose-list.txt"): ("flagged", "no plan (exit 2)"),
