@@ -118,10 +118,11 @@ def read_document(data: bytes, path: str) -> RawDocument:
 
 def read_text(text: str, path: str, doc_id: str) -> RawDocument:
     """The first reading of a text that holds a table (see :func:`text_readings`)."""
-    for document in text_readings(text, path, doc_id):
+    readings = text_readings(text, path, doc_id)
+    for document in readings:
         if find_headers(document):
             return document
-    raise _no_table(path)
+    raise next((r.error for r in readings if r.error is not None), None) or _no_table(path)
 
 
 # Layouts whose structure is the characters as written: a box-drawn report is placed by display width, and a CSV
@@ -150,32 +151,41 @@ def text_readings(text: str, path: str, doc_id: str) -> list[RawDocument]:
 def _layout_readings(raw: str, text: str, path: str, doc_id: str) -> list[RawDocument]:
     lines = text.splitlines()
     if looks_like_word_text(text):
-        return [read_word_text(text, path, doc_id)]
+        return [_attempt("word-text", path, doc_id, lambda: read_word_text(text, path, doc_id))]
     readings: list[RawDocument] = []
     delimiter = looks_delimited(raw)
     if delimiter is not None:  # a spreadsheet saved as text: CSV in a .txt, quoted where a cell holds an ASCII comma
-        readings.append(read_csv(raw.encode("utf-8"), path, doc_id, delimiter))
+        readings.append(_attempt("csv", path, doc_id, lambda: read_csv(raw.encode("utf-8"), path, doc_id, delimiter)))
     if looks_like_box_drawing(lines):
-        readings.append(read_box_drawing(raw, path, doc_id))
+        readings.append(_attempt("box-drawing", path, doc_id, lambda: read_box_drawing(raw, path, doc_id)))
     if looks_like_pipe_table(lines):
-        readings.append(read_pipe_table(text, path, doc_id))
+        readings.append(_attempt("pipe-table", path, doc_id, lambda: read_pipe_table(text, path, doc_id)))
     dump = looks_like_comma_dump(lines)
     if dump:
-        reading = read_comma_dump(text, path, doc_id)
+        reading = _attempt("comma-dump", path, doc_id, lambda: read_comma_dump(text, path, doc_id))
         if reading.tables:
             # A dump's header and rows were found: the other layouts would cut its cells where its rows do not end
             # (a one-project plan out of a refused dump), so its reading, or its refusal, stands alone.
             return [*readings, reading]
     total_labels = vocabulary().total_labels
-    readings.append(read_cell_stream(text, path, doc_id, total_labels))
+    readings.append(_attempt("cell-per-line", path, doc_id, lambda: read_cell_stream(text, path, doc_id, total_labels)))
     if looks_like_space_separated(lines) and not dump:  # a dump's cells are cut at commas, not at runs of spaces
-        readings.append(read_space_separated(text, path, doc_id))
+        readings.append(_attempt("space-separated", path, doc_id, lambda: read_space_separated(text, path, doc_id)))
     if looks_glued(lines):
         found = prose_total([TextLine(line, line=n) for n, line in enumerate(lines, start=1)])
         stated = found[0] if found else None
-        readings.append(read_glued(text, path, doc_id, total_labels, stated))
-    readings.append(read_prose(text, path, doc_id))
+        readings.append(_attempt("glued", path, doc_id, lambda: read_glued(text, path, doc_id, total_labels, stated)))
+    readings.append(_attempt("prose", path, doc_id, lambda: read_prose(text, path, doc_id)))
     return readings
+
+
+def _attempt(layout: str, path: str, doc_id: str, read: Callable[[], RawDocument]) -> RawDocument:
+    """One layout's reading; a reader that cannot read the text at all gives its error as its reading, so that one
+    layout's refusal (a row wider than its header) does not keep the other layouts from being read and compared."""
+    try:
+        return read()
+    except ParseError as error:
+        return RawDocument(path=path, doc_id=doc_id, format=layout, tables=[], error=error)
 
 
 def _no_table(path: str) -> ParseError:
@@ -216,6 +226,8 @@ def read_plans(data: bytes, path: str, *, accept_unverified: bool = False) -> Re
     else:
         readings = [read_document(data, path)]
     if len(readings) == 1:
+        if readings[0].error is not None:
+            raise readings[0].error
         reading = Reading(readings[0], build_plans(readings[0]), [])
     else:
         reading = _best_reading(readings, path)
@@ -318,6 +330,10 @@ def _best_reading(readings: list[RawDocument], path: str) -> Reading:
     for priority, reading in enumerate(readings):
         if "prose" in reading.format and (best is not None or first_error is not None):
             break  # prose is read only where no table is found: a table (or its error) is better evidence
+        if reading.error is not None:
+            others.append(f"{reading.format}: {reading.error.message}")
+            first_error = first_error or reading.error
+            continue
         if not find_headers(reading):
             others.append(f"{reading.format}: no header naming something funded and money")
             continue

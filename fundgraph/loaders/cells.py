@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from fundgraph.errors import ParseError
+
 
 @dataclass(frozen=True)
 class Cell:
@@ -56,6 +58,9 @@ class RawDocument:
     after: list[TextLine] = field(default_factory=list)
     # What the reader decided that the header cannot show (a dump's amount is each row's total), for --explain.
     decisions: list[str] = field(default_factory=list)
+    # Why the reader could not read the text in its layout at all (a row wider than its header): kept as this
+    # reading's result, so the other readings are still compared and the error stands if none reads.
+    error: ParseError | None = None
 
 
 def clean_cell_text(text: str) -> str:

@@ -179,7 +179,6 @@ VARIANT_FAILING: dict[tuple[str, str], tuple[str, str]] = {
     ("chrome", "57_hunan-hog-county-rewards-2024-pipe-rowspan-shift.txt"): ("flagged", "amounts, names missing"),
     # [7, 11] spaced header words
     ("spaced", "42_xinxiang-gxq-poverty-2018-single-row-pipe.txt"): ("silent", "names missing"),
-    ("spaced", "57_hunan-hog-county-rewards-2024-pipe-rowspan-shift.txt"): ("flagged", "no plan (exit 2)"),
     # [2] traditional characters in the prose and glued readers
     ("trad", "10_anxi-farm-product-safety-2023-flattened-no-delims-TRUNCATED.txt"): ("flagged", "no plan (exit 2)"),
     ("trad", "12_leshan-water-conservancy-2021-inline-prose-list.txt"): ("flagged", "no plan (exit 2)"),

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
+from fundgraph.errors import ParseError
 from fundgraph.loaders import parse_bytes
 from tests.layouts import LAYOUTS
 
@@ -57,3 +60,25 @@ def test_no_break_and_ideographic_spaces_separate_as_spaces() -> None:
         "<tr><td>合计</td><td></td><td>42.5</td></tr></table></body></html>"
     )
     assert rows(html, "notice.html") == [("城关镇", "12.5"), ("河口乡", "30")]
+
+
+# §12 A reader that cannot read the text at all does not keep the other layouts from being read.
+
+
+def test_a_reader_refusing_the_text_leaves_the_other_layouts_to_read_it() -> None:
+    """The spaced 序  号 makes a space-separated header of nine words, wider than any row; the pipes read it."""
+    text = (
+        "某省奖励资金安排建议表\n金额单位:万元\n序  号 | 市州 | 县市区 | 建议分配金额(万元) |\n"
+        "1 | 湘潭市 | 韶山市 | 400 |\n2 | 衡阳市 | 衡南县 | 6 |\n3 | 衡山县 | 26 | |\n4 | 岳阳市 | 岳阳楼区 | 78 |\n"
+        "全省合计 | 510 |\n"
+    )
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert [str(p.amount) for p in plan.projects] == ["400", "6", "26", "78"]
+    assert plan.stated_total == Decimal("510") and "total_mismatch" not in {p.code for p in plan.problems}
+
+
+def test_a_refusal_stands_when_no_other_layout_reads_the_text() -> None:
+    text = "某县补助资金分配表\n序号  乡镇  补助资金\n1  城关镇  12  多余  字段  又一  个\n"
+    with pytest.raises(ParseError) as caught:
+        parse_bytes(text.encode(), "notice.txt")
+    assert caught.value.where.line == 3  # refused where the row is, not "no table found"
