@@ -82,3 +82,29 @@ def test_a_refusal_stands_when_no_other_layout_reads_the_text() -> None:
     with pytest.raises(ParseError) as caught:
         parse_bytes(text.encode(), "notice.txt")
     assert caught.value.where.line == 3  # refused where the row is, not "no table found"
+
+
+# §11 The prose fallback never reads where the money comes from, nor reads prose around a table it could not read.
+
+SOURCES = (
+    "2023年,上级下达某县专项扶贫资金300万元,现将资金分配情况公示如下:\n"
+    "一、资金来源\n(一)中央资金\n中央财政专项扶贫资金180万元;\n(二)省级资金\n省级财政专项扶贫资金120万元。\n"
+)
+
+
+def test_items_under_the_funding_sources_heading_are_not_rows() -> None:
+    text = SOURCES + "二、资金安排\n(一)城关镇道路硬化项目 投资:200万元\n(二)河口乡饮水工程项目 投资:100万元\n"
+    assert rows(text) == [("城关镇道路硬化项目", "200"), ("河口乡饮水工程项目", "100")]
+
+
+def test_a_titled_table_no_layout_reads_is_refused_not_read_from_the_sources() -> None:
+    text = SOURCES + "二、资金分配情况表\n某县2023年扶贫资金分配表\n单位:万元\n序号  项目名称  资金规模(亿)  用途\n"
+    with pytest.raises(ParseError):  # not the sources' 180 + 120, which add up to the notice's 300
+        parse_bytes(text.encode(), "notice.txt")
+    unread = (
+        "下达专项扶贫资金300万元:\n1.省级专项扶贫资金180万元\n2.市级扶贫专项资金120万元\n"
+        + "二、资金分配情况表\n某县2023年扶贫资金分配表\n单位:万元\n序号 | 名目 | 用处 |\n"
+    )
+    with pytest.raises(ParseError) as caught:
+        parse_bytes(unread.encode(), "notice.txt")
+    assert "no layout could read" in caught.value.message
