@@ -108,3 +108,36 @@ def test_a_titled_table_no_layout_reads_is_refused_not_read_from_the_sources() -
     with pytest.raises(ParseError) as caught:
         parse_bytes(unread.encode(), "notice.txt")
     assert "no layout could read" in caught.value.message
+
+
+# §4 A header is not cut by a word no vocabulary knows; rows are not taken for a second table's header.
+
+
+def cell_per_line(*cells: str) -> str:
+    return "".join(f"{c} |\n" for c in cells)
+
+
+def test_an_unknown_header_word_between_header_cells_is_a_column() -> None:
+    text = "某县2019年扶贫资金分配表\n单位:万元\n" + cell_per_line(
+        *("序号", "项目名称", "建设地点", "整合资金", "责任单位"),
+        *("1", "城关镇道路硬化项目", "城关镇", "130", "交通局"),
+        *("2", "河口乡饮水工程", "河口乡", "70", "水务局"),
+        *("合计", "200"),
+    )
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert [(p.name, str(p.amount), p.implementer) for p in plan.projects] == [
+        ("城关镇道路硬化项目", "130", "交通局"),
+        ("河口乡饮水工程", "70", "水务局"),
+    ]
+    assert plan.stated_total == Decimal("200")
+
+
+def test_a_body_and_money_among_the_rows_is_not_a_second_header() -> None:
+    text = "某市2019年财政专项扶贫资金分配表\n单位:万元\n" + cell_per_line(
+        *("序号", "项目名称", "实施单位", "金额"),
+        *("1", "产业发展项目", "农业局", "300"),
+        *("2", "贫困生职业教育补助", "职业学校", "50"),
+        *("合计", "350"),
+    )
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert [(p.name, str(p.amount)) for p in plan.projects] == [("产业发展项目", "300"), ("贫困生职业教育补助", "50")]
