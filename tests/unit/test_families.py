@@ -141,3 +141,35 @@ def test_a_body_and_money_among_the_rows_is_not_a_second_header() -> None:
     )
     plan = parse_bytes(text.encode(), "notice.txt")
     assert [(p.name, str(p.amount)) for p in plan.projects] == [("产业发展项目", "300"), ("贫困生职业教育补助", "50")]
+
+
+# §5 Several money columns: a row's sum is the allocation only when its header names a total.
+
+
+def pipe_rows(*rows: str) -> str:
+    return "".join(f"| {r} |\n" for r in rows)
+
+
+def test_the_sum_of_advanced_and_this_notices_money_is_not_the_allocation() -> None:
+    text = "某省2017年补助资金分配表\n单位:万元\n" + pipe_rows(
+        "序号 | 地区 | 已提前下达 | 本次下达 | 补助金额",
+        "1 | 甲市 | 100 | 40 | 140",
+        "2 | 乙市 | 200 | 60 | 260",
+        "3 | 丙市 | 300 | 50 | 350",
+        "合计 | | 600 | 150 | 750",
+    )
+    plan = parse_bytes(text.encode(), "notice.md")
+    assert [str(p.amount) for p in plan.projects] == ["40", "60", "50"]
+    assert plan.stated_total == Decimal("150")
+
+
+def test_a_column_named_as_the_rows_total_is_the_allocation() -> None:
+    text = "某省2017年补助资金分配表\n单位:万元\n" + pipe_rows(
+        "序号 | 地区 | 中央资金 | 省级资金 | 资金合计",
+        "1 | 甲市 | 100 | 40 | 140",
+        "2 | 乙市 | 200 | 60 | 260",
+        "3 | 丙市 | 300 | 50 | 350",
+        "合计 | | 600 | 150 | 750",
+    )
+    plan = parse_bytes(text.encode(), "notice.md")
+    assert [str(p.amount) for p in plan.projects] == ["140", "260", "350"]
