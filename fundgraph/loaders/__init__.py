@@ -17,7 +17,7 @@ from pathlib import Path
 from types import ModuleType
 
 from fundgraph.errors import EmptyTableError, Location, ParseError
-from fundgraph.loaders.cells import RawDocument, TextLine
+from fundgraph.loaders.cells import RawDocument, TextLine, as_written, fold_width
 from fundgraph.loaders.model import Plan, Problem, Source
 from fundgraph.loaders.plan import build_plans, find_headers, prose_total
 from fundgraph.loaders.readers import IMAGE_SUFFIXES
@@ -119,43 +119,74 @@ def read_document(data: bytes, path: str) -> RawDocument:
 
 def read_text(text: str, path: str, doc_id: str) -> RawDocument:
     """The first reading of a text that holds a table (see :func:`text_readings`)."""
-    for document in text_readings(text, path, doc_id):
+    readings = text_readings(text, path, doc_id)
+    for document in readings:
         if find_headers(document):
             return document
-    raise _no_table(path)
+    raise next((r.error for r in readings if r.error is not None), None) or _no_table(path)
+
+
+# Layouts whose structure is the characters as written: a box-drawn report is placed by display width, and a CSV
+# quotes only the cells holding its own ASCII delimiter (a full-width ，in a cell is text).
+_READ_AS_WRITTEN = frozenset({"box-drawing", "csv"})
 
 
 def text_readings(text: str, path: str, doc_id: str) -> list[RawDocument]:
     """Every layout's reading of a text, most specific first: a copied page can look like several layouts at once
-    (a pipe-separated metadata block above a one-cell-per-line table), so each is tried and the plans compared."""
-    lines = text.splitlines()
+    (a pipe-separated metadata block above a one-cell-per-line table), so each is tried and the plans compared.
+
+    The layouts are found on the text with full-width forms and wide or no-break spaces folded to ASCII
+    (:func:`fold_width`, one character for one, so lines and offsets stay those of the file); the values are then
+    taken back as written (:func:`as_written`). An HTML page folds its spaces once parsed (&nbsp; is a character
+    only then); box-drawn and CSV text are read as written (``_READ_AS_WRITTEN``).
+    """
     if looks_like_html(text):
         return [read_html(text, path, doc_id)]
+    folded = fold_width(text)
+    return [
+        reading if reading.format in _READ_AS_WRITTEN else as_written(reading, text, folded)
+        for reading in _layout_readings(text, folded, path, doc_id)
+    ]
+
+
+def _layout_readings(raw: str, text: str, path: str, doc_id: str) -> list[RawDocument]:
+    lines = text.splitlines()
     if looks_like_word_text(text):
-        return [read_word_text(text, path, doc_id)]
+        return [_attempt("word-text", path, doc_id, lambda: read_word_text(text, path, doc_id))]
     readings: list[RawDocument] = []
-    delimiter = looks_delimited(text)
-    if delimiter is not None:  # a spreadsheet saved as text: CSV in a .txt
-        readings.append(read_csv(text.encode("utf-8"), path, doc_id, delimiter))
+    delimiter = looks_delimited(raw)
+    if delimiter is not None:  # a spreadsheet saved as text: CSV in a .txt, quoted where a cell holds an ASCII comma
+        readings.append(_attempt("csv", path, doc_id, lambda: read_csv(raw.encode("utf-8"), path, doc_id, delimiter)))
     if looks_like_box_drawing(lines):
-        readings.append(read_box_drawing(text, path, doc_id))
+        readings.append(_attempt("box-drawing", path, doc_id, lambda: read_box_drawing(raw, path, doc_id)))
     if looks_like_pipe_table(lines):
-        readings.append(read_pipe_table(text, path, doc_id))
+        readings.append(_attempt("pipe-table", path, doc_id, lambda: read_pipe_table(text, path, doc_id)))
     dump = looks_like_comma_dump(lines)
     if dump:
-        reading = read_comma_dump(text, path, doc_id)
+        reading = _attempt("comma-dump", path, doc_id, lambda: read_comma_dump(text, path, doc_id))
         if reading.tables:
             # A dump's header and rows were found: the other layouts would cut its cells where its rows do not end
             # (a one-project plan out of a refused dump), so its reading, or its refusal, stands alone.
             return [*readings, reading]
-    readings.append(read_cell_stream(text, path, doc_id, vocabulary().total_labels))
+    total_labels = vocabulary().total_labels
+    readings.append(_attempt("cell-per-line", path, doc_id, lambda: read_cell_stream(text, path, doc_id, total_labels)))
     if looks_like_space_separated(lines) and not dump:  # a dump's cells are cut at commas, not at runs of spaces
-        readings.append(read_space_separated(text, path, doc_id))
+        readings.append(_attempt("space-separated", path, doc_id, lambda: read_space_separated(text, path, doc_id)))
     if looks_glued(lines):
         found = prose_total([TextLine(line, line=n) for n, line in enumerate(lines, start=1)])
-        readings.append(read_glued(text, path, doc_id, vocabulary().total_labels, found[0] if found else None))
-    readings.append(read_prose(text, path, doc_id))
+        stated = found[0] if found else None
+        readings.append(_attempt("glued", path, doc_id, lambda: read_glued(text, path, doc_id, total_labels, stated)))
+    readings.append(_attempt("prose", path, doc_id, lambda: read_prose(text, path, doc_id)))
     return readings
+
+
+def _attempt(layout: str, path: str, doc_id: str, read: Callable[[], RawDocument]) -> RawDocument:
+    """One layout's reading; a reader that cannot read the text at all gives its error as its reading, so that one
+    layout's refusal (a row wider than its header) does not keep the other layouts from being read and compared."""
+    try:
+        return read()
+    except ParseError as error:
+        return RawDocument(path=path, doc_id=doc_id, format=layout, tables=[], error=error)
 
 
 def _no_table(path: str) -> ParseError:
@@ -207,6 +238,8 @@ def read_plans(data: bytes, path: str, *, accept_unverified: bool = False, recip
         document, plan = apply_recipe(recipe, readings, path, doc_id, text)
         reading = Reading(document, [plan], [])
     elif len(readings) == 1:
+        if readings[0].error is not None:
+            raise readings[0].error
         reading = Reading(readings[0], build_plans(readings[0]), [])
     else:
         reading = _best_reading(readings, path)
@@ -309,6 +342,10 @@ def _best_reading(readings: list[RawDocument], path: str) -> Reading:
     for priority, reading in enumerate(readings):
         if "prose" in reading.format and (best is not None or first_error is not None):
             break  # prose is read only where no table is found: a table (or its error) is better evidence
+        if reading.error is not None:
+            others.append(f"{reading.format}: {reading.error.message}")
+            first_error = first_error or reading.error
+            continue
         if not find_headers(reading):
             others.append(f"{reading.format}: no header naming something funded and money")
             continue

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+from fundgraph.errors import ParseError
 
 
 @dataclass(frozen=True)
@@ -56,9 +58,63 @@ class RawDocument:
     after: list[TextLine] = field(default_factory=list)
     # What the reader decided that the header cannot show (a dump's amount is each row's total), for --explain.
     decisions: list[str] = field(default_factory=list)
+    # Why the reader could not read the text in its layout at all (a row wider than its header): kept as this
+    # reading's result, so the other readings are still compared and the error stands if none reads.
+    error: ParseError | None = None
 
 
 def clean_cell_text(text: str) -> str:
     """Strip each line and drop empty ones, so the same cell reads the same from every format."""
     lines = (line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
     return "\n".join(line for line in lines if line)
+
+
+# Full-width ASCII forms (０-９, ．, ｜, ：) as their ASCII letters, and the spaces web pages and typesetting use
+# (ideographic, no-break, figure, narrow no-break) as a space: one character for one, so every line number and
+# offset a reader records stays true. Not NFKC: that changes lengths (㎡ -> m2, … -> ...) and makes digits out of
+# enumeration marks (① -> 1, ㈠ -> (一)), which the 序号 anchors and the money patterns would then take for figures.
+_SPACES = dict.fromkeys((0x3000, 0xA0, 0x2007, 0x202F), 0x20)
+_WIDTH_FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | _SPACES
+
+
+def fold_width(text: str) -> str:
+    """Full-width ASCII forms to ASCII and wide or no-break spaces to a space, one character for one.
+
+    >>> fold_width("｜２４１．３万元｜\u3000合计\u00a0"), len(fold_width("①２")) == len("①２")
+    ('|241.3万元| 合计 ', True)
+    """
+    return text.translate(_WIDTH_FOLD)
+
+
+def fold_spaces(text: str) -> str:
+    """Ideographic and no-break spaces as a space: a cell's spaces are layout, its other characters as written."""
+    return text.translate(_SPACES)
+
+
+def as_written(document: RawDocument, written: str, folded: str) -> RawDocument:
+    """A reading of ``folded`` (``written`` folded one character for one) with its cells' and prose lines' text taken
+    back from ``written`` at the same line and offset: readers find the structure on the folded text, and every value
+    keeps its characters as the notice writes them (（一）, 萬元, ２０２３), spaces folded. A text no line holds (a
+    reader joined pieces of several lines) stays as read."""
+    if written == folded:
+        return document
+    written_lines, folded_lines = written.splitlines(), folded.splitlines()
+
+    def back(text: str, line: int | None) -> str:
+        if not text or line is None or not 0 < line <= len(folded_lines):
+            return text
+        parts = []
+        for part in text.split("\n"):
+            for n in range(line - 1, min(len(folded_lines), line + 8)):
+                at = folded_lines[n].find(part)
+                if at >= 0:
+                    part = fold_spaces(written_lines[n][at : at + len(part)])
+                    break
+            parts.append(part)
+        return "\n".join(parts)
+
+    for table in document.tables:
+        table.rows = [[replace(c, text=back(c.text, c.line)) for c in row] for row in table.rows]
+    document.before = [replace(t, text=back(t.text, t.line)) for t in document.before]
+    document.after = [replace(t, text=back(t.text, t.line)) for t in document.after]
+    return document

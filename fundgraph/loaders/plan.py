@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from fundgraph.errors import EmptyTableError, Location, ParseError
-from fundgraph.loaders.cells import Cell, RawDocument, Table, TextLine
+from fundgraph.loaders.cells import Cell, RawDocument, Table, TextLine, fold_width
 from fundgraph.loaders.measures import measures
 from fundgraph.loaders.model import Plan, Problem, Project, Source
 from fundgraph.loaders.roles import (
@@ -245,7 +245,7 @@ def prose_total(lines: list[TextLine]) -> tuple[Decimal, TextLine, str] | None:
     """
     best: tuple[int, Decimal, TextLine, str] | None = None
     for line in lines:
-        for clause in re.split(r"[。；;，,]", line.text):
+        for clause in re.split(r"[。；;，,]", fold_width(line.text)):
             if not _TOTAL_WORDS.search(clause) and not re.search(r"资金\s*[\d,，.]+\s*(?:亿元|千元|万元|元)", clause):
                 continue
             match = _MONEY_IN_TEXT.search(clause)
@@ -294,6 +294,11 @@ def _best_plan(document: RawDocument, table: Table, header: HeaderMap, index: in
     built: list[tuple[int, Plan]] = []
     first_error: ParseError | None = None
     row_total = _row_total_column(table, header)
+    if row_total is not None and not _names_a_total(header.names.get(row_total, "")):
+        # The sum of the other money columns under a name that is no total (补助金额 = 提前下达 + 实际下达) is what
+        # the year comes to, not this notice's money: it adds up as well as its parts do, so it is tried last.
+        header = replace(header, amount_cols=sorted(header.amount_cols, key=lambda ck: ck[0] == row_total))
+        row_total = None
     if row_total is not None:
         header = replace(header, amount_cols=sorted(header.amount_cols, key=lambda ck: ck[0] != row_total))
     for col, _ in header.amount_cols:
@@ -393,6 +398,16 @@ def _row_total_column(table: Table, header: HeaderMap) -> int | None:
         if held >= 2 and held * 3 >= checked * 2:
             return col
     return None
+
+
+def _names_a_total(name: str) -> bool:
+    """A header naming a row's total (资金合计, 合計, 总计): a total label in it, as headers.yaml lists them.
+
+    >>> _names_a_total("资金合计"), _names_a_total("2017年補助金額")
+    (True, False)
+    """
+    folded = fold(name)
+    return any(label in folded for label in vocabulary().total_labels)
 
 
 def _number_or_zero(text: str) -> Decimal | None:

@@ -73,6 +73,7 @@ class HeaderVocabulary:
     role_starts: dict[str, tuple[str, ...]]
     allocation: dict[str, int]
     header_words: frozenset[str]
+    funding_source_headings: tuple[str, ...] = ()
 
 
 @cache
@@ -91,6 +92,7 @@ def vocabulary() -> HeaderVocabulary:
         {role: tuple(words) for role, words in data["role_starts"].items()},
         {word: int(weight) for word, weight in data["allocation_words"].items()},
         frozenset(data["header_words"]) | frozenset(synonyms),
+        tuple(data.get("funding_source_headings", ())),
     )
 
 

@@ -7,8 +7,12 @@ The rules are those of ../shared/tools/score_corpus.py, applied to `fundgraph pa
 
 from __future__ import annotations
 
+import contextlib
+import importlib.util
+import io
 import json
 import re
+import unicodedata
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
@@ -24,10 +28,57 @@ CORPUS = Path(__file__).resolve().parent.parent / "fixtures" / "corpus"
 EXPECTED: dict[str, dict[str, Any]] = json.loads((CORPUS / "expected.json").read_text(encoding="utf-8"))
 TO_WAN = {"元": Decimal("0.0001"), "千元": Decimal("0.1"), "万元": Decimal(1), "亿元": Decimal(10000)}
 
-# Documents fundgraph refuses although a careful reader gets something out of them, and why: each is asserted to be
-# refused cleanly (exit 2, the file named), so a change in behaviour shows here.
-# None today: the last (11_chaozhou, a spreadsheet dumped as text) is read by its rows' totals.
-REFUSED: set[str] = set()
+# Documents fundgraph does not yet read as expected.json says, each with the reason the scorer gives today (the
+# rules of ../shared/tools/score_corpus.py) and its outcome: "flagged" (refused, or a problem reported) or "silent"
+# (exit 0, no problem, wrong: the worst). Each is asserted to fail exactly so, so that progress shows here: a
+# document read better leaves the set, one read differently changes its reason. The families are those of the
+# failure analysis (family numbers in brackets).
+FAILING: dict[str, tuple[str, str]] = {
+    # [13] a whole table on one line, words separated by single spaces: refused (its title then 单位 line show it)
+    "33_haidong-poverty-2018-oneline.txt": ("flagged", "no plan (exit 2)"),
+    # [8] the text ends inside a row, not reported
+    "35_zhejiang-disability-2018-3pair-cols-TRUNCATED.txt": ("flagged", "no `truncated` problem reported"),
+    # [3] the footer (备注:…, 监督电话:…) read as cells; refused (prose read 资金来源 before)
+    "37_beiguan-poverty-2018-pipe-per-line.txt": ("flagged", "no plan (exit 2)"),
+    # [9] an amount before 小计 taken for the next 序号
+    "39_beita-poverty-2020-subtotals-cell-per-line.txt": ("flagged", "no plan (exit 2)"),
+    # [6, 7] the only total row is labelled 小计; the last row lacks its closing pipe
+    "40_gd-tech-reform-2015-batch4-pipe.txt": ("flagged", "amounts, rows, stated_total, names missing"),
+    # [8] cut after the next row's 序号, not reported
+    "41_mof-culture-industry-2021-2row-header-pipe-TRUNCATED.txt": ("flagged", "no `truncated` problem reported"),
+    # [15] number columns and the next 序号 glued together
+    "44_yunfu-smes-2024-flattened-no-delimiters.txt": ("flagged", "no plan (exit 2)"),
+    # [8] the last row lacks its money cell, not reported as cut
+    "45_dehua-poverty-2020-dup-amount-cols-TRUNCATED.txt": ("flagged", "no `truncated` problem reported"),
+    # [12, 14] two-row header over space-separated cells with gaps
+    "46_dianjiang-dilapidated-housing-2021-space-sep-blank-cells.txt": ("flagged", "no plan (exit 2)"),
+    # [16] the prose total picks a 其中 part
+    "50_zeku-rural-revitalization-2023-prose-list.txt": ("flagged", "stated_total, mismatch"),
+    # [9, 5] an explicit empty cell dropped mid-row; a column chosen because it reconciles
+    "54_jiaozuo-poverty-2018-trad-pipe-per-line-blank-total-cell.txt": ("flagged", "amounts, sum, mismatch"),
+    # [9] a name aligned into a money column: rows merge
+    "55_pingdingshan-rural-revitalization-2022-cell-per-line-blank-cols.txt": (
+        "flagged",
+        "amounts, rows, mismatch, names missing",
+    ),
+    # [18] rows named by their body, not by their 镇街
+    "56_ouhai-elderly-care-2020-two-tables-cell-per-line.txt": ("silent", "names missing"),
+    # [10] one recipient a line, 巴州区:省级…资金2405万元;
+    "58_bazhong-poverty-2019-colon-per-line-list.txt": ("flagged", "no plan (exit 2)"),
+    # [10] names list + 等N家 + 各X万元
+    "59_liandu-scale-up-awards-2022-prose-groups-count-mismatch.txt": ("flagged", "no plan (exit 2)"),
+    # [10] an item's own amount taken for a column
+    "60_dachuan-rural-revitalization-2024-two-group-prose-subtotals.txt": (
+        "flagged",
+        "amounts, rows, mismatch, names missing",
+    ),
+    # [7, 6] header cells broken over lines; the total row omits a cell
+    "61_chencang-farmland-subsidy-2022-yuan-pipe-total-row-shifted.txt": ("flagged", "no plan (exit 2)"),
+    # [17] 系统数 taken for a quantity
+    "62_zhaoyuan-farmland-subsidy-2023-trad-pipe-total-first-yuan.txt": ("flagged", "no plan (exit 2)"),
+    # [9, 6, 5] a two-row header flattened into extra columns; a shifted total reconciles
+    "63_huaibei-duji-destitute-support-trad-pipe-2row-header-yuan-notitle.txt": ("silent", "amounts, stated_total"),
+}
 
 
 def wan(value: object, unit: str) -> Decimal | None:
@@ -37,7 +88,8 @@ def wan(value: object, unit: str) -> Decimal | None:
 
 
 def squash(text: object) -> str:
-    return re.sub(r"\s+", "", str(text or ""))
+    """A name as a reader compares it: white space ignored, full-width forms as their plain ones (NFKC)."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text or "")))
 
 
 def parse_json(path: Path) -> tuple[int, Any, str]:
@@ -49,40 +101,126 @@ def parse_json(path: Path) -> tuple[int, Any, str]:
     return result.exit_code, data, result.output
 
 
-@pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_corpus_document(name: str) -> None:
-    exp = EXPECTED[name]
+def score(path: Path, exp: dict[str, Any]) -> tuple[str, str]:
+    """The outcome ("exact", "flagged" or "silent") and the scorer's reason of one document's reading."""
     unit = exp.get("unit", "万元")
     complete = exp.get("complete", True) or exp.get("table_rows_complete", False)
-    code, data, output = parse_json(CORPUS / name)
-    if name in REFUSED or (code == 2 and exp.get("accept_refusal")):
-        assert code == 2 and name in output, output
-        return
-    assert code == 0, output
+    code, data, output = parse_json(path)
+    if code != 0:
+        if not complete and code == 2 and exp.get("accept_refusal"):
+            assert path.name in output, output
+            return "exact", "refused (accepted here)"
+        return "flagged", f"no plan (exit {code})"
     plans = data["plans"] if isinstance(data, dict) and "plans" in data else [data]
     projects = [p for plan in plans for p in plan["projects"]]
     got = [Decimal(p["amount"]).normalize() if p["amount"] is not None else None for p in projects]
     codes = [problem["code"] for plan in plans for problem in plan["problems"]]
+    why: list[str] = []
     if not complete:
         pool = Counter(a for a in (wan(x, unit) for x in exp.get("amounts", [])) if a is not None)
         pool.update(wan(x, unit) for x in exp.get("amount_alternatives", []))
-        assert projects, "a cut document still gives the complete rows it holds"
-        read = Counter(a for a in got if a is not None)
-        assert not read - pool, f"amounts not in the document: {read - pool}"
-        assert "truncated" in codes
-        return
-    if "amounts" in exp:
-        assert Counter(got) == Counter(wan(a, unit) for a in exp["amounts"])
-    assert len(projects) == exp["rows"]
-    stated = [wan(plan["stated_total"], "万元") for plan in plans]
-    if exp.get("stated_total") is not None:
-        assert wan(exp["stated_total"], unit) in stated
-    if exp.get("mismatch") is not None:
-        assert ("total_mismatch" in codes) == exp["mismatch"]
-    for field, key in (("names", "name"), ("applicants", "applicant"), ("implementers", "implementer")):
-        if field in exp:
-            want = Counter(squash(x) for x in exp[field] if x is not None)
-            assert not want - Counter(squash(p[key]) for p in projects), f"{field} missing"
+        if exp.get("amounts") and Counter(a for a in got if a is not None) - pool:
+            why.append("amounts not in the document")
+        elif not projects:
+            why.append("no rows read from a cut document")
+        elif "truncated" not in codes:
+            why.append("no `truncated` problem reported")
+    else:
+        if "amounts" in exp and Counter(got) != Counter(wan(a, unit) for a in exp["amounts"]):
+            why.append("amounts")
+        if "amounts_sum" in exp and sum((a for a in got if a is not None), Decimal(0)) != wan(exp["amounts_sum"], unit):
+            why.append("sum")
+        if "rows" in exp and len(projects) != exp["rows"]:
+            why.append("rows")
+        stated = [wan(plan["stated_total"], "万元") for plan in plans]
+        if exp.get("stated_totals"):
+            want_totals = sorted(str(wan(t, unit)) for t in exp["stated_totals"])
+            if sorted(str(s) for s in stated if s is not None) != want_totals:
+                why.append("stated totals")
+        elif exp.get("stated_total") is not None and wan(exp["stated_total"], unit) not in stated:
+            why.append("stated_total")
+        if exp.get("mismatch") is not None and ("total_mismatch" in codes) != exp["mismatch"]:
+            why.append("mismatch")
+        for field, key in (("names", "name"), ("applicants", "applicant"), ("implementers", "implementer")):
+            if field in exp:
+                want = Counter(squash(x) for x in exp[field] if x is not None)
+                if want - Counter(squash(p[key]) for p in projects):
+                    why.append(f"{field} missing")
+    if not why:
+        return "exact", "exact"
+    return ("flagged" if codes else "silent"), ", ".join(why)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_corpus_document(name: str) -> None:
+    outcome = score(CORPUS / name, EXPECTED[name])
+    if name in FAILING:
+        assert outcome == FAILING[name], "read differently than recorded in FAILING: update it"
+    else:
+        assert outcome[0] == "exact", outcome
+
+
+# The meaning-preserving variants of ../shared/tools/perturb.py (web chrome, CRLF, full-width forms, spaced header
+# words, trailing blanks, no-break spaces, traditional characters), made in a temporary folder when the tool is there:
+# a document read exactly in its original must be read exactly in every variant, and no variant may be silently
+# wrong. The pairs that still do worse than their original, with their outcome today:
+PERTURB = CORPUS.parents[3] / "shared" / "tools" / "perturb.py"
+VARIANT_FAILING: dict[tuple[str, str], tuple[str, str]] = {
+    # [3] the page's footer read as cells
+    ("chrome", "02_zhoushan-beautiful-village-2019-cell-per-line-spaced-total.txt"): ("flagged", "no plan (exit 2)"),
+    ("chrome", "08_linxiang-forest-rangers-2025-yuan-pipe-per-line-total-first.txt"): ("flagged", "no plan (exit 2)"),
+    ("chrome", "09_ouhai-cultural-relics-2024-cell-per-line-long-names.txt"): ("flagged", "no plan (exit 2)"),
+    # [6] the pipe reading's 合計 row lacks its 序號 cell: its figures shift one column left
+    ("chrome", "34_mof-science-museum-2017-trad-pipe.txt"): ("flagged", "stated_total, mismatch"),
+    ("chrome", "38_liling-poverty-2019-cell-per-line.txt"): ("flagged", "no plan (exit 2)"),
+    ("chrome", "57_hunan-hog-county-rewards-2024-pipe-rowspan-shift.txt"): ("flagged", "amounts, names missing"),
+    # [7] spaced header words; a table of two pipe lines (refused: prose read 资金来源 before)
+    ("spaced", "42_xinxiang-gxq-poverty-2018-single-row-pipe.txt"): ("flagged", "no plan (exit 2)"),
+    # [2] traditional characters in the prose and glued readers
+    ("trad", "10_anxi-farm-product-safety-2023-flattened-no-delims-TRUNCATED.txt"): ("flagged", "no plan (exit 2)"),
+    ("trad", "12_leshan-water-conservancy-2021-inline-prose-list.txt"): ("flagged", "no plan (exit 2)"),
+    ("trad", "16_shapotou-ethnic-dev-2021-numbered-prose-two-amounts-TRUNCATED.txt"): ("flagged", "no plan (exit 2)"),
+    ("trad", "18_dongguan-leasing-interest-2022-flattened-glued-empty-col.txt"): ("flagged", "no plan (exit 2)"),
+    ("trad", "22_dazhou-transport-poverty-keyvalue-pipe-prose-in-cell.txt"): ("flagged", "no plan (exit 2)"),
+    ("trad", "24_fengquan-rural-revitalization-2022-prose-items-unbalanced-paren.txt"): ("flagged", "no plan (exit 2)"),
+    ("trad", "25_jiyuan-gov-investment-2021-category-prose-4cols-TRUNCATED.txt"): ("flagged", "no plan (exit 2)"),
+    ("trad", "26_hotan-work-relief-2020-single-item-prose-distractor-numbers.txt"): ("flagged", "no plan (exit 2)"),
+}
+
+
+@pytest.fixture(scope="module")
+def variants(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if not PERTURB.is_file():
+        pytest.skip("../shared/tools/perturb.py is not here")
+    spec = importlib.util.spec_from_file_location("perturb", PERTURB)
+    assert spec is not None and spec.loader is not None
+    perturb = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(perturb)
+    out = tmp_path_factory.mktemp("variants")
+    with contextlib.redirect_stdout(io.StringIO()):
+        perturb.write(CORPUS, out)
+    return out
+
+
+VARIANT_NAMES = ["chrome", "crlf", "fullwidth", "spaced", "trailing", "nbsp", "trad"]
+
+
+@pytest.mark.parametrize("variant", VARIANT_NAMES)
+def test_corpus_variants_read_as_their_originals(variant: str, variants: Path) -> None:
+    folder = variants / variant
+    expected = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
+    got = {}
+    for name in sorted(expected):
+        outcome = score(folder / name, expected[name])
+        if (variant, name) in VARIANT_FAILING:
+            if outcome != VARIANT_FAILING[variant, name]:
+                got[name] = outcome
+        elif name in FAILING:  # not read in its original either: at least not worse than silently wrong there
+            if outcome[0] == "silent" and FAILING[name][0] != "silent":
+                got[name] = outcome
+        elif outcome[0] != "exact":
+            got[name] = outcome
+    assert got == {}
 
 
 def test_several_tables_give_one_plan_each_with_their_own_titles_and_ids() -> None:

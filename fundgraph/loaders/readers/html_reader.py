@@ -9,7 +9,7 @@ import re
 import lxml.html
 from lxml import etree
 
-from fundgraph.loaders.cells import Cell, RawDocument, Table, TextLine, clean_cell_text
+from fundgraph.loaders.cells import Cell, RawDocument, Table, TextLine, clean_cell_text, fold_spaces
 from fundgraph.loaders.plan import map_header
 
 _BLOCK_END = re.compile(r"(?i)<br\s*/?>|</(p|div|h[1-6]|li|tr|caption|section|article|header|footer|nav)>")
@@ -103,7 +103,8 @@ def _text(td: etree._Element) -> str:
 
 
 def _itertext(element: etree._Element) -> str:
-    return "".join(t if isinstance(t, str) else t.decode("utf-8", "replace") for t in element.itertext())
+    """The element's text, &nbsp; as a space (an entity is a character only once parsed)."""
+    return fold_spaces("".join(t if isinstance(t, str) else t.decode("utf-8", "replace") for t in element.itertext()))
 
 
 def _prose(fragment: str) -> list[TextLine]:

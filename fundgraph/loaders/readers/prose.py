@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from fundgraph.loaders.cells import Cell, RawDocument, Table, TextLine
-from fundgraph.loaders.roles import fold, role_of
+from fundgraph.loaders.roles import fold, role_of, vocabulary
 
 _MONEY = re.compile(r"(?<![\d.])(\d[\d,，]*(?:\.\d+)?)\s*(亿元|千元|万元|元)")
 _MARKERS = (
@@ -237,23 +237,61 @@ def _money_part(clause: str) -> str:
     return clause[match.start() :]
 
 
+def _without_funding_sources(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The lines outside a section on where the money comes from (一、资金来源 … up to the next 二、): its amounts
+    (中央资金480万元, 省级资金366.67万元) add up to the notice's total as the allocation does, but fund no one."""
+    words = vocabulary().funding_source_headings
+    kept: list[tuple[int, str]] = []
+    section: re.Pattern[str] | None = None  # the marker style of the source section being skipped
+    for line_no, text in lines:
+        marker = next((m for m in _MARKERS if (found := m.match(text)) is not None and found.start() == 0), None)
+        if section is not None and marker is section:
+            section = None
+        if marker is not None and len(text) <= 20 and any(w in fold(text) for w in words):
+            section = marker
+        if section is None:
+            kept.append((line_no, text))
+    return kept
+
+
 def read_prose(text: str, path: str, doc_id: str) -> RawDocument:
     """The prose form that yields the most rows, as a table; an empty table when the text holds none."""
     lines = [(n, line.strip().rstrip("|").strip()) for n, line in enumerate(text.splitlines(), start=1)]
     lines = [(n, t) for n, t in lines if t]
     candidates: list[tuple[tuple[int, int], list[_Row], str]] = []
+    allocated = _without_funding_sources(lines)
     # Items nest (一、 sections hold (一) items): with as many rows, the style whose rows start later is the inner one.
     for marker in _MARKERS:
-        rows = _items(lines, marker)
+        rows = _items(allocated, marker)
         if rows:
             candidates.append(((len(rows), rows[0].line), rows, "prose-items"))
-    for rows, layout in ((_enumeration(lines), "prose-list"), (_labelled_lines(lines), "prose-lines")):
+    for rows, layout in ((_enumeration(allocated), "prose-list"), (_labelled_lines(allocated), "prose-lines")):
         if rows:
             candidates.append(((len(rows), rows[0].line), rows, layout))
     if not candidates:
         return RawDocument(path=path, doc_id=doc_id, format="prose", tables=[])
     _, rows, layout = max(candidates, key=lambda c: c[0])
-    return _as_document(rows, lines, path, doc_id, layout)
+    document = _as_document(rows, lines, path, doc_id, layout)
+    titled = _titled_table(lines)
+    if titled is not None:
+        # Prose is read where no layout found a table; a text that shows one was not read, and its amounts are
+        # not to be guessed from the sentences around it (资金来源 adds up to the total as the table does).
+        document.tables[0].unreadable = (
+            f"the text shows a table (line {titled[0]}: {titled[1][:40]}) that no layout could read; its amounts "
+            "are not taken from the prose around it"
+        )
+    return document
+
+
+def _titled_table(lines: list[tuple[int, str]]) -> tuple[int, str] | None:
+    """A table's title (…分配表, …安排表) followed within three lines by its 单位 line or its 序号 header cell."""
+    for index, (line_no, text) in enumerate(lines):
+        if len(text) > 60 or not fold(text).endswith("表"):
+            continue
+        following = [fold(t.replace("|", "")) for _, t in lines[index + 1 : index + 4]]
+        if any(t.startswith(("序号", "单位")) for t in following):
+            return line_no, text
+    return None
 
 
 def _as_document(rows: list[_Row], lines: list[tuple[int, str]], path: str, doc_id: str, layout: str) -> RawDocument:

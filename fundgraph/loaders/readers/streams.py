@@ -116,6 +116,17 @@ def find_headers(cells: list[StreamCell]) -> list[_Header]:
                 roles[i] = None
     # 其中:… heads sub-columns in a flattened two-row header; it is part of the header but no column of its own.
     parent = [fold(c.text).startswith("其中") and len(c.text) <= 20 for c in cells]
+    # A short word no vocabulary knows (建设地点, 帮扶对象) between two header cells is a column of its own: a header
+    # is not cut by one unknown title, which would leave its money column outside the run.
+    bridge = [
+        0 < x < len(cells) - 1
+        and roles[x] is None
+        and roles[x - 1] is not None
+        and roles[x + 1] is not None
+        and cell_kind(cells[x].text) == "text"
+        and 2 <= len(fold(cells[x].text)) <= MAX_UNKNOWN_HEADER
+        for x in range(len(cells))
+    ]
     headers: list[_Header] = []
     i = 0
     while i < len(cells):
@@ -123,7 +134,7 @@ def find_headers(cells: list[StreamCell]) -> list[_Header]:
             i += 1
             continue
         j = i
-        while j < len(cells) and (roles[j] is not None or parent[j]):
+        while j < len(cells) and (roles[j] is not None or parent[j] or bridge[j]):
             j += 1
         # A second name or body column in a run is a row's first cell (项目名称 then 海丰道路硬化项目): the run ends.
         seen: set[str | None] = set()
@@ -134,10 +145,17 @@ def find_headers(cells: list[StreamCell]) -> list[_Header]:
             seen.add(roles[x])
         run = [roles[x] for x in range(i, j) if not parent[x]]
         named = {"name", "body", "place", "recipient", "applicant", "implementer"} & set(run)
-        if len(run) >= 2 and "money" in run and named:
+        # A later table's header follows its title, 单位 line or 附件 line, or starts with 序号; elsewhere a body and
+        # an amount among the rows (职业学校 | 贫困生职业教育补助) are a row's cells, not a new header.
+        announced = not headers or run[0] == "seq" or (i > 0 and _TABLE_LEAD.search(fold(cells[i - 1].text)))
+        if len(run) >= 2 and "money" in run and named and announced:
             headers.append(_Header(i, j, run, [x for x in range(i, j) if not parent[x]]))
         i = j
     return headers
+
+
+MAX_UNKNOWN_HEADER = 8
+_TABLE_LEAD = re.compile(r"^单位|^附件|表$|表[(（][^()（）]*[)）]$")
 
 
 def _is_prose(text: str, long_text_ok: bool) -> bool:

@@ -1,0 +1,175 @@
+"""Families of layouts the readers meet on published notices (the failure analysis of the corpus, one section a
+family), each written here small and by hand: the rule must hold for the kind, not for one file."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from fundgraph.errors import ParseError
+from fundgraph.loaders import parse_bytes
+from tests.layouts import LAYOUTS
+
+
+def rows(text: str, name: str = "notice.txt") -> list[tuple[str, str]]:
+    plan = parse_bytes(text.encode(), name)
+    return [(p.name, str(p.amount)) for p in plan.projects]
+
+
+def to_full_width(text: str) -> str:
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
+
+
+# §1 Full-width forms and wide or no-break spaces read as their ASCII forms, one character for one.
+
+
+def test_a_full_width_pipe_table_reads_as_its_ascii_form_on_the_same_lines() -> None:
+    render, name, _ = LAYOUTS["pipe"]
+    plain = parse_bytes(render().encode(), name)
+    wide = parse_bytes(to_full_width(render()).encode(), name)
+    assert [p.amount for p in wide.projects] == [p.amount for p in plain.projects]
+    assert [p.seq for p in wide.projects] == [to_full_width(p.seq or "") for p in plain.projects]  # as written
+    assert wide.stated_total == plain.stated_total == Decimal("3901") and wide.problems == ()
+    assert [p.cells["amount"].line for p in wide.projects] == [p.cells["amount"].line for p in plain.projects]
+
+
+def test_full_width_decimals_and_separators_in_prose_and_totals() -> None:
+    text = to_full_width(
+        "关于下达某县2023年道路养护资金的通知\n"
+        "现下达道路养护资金共计241.3万元,具体如下:\n"
+        "东城镇:120.5万元;西城镇:120.8万元。\n"
+    )
+    assert rows(text) == [("东城镇", "120.5"), ("西城镇", "120.8")]
+    assert parse_bytes(text.encode(), "notice.txt").stated_total == Decimal("241.3")
+
+
+def test_no_break_and_ideographic_spaces_separate_as_spaces() -> None:
+    text = (
+        "某县2023年农田水利补助资金分配表\n"
+        "单位:万元\n"
+        "序号\u3000\u3000乡镇\u00a0\u00a0补助资金\n"
+        "1\u00a0\u00a0城关镇\u00a0\u00a012.5\n"
+        "2  河口乡\u3000\u300030\n"
+        "合计  42.5\n"
+    )
+    assert rows(text) == [("城关镇", "12.5"), ("河口乡", "30")]
+    html = (
+        "<html><body><p>单位:万元</p><table><tr><th>序号</th><th>乡镇</th><th>补助资金</th></tr>"
+        "<tr><td>1</td><td>城关镇&nbsp;</td><td>１２．５</td></tr><tr><td>2</td><td>河口乡</td><td>30</td></tr>"
+        "<tr><td>合计</td><td></td><td>42.5</td></tr></table></body></html>"
+    )
+    assert rows(html, "notice.html") == [("城关镇", "12.5"), ("河口乡", "30")]
+
+
+# §12 A reader that cannot read the text at all does not keep the other layouts from being read.
+
+
+def test_a_reader_refusing_the_text_leaves_the_other_layouts_to_read_it() -> None:
+    """The spaced 序  号 makes a space-separated header of nine words, wider than any row; the pipes read it."""
+    text = (
+        "某省奖励资金安排建议表\n金额单位:万元\n序  号 | 市州 | 县市区 | 建议分配金额(万元) |\n"
+        "1 | 湘潭市 | 韶山市 | 400 |\n2 | 衡阳市 | 衡南县 | 6 |\n3 | 衡山县 | 26 | |\n4 | 岳阳市 | 岳阳楼区 | 78 |\n"
+        "全省合计 | 510 |\n"
+    )
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert [str(p.amount) for p in plan.projects] == ["400", "6", "26", "78"]
+    assert plan.stated_total == Decimal("510") and "total_mismatch" not in {p.code for p in plan.problems}
+
+
+def test_a_refusal_stands_when_no_other_layout_reads_the_text() -> None:
+    text = "某县补助资金分配表\n序号  乡镇  补助资金\n1  城关镇  12  多余  字段  又一  个\n"
+    with pytest.raises(ParseError) as caught:
+        parse_bytes(text.encode(), "notice.txt")
+    assert caught.value.where.line == 3  # refused where the row is, not "no table found"
+
+
+# §11 The prose fallback never reads where the money comes from, nor reads prose around a table it could not read.
+
+SOURCES = (
+    "2023年,上级下达某县专项扶贫资金300万元,现将资金分配情况公示如下:\n"
+    "一、资金来源\n(一)中央资金\n中央财政专项扶贫资金180万元;\n(二)省级资金\n省级财政专项扶贫资金120万元。\n"
+)
+
+
+def test_items_under_the_funding_sources_heading_are_not_rows() -> None:
+    text = SOURCES + "二、资金安排\n(一)城关镇道路硬化项目 投资:200万元\n(二)河口乡饮水工程项目 投资:100万元\n"
+    assert rows(text) == [("城关镇道路硬化项目", "200"), ("河口乡饮水工程项目", "100")]
+
+
+def test_a_titled_table_no_layout_reads_is_refused_not_read_from_the_sources() -> None:
+    text = SOURCES + "二、资金分配情况表\n某县2023年扶贫资金分配表\n单位:万元\n序号  项目名称  资金规模(亿)  用途\n"
+    with pytest.raises(ParseError):  # not the sources' 180 + 120, which add up to the notice's 300
+        parse_bytes(text.encode(), "notice.txt")
+    unread = (
+        "下达专项扶贫资金300万元:\n1.省级专项扶贫资金180万元\n2.市级扶贫专项资金120万元\n"
+        + "二、资金分配情况表\n某县2023年扶贫资金分配表\n单位:万元\n序号 | 名目 | 用处 |\n"
+    )
+    with pytest.raises(ParseError) as caught:
+        parse_bytes(unread.encode(), "notice.txt")
+    assert "no layout could read" in caught.value.message
+
+
+# §4 A header is not cut by a word no vocabulary knows; rows are not taken for a second table's header.
+
+
+def cell_per_line(*cells: str) -> str:
+    return "".join(f"{c} |\n" for c in cells)
+
+
+def test_an_unknown_header_word_between_header_cells_is_a_column() -> None:
+    text = "某县2019年扶贫资金分配表\n单位:万元\n" + cell_per_line(
+        *("序号", "项目名称", "建设地点", "整合资金", "责任单位"),
+        *("1", "城关镇道路硬化项目", "城关镇", "130", "交通局"),
+        *("2", "河口乡饮水工程", "河口乡", "70", "水务局"),
+        *("合计", "200"),
+    )
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert [(p.name, str(p.amount), p.implementer) for p in plan.projects] == [
+        ("城关镇道路硬化项目", "130", "交通局"),
+        ("河口乡饮水工程", "70", "水务局"),
+    ]
+    assert plan.stated_total == Decimal("200")
+
+
+def test_a_body_and_money_among_the_rows_is_not_a_second_header() -> None:
+    text = "某市2019年财政专项扶贫资金分配表\n单位:万元\n" + cell_per_line(
+        *("序号", "项目名称", "实施单位", "金额"),
+        *("1", "产业发展项目", "农业局", "300"),
+        *("2", "贫困生职业教育补助", "职业学校", "50"),
+        *("合计", "350"),
+    )
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert [(p.name, str(p.amount)) for p in plan.projects] == [("产业发展项目", "300"), ("贫困生职业教育补助", "50")]
+
+
+# §5 Several money columns: a row's sum is the allocation only when its header names a total.
+
+
+def pipe_rows(*rows: str) -> str:
+    return "".join(f"| {r} |\n" for r in rows)
+
+
+def test_the_sum_of_advanced_and_this_notices_money_is_not_the_allocation() -> None:
+    text = "某省2017年补助资金分配表\n单位:万元\n" + pipe_rows(
+        "序号 | 地区 | 已提前下达 | 本次下达 | 补助金额",
+        "1 | 甲市 | 100 | 40 | 140",
+        "2 | 乙市 | 200 | 60 | 260",
+        "3 | 丙市 | 300 | 50 | 350",
+        "合计 | | 600 | 150 | 750",
+    )
+    plan = parse_bytes(text.encode(), "notice.md")
+    assert [str(p.amount) for p in plan.projects] == ["40", "60", "50"]
+    assert plan.stated_total == Decimal("150")
+
+
+def test_a_column_named_as_the_rows_total_is_the_allocation() -> None:
+    text = "某省2017年补助资金分配表\n单位:万元\n" + pipe_rows(
+        "序号 | 地区 | 中央资金 | 省级资金 | 资金合计",
+        "1 | 甲市 | 100 | 40 | 140",
+        "2 | 乙市 | 200 | 60 | 260",
+        "3 | 丙市 | 300 | 50 | 350",
+        "合计 | | 600 | 150 | 750",
+    )
+    plan = parse_bytes(text.encode(), "notice.md")
+    assert [str(p.amount) for p in plan.projects] == ["140", "260", "350"]
