@@ -56,6 +56,8 @@ class Settings(BaseSettings):
     # The loaders: the largest document read, and where review decisions are kept.
     max_document_mb: float = Field(default=64.0, alias="FUNDGRAPH_MAX_DOCUMENT_MB")
     entity_decisions: Path | None = Field(default=None, alias="FUNDGRAPH_ENTITY_DECISIONS")
+    # The archive of every document a load saw, by sha256 (fundgraph.archive); see archive_folder for the default.
+    archive: Path | None = Field(default=None, alias="FUNDGRAPH_ARCHIVE")
     # Reading recipes (fundgraph.loaders.recipes), found by the document's sha256.
     recipes: Path = Field(default_factory=lambda: project_root() / "data" / "recipes", alias="FUNDGRAPH_RECIPES")
 
@@ -66,6 +68,14 @@ class Settings(BaseSettings):
             return self.neo4j_password
         stored = self.neo4j_home / "password"
         return stored.read_text(encoding="utf-8").strip() if stored.is_file() else None
+
+    @property
+    def archive_folder(self) -> Path:
+        """The archive: FUNDGRAPH_ARCHIVE, else beside the local server's data (a remote store: data/archive in the
+        checkout, since the server's machine is not this one)."""
+        if self.archive is not None:
+            return self.archive
+        return self.neo4j_home / "archive" if self.is_local else project_root() / "data" / "archive"
 
     @property
     def bolt_port(self) -> int:

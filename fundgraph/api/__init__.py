@@ -18,7 +18,7 @@ from fundgraph.api import logging as request_log
 from fundgraph.api.auth import ApiKey, KeyThrottle
 from fundgraph.api.deps import Store
 from fundgraph.api.limits import BodyLimit
-from fundgraph.api.routers import analytics, catalogue, cypher, entities, explorer, findings, health, meta
+from fundgraph.api.routers import analytics, catalogue, cypher, documents, entities, explorer, findings, health, meta
 from fundgraph.config import Settings, get_settings
 from fundgraph.errors import ConfigError
 
@@ -56,6 +56,7 @@ def create_app(
             cypher_row_cap if cypher_row_cap is not None else settings.cypher_row_cap,
             cypher_byte_cap if cypher_byte_cap is not None else settings.cypher_byte_cap,
             settings.cypher_max_query,
+            settings.archive_folder,
         )
         try:
             yield
@@ -95,7 +96,7 @@ def create_app(
     app.add_middleware(BodyLimit, limit=settings.max_request_bytes)
     headers.install(app)  # last, so outermost: every response gets the headers, whichever layer made it
     app.include_router(health.router)
-    for module in (entities, analytics, findings, catalogue, cypher, meta):
+    for module in (entities, documents, analytics, findings, catalogue, cypher, meta):
         app.include_router(module.router, prefix=API_PREFIX)
     explorer.install(app)
     return app

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -25,6 +26,7 @@ class Store:
     cypher_row_cap: int
     cypher_byte_cap: int
     cypher_max_query: int
+    archive: Path  # the documents' bytes by doc_id (fundgraph.archive)
     # Findings runs kept for paging (fundgraph/audit/snapshots.py): one worker's, as its driver is.
     findings: Snapshots[list[Finding]] = field(default_factory=Snapshots)
 

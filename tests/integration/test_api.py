@@ -499,3 +499,29 @@ def test_documents_list_their_status_and_the_refused_with_their_error(
         assert client.get("/api/v1/documents", params={"status": "odd"}, headers=AS_READER).status_code == 422
     finally:
         session_driver.execute_query("MATCH (d:Document {status: 'refused'}) DETACH DELETE d")
+
+
+def test_a_documents_bytes_come_from_the_archive_to_auditors_only(client: TestClient, neo4j_server: Any) -> None:
+    import hashlib
+
+    from fundgraph.archive import keep, location
+
+    data = SEED_TXT.read_bytes()
+    doc_id = hashlib.sha256(data).hexdigest()
+    kept = location(Path(neo4j_server.home) / "archive", doc_id)
+    assert kept is not None
+    kept.unlink(missing_ok=True)  # the client fixture runs twice (bolt://, neo4j://) on one server
+    url = f"/api/v1/documents/{doc_id}/content"
+    missing = client.get(url, headers=AS_AUDITOR)
+    assert missing.status_code == 404 and "not in the archive" in missing.json()["error"]["message"]
+    assert keep(Path(neo4j_server.home) / "archive", data) == doc_id
+    served = client.get(url, headers=AS_AUDITOR)
+    assert served.status_code == 200 and served.content == data
+    assert served.headers["content-type"].startswith("text/plain")
+    assert "sandbox" in served.headers["content-security-policy"]
+    assert served.headers["x-content-type-options"] == "nosniff"
+    assert client.get(url, headers=AS_READER).status_code == 403
+    unknown = client.get(f"/api/v1/documents/{'0' * 64}/content", headers=AS_AUDITOR)
+    assert unknown.status_code == 404 and "no document" in unknown.json()["error"]["message"]
+    for bad in ("..%2F..%2Fetc%2Fpasswd", "ABC", doc_id[:-1] + "g"):
+        assert client.get(f"/api/v1/documents/{bad}/content", headers=AS_AUDITOR).status_code in {404, 422}
