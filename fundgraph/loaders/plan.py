@@ -312,6 +312,8 @@ def _best_plan(document: RawDocument, table: Table, header: HeaderMap, index: in
             why = f"column {col} ({header.names.get(col)}) adds up to the stated total"
             if col == row_total:
                 why += ", and is each row's sum of the other money columns"
+            else:
+                plan = _unless_another_adds_up(document, table, header, index, col, plan)
             return replace(plan, decisions=(*plan.decisions, *document.decisions, why), amount_column=col)
         built.append((col, plan))
     if not built:
@@ -330,6 +332,33 @@ def _best_plan(document: RawDocument, table: Table, header: HeaderMap, index: in
     if col == row_total:
         why = f"column {col} ({header.names.get(col)}) is each row's sum of the other money columns"
     return replace(plan, decisions=(*plan.decisions, *document.decisions, why), amount_column=col)
+
+
+def _unless_another_adds_up(
+    document: RawDocument, table: Table, header: HeaderMap, index: int | None, col: int, plan: Plan
+) -> Plan:
+    """A money column that adds up to its total is the allocation only if no other does as well, or its header says
+    more surely that it is this notice's money (本次下达 over 补助资金): two columns that both reconcile (补助资金
+    and 奖励资金, each with its 合计) leave the choice to the reviewed preference list, which the notice does not
+    confirm."""
+    weight = allocation_weight(dict(header.amount_cols).get(col, ""))
+    for other, key in header.amount_cols:
+        if other == col or allocation_weight(key) < weight:
+            continue
+        try:
+            chosen = replace(header, columns={**header.columns, "amount": other})
+            rival = _PlanBuilder(document, table, chosen, index).build()
+        except ParseError:
+            continue
+        if rival.stated_total is not None and rival.stated_total == rival.computed_total:
+            message = (
+                f"the amount is read from {header.names.get(col)!r} (column {col}), but {header.names.get(other)!r} "
+                f"(column {other}) adds up to its stated total as well, and neither header says more surely that it "
+                "is this notice's allocation: the choice is not verified (a reading recipe can settle it)"
+            )
+            problem = Problem("amount_column_unverified", message, Source(document.doc_id, table.index))
+            return replace(plan, problems=(*plan.problems, problem))
+    return plan
 
 
 def build_from_header(document: RawDocument, table: Table, header: HeaderMap) -> Plan:
