@@ -121,7 +121,7 @@ def _positive(value: float | None) -> float | None:
 
 @contextmanager
 def driver_session() -> Iterator[Any]:
-    from fundgraph.io.store import connect
+    from fundgraph.graph.store import connect
 
     driver = connect()
     try:
@@ -285,8 +285,8 @@ def _exit_for_refusals(refused: int, loaded: int) -> None:
 def _bulk_load(
     paths: list[Path], *, as_json: bool, replace: bool, accept_unverified: bool, enabled: bool, strict: bool
 ) -> None:
-    from fundgraph.io.bulk import bulk_load
-    from fundgraph.io.store import connect
+    from fundgraph.graph.bulk import bulk_load
+    from fundgraph.graph.store import connect
 
     settings = get_settings()
     if not settings.is_local:
@@ -383,7 +383,7 @@ def documents(
 @app.command()
 def plans(as_json: JsonFlag = False) -> None:
     """List the loaded plans with their plan_id."""
-    from fundgraph.io.store import list_plans
+    from fundgraph.graph.store import list_plans
 
     with driver_session() as driver:
         rows = list_plans(driver)
@@ -422,13 +422,13 @@ def export(
     depth: Annotated[int, typer.Option(min=1, max=3, help="Steps around --around (1-3).")] = 1,
 ) -> None:
     """Export the graph (or a plan, or an entity's neighbourhood) for Gephi, yEd, networkx or spreadsheets."""
-    from fundgraph.io.nxsink import export as write
-    from fundgraph.io.nxsink import from_neo4j
+    from fundgraph import to_networkx
+    from fundgraph.graph.nxsink import export as write
 
     if fmt not in {"graphml", "gexf", "json", "csv"}:
         raise typer.BadParameter("graphml, gexf, json or csv", param_hint="--format")
     with driver_session() as driver:
-        graph = from_neo4j(driver, plan_id=plan, around=around, depth=depth)
+        graph = to_networkx(driver, plan_id=plan, around=around, depth=depth)
     written = write(graph, fmt, target)
     out.print(f"{graph.number_of_nodes()} nodes and {graph.number_of_edges()} edges written to {', '.join(written)}")
 
@@ -487,7 +487,7 @@ def versions(
     as_json: JsonFlag = False,
 ) -> None:
     """List what changed between the loaded versions of a plan (projects added, removed, changed)."""
-    from fundgraph.io.store import plan_history
+    from fundgraph.graph.store import plan_history
 
     with driver_session() as driver:
         history = plan_history(driver, plan_id)
@@ -612,7 +612,7 @@ def entities_decide(
 @schema_app.command("apply")
 def schema_apply() -> None:
     """Create the schema's constraints and indexes (idempotent)."""
-    from fundgraph.io.store import apply_schema
+    from fundgraph.graph.store import apply_schema
 
     with driver_session() as driver:
         statements = apply_schema(driver)
@@ -622,7 +622,7 @@ def schema_apply() -> None:
 @schema_app.command("show")
 def schema_show() -> None:
     """Print the statements that the schema generates."""
-    from fundgraph.mapping.schema import load_schema
+    from fundgraph.graph.schema import load_schema
 
     for statement in load_schema().ddl():
         out.print(statement + ";", highlight=False, soft_wrap=True)
@@ -675,7 +675,7 @@ def cypher(
     limit: LimitOption = 10_000,
 ) -> None:
     """Run read-only Cypher (writes, LOAD CSV, PROFILE and unlisted procedures are refused)."""
-    from fundgraph.io.guard import run_guarded
+    from fundgraph.graph.guard import run_guarded
     from fundgraph.queries import parse_query_text
 
     if (statement is None) == (file is None):
@@ -755,7 +755,7 @@ def neo4j_stop() -> None:
 @neo4j_app.command("status")
 def neo4j_status() -> None:
     """Exit 0 when the configured Neo4j answers, 1 otherwise."""
-    from fundgraph.io.store import connect
+    from fundgraph.graph.store import connect
 
     settings = get_settings()
     try:

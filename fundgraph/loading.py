@@ -25,11 +25,11 @@ from typing import Any
 from neo4j import Driver
 
 from fundgraph.errors import FundgraphError, Location, ParseError
-from fundgraph.io.store import WriteResult, apply_schema, finish_load, record_refused, write_plans
+from fundgraph.graph.elements import GraphElements, plan_elements
+from fundgraph.graph.store import WriteResult, apply_schema, finish_load, record_refused, write_plans
 from fundgraph.loaders import SUPPORTED_SUFFIXES, parse_plans
 from fundgraph.loaders.entities import extract_entities
 from fundgraph.loaders.model import worst_status
-from fundgraph.mapping.elements import GraphElements, plan_elements
 from fundgraph.prefetch import map_ahead
 
 # New plans are written this many projects to a transaction: commits, not rows, are what a bulk load waits on.

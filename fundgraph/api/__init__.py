@@ -43,7 +43,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        from fundgraph.io.store import connect
+        from fundgraph.graph.store import connect
 
         # Not verified at start: the API answers 503 while Neo4j is down and recovers when it is back.
         driver = connect(settings, verify=False, connection_timeout=5.0, acquisition_timeout=10.0)

@@ -19,7 +19,7 @@ from neo4j import Driver, RoutingControl
 from fundgraph.audit import textpairs
 from fundgraph.audit.snapshots import Snapshot, Snapshots
 from fundgraph.errors import BadParameter
-from fundgraph.io.store import database_name, read
+from fundgraph.graph.store import database_name, read
 from fundgraph.money import format_wan, parse_number
 from fundgraph.queries import get_query
 

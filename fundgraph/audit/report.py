@@ -15,7 +15,7 @@ from typing import Any
 from neo4j import Driver
 
 from fundgraph.audit.findings import Finding
-from fundgraph.io.store import read
+from fundgraph.graph.store import read
 from fundgraph.queries import get_query
 
 ROLE_COLOURS = {

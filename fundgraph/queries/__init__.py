@@ -29,7 +29,7 @@ from typing import Any
 from neo4j import Driver
 
 from fundgraph.errors import BadParameter, UnknownQuery
-from fundgraph.io.store import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S, QueryResult, read
+from fundgraph.graph.store import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S, QueryResult, read
 
 _HEADER = re.compile(r"^//\s*(name|description|params|example|mode)\s*:\s*(.*)$")
 _PARAM = re.compile(
@@ -260,3 +260,19 @@ def run_page(
         row_cap=None,
     )
     return PageResult(columns, page.rows, int(total.rows[0]["total"]))
+
+
+def neighbourhood_ids(driver: Driver, around: str, depth: int = 1, *, database: str | None = None) -> list[str]:
+    """The element ids of the entities within ``depth`` steps of ``around`` (by name, alias or key), found by the
+    explorer's neighbourhood query, for :func:`fundgraph.graph.nxsink.from_neo4j` to read as a graph."""
+    from fundgraph.graph.nxsink import EXPORT_ROW_CAP, EXPORT_TIMEOUT_S
+
+    if not 1 <= depth <= 3:
+        raise BadParameter(f"depth is 1, 2 or 3, not {depth}")
+    neighbourhood = get_query("neighbourhood")
+    # An export on this machine takes the whole neighbourhood: past the bound the catalogue holds callers to.
+    params = {**neighbourhood.bind({"name": around, "depth": depth}), "limit": EXPORT_ROW_CAP}
+    found = read(
+        driver, neighbourhood.cypher, params, database=database, row_cap=EXPORT_ROW_CAP, timeout=EXPORT_TIMEOUT_S
+    ).rows
+    return sorted({row[end] for row in found for end in ("start_id", "from_id", "to_id")})

@@ -22,10 +22,10 @@ from fastapi.testclient import TestClient
 from fundgraph.api import create_app
 from fundgraph.api.auth import MAX_FAILURES, ApiKey
 from fundgraph.config import Settings
-from fundgraph.io.store import write_plan
+from fundgraph.graph.elements import plan_elements
+from fundgraph.graph.store import write_plan
 from fundgraph.loaders import parse_path
 from fundgraph.localserver import LocalServer, free_port, wait_for_url
-from fundgraph.mapping.elements import plan_elements
 from tests.conftest import ROOT, SEED_TXT
 
 AUDITOR = ApiKey("alice", "auditor", "alice-secret-key-0001")

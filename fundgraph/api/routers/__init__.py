@@ -6,7 +6,7 @@ from typing import Any
 
 from fundgraph.api.deps import Store
 from fundgraph.api.models import Page
-from fundgraph.io.store import QueryResult
+from fundgraph.graph.store import QueryResult
 from fundgraph.jsonable import to_jsonable
 from fundgraph.queries import run_page, run_query
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter
 
 from fundgraph.api.deps import Reader
 from fundgraph.api.models import ERRORS
-from fundgraph.mapping.schema import load_schema
+from fundgraph.graph.schema import load_schema
 
 router = APIRouter(tags=["meta"], responses=ERRORS)
 

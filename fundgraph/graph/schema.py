@@ -121,7 +121,7 @@ def _identifier(name: str) -> str:
 
 @cache
 def load_schema() -> Schema:
-    text = resources.files("fundgraph.mapping").joinpath("schema.yaml").read_text(encoding="utf-8")
+    text = resources.files("fundgraph.graph").joinpath("schema.yaml").read_text(encoding="utf-8")
     data: dict[str, Any] = yaml.safe_load(text)
     nodes = {
         _identifier(label): NodeType(

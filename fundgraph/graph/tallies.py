@@ -399,7 +399,7 @@ class Counter:
     instead of counting a million projects again in Cypher after the import). The statements above stay the
     definition: the bulk test compares a bulk store with a transactional one node for node, tallies included.
 
-    >>> from fundgraph.mapping.elements import Edge, GraphElements, Node
+    >>> from fundgraph.graph.elements import Edge, GraphElements, Node
     >>> plan = GraphElements("plan-a", "v1", "doc")
     >>> plan.nodes += [Node("Plan", "plan-a", {"year": 2024}),
     ...                Node("Project", "plan-a/1", {"year": 2024, "amount_fen": 500, "years_named": [2023]}),
@@ -477,7 +477,7 @@ class Counter:
         """Add the plans another counter counted (none of them counted here), as if each had been added here: the
         bulk load counts each plan where it is read and adds the counts up in one process.
 
-        >>> from fundgraph.mapping.elements import Edge, GraphElements, Node
+        >>> from fundgraph.graph.elements import Edge, GraphElements, Node
         >>> one, two, both = Counter(), Counter(), Counter()
         >>> for n in range(60):
         ...     plan = GraphElements(f"plan-{n:02d}", "v1", "doc")

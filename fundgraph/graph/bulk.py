@@ -29,11 +29,11 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from fundgraph.errors import FundgraphError, Location, Neo4jUnavailable, ParseError, StoreNotEmpty
-from fundgraph.io import tallies
-from fundgraph.io.store import _group_edges, apply_schema
+from fundgraph.graph import tallies
+from fundgraph.graph.elements import Edge, GraphElements, Node, merge_nodes
+from fundgraph.graph.schema import Schema, load_schema
+from fundgraph.graph.store import _group_edges, apply_schema
 from fundgraph.localserver import ADMIN_TOOL, LocalServer, find_java
-from fundgraph.mapping.elements import Edge, GraphElements, Node, merge_nodes
-from fundgraph.mapping.schema import Schema, load_schema
 
 if TYPE_CHECKING:
     from fundgraph.loading import Refused

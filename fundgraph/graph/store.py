@@ -17,9 +17,9 @@ from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
 
 from fundgraph.config import Settings, get_settings
 from fundgraph.errors import AnswerTooLarge, BadParameter, Neo4jUnavailable, UnknownPlan
-from fundgraph.io import tallies
-from fundgraph.mapping.elements import Edge, GraphElements, Node, check_against_schema, merge_nodes
-from fundgraph.mapping.schema import load_schema
+from fundgraph.graph import tallies
+from fundgraph.graph.elements import Edge, GraphElements, Node, check_against_schema, merge_nodes
+from fundgraph.graph.schema import load_schema
 
 BATCH_SIZE = 5_000
 # Entities that exist only through projects: a new plan version that drops their last project drops them too.

@@ -4,7 +4,7 @@ Layers: the statement is planned with EXPLAIN in a READ transaction and refused 
 the plan is walked for LOAD CSV, administration commands, procedures outside an allow-list and namespaced functions
 outside another (fundgraph/cypher_policy.yaml): a function that runs a string as Cypher would hide that statement from
 the plan, so none is allowed, and the local server does not load them either. Then it runs in a READ transaction with
-a time limit, a row cap and a byte cap (:func:`fundgraph.io.store.read`), under the server's per-transaction memory
+a time limit, a row cap and a byte cap (:func:`fundgraph.graph.store.read`), under the server's per-transaction memory
 limit.
 """
 
@@ -20,7 +20,7 @@ from neo4j.exceptions import ClientError
 
 from fundgraph.cypher_policy import load_policy
 from fundgraph.errors import QueryRefused
-from fundgraph.io.store import (
+from fundgraph.graph.store import (
     DEFAULT_BYTE_CAP,
     DEFAULT_ROW_CAP,
     DEFAULT_TIMEOUT_S,
