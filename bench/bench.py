@@ -456,7 +456,7 @@ def worker_cpu(files: list[Path]) -> dict[str, float]:
     >>> measured["projects"], measured["ms_per_project"] > 0
     (60, True)
     """
-    from fundgraph.graph.bulk import prepare_rendered
+    from fundgraph.loading import prepare_rendered
 
     sample = files[:CALIBRATION_DOCUMENTS]
     prepare_rendered(sample[0])  # the first call imports the readers and compiles the patterns

@@ -285,8 +285,8 @@ def _exit_for_refusals(refused: int, loaded: int) -> None:
 def _bulk_load(
     paths: list[Path], *, as_json: bool, replace: bool, accept_unverified: bool, enabled: bool, strict: bool
 ) -> None:
-    from fundgraph.graph.bulk import bulk_load
     from fundgraph.graph.store import connect
+    from fundgraph.loading import bulk_load
 
     settings = get_settings()
     if not settings.is_local:

@@ -16,8 +16,8 @@ from neo4j import GraphDatabase
 from fundgraph import loading
 from fundgraph.audit.findings import run_findings
 from fundgraph.errors import ParseError, StoreNotEmpty
-from fundgraph.graph.bulk import bulk_load
 from fundgraph.graph.schema import load_schema
+from fundgraph.loading import bulk_load
 from fundgraph.localserver import LocalServer, free_port
 from fundgraph.synth import generate, render_word_text
 from tests.conftest import FORMATS, ROOT, SEED_TXT
