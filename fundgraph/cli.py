@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from fundgraph.config import get_settings
+from fundgraph.config import LIMITS, get_settings
 from fundgraph.errors import FundgraphError, classify
 from fundgraph.jsonable import to_jsonable
 from fundgraph.loaders import parse_plans
@@ -654,8 +654,8 @@ def query(
     name: Annotated[str, typer.Argument(help="A name from `fundgraph queries`.")],
     param: ParamOption = None,
     as_json: JsonFlag = False,
-    timeout: TimeoutOption = 30.0,
-    limit: LimitOption = 10_000,
+    timeout: TimeoutOption = LIMITS.timeout_s,
+    limit: LimitOption = LIMITS.row_cap,
 ) -> None:
     """Run a named query from the catalogue."""
     from fundgraph.queries import get_query, run_query
@@ -671,8 +671,8 @@ def cypher(
     file: Annotated[Path | None, typer.Option("--file", "-f", help="Run a .cypher file instead.")] = None,
     param: ParamOption = None,
     as_json: JsonFlag = False,
-    timeout: TimeoutOption = 30.0,
-    limit: LimitOption = 10_000,
+    timeout: TimeoutOption = LIMITS.timeout_s,
+    limit: LimitOption = LIMITS.row_cap,
 ) -> None:
     """Run read-only Cypher (writes, LOAD CSV, PROFILE and unlisted procedures are refused)."""
     from fundgraph.graph.guard import run_guarded

@@ -18,17 +18,10 @@ import neo4j
 from neo4j import Driver
 from neo4j.exceptions import ClientError
 
+from fundgraph.config import LIMITS
 from fundgraph.cypher_policy import load_policy
 from fundgraph.errors import QueryRefused
-from fundgraph.graph.store import (
-    DEFAULT_BYTE_CAP,
-    DEFAULT_ROW_CAP,
-    DEFAULT_TIMEOUT_S,
-    QueryResult,
-    check_parameters,
-    database_name,
-    read,
-)
+from fundgraph.graph.store import QueryResult, check_parameters, database_name, read
 
 # Cypher commands rather than queries: administration, schema, database and transaction management.
 COMMAND_WORDS = frozenset(
@@ -158,9 +151,9 @@ def run_guarded(
     parameters: dict[str, Any] | None = None,
     *,
     database: str | None = None,
-    timeout: float = DEFAULT_TIMEOUT_S,
-    row_cap: int = DEFAULT_ROW_CAP,
-    byte_cap: int = DEFAULT_BYTE_CAP,
+    timeout: float = LIMITS.timeout_s,
+    row_cap: int = LIMITS.row_cap,
+    byte_cap: int = LIMITS.byte_cap,
     graph_values: bool = False,
 ) -> QueryResult:
     check_read_only(driver, query, parameters, database)

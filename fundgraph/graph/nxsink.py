@@ -17,13 +17,14 @@ from typing import Any
 
 import networkx as nx
 
+from fundgraph.config import Limits
 from fundgraph.errors import BadParameter
 from fundgraph.graph.elements import GraphElements, merge_nodes
 from fundgraph.graph.schema import load_schema
 from fundgraph.graph.spreadsheet import safe_cell
 
-EXPORT_TIMEOUT_S = 3600.0
-EXPORT_ROW_CAP = 100_000_000
+# A whole graph of a million projects takes minutes to read: exports are not held to the queries' limits.
+EXPORT = Limits(timeout_s=3600.0, row_cap=100_000_000)
 
 
 def to_networkx(documents: Iterable[GraphElements], graph: nx.MultiDiGraph | None = None) -> nx.MultiDiGraph:
@@ -70,8 +71,7 @@ def from_neo4j(
 
     schema = load_schema()
     keys = {label: node.key for label, node in schema.nodes.items()}
-    # A whole graph of a million projects takes minutes to read: exports are not held to the query time limit.
-    fetch = partial(read, driver, database=database, row_cap=EXPORT_ROW_CAP, timeout=EXPORT_TIMEOUT_S)
+    fetch = partial(read, driver, database=database, row_cap=EXPORT.row_cap, timeout=EXPORT.timeout_s)
     if plan_id is not None:
         selection = (
             "MATCH (pl:Plan {plan_id: $plan_id}) OPTIONAL MATCH (pl)-[:ALLOCATES]->(p:Project) "
