@@ -120,6 +120,8 @@ def test_what_the_explorer_asks_for(client: TestClient) -> None:
     schema = client.get("/api/v1/schema", headers=AS_READER).json()
     assert {"Organization", "Platform", "Project"} <= set(schema["labels"])
     assert "CONCERNS" in schema["relationship_types"] and "amount_fen" in schema["property_keys"]
+    assert schema["vocabularies"]["roles"]["maintains"] == {"zh": "运维", "en": "maintains"}
+    assert list(schema["vocabularies"]["severities"]) == ["high", "medium", "low"]
 
     graph = client.get("/api/v1/graph", params={"name": "中小融"}, headers=AS_READER).json()
     start = next(n for n in graph["nodes"] if n["id"] == graph["start"])
