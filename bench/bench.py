@@ -33,11 +33,11 @@ sys.path.insert(0, str(ROOT))
 from bench.loadtest import start_server  # noqa: E402
 from fundgraph import loading  # noqa: E402
 from fundgraph.config import Settings  # noqa: E402
-from fundgraph.io.store import apply_schema, connect, write_plan  # noqa: E402
+from fundgraph.graph.elements import GraphElements, plan_elements  # noqa: E402
+from fundgraph.graph.schema import load_schema  # noqa: E402
+from fundgraph.graph.store import apply_schema, connect, write_plan  # noqa: E402
 from fundgraph.loaders import parse_bytes  # noqa: E402
 from fundgraph.localserver import LocalServer, free_port  # noqa: E402
-from fundgraph.mapping.elements import GraphElements, plan_elements  # noqa: E402
-from fundgraph.mapping.schema import load_schema  # noqa: E402
 from fundgraph.queries import get_query, run_page, run_query  # noqa: E402
 from fundgraph.synth import generate, render_word_text  # noqa: E402
 
@@ -456,7 +456,7 @@ def worker_cpu(files: list[Path]) -> dict[str, float]:
     >>> measured["projects"], measured["ms_per_project"] > 0
     (60, True)
     """
-    from fundgraph.io.bulk import prepare_rendered
+    from fundgraph.loading import prepare_rendered
 
     sample = files[:CALIBRATION_DOCUMENTS]
     prepare_rendered(sample[0])  # the first call imports the readers and compiles the patterns
@@ -724,7 +724,7 @@ def run(size: str) -> dict[str, Any]:
         checkpoint(result)
 
         if projects <= 100_000:
-            from fundgraph.io.nxsink import from_neo4j
+            from fundgraph.graph.nxsink import from_neo4j
 
             t, graph = timed(lambda: from_neo4j(driver))
             result["networkx_export"] = {

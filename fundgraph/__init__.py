@@ -19,15 +19,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from fundgraph.version import __version__ as __version__
 
 if TYPE_CHECKING:
     import networkx as nx
     import pandas as pd
     from neo4j import Driver
 
+    from fundgraph.graph.elements import GraphElements
     from fundgraph.loaders.model import Plan
-    from fundgraph.mapping.elements import GraphElements
 
 
 @dataclass
@@ -38,7 +38,7 @@ class ParsedPlan:
     elements: GraphElements
 
     def to_networkx(self) -> nx.MultiDiGraph:
-        from fundgraph.io.nxsink import to_networkx
+        from fundgraph.graph.nxsink import to_networkx
 
         return to_networkx([self.elements])
 
@@ -49,8 +49,8 @@ class ParsedPlan:
 
 
 def read_plan(path: str | Path) -> ParsedPlan:
+    from fundgraph.graph.elements import plan_elements
     from fundgraph.loaders import parse_path
-    from fundgraph.mapping.elements import plan_elements
 
     plan = parse_path(path)
     return ParsedPlan(plan, plan_elements(plan))
@@ -59,7 +59,7 @@ def read_plan(path: str | Path) -> ParsedPlan:
 def connect(uri: str | None = None, user: str | None = None, password: str | None = None) -> Driver:
     """A driver to NEO4J_URI (default: the local server `make run` starts), connectivity checked."""
     from fundgraph.config import Settings, get_settings
-    from fundgraph.io.store import connect as store_connect
+    from fundgraph.graph.store import connect as store_connect
 
     settings = get_settings()
     overrides = {k: v for k, v in {"NEO4J_URI": uri, "NEO4J_USER": user, "NEO4J_PASSWORD": password}.items() if v}
@@ -100,19 +100,28 @@ def cypher_frame(driver: Driver, query: str, **params: Any) -> pd.DataFrame:
     """Read-only Cypher (through the same guard as the CLI and the API) as a DataFrame."""
     import pandas as pd
 
-    from fundgraph.io.guard import run_guarded
+    from fundgraph.graph.guard import run_guarded
 
     result = run_guarded(driver, query, params)
     return pd.DataFrame(result.rows, columns=result.columns)
 
 
 def to_networkx(
-    driver: Driver, *, plan_id: str | None = None, around: str | None = None, depth: int = 1
+    driver: Driver,
+    *,
+    plan_id: str | None = None,
+    around: str | None = None,
+    depth: int = 1,
+    database: str | None = None,
 ) -> nx.MultiDiGraph:
     """The server's graph (everything, one plan, or an entity's neighbourhood) as a networkx MultiDiGraph."""
-    from fundgraph.io.nxsink import from_neo4j
+    from fundgraph.graph.nxsink import from_neo4j
+    from fundgraph.queries import neighbourhood_ids
 
-    return from_neo4j(driver, plan_id=plan_id, around=around, depth=depth)
+    if plan_id is None and around is not None:
+        ids = neighbourhood_ids(driver, around, depth, database=database)
+        return from_neo4j(driver, ids=ids, database=database)
+    return from_neo4j(driver, plan_id=plan_id, database=database)
 
 
 def concentration(graph: nx.MultiDiGraph, by: str = "implementer", **options: Any) -> list[dict[str, Any]]:

@@ -21,10 +21,10 @@ from typing import Any
 
 from neo4j import Driver
 
-from fundgraph import __version__
 from fundgraph.config import Settings
 from fundgraph.errors import ConfigError, FundgraphError, Neo4jUnavailable
 from fundgraph.localserver import ADMIN_TOOL, NEO4J_VERSION, LocalServer, find_java
+from fundgraph.version import __version__
 
 MANIFEST = "manifest.json"
 DUMP_DIR = "store"
@@ -180,7 +180,7 @@ def restore(
 ) -> Manifest:
     """Check the backup, then load it into the local store (refused over data unless ``replace``), put its files
     back, start the server, apply the schema and compare the counts with the manifest."""
-    from fundgraph.io.store import apply_schema
+    from fundgraph.graph.store import apply_schema
 
     if not settings.is_local:
         raise ConfigError(REMOTE.format(uri=settings.neo4j_uri))

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from fundgraph.config import get_settings
+from fundgraph.config import LIMITS, get_settings
 from fundgraph.errors import FundgraphError, classify
 from fundgraph.jsonable import to_jsonable
 from fundgraph.loaders import parse_plans
@@ -121,7 +121,7 @@ def _positive(value: float | None) -> float | None:
 
 @contextmanager
 def driver_session() -> Iterator[Any]:
-    from fundgraph.io.store import connect
+    from fundgraph.graph.store import connect
 
     driver = connect()
     try:
@@ -317,8 +317,8 @@ def _exit_for_refusals(refused: int, loaded: int) -> None:
 def _bulk_load(
     paths: list[Path], *, as_json: bool, replace: bool, accept_unverified: bool, enabled: bool, strict: bool
 ) -> None:
-    from fundgraph.io.bulk import bulk_load
-    from fundgraph.io.store import connect
+    from fundgraph.graph.store import connect
+    from fundgraph.loading import bulk_load
 
     settings = get_settings()
     if not settings.is_local:
@@ -415,7 +415,7 @@ def documents(
 @app.command()
 def plans(as_json: JsonFlag = False) -> None:
     """List the loaded plans with their plan_id."""
-    from fundgraph.io.store import list_plans
+    from fundgraph.graph.store import list_plans
 
     with driver_session() as driver:
         rows = list_plans(driver)
@@ -454,13 +454,13 @@ def export(
     depth: Annotated[int, typer.Option(min=1, max=3, help="Steps around --around (1-3).")] = 1,
 ) -> None:
     """Export the graph (or a plan, or an entity's neighbourhood) for Gephi, yEd, networkx or spreadsheets."""
-    from fundgraph.io.nxsink import export as write
-    from fundgraph.io.nxsink import from_neo4j
+    from fundgraph import to_networkx
+    from fundgraph.graph.nxsink import export as write
 
     if fmt not in {"graphml", "gexf", "json", "csv"}:
         raise typer.BadParameter("graphml, gexf, json or csv", param_hint="--format")
     with driver_session() as driver:
-        graph = from_neo4j(driver, plan_id=plan, around=around, depth=depth)
+        graph = to_networkx(driver, plan_id=plan, around=around, depth=depth)
     written = write(graph, fmt, target)
     out.print(f"{graph.number_of_nodes()} nodes and {graph.number_of_edges()} edges written to {', '.join(written)}")
 
@@ -519,7 +519,7 @@ def versions(
     as_json: JsonFlag = False,
 ) -> None:
     """List what changed between the loaded versions of a plan (projects added, removed, changed)."""
-    from fundgraph.io.store import plan_history
+    from fundgraph.graph.store import plan_history
 
     with driver_session() as driver:
         history = plan_history(driver, plan_id)
@@ -645,7 +645,7 @@ def entities_decide(
 def schema_apply() -> None:
     """Create the schema's constraints and indexes (idempotent), and bring a store written by an older fundgraph up
     to date (tallies, the Alias index; generic words such as 平台 taken out of platforms' names)."""
-    from fundgraph.io.store import apply_schema, drop_generic_aliases
+    from fundgraph.graph.store import apply_schema, drop_generic_aliases
 
     with driver_session() as driver:
         statements = apply_schema(driver)
@@ -658,7 +658,7 @@ def schema_apply() -> None:
 @schema_app.command("show")
 def schema_show() -> None:
     """Print the statements that the schema generates."""
-    from fundgraph.mapping.schema import load_schema
+    from fundgraph.graph.schema import load_schema
 
     for statement in load_schema().ddl():
         out.print(statement + ";", highlight=False, soft_wrap=True)
@@ -690,8 +690,8 @@ def query(
     name: Annotated[str, typer.Argument(help="A name from `fundgraph queries`.")],
     param: ParamOption = None,
     as_json: JsonFlag = False,
-    timeout: TimeoutOption = 30.0,
-    limit: LimitOption = 10_000,
+    timeout: TimeoutOption = LIMITS.timeout_s,
+    limit: LimitOption = LIMITS.row_cap,
 ) -> None:
     """Run a named query from the catalogue."""
     from fundgraph.queries import get_query, run_query
@@ -707,11 +707,11 @@ def cypher(
     file: Annotated[Path | None, typer.Option("--file", "-f", help="Run a .cypher file instead.")] = None,
     param: ParamOption = None,
     as_json: JsonFlag = False,
-    timeout: TimeoutOption = 30.0,
-    limit: LimitOption = 10_000,
+    timeout: TimeoutOption = LIMITS.timeout_s,
+    limit: LimitOption = LIMITS.row_cap,
 ) -> None:
     """Run read-only Cypher (writes, LOAD CSV, PROFILE and unlisted procedures are refused)."""
-    from fundgraph.io.guard import run_guarded
+    from fundgraph.graph.guard import run_guarded
     from fundgraph.queries import parse_query_text
 
     if (statement is None) == (file is None):
@@ -771,7 +771,7 @@ def backup(
     """Back up the whole knowledge base of the local server: the store (the server is stopped for the dump), the
     entity decisions and the reading recipes, with a manifest of sha256s and counts."""
     from fundgraph.backup import backup as run_backup
-    from fundgraph.io.store import connect
+    from fundgraph.graph.store import connect
 
     settings = get_settings()
     with err.status(f"backing up into {target} ..."):
@@ -797,7 +797,7 @@ def restore(
     """Restore a backup into the local server: every file checked against the manifest first, then the store
     loaded, the files put back, the schema applied and the counts compared."""
     from fundgraph.backup import restore as run_restore
-    from fundgraph.io.store import connect
+    from fundgraph.graph.store import connect
 
     settings = get_settings()
     with err.status(f"restoring {source} ..."):
@@ -836,7 +836,7 @@ def neo4j_stop() -> None:
 @neo4j_app.command("status")
 def neo4j_status() -> None:
     """Exit 0 when the configured Neo4j answers, 1 otherwise."""
-    from fundgraph.io.store import connect
+    from fundgraph.graph.store import connect
 
     settings = get_settings()
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -13,6 +14,21 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 DEFAULT_BOLT_PORT = 7687
 # db.memory.transaction.max of the local server: docs/security.md gives the measured peaks it is sized from.
 DEFAULT_TRANSACTION_MEMORY = "1g"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How long a read may run and how many rows it may fetch (the rows past the cap are cut off, and the answer
+    says so), and the size in bytes (about their JSON) past which an answer is refused: the row cap alone lets one
+    row carry 38 MB (`RETURN range(1, 5000000)`)."""
+
+    timeout_s: float = 30.0
+    row_cap: int = 10_000
+    byte_cap: int = 10 * 2**20
+
+
+# The one set of limits for the named queries and reads, the same from the CLI, the API and notebooks.
+LIMITS = Limits()
 
 
 def project_root() -> Path:
@@ -48,7 +64,7 @@ class Settings(BaseSettings):
     api_keys_file: Path | None = Field(default=None, alias="FUNDGRAPH_API_KEYS_FILE")
     cypher_timeout: float = Field(default=10.0, alias="FUNDGRAPH_CYPHER_TIMEOUT")
     cypher_row_cap: int = Field(default=1000, alias="FUNDGRAPH_CYPHER_ROW_CAP")
-    cypher_byte_cap: int = Field(default=10 * 2**20, alias="FUNDGRAPH_CYPHER_BYTE_CAP")
+    cypher_byte_cap: int = Field(default=LIMITS.byte_cap, alias="FUNDGRAPH_CYPHER_BYTE_CAP")
     # The longest ad-hoc statement and the largest request body the API reads (before checking the key).
     cypher_max_query: int = Field(default=100_000, alias="FUNDGRAPH_CYPHER_MAX_QUERY")
     max_request_bytes: int = Field(default=2**20, alias="FUNDGRAPH_MAX_REQUEST_BYTES")

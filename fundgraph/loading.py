@@ -1,11 +1,16 @@
-"""The one load pipeline: files -> plans -> graph elements -> Neo4j, for the CLI, notebooks and the bench alike.
+"""The loads: files -> plans -> graph elements -> Neo4j, for the CLI, notebooks and the bench alike, written through
+transactions (:func:`load_paths`) or, into an empty local store, as files for Neo4j's offline importer
+(:func:`bulk_load`).
 
 Policy lives here and nowhere else: every file is checked before anything is written; a file that does not read is
 refused and the others load (``strict``: one refused file loads nothing), the refused kept as Document nodes with
 their error; documents are parsed again when written so memory holds a few at a time, parsing runs ahead in worker
 processes for large loads, and new plans are written a group (about :data:`GROUP_PROJECTS` projects) to a
 transaction. A document holding several tables loads as several plans, together, and its status is its worst
-plan's (fundgraph.loaders.model.Plan.status).
+plan's (fundgraph.loaders.model.Plan.status). A bulk load groups documents the same way, so that shared nodes see
+the same sequence of writes; a plan that comes twice with the same rows is loaded once (the writer reports the
+second ``unchanged``), and a plan that comes in two versions is refused — its history only a transactional load can
+write. The import files and the importer's call are the graph's (``fundgraph.graph.bulk``).
 
 >>> expand([]) == []
 True
@@ -15,7 +20,10 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterable, Sequence
+import resource
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
@@ -24,13 +32,15 @@ from typing import Any
 
 from neo4j import Driver
 
-from fundgraph.errors import FundgraphError, Location, ParseError
-from fundgraph.io.store import WriteResult, apply_schema, finish_load, record_refused, write_plans
+from fundgraph.errors import FundgraphError, Location, ParseError, StoreNotEmpty
+from fundgraph.graph.bulk import CsvGraph, Rendered, import_files, render
+from fundgraph.graph.elements import GraphElements, plan_elements
+from fundgraph.graph.store import WriteResult, apply_schema, finish_load, record_refused, write_plans
 from fundgraph.loaders import SUPPORTED_SUFFIXES, parse_plans
 from fundgraph.loaders.entities import extract_entities
 from fundgraph.loaders.model import worst_status
-from fundgraph.mapping.elements import GraphElements, plan_elements
-from fundgraph.prefetch import map_ahead
+from fundgraph.localserver import LocalServer
+from fundgraph.prefetch import collect_less, collecting_less, map_ahead
 
 # New plans are written this many projects to a transaction: commits, not rows, are what a bulk load waits on.
 GROUP_PROJECTS = 2_000
@@ -207,20 +217,10 @@ def write_grouped(
     """Write documents a group of about GROUP_PROJECTS projects at a time; a document's plans share its group, so
     a document is written whole or not at all. The platforms' rows over all years the groups touch are counted once,
     at the end (until then they are marked stale, and read as such)."""
-    group: list[Prepared] = []
-
-    def flush() -> None:
+    for group in groups(documents, GROUP_PROJECTS):
         written = write_plans(driver, [p.elements for p in group], regroup=False)
         if on_written:
-            on_written(list(group), written)
-        group.clear()
-
-    for plans in documents:
-        group.extend(plans)
-        if sum(p.projects for p in group) >= GROUP_PROJECTS:
-            flush()
-    if group:
-        flush()
+            on_written(group, written)
     finish_load(driver)
 
 
@@ -288,3 +288,180 @@ def load_paths(
 
     write_grouped(driver, documents(), record)
     return report
+
+
+def groups(documents: Iterable[list[Any]], size: int) -> Iterator[list[Any]]:
+    """Documents (each a list of plans with ``projects``) a group of about ``size`` projects at a time, as the
+    transactional load groups them."""
+    group: list[Any] = []
+    for plans in documents:
+        group.extend(plans)
+        if sum(p.projects for p in group) >= size:
+            yield group
+            group = []
+    if group:
+        yield group
+
+
+# The bulk load.
+
+
+@dataclass
+class BulkResult:
+    plans: int = 0
+    projects: int = 0
+    skipped: list[str] = field(default_factory=list)  # paths of plans loaded twice with the same rows
+    refused: list[Refused] = field(default_factory=list)  # documents that do not read: none of them is loaded
+    nodes: int = 0
+    relationships: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+    # CPU seconds (user and system) of the prepare step: the worker processes' and this process's own (one worker
+    # is a thread of this process: all its CPU is the loader's). With the cores, they say how far the step is from
+    # its floor and which side holds it back.
+    cpu_seconds: dict[str, float] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "plans": self.plans,
+            "projects": self.projects,
+            "skipped": self.skipped,
+            "refused": [r.as_dict() for r in self.refused],
+            "nodes": self.nodes,
+            "relationships": self.relationships,
+            "seconds": {k: round(v, 2) for k, v in self.seconds.items()},
+            "cpu_seconds": {k: round(v, 2) for k, v in self.cpu_seconds.items()},
+        }
+
+
+def _cpu(who: int) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
+def prepare_rendered(file: Path, accept_unverified: bool = False) -> list[Rendered] | None:
+    """Read a file and render each of its plans for the import (in a worker); None if it no longer reads."""
+    prepared = prepare_file(file, accept_unverified=accept_unverified)
+    if prepared is None:
+        return None
+    return [render(p.elements, p.path, p.projects) for p in prepared]
+
+
+def bulk_load(
+    server: LocalServer,
+    driver_for: Callable[[LocalServer], Any],
+    paths: Iterable[Path | str],
+    *,
+    workers: int | None = None,
+    replace: bool = False,
+    accept_unverified: bool = False,
+    on_progress: Callable[[str, int, int], None] | None = None,
+    database: str = "neo4j",
+    strict: bool = False,
+) -> BulkResult:
+    """Build the graph elements on every core, write them as CSV, stop the server, import, start it and apply the
+    schema. Refuses a store that holds data unless ``replace``. A file that does not read is refused (listed, kept
+    as a ``refused`` Document) and the others load; ``strict`` raises its error (with its location) before the
+    store is touched."""
+    files = expand(paths)
+    if not files:
+        raise ParseError("no plan files found", Location(", ".join(str(p) for p in paths)))
+    workers = workers or os.cpu_count() or 1
+    result = BulkResult()
+    # No separate pass that reads every file first (the transactional load has one, so that nothing is written
+    # until all read): here nothing reaches the store before the import, and a file that does not read stops the
+    # load while the elements are still scratch files.
+    if server.pid() is None:
+        server.start()
+    driver = driver_for(server)
+    try:
+        records, _, _ = driver.execute_query("MATCH (n) RETURN count(n) AS n", database_=database)
+        held = int(records[0]["n"])
+    finally:
+        driver.close()
+    if held and not replace:
+        raise StoreNotEmpty(
+            f"the store holds {held:,} nodes; a bulk load builds a new store: pass --replace to discard them, or "
+            "load transactionally (`fundgraph load` without --bulk) to add to them"
+        )
+    import_dir = server.home / "import"
+    import_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="bulk-", dir=import_dir) as scratch:
+        started = time.perf_counter()
+        own, workers_cpu = _cpu(resource.RUSAGE_SELF), _cpu(resource.RUSAGE_CHILDREN)
+        csv = CsvGraph(Path(scratch))
+        seen: dict[str, tuple[str, str]] = {}  # plan_id -> (version, path)
+        prepare = partial(prepare_rendered, accept_unverified=accept_unverified)
+
+        skipped: set[int] = set()  # the plans loaded before with the same rows (the writer: `unchanged`)
+
+        def documents() -> Iterator[list[Rendered]]:
+            for done, (file, prepared) in enumerate(
+                zip(files, map_ahead(prepare, files, workers, 8 * workers, collect_less), strict=True), start=1
+            ):
+                if prepared is None:
+                    # Read again here, for its error with its location (errors do not cross a process boundary
+                    # intact).
+                    try:
+                        parse_plans(file, accept_unverified=accept_unverified)
+                    except FundgraphError as exc:
+                        if strict:
+                            raise
+                        result.refused.append(Refused(str(file), content_id(file), str(exc)))
+                        continue
+                    raise ParseError("the file changed while it was read; load again", Location(str(file)))
+                for plan in prepared:
+                    earlier = seen.get(plan.plan_id)
+                    if earlier is None:
+                        seen[plan.plan_id] = (plan.version, plan.path)
+                    elif earlier[0] == plan.version:
+                        skipped.add(id(plan))
+                        result.skipped.append(plan.path)
+                    else:
+                        raise ParseError(
+                            f"plan {plan.plan_id} comes in two versions ({earlier[1]} and this file); a "
+                            "bulk load writes one version of each plan: load these transactionally, so that the "
+                            "later replaces the earlier with its history",
+                            Location(plan.path),
+                        )
+                if on_progress:
+                    on_progress("preparing", done, len(files))
+                yield prepared
+
+        # Grouped as the transactional load groups them (plans loaded twice included), so that a shared node
+        # sees the same sequence of `SET +=` in both.
+        with collecting_less():
+            for group in groups(documents(), GROUP_PROJECTS):
+                fresh = [p for p in group if id(p) not in skipped]
+                csv.add_rendered(fresh)
+                result.plans += len(fresh)
+                result.projects += sum(p.projects for p in fresh)
+            args, result.nodes, result.relationships = csv.finish()
+        if not result.plans and result.refused:
+            # Nothing reads: the store is left as it is rather than replaced by an empty one.
+            raise ParseError(
+                f"no document could be read ({len(result.refused)} refused; the first: {result.refused[0].error})",
+                Location(", ".join(str(p) for p in paths)),
+            )
+        result.seconds["prepare"] = time.perf_counter() - started
+        # The workers have been waited for (the pool shuts down when the documents run out), so their CPU is in
+        # this process's children's.
+        result.cpu_seconds["prepare_workers"] = _cpu(resource.RUSAGE_CHILDREN) - workers_cpu
+        result.cpu_seconds["prepare_loader"] = _cpu(resource.RUSAGE_SELF) - own
+        started = time.perf_counter()
+        server.stop()
+        try:
+            import_files(server, args, database=database)
+        except BaseException:
+            server.start()  # the server comes back either way; a failed import leaves the store it had
+            raise
+        result.seconds["import"] = time.perf_counter() - started
+    started = time.perf_counter()
+    server.start()
+    driver = driver_for(server)
+    try:
+        apply_schema(driver, database, upgrade=False)  # the import wrote the tallies and the Alias index
+        keep_refused(driver, result.refused, database)
+    finally:
+        driver.close()
+    result.seconds["schema"] = time.perf_counter() - started
+    return result

@@ -75,7 +75,7 @@ def settings(neo4j_server: object) -> object:
 
 @pytest.fixture(scope="session")
 def session_driver(settings: object) -> Iterator[object]:
-    from fundgraph.io.store import apply_schema, connect
+    from fundgraph.graph.store import apply_schema, connect
 
     driver = connect(settings)  # type: ignore[arg-type]
     apply_schema(driver, "neo4j")

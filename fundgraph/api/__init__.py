@@ -19,7 +19,7 @@ from fundgraph.api.auth import ApiKey, KeyThrottle
 from fundgraph.api.deps import Store
 from fundgraph.api.limits import BodyLimit
 from fundgraph.api.routers import analytics, catalogue, cypher, documents, entities, explorer, findings, health, meta
-from fundgraph.config import Settings, get_settings
+from fundgraph.config import LIMITS, Settings, get_settings
 from fundgraph.errors import ConfigError
 
 API_PREFIX = "/api/v1"
@@ -30,8 +30,8 @@ def create_app(
     settings: Settings | None = None,
     *,
     cors_origins: list[str] | None = None,
-    query_timeout: float = 30.0,
-    row_cap: int = 10_000,
+    query_timeout: float = LIMITS.timeout_s,
+    row_cap: int = LIMITS.row_cap,
     cypher_timeout: float | None = None,
     cypher_row_cap: int | None = None,
     cypher_byte_cap: int | None = None,
@@ -43,7 +43,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        from fundgraph.io.store import connect
+        from fundgraph.graph.store import connect
 
         # Not verified at start: the API answers 503 while Neo4j is down and recovers when it is back.
         driver = connect(settings, verify=False, connection_timeout=5.0, acquisition_timeout=10.0)

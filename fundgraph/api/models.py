@@ -18,10 +18,11 @@ class ErrorBody(BaseModel):
 
 
 class Page(BaseModel):
-    """A page of rows: ``total`` rows matched in all (paged in Cypher), ``truncated`` when a row cap cut them."""
+    """A page of rows, paged in Cypher: ``total`` rows matched in all, never the count of rows fetched. A query that
+    bounds its own rows (search, neighbourhood) says ``total: null`` and ``truncated`` where its bound cut them."""
 
     items: list[dict[str, Any]]
-    total: int
+    total: int | None
     offset: int
     limit: int
     truncated: bool = False

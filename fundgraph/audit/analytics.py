@@ -1,4 +1,4 @@
-"""Concentration measures in Python, on networkx graphs built by :mod:`fundgraph.io.nxsink`, for notebooks
+"""Concentration measures in Python, on networkx graphs built by :mod:`fundgraph.graph.nxsink`, for notebooks
 without a server. They follow the ``concentration`` named query step for step and give the same rows.
 
 >>> hhi([0.5, 0.5])

@@ -19,17 +19,17 @@ from neo4j import Driver, RoutingControl
 from fundgraph.audit import textpairs
 from fundgraph.audit.snapshots import Snapshot, Snapshots
 from fundgraph.errors import BadParameter
-from fundgraph.io.store import database_name, read
+from fundgraph.graph.schema import load_schema
+from fundgraph.graph.store import database_name, read
 from fundgraph.money import format_wan, parse_number
 from fundgraph.queries import get_query
 
-SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+SEVERITY_ORDER = {name: rank for rank, name in enumerate(load_schema().vocabulary("severities"))}
+# A service's wording in a finding's title (graph/schema.yaml: its phrase, else its label).
 ROLE_WORDS = {
-    "maintains": "运行维护",
-    "operates": "运营",
-    "secures": "安全运营",
-    "upgrades": "升级改造",
-    "builds": "建设",
+    name: spec.get("phrase", spec["zh"])
+    for name, spec in load_schema().vocabulary("roles").items()
+    if spec.get("service")
 }
 NEAR_DUPLICATE_JACCARD = 0.5
 SHARED_PASSAGE_CHARS = 30

@@ -15,20 +15,12 @@ from typing import Any
 from neo4j import Driver
 
 from fundgraph.audit.findings import Finding
-from fundgraph.io.store import read
+from fundgraph.graph.schema import load_schema
+from fundgraph.graph.store import read
 from fundgraph.queries import get_query
 
-ROLE_COLOURS = {
-    "builds": "#2b8a3e",
-    "operates": "#1c7ed6",
-    "maintains": "#f08c00",
-    "secures": "#c92a2a",
-    "upgrades": "#7048e8",
-    "integrates": "#0c8599",
-    "hosted_on": "#868e96",
-    "mentioned": "#adb5bd",
-}
-SEVERITY_COLOURS = {"high": "#c92a2a", "medium": "#e67700", "low": "#1971c2"}
+ROLE_COLOURS = {name: spec["colour"] for name, spec in load_schema().vocabulary("roles").items()}
+SEVERITY_COLOURS = {name: spec["colour"] for name, spec in load_schema().vocabulary("severities").items()}
 
 _STYLE = """
 body{font-family:"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei",sans-serif;margin:2rem;color:#212529}

@@ -28,8 +28,9 @@ from typing import Any
 
 from neo4j import Driver
 
+from fundgraph.config import LIMITS
 from fundgraph.errors import BadParameter, UnknownQuery
-from fundgraph.io.store import DEFAULT_ROW_CAP, DEFAULT_TIMEOUT_S, QueryResult, read
+from fundgraph.graph.store import QueryResult, read
 
 _HEADER = re.compile(r"^//\s*(name|description|params|example|mode)\s*:\s*(.*)$")
 _PARAM = re.compile(
@@ -209,8 +210,8 @@ def run_query(
     given: dict[str, Any] | None = None,
     *,
     database: str | None = None,
-    timeout: float = DEFAULT_TIMEOUT_S,
-    row_cap: int = DEFAULT_ROW_CAP,
+    timeout: float = LIMITS.timeout_s,
+    row_cap: int = LIMITS.row_cap,
 ) -> QueryResult:
     """Run a named query with parameters checked against its header (the CLI's and the API's one way in)."""
     named = get_query(name)
@@ -234,7 +235,7 @@ def run_page(
     offset: int = 0,
     limit: int = 100,
     database: str | None = None,
-    timeout: float = DEFAULT_TIMEOUT_S,
+    timeout: float = LIMITS.timeout_s,
 ) -> PageResult:
     """A page of a named query, paged in the query (SKIP/LIMIT around it), and its true total (count(*) around it):
     a page past any row cap, and a total that is never the cap. The query's own ORDER BY orders the pages."""
@@ -260,3 +261,19 @@ def run_page(
         row_cap=None,
     )
     return PageResult(columns, page.rows, int(total.rows[0]["total"]))
+
+
+def neighbourhood_ids(driver: Driver, around: str, depth: int = 1, *, database: str | None = None) -> list[str]:
+    """The element ids of the entities within ``depth`` steps of ``around`` (by name, alias or key), found by the
+    explorer's neighbourhood query, for :func:`fundgraph.graph.nxsink.from_neo4j` to read as a graph."""
+    from fundgraph.graph.nxsink import EXPORT
+
+    if not 1 <= depth <= 3:
+        raise BadParameter(f"depth is 1, 2 or 3, not {depth}")
+    neighbourhood = get_query("neighbourhood")
+    # An export on this machine takes the whole neighbourhood: past the bound the catalogue holds callers to.
+    params = {**neighbourhood.bind({"name": around, "depth": depth}), "limit": EXPORT.row_cap}
+    found = read(
+        driver, neighbourhood.cypher, params, database=database, row_cap=EXPORT.row_cap, timeout=EXPORT.timeout_s
+    ).rows
+    return sorted({row[end] for row in found for end in ("start_id", "from_id", "to_id")})

@@ -10,7 +10,7 @@
 // Most bodies were never renamed: a cheap test of that spares the walk to the latest name.
 // Platforms count the projects that build, run, maintain, secure, upgrade or integrate them, not those hosted on them.
 // Applicants and implementers over every plan or a year, by canonical name, come from the bodies' tallies
-// (fundgraph/io/tallies.py: per body, plan year and relationship, projects and money) and the plans' own counts
+// (fundgraph/graph/tallies.py: per body, plan year and relationship, projects and money) and the plans' own counts
 // ('(none)' is what the plans hold beyond the bodies'): a body is one group per project, so no project's money is
 // split. Platforms over every plan or a year likewise, from the platforms' tallies of projects whatever their role
 // (`*`), which also keep each project's share when split equally by name (`split_fen`) and the projects of which

@@ -6,7 +6,7 @@
 // A project's work years are the years its own text names (项目（2023年）), else its plan's year. A project counts
 // when another project with the same service on the same platform has a work year within max_year_gap of one of its
 // own; a group is reported when one of its projects lies in the plans asked for.
-// Read from the tallies the writer keeps (fundgraph/io/tallies.py). At the default gap, over every plan or a year,
+// Read from the tallies the writer keeps (fundgraph/graph/tallies.py). At the default gap, over every plan or a year,
 // each platform and service's answer is kept whole (`span: all`: its duplicated projects, their plan years and work
 // years), and an index on `duplicated` finds the groups to report without reading the others. Another gap, or one
 // plan, counts from the rows per plan year and work years (a few tens of thousands at a million projects, not the

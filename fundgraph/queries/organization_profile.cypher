@@ -4,7 +4,7 @@
 // example: name=广东股交
 // mode: read
 // The name or any alias through one seek on Alias.name (an alias list can't be indexed).
-// Counts and money come from the tallies the writer keeps (fundgraph/io/tallies.py: per body, plan year and
+// Counts and money come from the tallies the writer keeps (fundgraph/graph/tallies.py: per body, plan year and
 // relationship type), not from a hub's hundred thousand projects. Its projects are listed latest year first, then by
 // plan and 序号. A body with more than 20 × limit projects has them listed from its tallies' first plans (each year's
 // keeps its first 50 by plan_id): the latest years' lists, up to the first that is cut (its year has more plans) or

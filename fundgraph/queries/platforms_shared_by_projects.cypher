@@ -3,7 +3,7 @@
 // params: year: int = null, plan_id: string = null, min_projects: int = 2 in 1..1000000, limit: int = 20 in 1..1000
 // example: year=2024
 // mode: read
-// Across plans the counts come from the tallies the writer keeps (fundgraph/io/tallies.py): role `*` counts each
+// Across plans the counts come from the tallies the writer keeps (fundgraph/graph/tallies.py): role `*` counts each
 // project once whatever its roles, with its money, per plan year and over all years (`span: all`); an index on role
 // and year (or span and role) finds them. Within one plan, from the plan's own projects.
 CALL () {

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 
 from fundgraph.audit.analytics import BY, concentration
-from fundgraph.io.nxsink import to_networkx
-from fundgraph.io.store import read, write_plan
+from fundgraph.graph.elements import plan_elements
+from fundgraph.graph.nxsink import to_networkx
+from fundgraph.graph.store import read, write_plan
 from fundgraph.loaders import parse_bytes, parse_path
-from fundgraph.mapping.elements import plan_elements
 from fundgraph.money import to_fen
 from fundgraph.queries import catalogue
 from fundgraph.synth import generate, render_word_text

@@ -22,10 +22,10 @@ from fastapi.testclient import TestClient
 from fundgraph.api import create_app
 from fundgraph.api.auth import MAX_FAILURES, ApiKey
 from fundgraph.config import Settings
-from fundgraph.io.store import write_plan
+from fundgraph.graph.elements import plan_elements
+from fundgraph.graph.store import write_plan
 from fundgraph.loaders import parse_path
 from fundgraph.localserver import LocalServer, free_port, wait_for_url
-from fundgraph.mapping.elements import plan_elements
 from tests.conftest import ROOT, SEED_TXT
 
 AUDITOR = ApiKey("alice", "auditor", "alice-secret-key-0001")
@@ -120,6 +120,8 @@ def test_what_the_explorer_asks_for(client: TestClient) -> None:
     schema = client.get("/api/v1/schema", headers=AS_READER).json()
     assert {"Organization", "Platform", "Project"} <= set(schema["labels"])
     assert "CONCERNS" in schema["relationship_types"] and "amount_fen" in schema["property_keys"]
+    assert schema["vocabularies"]["roles"]["maintains"] == {"zh": "运维", "en": "maintains"}
+    assert list(schema["vocabularies"]["severities"]) == ["high", "medium", "low"]
 
     graph = client.get("/api/v1/graph", params={"name": "中小融"}, headers=AS_READER).json()
     start = next(n for n in graph["nodes"] if n["id"] == graph["start"])
@@ -294,8 +296,10 @@ def test_serve_prints_a_one_time_key_when_none_is_configured_and_logs_no_query_s
 
 
 def test_pages_go_past_the_row_cap_with_a_true_total(neo4j_server: Any, session_driver: Any) -> None:
-    """Paging is in Cypher: with a row cap of 5 and 12 plans, every page is there and `total` is 12, not 5."""
+    """Paging is in Cypher: with a row cap of 5 and more plans, every page is there and `total` is their count, not
+    5; so for the search and a neighbourhood, which bound their own rows."""
     from fundgraph.loaders import parse_bytes
+    from fundgraph.queries import run_query
     from fundgraph.synth import generate, render_word_text
 
     session_driver.execute_query("MATCH (n) DETACH DELETE n")
@@ -313,6 +317,24 @@ def test_pages_go_past_the_row_cap_with_a_true_total(neo4j_server: Any, session_
             assert body["total"] == count["n"] > 5 and not body["truncated"]
             pages += [item["plan_id"] for item in body["items"]]
         whole = client.get(f"/api/v1/plans?limit={count['n']}", headers=AS_READER).json()
+        # The search and a neighbourhood bound their own rows: their totals are the true counts past the row cap too.
+        for path, params, row in [
+            ("/api/v1/search", {"q": "四川省"}, lambda r: (r["kind"], r["key"], r["match"])),
+            (
+                "/api/v1/neighbourhood",
+                {"name": "四川省财政厅", "depth": 1},
+                lambda r: (r["from_id"], r["type"], r["role"], r["to_id"]),
+            ),
+        ]:
+            name = path.rsplit("/", 1)[1]
+            every = run_query(session_driver, name, {**params, "limit": 10_000}).rows
+            assert 5 < len(every) < 10_000, (name, len(every))
+            seen = []
+            for offset in range(0, len(every) + 7, 7):
+                body = client.get(path, params={**params, "offset": offset, "limit": 7}, headers=AS_READER).json()
+                assert body["total"] == len(every) and not body["truncated"], (name, body["total"])
+                seen += [row(r) for r in body["items"]]
+            assert sorted(seen) == sorted(row(r) for r in every), name
     assert pages == [item["plan_id"] for item in whole["items"]]
     assert len(set(pages)) == count["n"]
     # Leave the store as the module's other tests expect it: the seed alone.
@@ -504,7 +526,7 @@ def test_documents_list_their_status_and_the_refused_with_their_error(
 def test_a_documents_bytes_come_from_the_archive_to_auditors_only(client: TestClient, neo4j_server: Any) -> None:
     import hashlib
 
-    from fundgraph.archive import keep, location
+    from fundgraph.graph.archive import keep, location
 
     data = SEED_TXT.read_bytes()
     doc_id = hashlib.sha256(data).hexdigest()

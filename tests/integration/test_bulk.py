@@ -16,9 +16,9 @@ from neo4j import GraphDatabase
 from fundgraph import loading
 from fundgraph.audit.findings import run_findings
 from fundgraph.errors import ParseError, StoreNotEmpty
-from fundgraph.io.bulk import bulk_load
+from fundgraph.graph.schema import load_schema
+from fundgraph.loading import bulk_load
 from fundgraph.localserver import LocalServer, free_port
-from fundgraph.mapping.schema import load_schema
 from fundgraph.synth import generate, render_word_text
 from tests.conftest import FORMATS, ROOT, SEED_TXT
 
@@ -71,7 +71,7 @@ def test_the_bulk_load_builds_the_graph_the_transactional_load_builds(
     # Small groups, so that shared nodes are written across many transactions in both paths.
     monkeypatch.setattr(loading, "GROUP_PROJECTS", 60)
     # Small import files, so that rows whose fields span lines are read from many parts, beside parts without.
-    monkeypatch.setattr("fundgraph.io.bulk.PART_CHARS", 20_000)
+    monkeypatch.setattr("fundgraph.graph.bulk.PART_CHARS", 20_000)
     files = _corpus(tmp_path / "plans")
     loaded = loading.load_paths(driver, files, workers=1).loaded
     assert [r.status for r in loaded].count("unchanged") == 1  # seed.pdf after the seed's text

@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
-from fundgraph.io.store import read, write_plan
+from fundgraph.graph.elements import plan_elements
+from fundgraph.graph.store import read, write_plan
 from fundgraph.loaders import parse_path
 from fundgraph.loaders.entities import extract_entities
-from fundgraph.mapping.elements import plan_elements
 from fundgraph.queries import catalogue
 from tests.conftest import SEED_TXT
 from tests.unit.test_entities import PLAN_2025
@@ -159,7 +159,7 @@ def test_alias_nodes_follow_the_entities(seeded: Any) -> None:
 
 
 def test_aliases_accumulate_across_writes(driver: Any) -> None:
-    from fundgraph.mapping.elements import GraphElements, Node
+    from fundgraph.graph.elements import GraphElements, Node
 
     for plan, alias in (("plan-a", "甲局"), ("plan-b", "乙局"), ("plan-c", None)):
         props = {"name": "某市某局", "aliases": [alias] if alias else None, "kind": None}
@@ -171,7 +171,7 @@ def test_aliases_accumulate_across_writes(driver: Any) -> None:
 
 
 def test_a_store_from_before_the_alias_index_gets_its_names_indexed(driver: Any) -> None:
-    from fundgraph.io.store import apply_schema
+    from fundgraph.graph.store import apply_schema
 
     driver.execute_query("CREATE (:Organization {org_id: 'old', name: '旧局', aliases: ['旧简称']})")
     apply_schema(driver, "neo4j")
@@ -199,7 +199,7 @@ def test_no_generic_word_is_stored_as_a_platform_name(seeded: Any) -> None:
 
 
 def test_schema_apply_takes_generic_words_out_of_an_older_store(driver: Any) -> None:
-    from fundgraph.io.store import apply_schema, drop_generic_aliases
+    from fundgraph.graph.store import apply_schema, drop_generic_aliases
 
     driver.execute_query(
         "CREATE (p:Platform {platform_id: 'old', name: '某某监管平台', aliases: ['平台', '系统平台', '某监管平台']})"

@@ -17,10 +17,10 @@ import pytest
 
 from bench.loadtest import start_server
 from fundgraph.api.routers.explorer import BUNDLE
-from fundgraph.io.store import write_plan
+from fundgraph.graph.elements import plan_elements
+from fundgraph.graph.store import write_plan
 from fundgraph.loaders import parse_path
 from fundgraph.localserver import free_port
-from fundgraph.mapping.elements import plan_elements
 from tests.conftest import CHROMIUM_FLAGS, ROOT, SEED_TXT, server_env
 from tests.layouts import HOSTILE_NAMES, hostile_names_plan
 

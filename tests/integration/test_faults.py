@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
+from fundgraph.graph.schema import load_schema
 from fundgraph.localserver import LocalServer, free_port
-from fundgraph.mapping.schema import load_schema
 from fundgraph.synth import generate, render_word_text
 from tests.conftest import ROOT
 
@@ -111,7 +111,7 @@ def test_killing_neo4j_mid_load_then_restarting_it(tmp_path: Path, corpus: Path,
         assert loader.returncode != 0 and "Traceback" not in err, err
         server.start(timeout=240)
         from fundgraph.config import Settings
-        from fundgraph.io.store import connect
+        from fundgraph.graph.store import connect
 
         with connect(
             Settings(NEO4J_URI=server.uri, NEO4J_PASSWORD=server.password(), FUNDGRAPH_NEO4J_HOME=server.home)

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 from fundgraph.audit.findings import Finding, run_findings
-from fundgraph.io.store import write_plan
+from fundgraph.graph.elements import plan_elements
+from fundgraph.graph.store import write_plan
 from fundgraph.loaders import parse_path
-from fundgraph.mapping.elements import plan_elements
 from tests.conftest import CHROMIUM_FLAGS, ROOT, SEED_TXT, run_cli
 
 ARTIFACTS = ROOT / "artifacts"
@@ -160,7 +160,7 @@ def test_findings_on_platforms_no_gazetteer_lists_fire_for_the_labelled_projects
 def test_findings_are_whole_past_the_row_cap(driver: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """Reads capped at 3 rows unless the caller asks for all: every finding still comes, with its document's path."""
     from fundgraph.audit import findings as findings_module
-    from fundgraph.io.store import read as real_read
+    from fundgraph.graph.store import read as real_read
     from fundgraph.loaders import parse_bytes
     from fundgraph.loaders.entities import extract_entities
     from fundgraph.synth import generate, render_word_text

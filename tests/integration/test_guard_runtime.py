@@ -14,10 +14,10 @@ from fundgraph.api import create_app
 from fundgraph.api.auth import ApiKey
 from fundgraph.config import Settings
 from fundgraph.cypher_policy import load_policy
-from fundgraph.io.guard import check_read_only
-from fundgraph.io.store import write_plan
+from fundgraph.graph.elements import plan_elements
+from fundgraph.graph.guard import check_read_only
+from fundgraph.graph.store import write_plan
 from fundgraph.loaders import parse_path
-from fundgraph.mapping.elements import plan_elements
 from fundgraph.queries import catalogue
 from tests.conftest import ROOT, SEED_TXT
 
@@ -79,7 +79,7 @@ def test_the_guard_refuses_a_function_the_server_would_run(
     (a remote server configured otherwise); apoc.coll.* stands in, switched off in a copy of the policy."""
     from fundgraph.cypher_policy import CypherPolicy
     from fundgraph.errors import QueryRefused
-    from fundgraph.io import guard
+    from fundgraph.graph import guard
 
     policy = load_policy()
     strict = CypherPolicy(policy.procedures, tuple(p for p in policy.functions if p != "apoc.coll.*"), (), ())

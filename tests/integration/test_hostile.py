@@ -17,9 +17,9 @@ from fundgraph.api.auth import ApiKey
 from fundgraph.cli import app as cli_app
 from fundgraph.config import Settings
 from fundgraph.errors import QueryRefused
-from fundgraph.io.store import write_plan
+from fundgraph.graph.elements import plan_elements
+from fundgraph.graph.store import write_plan
 from fundgraph.loaders import parse_path
-from fundgraph.mapping.elements import plan_elements
 from tests.conftest import ROOT, SEED_TXT
 
 CORPUS = yaml.safe_load((ROOT / "tests/fixtures/hostile_cypher.yaml").read_text(encoding="utf-8"))
@@ -112,27 +112,27 @@ def test_the_cli_refuses_the_same(
 # Places where a Cypher string is built at run time, reviewed: each interpolates only schema identifiers (checked
 # against a plain-identifier pattern when the schema loads) or the user's own statement for EXPLAIN.
 REVIEWED_DYNAMIC_CYPHER = {
-    ("fundgraph/io/nxsink.py", "from_neo4j"),  # label and type exclusions from the schema's derived ones
-    ("fundgraph/io/store.py", "_merge_nodes_cypher"),
-    ("fundgraph/io/store.py", "_merge_edges_cypher"),
-    ("fundgraph/io/store.py", "apply_schema"),
-    ("fundgraph/io/store.py", "_write_plan_tx"),
-    ("fundgraph/io/guard.py", "check_read_only"),
-    ("fundgraph/mapping/schema.py", "ddl"),
+    ("fundgraph/graph/nxsink.py", "from_neo4j"),  # label and type exclusions from the schema's derived ones
+    ("fundgraph/graph/store.py", "_merge_nodes_cypher"),
+    ("fundgraph/graph/store.py", "_merge_edges_cypher"),
+    ("fundgraph/graph/store.py", "apply_schema"),
+    ("fundgraph/graph/store.py", "_write_plan_tx"),
+    ("fundgraph/graph/guard.py", "check_read_only"),
+    ("fundgraph/graph/schema.py", "ddl"),
     # A named query from the package's catalogue wrapped in CALL () { } to page it; its columns come from EXPLAIN of
     # that same query and are quoted. User values still travel only as parameters.
     ("fundgraph/queries/__init__.py", "run_page"),
     # The tallies' statements, built from the module's own kinds (labels checked against the schema by a unit test):
     # plan ids, keys and signs travel as parameters.
-    ("fundgraph/io/tallies.py", "_add_rows_statement"),
-    ("fundgraph/io/tallies.py", "_apply_statement"),
-    ("fundgraph/io/tallies.py", "_contribution"),
-    ("fundgraph/io/tallies.py", "_count"),
-    ("fundgraph/io/tallies.py", "_drop_empty_statement"),
-    ("fundgraph/io/tallies.py", "_merge"),
-    ("fundgraph/io/tallies.py", "_refill_statement"),
-    ("fundgraph/io/tallies.py", "drift"),
-    ("fundgraph/io/tallies.py", "rebuild"),
+    ("fundgraph/graph/tallies.py", "_add_rows_statement"),
+    ("fundgraph/graph/tallies.py", "_apply_statement"),
+    ("fundgraph/graph/tallies.py", "_contribution"),
+    ("fundgraph/graph/tallies.py", "_count"),
+    ("fundgraph/graph/tallies.py", "_drop_empty_statement"),
+    ("fundgraph/graph/tallies.py", "_merge"),
+    ("fundgraph/graph/tallies.py", "_refill_statement"),
+    ("fundgraph/graph/tallies.py", "drift"),
+    ("fundgraph/graph/tallies.py", "rebuild"),
 }
 RUNNERS = {"run", "execute_query", "read", "run_guarded", "check_read_only"}
 

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from fundgraph.io import tallies
-from fundgraph.io.store import list_plans, plan_history, write_plan, write_plans
+from fundgraph.graph import tallies
+from fundgraph.graph.elements import plan_elements
+from fundgraph.graph.store import list_plans, plan_history, write_plan, write_plans
 from fundgraph.loaders import parse_bytes, parse_path
-from fundgraph.mapping.elements import plan_elements
 from tests.conftest import FORMATS, SEED_DOCX, SEED_TXT, SEED_XLSX, count_nodes
 
 
@@ -143,7 +143,7 @@ def test_a_write_that_fails_half_way_leaves_nothing(driver: Any) -> None:
     """One transaction per document: a failure after earlier batches ran rolls all of them back."""
     from neo4j.exceptions import ClientError
 
-    from fundgraph.mapping.elements import Node
+    from fundgraph.graph.elements import Node
 
     elements = plan_elements(parse_path(SEED_TXT))
     # Written last (Target is the last label), after Document, Plan, Project and Organization batches: Neo4j
@@ -228,7 +228,7 @@ def test_known_plans_and_repeats_in_a_group_get_the_answers_of_write_plan(driver
 
 
 def test_a_group_gives_way_when_one_of_its_plans_was_written_meanwhile(driver: Any) -> None:
-    from fundgraph.io.store import _Contended, _write_new_plans_tx
+    from fundgraph.graph.store import _Contended, _write_new_plans_tx
     from fundgraph.synth import generate, render_word_text
 
     documents = [

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from bench.loadtest import memory_is_stable, run
-from fundgraph.io.store import write_plan
+from fundgraph.graph.elements import plan_elements
+from fundgraph.graph.store import write_plan
 from fundgraph.loaders import parse_path
 from fundgraph.localserver import free_port
-from fundgraph.mapping.elements import plan_elements
 from tests.conftest import SEED_TXT
 
 

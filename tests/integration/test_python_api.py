@@ -10,7 +10,7 @@ from typing import Any
 import networkx as nx
 
 import fundgraph
-from fundgraph.io.nxsink import export, from_neo4j
+from fundgraph.graph.nxsink import export, from_neo4j
 from tests.conftest import SEED_TXT, run_cli
 
 
@@ -26,7 +26,7 @@ def test_the_servers_graph_is_the_parsed_graph(driver: Any) -> None:
     assert _shape(from_neo4j(driver, database="neo4j")) == _shape(parsed.to_networkx())
     plan_only = from_neo4j(driver, plan_id=parsed.plan.plan_id, database="neo4j")
     assert _shape(plan_only) == _shape(parsed.to_networkx())
-    around = from_neo4j(driver, around="中小融", depth=1, database="neo4j")
+    around = fundgraph.to_networkx(driver, around="中小融", depth=1, database="neo4j")
     assert {a["label"] for _, a in around.nodes(data=True)} == {"Platform", "Project"}
     assert sorted(a["seq"] for _, a in around.nodes(data=True) if a["label"] == "Project") == [
         "1",

@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 
 from fundgraph.errors import QueryRefused
-from fundgraph.io.guard import check_read_only, run_guarded
-from fundgraph.io.store import read, write_plan
+from fundgraph.graph.elements import plan_elements
+from fundgraph.graph.guard import check_read_only, run_guarded
+from fundgraph.graph.store import read, write_plan
 from fundgraph.loaders import parse_path
-from fundgraph.mapping.elements import plan_elements
 from fundgraph.queries import catalogue
 from tests.conftest import SEED_TXT, count_nodes
 

@@ -16,10 +16,10 @@ from schemathesis.checks import not_a_server_error
 from fundgraph.api import create_app
 from fundgraph.api.auth import ApiKey
 from fundgraph.config import Settings
-from fundgraph.io.store import write_plan
+from fundgraph.graph.elements import plan_elements
+from fundgraph.graph.store import write_plan
 from fundgraph.loaders import parse_path
 from fundgraph.localserver import free_port, wait_for_url
-from fundgraph.mapping.elements import plan_elements
 from tests.conftest import SEED_TXT
 
 AUDITOR = ApiKey("alice", "auditor", "alice-secret-key-0001")

@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 
 from fundgraph.audit.analytics import concentration
-from fundgraph.io import tallies
-from fundgraph.io.nxsink import from_neo4j
-from fundgraph.io.store import finish_load, read, write_plan, write_plans
+from fundgraph.graph import tallies
+from fundgraph.graph.elements import plan_elements
+from fundgraph.graph.nxsink import from_neo4j
+from fundgraph.graph.store import finish_load, read, write_plan, write_plans
 from fundgraph.loaders import parse_bytes
-from fundgraph.mapping.elements import plan_elements
 from fundgraph.queries import catalogue, run_page
 from fundgraph.synth import SynthPlan, generate, render_word_text
 from tests.integration.test_analytics_agree import _duplicate_services, _same

@@ -8,8 +8,8 @@ import io
 import pickle
 from pathlib import Path
 
-from fundgraph.io.bulk import PART_CHARS, CsvGraph, render
-from fundgraph.mapping.elements import Edge, GraphElements, Node
+from fundgraph.graph.bulk import PART_CHARS, CsvGraph, render
+from fundgraph.graph.elements import Edge, GraphElements, Node
 
 
 def _plan(plan_id: str, targets: str) -> GraphElements:

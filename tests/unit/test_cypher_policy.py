@@ -53,9 +53,7 @@ def test_the_local_server_is_configured_from_the_policy(tmp_path: object) -> Non
 
     home = Path(str(tmp_path))
     LocalServer(home=home, heap="1g", transaction_memory="4g").write_conf()
-    conf = dict(
-        line.split("=", 1) for line in (home / "conf/neo4j.conf").read_text().splitlines() if "=" in line
-    )
+    conf = dict(line.split("=", 1) for line in (home / "conf/neo4j.conf").read_text().splitlines() if "=" in line)
     assert conf["dbms.security.procedures.allowlist"] == load_policy().server_allowlist
     assert "dbms.security.procedures.unrestricted" not in conf
     assert conf["db.memory.transaction.max"] == "512m"  # never more than half the heap

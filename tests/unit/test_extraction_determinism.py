@@ -11,8 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from fundgraph.graph.elements import plan_elements
 from fundgraph.loaders import parse_bytes
-from fundgraph.mapping.elements import plan_elements
 from fundgraph.synth import generate, render_word_text
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -24,7 +24,7 @@ import json, sys
 from pathlib import Path
 from fundgraph.errors import ParseError
 from fundgraph.loaders import parse_bytes, parse_plans
-from fundgraph.mapping.elements import plan_elements
+from fundgraph.graph.elements import plan_elements
 from fundgraph.synth import generate, render_word_text
 
 plans = []

@@ -77,7 +77,7 @@ def test_every_query_of_a_findings_run_has_its_time_limit(monkeypatch: pytest.Mo
     """An audit is a batch: each rule's query gets the run's own limit (600 s unless told), not the interactive 30 s
     that a 1M store's whole duplicate-service list passed on a busy machine."""
     from fundgraph.audit import findings
-    from fundgraph.io.store import QueryResult
+    from fundgraph.graph.store import QueryResult
 
     limits: list[float] = []
 

@@ -7,9 +7,9 @@ import re
 import pytest
 
 from fundgraph.errors import BadParameter, SchemaError
+from fundgraph.graph.elements import Edge, GraphElements, Node, check_against_schema, plan_elements
+from fundgraph.graph.schema import load_schema
 from fundgraph.loaders import parse_path
-from fundgraph.mapping.elements import Edge, GraphElements, Node, check_against_schema, plan_elements
-from fundgraph.mapping.schema import load_schema
 from fundgraph.queries import catalogue, get_query
 from tests.conftest import SEED_TXT
 
@@ -92,8 +92,8 @@ def test_the_tallies_name_only_schema_labels_and_types() -> None:
     tally labels are kept by the store, never graph elements."""
     import re
 
-    from fundgraph.io import tallies
-    from fundgraph.mapping.schema import load_schema
+    from fundgraph.graph import tallies
+    from fundgraph.graph.schema import load_schema
 
     schema = load_schema()
     for kind in tallies.KINDS:

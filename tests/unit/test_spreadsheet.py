@@ -8,8 +8,8 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from fundgraph.io.nxsink import export
-from fundgraph.io.spreadsheet import safe_cell
+from fundgraph.graph.nxsink import export
+from fundgraph.graph.spreadsheet import safe_cell
 
 HOSTILE = [
     ('=HYPERLINK("http://x","y")', '\'=HYPERLINK("http://x","y")'),

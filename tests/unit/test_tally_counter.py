@@ -7,8 +7,8 @@ import random
 
 import pytest
 
-from fundgraph.io.tallies import FIRST_PLANS, Counter
-from fundgraph.mapping.elements import Edge, GraphElements, Node
+from fundgraph.graph.elements import Edge, GraphElements, Node
+from fundgraph.graph.tallies import FIRST_PLANS, Counter
 
 
 def _plan(plan_id: str, projects: int) -> GraphElements:

@@ -32,7 +32,7 @@ export function percent(share, digits = 2) {
 }
 
 // A cell a spreadsheet would take for a formula (=, +, -, @, tab, CR first) is written as text with a leading ';
-// a plain decimal number (-3, +1, -0.5) stays a number. The same rule as fundgraph/io/spreadsheet.py.
+// a plain decimal number (-3, +1, -0.5) stays a number. The same rule as fundgraph/graph/spreadsheet.py.
 const FORMULA_START = /^[=+\-@\t\r]/;
 const PLAIN_NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
 

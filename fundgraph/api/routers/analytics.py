@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query
 from fundgraph.api.deps import Reader, StoreDep
 from fundgraph.api.models import ERRORS, Page
 from fundgraph.api.routers import paged
-from fundgraph.io.store import plan_history
+from fundgraph.graph.store import plan_history
 from fundgraph.jsonable import to_jsonable
 
 router = APIRouter(tags=["analytics"], responses=ERRORS)

@@ -5,7 +5,7 @@ from fastapi import APIRouter
 from fundgraph.api.deps import Auditor, StoreDep
 from fundgraph.api.models import ERRORS, CypherRequest, ErrorBody, Rows
 from fundgraph.errors import BadParameter
-from fundgraph.io.guard import run_guarded
+from fundgraph.graph.guard import run_guarded
 from fundgraph.jsonable import to_jsonable
 
 router = APIRouter(

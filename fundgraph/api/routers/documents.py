@@ -12,7 +12,7 @@ from starlette.exceptions import HTTPException
 
 from fundgraph.api.deps import Auditor, StoreDep
 from fundgraph.api.models import ERRORS
-from fundgraph.archive import content_type, fetch
+from fundgraph.graph.archive import content_type, fetch
 from fundgraph.queries import run_query
 
 router = APIRouter(tags=["documents"], responses=ERRORS)

@@ -7,7 +7,7 @@ from starlette.exceptions import HTTPException
 
 from fundgraph.api.deps import Reader, StoreDep
 from fundgraph.api.models import ERRORS, Page
-from fundgraph.api.routers import named, page, paged
+from fundgraph.api.routers import bounded, named, paged
 from fundgraph.jsonable import to_jsonable
 from fundgraph.queries import get_query
 
@@ -38,7 +38,7 @@ def search(
     offset: Offset = 0,
     limit: Limit = 20,
 ) -> Page:
-    return page(named(store, "search", {"q": q, "limit": offset + limit}), offset, limit)
+    return bounded(store, "search", {"q": q}, offset, limit)
 
 
 @router.get("/organizations/{name}", summary="An organisation by name or alias, with its projects")
@@ -67,7 +67,7 @@ def neighbourhood(
     offset: Offset = 0,
     limit: Limit = 500,
 ) -> Page:
-    return page(named(store, "neighbourhood", {"name": name, "depth": depth, "limit": offset + limit}), offset, limit)
+    return bounded(store, "neighbourhood", {"name": name, "depth": depth}, offset, limit)
 
 
 @router.get("/path", summary="How two entities are connected: the shortest path")

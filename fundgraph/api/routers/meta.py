@@ -8,7 +8,7 @@ from fastapi import APIRouter
 
 from fundgraph.api.deps import Reader
 from fundgraph.api.models import ERRORS
-from fundgraph.mapping.schema import load_schema
+from fundgraph.graph.schema import load_schema
 
 router = APIRouter(tags=["meta"], responses=ERRORS)
 
@@ -18,7 +18,10 @@ def session(key: Reader) -> dict[str, Any]:
     return {"name": key.name, "role": key.role, "cypher": key.may("auditor")}
 
 
-@router.get("/schema", summary="Labels, relationship types and properties of the graph, from schema.yaml")
+@router.get(
+    "/schema",
+    summary="Labels, relationship types and properties of the graph, and its vocabularies with their zh/en labels",
+)
 def schema(_: Reader) -> dict[str, Any]:
     graph = load_schema()
     properties = {p for n in graph.nodes.values() for p in (n.key, *n.properties)}
@@ -31,5 +34,10 @@ def schema(_: Reader) -> dict[str, Any]:
         "relationships": {
             r.type: {"from": r.start, "to": r.end, "properties": list(r.properties)}
             for r in graph.relationships.values()
+        },
+        # Roles, severities and kinds of node with their labels, for the explorer to show rather than retype.
+        "vocabularies": {
+            name: {term: {"zh": spec["zh"], "en": spec["en"]} for term, spec in terms.items()}
+            for name, terms in graph.vocabularies.items()
         },
     }

@@ -4,7 +4,7 @@ Layers: the statement is planned with EXPLAIN in a READ transaction and refused 
 the plan is walked for LOAD CSV, administration commands, procedures outside an allow-list and namespaced functions
 outside another (fundgraph/cypher_policy.yaml): a function that runs a string as Cypher would hide that statement from
 the plan, so none is allowed, and the local server does not load them either. Then it runs in a READ transaction with
-a time limit, a row cap and a byte cap (:func:`fundgraph.io.store.read`), under the server's per-transaction memory
+a time limit, a row cap and a byte cap (:func:`fundgraph.graph.store.read`), under the server's per-transaction memory
 limit.
 """
 
@@ -18,17 +18,10 @@ import neo4j
 from neo4j import Driver
 from neo4j.exceptions import ClientError
 
+from fundgraph.config import LIMITS
 from fundgraph.cypher_policy import load_policy
 from fundgraph.errors import QueryRefused
-from fundgraph.io.store import (
-    DEFAULT_BYTE_CAP,
-    DEFAULT_ROW_CAP,
-    DEFAULT_TIMEOUT_S,
-    QueryResult,
-    check_parameters,
-    database_name,
-    read,
-)
+from fundgraph.graph.store import QueryResult, check_parameters, database_name, read
 
 # Cypher commands rather than queries: administration, schema, database and transaction management.
 COMMAND_WORDS = frozenset(
@@ -158,9 +151,9 @@ def run_guarded(
     parameters: dict[str, Any] | None = None,
     *,
     database: str | None = None,
-    timeout: float = DEFAULT_TIMEOUT_S,
-    row_cap: int = DEFAULT_ROW_CAP,
-    byte_cap: int = DEFAULT_BYTE_CAP,
+    timeout: float = LIMITS.timeout_s,
+    row_cap: int = LIMITS.row_cap,
+    byte_cap: int = LIMITS.byte_cap,
     graph_values: bool = False,
 ) -> QueryResult:
     check_read_only(driver, query, parameters, database)

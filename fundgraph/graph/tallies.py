@@ -38,6 +38,8 @@ from typing import Any
 
 from neo4j import Driver, ManagedTransaction, RoutingControl
 
+from fundgraph.graph.schema import load_schema
+
 # How many of a tally's plans it keeps in order; the overlap queries list at most this many projects a group.
 FIRST_PLANS = 50
 
@@ -160,7 +162,10 @@ RETURN key, subject, role
 """
 
 
-SERVICES = ["builds", "operates", "maintains", "secures", "upgrades"]
+def services() -> list[str]:
+    """The roles that are services (graph/schema.yaml's vocabularies)."""
+    return list(load_schema().service_roles())
+
 
 # A platform and role over all years (`span: all`), from its rows per year and work years: projects and money, and
 # for a service what duplicate_service reports at the default gap of one year — the projects with a neighbour in work
@@ -295,7 +300,7 @@ def _regroup(tx: ManagedTransaction, touched: list[Touched]) -> None:
     groups = _groups(touched)
     if groups:
         tx.run(_LOCK_GROUPS, keys=sorted(f"{s}|all|{r}" for s, r in groups)).consume()
-        tx.run(_REGROUP, groups=groups, services=SERVICES).consume()
+        tx.run(_REGROUP, groups=groups, services=services()).consume()
 
 
 def settle(tx: ManagedTransaction, touched: list[Touched]) -> None:
@@ -399,7 +404,7 @@ class Counter:
     instead of counting a million projects again in Cypher after the import). The statements above stay the
     definition: the bulk test compares a bulk store with a transactional one node for node, tallies included.
 
-    >>> from fundgraph.mapping.elements import Edge, GraphElements, Node
+    >>> from fundgraph.graph.elements import Edge, GraphElements, Node
     >>> plan = GraphElements("plan-a", "v1", "doc")
     >>> plan.nodes += [Node("Plan", "plan-a", {"year": 2024}),
     ...                Node("Project", "plan-a/1", {"year": 2024, "amount_fen": 500, "years_named": [2023]}),
@@ -477,7 +482,7 @@ class Counter:
         """Add the plans another counter counted (none of them counted here), as if each had been added here: the
         bulk load counts each plan where it is read and adds the counts up in one process.
 
-        >>> from fundgraph.mapping.elements import Edge, GraphElements, Node
+        >>> from fundgraph.graph.elements import Edge, GraphElements, Node
         >>> one, two, both = Counter(), Counter(), Counter()
         >>> for n in range(60):
         ...     plan = GraphElements(f"plan-{n:02d}", "v1", "doc")
@@ -640,7 +645,7 @@ def _group(subject: str, role: str, rows: list[tuple[Any, tuple[int, ...], int, 
     props["n"] = sum(n for _, _, n, _ in rows)
     props["fen"] = sum(fen for _, _, _, fen in rows)
     duplicated = []
-    if role in SERVICES:
+    if role in load_schema().service_roles():
         every = {y for years in kinds for y in years}
         histogram = {y: sum(n for years, (n, _) in kinds.items() if y in years) for y in every}
         for years, (n, _) in kinds.items():

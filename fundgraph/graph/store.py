@@ -15,20 +15,15 @@ import neo4j
 from neo4j import Driver, GraphDatabase, ManagedTransaction, RoutingControl
 from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
 
-from fundgraph.config import Settings, get_settings
+from fundgraph.config import LIMITS, Settings, get_settings
 from fundgraph.errors import AnswerTooLarge, BadParameter, Neo4jUnavailable, UnknownPlan
-from fundgraph.io import tallies
-from fundgraph.mapping.elements import Edge, GraphElements, Node, check_against_schema, merge_nodes
-from fundgraph.mapping.schema import load_schema
+from fundgraph.graph import tallies
+from fundgraph.graph.elements import Edge, GraphElements, Node, check_against_schema, merge_nodes
+from fundgraph.graph.schema import load_schema
 
 BATCH_SIZE = 5_000
 # Entities that exist only through projects: a new plan version that drops their last project drops them too.
 ORPHAN_LABELS = ("Organization", "Platform", "ServiceType", "Region")
-DEFAULT_TIMEOUT_S = 30.0
-DEFAULT_ROW_CAP = 10_000
-# The rows' size in bytes (about their JSON) past which an answer is refused: the row cap alone lets one row carry
-# 38 MB (`RETURN range(1, 5000000)`).
-DEFAULT_BYTE_CAP = 10 * 2**20
 
 # "kept": another version read with less confidence (a scan of a plan loaded from its text) is not written.
 WriteStatus = Literal["created", "replaced", "refreshed", "unchanged", "kept"]
@@ -499,8 +494,8 @@ def read(
     parameters: dict[str, Any] | None = None,
     *,
     database: str | None = None,
-    timeout: float = DEFAULT_TIMEOUT_S,
-    row_cap: int | None = DEFAULT_ROW_CAP,
+    timeout: float = LIMITS.timeout_s,
+    row_cap: int | None = LIMITS.row_cap,
     retry: bool = True,
     graph_values: bool = False,
     byte_cap: int | None = None,

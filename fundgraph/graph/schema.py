@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -53,6 +53,24 @@ class Schema:
     relationships: dict[str, RelationshipType]
     fulltext_name: str
     fulltext_analyzer: str
+    # name (roles, severities, labels) -> term -> its labels (zh, en) and attributes, in the file's order.
+    vocabularies: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+
+    def vocabulary(self, name: str) -> dict[str, dict[str, Any]]:
+        """One vocabulary's terms in their order, each with ``zh`` and ``en`` labels.
+
+        >>> list(load_schema().vocabulary("severities"))
+        ['high', 'medium', 'low']
+        """
+        return self.vocabularies[name]
+
+    def service_roles(self) -> tuple[str, ...]:
+        """The roles that are work on a platform's running, compared across plans (duplicate_service, tallies).
+
+        >>> load_schema().service_roles()
+        ('builds', 'operates', 'maintains', 'secures', 'upgrades')
+        """
+        return tuple(name for name, spec in self.vocabulary("roles").items() if spec.get("service"))
 
     def key(self, label: str) -> str:
         return self.node(label).key
@@ -121,7 +139,7 @@ def _identifier(name: str) -> str:
 
 @cache
 def load_schema() -> Schema:
-    text = resources.files("fundgraph.mapping").joinpath("schema.yaml").read_text(encoding="utf-8")
+    text = resources.files("fundgraph.graph").joinpath("schema.yaml").read_text(encoding="utf-8")
     data: dict[str, Any] = yaml.safe_load(text)
     nodes = {
         _identifier(label): NodeType(
@@ -162,5 +180,13 @@ def load_schema() -> Schema:
             rel = relationships.get(node.lookup)
             if rel is None or (rel.start, rel.end) != ("Alias", node.label) or "name" not in node.properties:
                 raise ValueError(f"{node.label}: lookup {node.lookup} must be a relationship from Alias to it")
+    vocabularies: dict[str, dict[str, dict[str, Any]]] = data.get("vocabularies", {})
+    for name, terms in vocabularies.items():
+        for term, spec in terms.items():
+            if not isinstance(spec, dict) or not spec.get("zh") or not spec.get("en"):
+                raise ValueError(f"vocabulary {name}: {term} needs its zh and en labels")
+    unknown = set(vocabularies.get("labels", {})) - set(nodes)
+    if unknown:
+        raise ValueError(f"vocabulary labels names labels the schema does not have: {sorted(unknown)}")
     full = data["fulltext_index"]
-    return Schema(nodes, relationships, _identifier(full["name"]), _identifier(full["analyzer"]))
+    return Schema(nodes, relationships, _identifier(full["name"]), _identifier(full["analyzer"]), vocabularies)

@@ -12,31 +12,26 @@ compares the two stores. To get there the writer's rules are followed, not appro
 - relationships of projects are created, the others merged on their key, as the writer does;
 - the Alias index the writer keeps is built from the final names and aliases.
 
-A plan that comes twice with the same rows is loaded once (the writer reports the second ``unchanged``); a plan that
-comes in two versions is refused — its history only a transactional load can write.
+This module writes the files and runs the importer; which documents go in, the server's stop and start and the
+refused documents are the load's business (``fundgraph.loading.bulk_load``).
 """
 
 from __future__ import annotations
 
 import os
-import resource
 import subprocess
 import tempfile
-import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any
 
-from fundgraph.errors import FundgraphError, Location, Neo4jUnavailable, ParseError, StoreNotEmpty
-from fundgraph.io import tallies
-from fundgraph.io.store import _group_edges, apply_schema
+from fundgraph.errors import Neo4jUnavailable
+from fundgraph.graph import tallies
+from fundgraph.graph.elements import Edge, GraphElements, Node, merge_nodes
+from fundgraph.graph.schema import Schema, load_schema
+from fundgraph.graph.store import _group_edges
 from fundgraph.localserver import ADMIN_TOOL, LocalServer, find_java
-from fundgraph.mapping.elements import Edge, GraphElements, Node, merge_nodes
-from fundgraph.mapping.schema import Schema, load_schema
-
-if TYPE_CHECKING:
-    from fundgraph.loading import Refused
 
 # Lists in a cell are joined with the unit separator: no plan's text holds it (checked as rows are written).
 ARRAY_DELIMITER = "\x1f"
@@ -44,38 +39,6 @@ ARRAY_DELIMITER = "\x1f"
 # Document too: the plans of one file share it).
 STREAMED = frozenset({"Plan", "Project", "Target"})
 IMPORT_TIMEOUT_S = 6 * 3600
-
-
-@dataclass
-class BulkResult:
-    plans: int = 0
-    projects: int = 0
-    skipped: list[str] = field(default_factory=list)  # paths of plans loaded twice with the same rows
-    refused: list[Refused] = field(default_factory=list)  # documents that do not read: none of them is loaded
-    nodes: int = 0
-    relationships: int = 0
-    seconds: dict[str, float] = field(default_factory=dict)
-    # CPU seconds (user and system) of the prepare step: the worker processes' and this process's own (one worker
-    # is a thread of this process: all its CPU is the loader's). With the cores, they say how far the step is from
-    # its floor and which side holds it back.
-    cpu_seconds: dict[str, float] = field(default_factory=dict)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "plans": self.plans,
-            "projects": self.projects,
-            "skipped": self.skipped,
-            "refused": [r.as_dict() for r in self.refused],
-            "nodes": self.nodes,
-            "relationships": self.relationships,
-            "seconds": {k: round(v, 2) for k, v in self.seconds.items()},
-            "cpu_seconds": {k: round(v, 2) for k, v in self.cpu_seconds.items()},
-        }
-
-
-def _cpu(who: int) -> float:
-    usage = resource.getrusage(who)
-    return usage.ru_utime + usage.ru_stime
 
 
 _SCALARS = {bool: "boolean", int: "long", float: "double", str: "string"}
@@ -339,16 +302,6 @@ def render(elements: GraphElements, path: str = "", projects: int = 0, schema: S
     return Rendered(path, projects, elements.plan_id, elements.version, chunks, shared, links, counter)
 
 
-def prepare_rendered(file: Path, accept_unverified: bool = False) -> list[Rendered] | None:
-    """Read a file and render each of its plans for the import (in a worker); None if it no longer reads."""
-    from fundgraph.loading import prepare_file
-
-    prepared = prepare_file(file, accept_unverified=accept_unverified)
-    if prepared is None:
-        return None
-    return [render(p.elements, p.path, p.projects) for p in prepared]
-
-
 class CsvGraph:
     """Graph elements, a group of documents at a time, as neo4j-admin import files in ``folder``."""
 
@@ -476,19 +429,6 @@ def _set_plus(props: dict[str, Any], new: dict[str, Any], accumulate: Iterable[s
             props.pop(name, None)
 
 
-def groups(documents: Iterable[list[Any]], size: int) -> Iterator[list[Any]]:
-    """Documents (each a list of plans with ``projects``) a group of about ``size`` projects at a time, as the
-    transactional load groups them."""
-    group: list[Any] = []
-    for plans in documents:
-        group.extend(plans)
-        if sum(p.projects for p in group) >= size:
-            yield group
-            group = []
-    if group:
-        yield group
-
-
 def _at_file_arg(arg: str) -> str:
     r"""One argument as picocli reads it from an @file: in double quotes, backslashes and quotes escaped.
 
@@ -538,130 +478,3 @@ def import_files(server: LocalServer, args: list[str], *, database: str = "neo4j
         detail = (completed.stderr or completed.stdout).strip()[-3000:]
         raise Neo4jUnavailable(f"neo4j-admin import failed (exit {completed.returncode}): {detail}")
     return completed.stdout
-
-
-def bulk_load(
-    server: LocalServer,
-    driver_for: Callable[[LocalServer], Any],
-    paths: Iterable[Path | str],
-    *,
-    workers: int | None = None,
-    replace: bool = False,
-    accept_unverified: bool = False,
-    on_progress: Callable[[str, int, int], None] | None = None,
-    database: str = "neo4j",
-    strict: bool = False,
-) -> BulkResult:
-    """Build the graph elements on every core, write them as CSV, stop the server, import, start it and apply the
-    schema. Refuses a store that holds data unless ``replace``. A file that does not read is refused (listed, kept
-    as a ``refused`` Document) and the others load; ``strict`` raises its error (with its location) before the
-    store is touched."""
-    from functools import partial
-
-    from fundgraph.loaders import parse_plans
-    from fundgraph.loading import GROUP_PROJECTS, Refused, content_id, expand, keep_refused
-    from fundgraph.prefetch import collect_less, collecting_less, map_ahead
-
-    files = expand(paths)
-    if not files:
-        raise ParseError("no plan files found", Location(", ".join(str(p) for p in paths)))
-    workers = workers or os.cpu_count() or 1
-    result = BulkResult()
-    # No separate pass that reads every file first (the transactional load has one, so that nothing is written
-    # until all read): here nothing reaches the store before the import, and a file that does not read stops the
-    # load while the elements are still scratch files.
-    if server.pid() is None:
-        server.start()
-    driver = driver_for(server)
-    try:
-        records, _, _ = driver.execute_query("MATCH (n) RETURN count(n) AS n", database_=database)
-        held = int(records[0]["n"])
-    finally:
-        driver.close()
-    if held and not replace:
-        raise StoreNotEmpty(
-            f"the store holds {held:,} nodes; a bulk load builds a new store: pass --replace to discard them, or "
-            "load transactionally (`fundgraph load` without --bulk) to add to them"
-        )
-    import_dir = server.home / "import"
-    import_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="bulk-", dir=import_dir) as scratch:
-        started = time.perf_counter()
-        own, workers_cpu = _cpu(resource.RUSAGE_SELF), _cpu(resource.RUSAGE_CHILDREN)
-        csv = CsvGraph(Path(scratch))
-        seen: dict[str, tuple[str, str]] = {}  # plan_id -> (version, path)
-        prepare = partial(prepare_rendered, accept_unverified=accept_unverified)
-
-        skipped: set[int] = set()  # the plans loaded before with the same rows (the writer: `unchanged`)
-
-        def documents() -> Iterator[list[Rendered]]:
-            for done, (file, prepared) in enumerate(
-                zip(files, map_ahead(prepare, files, workers, 8 * workers, collect_less), strict=True), start=1
-            ):
-                if prepared is None:
-                    # Read again here, for its error with its location (errors do not cross a process boundary
-                    # intact).
-                    try:
-                        parse_plans(file, accept_unverified=accept_unverified)
-                    except FundgraphError as exc:
-                        if strict:
-                            raise
-                        result.refused.append(Refused(str(file), content_id(file), str(exc)))
-                        continue
-                    raise ParseError("the file changed while it was read; load again", Location(str(file)))
-                for plan in prepared:
-                    earlier = seen.get(plan.plan_id)
-                    if earlier is None:
-                        seen[plan.plan_id] = (plan.version, plan.path)
-                    elif earlier[0] == plan.version:
-                        skipped.add(id(plan))
-                        result.skipped.append(plan.path)
-                    else:
-                        raise ParseError(
-                            f"plan {plan.plan_id} comes in two versions ({earlier[1]} and this file); a "
-                            "bulk load writes one version of each plan: load these transactionally, so that the "
-                            "later replaces the earlier with its history",
-                            Location(plan.path),
-                        )
-                if on_progress:
-                    on_progress("preparing", done, len(files))
-                yield prepared
-
-        # Grouped as the transactional load groups them (plans loaded twice included), so that a shared node
-        # sees the same sequence of `SET +=` in both.
-        with collecting_less():
-            for group in groups(documents(), GROUP_PROJECTS):
-                fresh = [p for p in group if id(p) not in skipped]
-                csv.add_rendered(fresh)
-                result.plans += len(fresh)
-                result.projects += sum(p.projects for p in fresh)
-            args, result.nodes, result.relationships = csv.finish()
-        if not result.plans and result.refused:
-            # Nothing reads: the store is left as it is rather than replaced by an empty one.
-            raise ParseError(
-                f"no document could be read ({len(result.refused)} refused; the first: {result.refused[0].error})",
-                Location(", ".join(str(p) for p in paths)),
-            )
-        result.seconds["prepare"] = time.perf_counter() - started
-        # The workers have been waited for (the pool shuts down when the documents run out), so their CPU is in
-        # this process's children's.
-        result.cpu_seconds["prepare_workers"] = _cpu(resource.RUSAGE_CHILDREN) - workers_cpu
-        result.cpu_seconds["prepare_loader"] = _cpu(resource.RUSAGE_SELF) - own
-        started = time.perf_counter()
-        server.stop()
-        try:
-            import_files(server, args, database=database)
-        except BaseException:
-            server.start()  # the server comes back either way; a failed import leaves the store it had
-            raise
-        result.seconds["import"] = time.perf_counter() - started
-    started = time.perf_counter()
-    server.start()
-    driver = driver_for(server)
-    try:
-        apply_schema(driver, database, upgrade=False)  # the import wrote the tallies and the Alias index
-        keep_refused(driver, result.refused, database)
-    finally:
-        driver.close()
-    result.seconds["schema"] = time.perf_counter() - started
-    return result

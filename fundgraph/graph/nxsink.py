@@ -3,7 +3,7 @@
 Nodes are keyed by their schema key (``project_id``, ``org_id`` ...) and carry ``label`` and their properties, the
 key property included; edges are keyed by type (and role, for CONCERNS) and carry ``type`` and their properties.
 
->>> from fundgraph.mapping.elements import Edge, GraphElements, Node
+>>> from fundgraph.graph.elements import Edge, GraphElements, Node
 >>> g = to_networkx([GraphElements("p", "v", "d", nodes=[Node("Region", "440000", {"name": "广东省"})])])
 >>> g.nodes["440000"]
 {'label': 'Region', 'code': '440000', 'name': '广东省'}
@@ -17,13 +17,14 @@ from typing import Any
 
 import networkx as nx
 
+from fundgraph.config import Limits
 from fundgraph.errors import BadParameter
-from fundgraph.io.spreadsheet import safe_cell
-from fundgraph.mapping.elements import GraphElements, merge_nodes
-from fundgraph.mapping.schema import load_schema
+from fundgraph.graph.elements import GraphElements, merge_nodes
+from fundgraph.graph.schema import load_schema
+from fundgraph.graph.spreadsheet import safe_cell
 
-EXPORT_TIMEOUT_S = 3600.0
-EXPORT_ROW_CAP = 100_000_000
+# A whole graph of a million projects takes minutes to read: exports are not held to the queries' limits.
+EXPORT = Limits(timeout_s=3600.0, row_cap=100_000_000)
 
 
 def to_networkx(documents: Iterable[GraphElements], graph: nx.MultiDiGraph | None = None) -> nx.MultiDiGraph:
@@ -60,20 +61,17 @@ def from_neo4j(
     driver: Any,
     *,
     plan_id: str | None = None,
-    around: str | None = None,
-    depth: int = 1,
+    ids: list[str] | None = None,
     database: str | None = None,
 ) -> nx.MultiDiGraph:
     """The graph in the server as a ``MultiDiGraph`` keyed like :func:`to_networkx`: everything, one plan (its
-    projects and everything they touch), or the neighbourhood of one entity (by name, alias or key) to ``depth``."""
-    from fundgraph.io.store import read
-    from fundgraph.queries import get_query
+    projects and everything they touch), or the nodes of the given element ids and the edges between them (an
+    entity's neighbourhood: ``fundgraph.queries.neighbourhood_ids`` finds them with the catalogue's query)."""
+    from fundgraph.graph.store import read
 
     schema = load_schema()
     keys = {label: node.key for label, node in schema.nodes.items()}
-    # A whole graph of a million projects takes minutes to read: exports are not held to the query time limit.
-    fetch = partial(read, driver, database=database, row_cap=EXPORT_ROW_CAP, timeout=EXPORT_TIMEOUT_S)
-    ids: list[str] | None = None
+    fetch = partial(read, driver, database=database, row_cap=EXPORT.row_cap, timeout=EXPORT.timeout_s)
     if plan_id is not None:
         selection = (
             "MATCH (pl:Plan {plan_id: $plan_id}) OPTIONAL MATCH (pl)-[:ALLOCATES]->(p:Project) "
@@ -84,15 +82,6 @@ def from_neo4j(
             "UNWIND found AS n RETURN DISTINCT elementId(n) AS id"
         )
         ids = [row["id"] for row in fetch(selection, {"plan_id": plan_id}).rows]
-    elif around is not None:
-        if not 1 <= depth <= 3:
-            raise BadParameter(f"depth is 1, 2 or 3, not {depth}")
-        # The explorer's neighbourhood query: an indexed start per label, one walk per depth.
-        neighbourhood = get_query("neighbourhood")
-        # An export on this machine takes the whole neighbourhood: past the bound the catalogue holds callers to.
-        params = {**neighbourhood.bind({"name": around, "depth": depth}), "limit": EXPORT_ROW_CAP}
-        found = fetch(neighbourhood.cypher, params).rows
-        ids = sorted({row[end] for row in found for end in ("start_id", "from_id", "to_id")})
     # Nodes carry their properties once; edges name their ends by element id, never repeating the ends' properties.
     # Alias nodes are the store's index of names, not entities: they stay out, as they do of to_networkx.
     not_derived = "&".join(f"!{label}" for label in schema.derived_labels())
@@ -121,7 +110,7 @@ def from_neo4j(
 
 def export(graph: nx.MultiDiGraph, fmt: str, out: Any) -> list[str]:
     """Write ``graph`` as graphml, gexf, json (node-link) or csv (a folder with nodes.csv and edges.csv, its cells
-    safe to open in a spreadsheet: fundgraph/io/spreadsheet.py)."""
+    safe to open in a spreadsheet: fundgraph/graph/spreadsheet.py)."""
     import csv
     import json
     from pathlib import Path

@@ -13,14 +13,15 @@ from functools import cache
 from typing import Any
 
 from fundgraph.errors import SchemaError
+from fundgraph.graph.schema import load_schema
 from fundgraph.loaders.entities import OrgRef, PlanEntities, PlatformRef, ProjectEntities, extract_entities
 from fundgraph.loaders.entities.discovery import is_generic
 from fundgraph.loaders.entities.matcher import fold_key
 from fundgraph.loaders.entities.reference import load_reference
 from fundgraph.loaders.entities.regions import Region, region_index
 from fundgraph.loaders.model import Plan, Project, Source
-from fundgraph.mapping.schema import load_schema
 from fundgraph.money import format_wan, to_fen
+from fundgraph.version import __version__
 
 Props = dict[str, Any]
 
@@ -58,13 +59,12 @@ def build_fingerprint() -> str:
     decisions. A plan loaded by another build is rewritten on its next load even when its rows are unchanged."""
     from importlib import resources
 
-    from fundgraph import __version__
     from fundgraph.loaders.entities.reference import decisions_path
 
     digest = hashlib.sha256(__version__.encode())
     package = resources.files("fundgraph")
     for name in (
-        "mapping/schema.yaml",
+        "graph/schema.yaml",
         "loaders/headers.yaml",
         "loaders/reference/organizations.yaml",
         "loaders/reference/platforms.yaml",
