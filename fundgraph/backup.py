@@ -108,6 +108,11 @@ def _files_to_keep(settings: Settings) -> list[tuple[str, Path]]:
     return kept
 
 
+def dated_folder(settings: Settings) -> Path:
+    """A new folder for a backup taken before a store is replaced, named by the time."""
+    return settings.backups_folder / time.strftime("%Y%m%d-%H%M%S")
+
+
 def backup(
     server: LocalServer, driver_for: Callable[[LocalServer], Driver], target: Path, settings: Settings
 ) -> Manifest:

@@ -264,6 +264,10 @@ def load(
     strict: Annotated[
         bool, typer.Option("--strict", help="Load nothing when any document is refused (all or nothing).")
     ] = False,
+    no_backup: Annotated[
+        bool,
+        typer.Option("--no-backup", help="With --bulk --replace: do not back up the store it replaces first."),
+    ] = False,
 ) -> None:
     """Load plans into Neo4j, each document whole or not at all. Every file is checked first; a document that does
     not read is refused (listed with its error, kept as a `refused` Document) and the others load: exit 6 when some
@@ -282,7 +286,13 @@ def load(
     tasks: dict[str, Any] = {}
     if bulk:
         _bulk_load(
-            paths, as_json=as_json, replace=replace, accept_unverified=accept_unverified, enabled=enabled, strict=strict
+            paths,
+            as_json=as_json,
+            replace=replace,
+            accept_unverified=accept_unverified,
+            enabled=enabled,
+            strict=strict,
+            no_backup=no_backup,
         )
         return
     with driver_session() as driver, _progress(enabled) as progress:
@@ -315,8 +325,16 @@ def _exit_for_refusals(refused: int, loaded: int) -> None:
 
 
 def _bulk_load(
-    paths: list[Path], *, as_json: bool, replace: bool, accept_unverified: bool, enabled: bool, strict: bool
+    paths: list[Path],
+    *,
+    as_json: bool,
+    replace: bool,
+    accept_unverified: bool,
+    enabled: bool,
+    strict: bool,
+    no_backup: bool,
 ) -> None:
+    from fundgraph.backup import dated_folder
     from fundgraph.graph.store import connect
     from fundgraph.loading import bulk_load
 
@@ -343,6 +361,7 @@ def _bulk_load(
             on_progress=on_progress,
             database=settings.neo4j_database,
             strict=strict,
+            backup_into=None if no_backup else dated_folder(settings),
         )
     if as_json:
         print_json(result.as_dict())
@@ -352,6 +371,8 @@ def _bulk_load(
             f"bulk: {result.plans} plans, {result.projects} projects; {result.nodes:,} nodes, "
             f"{result.relationships:,} relationships ({seconds})"
         )
+        if result.backup:
+            out.print(f"the store it replaced is backed up in {result.backup} (`fundgraph restore` brings it back)")
         for path in result.skipped:
             out.print(f"{path}: unchanged (the same plan, already in this load)")
         for refused in result.refused:

@@ -74,6 +74,8 @@ class Settings(BaseSettings):
     entity_decisions: Path | None = Field(default=None, alias="FUNDGRAPH_ENTITY_DECISIONS")
     # The archive of every document a load saw, by sha256 (fundgraph.archive); see archive_folder for the default.
     archive: Path | None = Field(default=None, alias="FUNDGRAPH_ARCHIVE")
+    # Where `load --bulk --replace` backs up the store it replaces (fundgraph.backup): a dated folder in it.
+    backups: Path | None = Field(default=None, alias="FUNDGRAPH_BACKUPS")
     # Reading recipes (fundgraph.loaders.recipes), found by the document's sha256.
     recipes: Path = Field(default_factory=lambda: project_root() / "data" / "recipes", alias="FUNDGRAPH_RECIPES")
 
@@ -92,6 +94,11 @@ class Settings(BaseSettings):
         if self.archive is not None:
             return self.archive
         return self.neo4j_home / "archive" if self.is_local else project_root() / "data" / "archive"
+
+    @property
+    def backups_folder(self) -> Path:
+        """FUNDGRAPH_BACKUPS, else beside the local server's data."""
+        return self.backups if self.backups is not None else self.neo4j_home / "backups"
 
     @property
     def bolt_port(self) -> int:

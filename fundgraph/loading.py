@@ -32,7 +32,9 @@ from typing import Any
 
 from neo4j import Driver
 
+from fundgraph.config import get_settings
 from fundgraph.errors import FundgraphError, Location, ParseError, StoreNotEmpty
+from fundgraph.graph import archive
 from fundgraph.graph.bulk import CsvGraph, Rendered, import_files, render
 from fundgraph.graph.elements import GraphElements, plan_elements
 from fundgraph.graph.store import WriteResult, apply_schema, finish_load, record_refused, write_plans
@@ -191,9 +193,16 @@ def content_id(file: Path) -> str | None:
         return None
 
 
-def keep_refused(driver: Driver, refused: Sequence[Refused], database: str | None = None) -> None:
-    """Refused documents as Document nodes (status ``refused``, their error), so that they can be listed."""
+def keep_refused(
+    driver: Driver, refused: Sequence[Refused], database: str | None = None, archived: Path | None = None
+) -> None:
+    """Refused documents as Document nodes (status ``refused``, their error), so that they can be listed, and their
+    bytes in the archive, so that they can be read later."""
     when = datetime.now(UTC).isoformat(timespec="seconds")
+    folder = archived or get_settings().archive_folder
+    for r in refused:
+        if r.doc_id is not None:
+            archive.keep_file(folder, Path(r.path), r.doc_id)
     rows = [
         {
             "doc_id": r.doc_id,
@@ -238,10 +247,13 @@ def load_paths(
     on_progress: Progress | None = None,
     accept_unverified: bool = False,
     strict: bool = False,
+    archived: Path | None = None,
 ) -> LoadReport:
     """Check every file, then load each document that reads, its plans together; the others are refused (kept as
     ``refused`` Document nodes). ``strict`` raises the first refused file's ParseError instead, with nothing
-    written. ``accept_unverified`` lets scans with no stated total through, marked ``ocr_unverified``."""
+    written. ``accept_unverified`` lets scans with no stated total through, marked ``ocr_unverified``. Every
+    document's bytes go into the archive (``archived``, else the settings') before any plan of it is written."""
+    folder = archived or get_settings().archive_folder
     files = expand(paths)
     if not files:
         raise ParseError("no plan files found", Location(", ".join(str(p) for p in paths)))
@@ -251,7 +263,7 @@ def load_paths(
         files, workers=workers, on_progress=on_progress, accept_unverified=accept_unverified, strict=strict
     )
     apply_schema(driver)
-    keep_refused(driver, report.refused)
+    keep_refused(driver, report.refused, archived=folder)
     refused = {r.path for r in report.refused}
     files = [f for f in files if str(f) not in refused]
     results = report.loaded
@@ -284,6 +296,8 @@ def load_paths(
             if prepared is None:
                 parse_plans(file, accept_unverified=accept_unverified)  # changed since the check: raise it here
                 continue
+            if prepared and archive.keep_file(folder, file, prepared[0].elements.doc_id) is None:
+                raise ParseError("the file changed while it was loaded; load it again", Location(str(file)))
             yield prepared
 
     write_grouped(driver, documents(), record)
@@ -312,6 +326,7 @@ class BulkResult:
     projects: int = 0
     skipped: list[str] = field(default_factory=list)  # paths of plans loaded twice with the same rows
     refused: list[Refused] = field(default_factory=list)  # documents that do not read: none of them is loaded
+    backup: str | None = None  # where the store this load replaced was backed up
     nodes: int = 0
     relationships: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
@@ -326,6 +341,7 @@ class BulkResult:
             "projects": self.projects,
             "skipped": self.skipped,
             "refused": [r.as_dict() for r in self.refused],
+            "backup": self.backup,
             "nodes": self.nodes,
             "relationships": self.relationships,
             "seconds": {k: round(v, 2) for k, v in self.seconds.items()},
@@ -357,11 +373,15 @@ def bulk_load(
     on_progress: Callable[[str, int, int], None] | None = None,
     database: str = "neo4j",
     strict: bool = False,
+    backup_into: Path | None = None,
+    archived: Path | None = None,
 ) -> BulkResult:
     """Build the graph elements on every core, write them as CSV, stop the server, import, start it and apply the
     schema. Refuses a store that holds data unless ``replace``. A file that does not read is refused (listed, kept
     as a ``refused`` Document) and the others load; ``strict`` raises its error (with its location) before the
-    store is touched."""
+    store is touched. With ``replace`` and ``backup_into``, the store it replaces is backed up there first
+    (fundgraph.backup). Every document's bytes go into the archive."""
+    folder = archived or get_settings().archive_folder
     files = expand(paths)
     if not files:
         raise ParseError("no plan files found", Location(", ".join(str(p) for p in paths)))
@@ -383,6 +403,11 @@ def bulk_load(
             f"the store holds {held:,} nodes; a bulk load builds a new store: pass --replace to discard them, or "
             "load transactionally (`fundgraph load` without --bulk) to add to them"
         )
+    if held and backup_into is not None:
+        from fundgraph.backup import backup
+
+        backup(server, driver_for, backup_into, get_settings())
+        result.backup = str(backup_into)
     import_dir = server.home / "import"
     import_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="bulk-", dir=import_dir) as scratch:
@@ -423,6 +448,7 @@ def bulk_load(
                             "later replaces the earlier with its history",
                             Location(plan.path),
                         )
+                archive.keep_file(folder, file)
                 if on_progress:
                     on_progress("preparing", done, len(files))
                 yield prepared
@@ -460,7 +486,7 @@ def bulk_load(
     driver = driver_for(server)
     try:
         apply_schema(driver, database, upgrade=False)  # the import wrote the tallies and the Alias index
-        keep_refused(driver, result.refused, database)
+        keep_refused(driver, result.refused, database, archived=folder)
     finally:
         driver.close()
     result.seconds["schema"] = time.perf_counter() - started

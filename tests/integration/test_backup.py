@@ -106,6 +106,19 @@ def test_a_backup_restores_the_same_graph_and_files(server: LocalServer, tmp_pat
     finally:
         driver.close()
 
+    # A bulk load that replaces the store backs it up first; that backup restores the store it replaced.
+    replaced = tmp_path / "before-bulk"
+    result = loading.bulk_load(
+        server, _connect, sorted(plans.iterdir())[:3], workers=1, replace=True, backup_into=replaced
+    )
+    assert result.backup == str(replaced) and result.plans == 3
+    restore(server, _connect, replaced, settings, replace=True)
+    driver = _connect(server)
+    try:
+        assert _dump(driver) == before
+    finally:
+        driver.close()
+
 
 def test_a_remote_store_is_refused_with_where_to_look(tmp_path: Path) -> None:
     remote = Settings(NEO4J_URI="neo4j+s://example.databases.neo4j.io")

@@ -75,6 +75,11 @@ def test_bad_input_is_refused_naming_the_cell_and_the_rest_loads(
     assert row["path"] == str(bad) and row["status"] == "refused" and "column 7" in row["error"]
     everything = json.loads(run_cli("documents", "--json", env=cli_env).stdout)
     assert sorted(r["status"] for r in everything) == ["refused", "verified"]
+    # Both are in the archive, the refused one too, as their bytes: what every cited doc_id stands for.
+    from fundgraph.graph.archive import fetch
+
+    kept = Path(cli_env["FUNDGRAPH_NEO4J_HOME"]) / "archive"
+    assert {fetch(kept, r["doc_id"]) for r in everything} == {SEED_TXT.read_bytes(), bad.read_bytes()}
     nothing = run_cli("load", str(bad), env=cli_env)
     assert nothing.returncode == 2 and "0 loaded" in nothing.stderr
 
