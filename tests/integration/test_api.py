@@ -22,6 +22,7 @@ from fastapi.testclient import TestClient
 from fundgraph.api import create_app
 from fundgraph.api.auth import MAX_FAILURES, ApiKey
 from fundgraph.config import Settings
+from fundgraph.graph.archive import keep
 from fundgraph.graph.elements import plan_elements
 from fundgraph.graph.store import write_plan
 from fundgraph.loaders import parse_path
@@ -40,6 +41,7 @@ def client(request: pytest.FixtureRequest, neo4j_server: Any, session_driver: An
     write_plan(session_driver, plan_elements(parse_path(SEED_TXT)))
     uri = neo4j_server.uri.replace("bolt://", f"{request.param}://")
     settings = Settings(NEO4J_URI=uri, NEO4J_PASSWORD=neo4j_server.password(), FUNDGRAPH_NEO4J_HOME=neo4j_server.home)
+    keep(settings.archive_folder, SEED_TXT.read_bytes())  # as a load keeps it
     app = create_app([AUDITOR, READER], settings, cypher_timeout=3.0, cypher_row_cap=100)
     with TestClient(app) as test_client:
         yield test_client
@@ -526,7 +528,7 @@ def test_documents_list_their_status_and_the_refused_with_their_error(
 def test_a_documents_bytes_come_from_the_archive_to_auditors_only(client: TestClient, neo4j_server: Any) -> None:
     import hashlib
 
-    from fundgraph.graph.archive import keep, location
+    from fundgraph.graph.archive import location
 
     data = SEED_TXT.read_bytes()
     doc_id = hashlib.sha256(data).hexdigest()

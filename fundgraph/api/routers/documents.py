@@ -27,7 +27,15 @@ router = APIRouter(tags=["documents"], responses=ERRORS)
 def content(
     store: StoreDep,
     _: Auditor,
-    doc_id: Annotated[str, Path(pattern="^[0-9a-f]{64}$", description="The document's sha256, as cited")],
+    doc_id: Annotated[
+        str,
+        Path(
+            pattern="^[0-9a-f]{64}$",
+            description="The document's sha256, as cited",
+            # The bundled seed's (data/plans), which `make run` loads.
+            examples=["99c2fcb75b3a2210f5116fb2857e33298381930e73a3ccf7d9cfb68582350f4a"],
+        ),
+    ],
 ) -> Response:
     rows = run_query(store.driver, "documents", {"doc_id": doc_id}, database=store.database).rows
     if not rows:
