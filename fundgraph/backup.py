@@ -1,6 +1,7 @@
 """Backup and restore of the whole knowledge base on the local server: the store (``neo4j-admin database dump``, the
-server stopped around it, as a bulk load stops it), the entity decisions and the reading recipes, with a manifest
-of every file's sha256, the versions, and the nodes and relationships by label and type.
+server stopped around it, as a bulk load stops it), the entity decisions, the reading recipes and the archive of the
+documents read, with a manifest of every file's sha256, the versions, and the nodes and relationships by label and
+type.
 
 A restore checks every sha256 before it touches anything, refuses a store that holds data unless told to replace
 it, loads the dump, puts the files back, starts the server, applies the schema and compares the counts with the
@@ -105,6 +106,9 @@ def _files_to_keep(settings: Settings) -> list[tuple[str, Path]]:
             for p in sorted(settings.recipes.rglob("*"))
             if p.is_file()
         ]
+    archive = settings.archive_folder
+    if archive.is_dir():
+        kept += [(f"archive/{p.relative_to(archive)}", p) for p in sorted(archive.glob("*/*.bin"))]
     return kept
 
 
@@ -233,4 +237,6 @@ def _restore_targets(manifest: Manifest, settings: Settings) -> list[tuple[str, 
             targets.append((name, decisions_path()))
         elif name.startswith("files/recipes/"):
             targets.append((name, settings.recipes / name.removeprefix("files/recipes/")))
+        elif name.startswith("files/archive/"):
+            targets.append((name, settings.archive_folder / name.removeprefix("files/archive/")))
     return targets

@@ -32,7 +32,7 @@ from typing import Any
 
 from neo4j import Driver
 
-from fundgraph.config import get_settings
+from fundgraph.config import Settings, get_settings
 from fundgraph.errors import FundgraphError, Location, ParseError, StoreNotEmpty
 from fundgraph.graph import archive
 from fundgraph.graph.bulk import CsvGraph, Rendered, import_files, render
@@ -375,6 +375,7 @@ def bulk_load(
     strict: bool = False,
     backup_into: Path | None = None,
     archived: Path | None = None,
+    settings: Settings | None = None,
 ) -> BulkResult:
     """Build the graph elements on every core, write them as CSV, stop the server, import, start it and apply the
     schema. Refuses a store that holds data unless ``replace``. A file that does not read is refused (listed, kept
@@ -406,7 +407,7 @@ def bulk_load(
     if held and backup_into is not None:
         from fundgraph.backup import backup
 
-        backup(server, driver_for, backup_into, get_settings())
+        backup(server, driver_for, backup_into, settings or get_settings())
         result.backup = str(backup_into)
     import_dir = server.home / "import"
     import_dir.mkdir(parents=True, exist_ok=True)

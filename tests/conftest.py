@@ -29,6 +29,18 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         report.longrepr = f"skipped in CI, where every test must run: {report.longrepr}"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _folders_of_the_suites_own(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The archive, the backups and the recipes of the suite's own, never the checkout's (a developer's recipes must
+    not change a reading under test); a test that needs others sets them."""
+    for name, folder in (
+        ("FUNDGRAPH_ARCHIVE", "archive"),
+        ("FUNDGRAPH_BACKUPS", "backups"),
+        ("FUNDGRAPH_RECIPES", "recipes"),
+    ):
+        os.environ[name] = str(tmp_path_factory.mktemp(folder))
+
+
 @pytest.fixture(autouse=True)
 def _settings_read_afresh() -> Iterator[None]:
     """Settings are read once per process (fundgraph.config.get_settings); a test that sets the environment gets

@@ -532,13 +532,14 @@ def test_a_documents_bytes_come_from_the_archive_to_auditors_only(client: TestCl
 
     data = SEED_TXT.read_bytes()
     doc_id = hashlib.sha256(data).hexdigest()
-    kept = location(Path(neo4j_server.home) / "archive", doc_id)
+    folder = Settings().archive_folder  # the suite's own (tests/conftest.py), as the client's settings read it
+    kept = location(folder, doc_id)
     assert kept is not None
     kept.unlink(missing_ok=True)  # the client fixture runs twice (bolt://, neo4j://) on one server
     url = f"/api/v1/documents/{doc_id}/content"
     missing = client.get(url, headers=AS_AUDITOR)
     assert missing.status_code == 404 and "not in the archive" in missing.json()["error"]["message"]
-    assert keep(Path(neo4j_server.home) / "archive", data) == doc_id
+    assert keep(folder, data) == doc_id
     served = client.get(url, headers=AS_AUDITOR)
     assert served.status_code == 200 and served.content == data
     assert served.headers["content-type"].startswith("text/plain")

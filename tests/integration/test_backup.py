@@ -4,7 +4,9 @@ restore over data without --replace are refused and change nothing."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,7 @@ from fundgraph import loading
 from fundgraph.backup import BackupRefused, backup, check, restore
 from fundgraph.config import Settings, get_settings
 from fundgraph.errors import ConfigError
+from fundgraph.graph.archive import fetch
 from fundgraph.localserver import LocalServer, free_port
 from fundgraph.synth import generate, render_word_text
 from tests.conftest import ROOT, SEED_TXT
@@ -32,6 +35,7 @@ def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     recipes.mkdir()
     (recipes / "a.yaml").write_text("table: 1\ncolumns: {name: 2, amount: 3}\nunit: 万元\n", encoding="utf-8")
     monkeypatch.setenv("FUNDGRAPH_RECIPES", str(recipes))
+    monkeypatch.delenv("FUNDGRAPH_ARCHIVE", raising=False)  # each server's archive beside its data
     monkeypatch.setenv("FUNDGRAPH_ENTITY_DECISIONS", str(tmp_path / "decisions.yaml"))
     (tmp_path / "decisions.yaml").write_text("merge: []\n", encoding="utf-8")
     get_settings.cache_clear()
@@ -54,7 +58,7 @@ def test_a_backup_restores_the_same_graph_and_files(server: LocalServer, tmp_pat
         (plans / f"synth-{number:03d}.txt").write_text(render_word_text(plan), encoding="utf-8")
     driver = _connect(server)
     try:
-        report = loading.load_paths(driver, [SEED_TXT, plans], workers=1)
+        report = loading.load_paths(driver, [SEED_TXT, plans], workers=1, archived=_settings(server).archive_folder)
         assert not report.refused and len(report.loaded) > 5
         before = _dump(driver)
     finally:
@@ -65,6 +69,8 @@ def test_a_backup_restores_the_same_graph_and_files(server: LocalServer, tmp_pat
     assert server.pid() is not None  # started again after the dump
     assert manifest.nodes["Project"] > 100 and manifest.relationships["ALLOCATES"] == manifest.nodes["Project"]
     assert {"files/entity_decisions.yaml", "files/recipes/a.yaml"} <= set(manifest.files)
+    archived = sorted(name for name in manifest.files if name.startswith("files/archive/"))
+    assert len(archived) == len({r.path for r in report.loaded})  # every document read, by its sha256
     assert json.loads((saved / "manifest.json").read_text(encoding="utf-8"))["neo4j"] == manifest.neo4j
 
     # A restore over data, without --replace, is refused and changes nothing.
@@ -78,6 +84,7 @@ def test_a_backup_restores_the_same_graph_and_files(server: LocalServer, tmp_pat
     finally:
         driver.close()
     (tmp_path / "recipes" / "a.yaml").unlink()
+    shutil.rmtree(settings.archive_folder)
     (tmp_path / "decisions.yaml").write_text("changed since\n", encoding="utf-8")
 
     restore(server, _connect, saved, settings)
@@ -89,6 +96,7 @@ def test_a_backup_restores_the_same_graph_and_files(server: LocalServer, tmp_pat
     assert after[0] == before[0], "nodes differ"
     assert after[1] == before[1], "relationships differ"
     assert (tmp_path / "recipes" / "a.yaml").is_file()
+    assert fetch(settings.archive_folder, hashlib.sha256(SEED_TXT.read_bytes()).hexdigest()) == SEED_TXT.read_bytes()
     assert (tmp_path / "decisions.yaml").read_text(encoding="utf-8") == "merge: []\n"
 
     # One byte changed anywhere: refused, naming the file, before anything is touched.
@@ -109,7 +117,14 @@ def test_a_backup_restores_the_same_graph_and_files(server: LocalServer, tmp_pat
     # A bulk load that replaces the store backs it up first; that backup restores the store it replaced.
     replaced = tmp_path / "before-bulk"
     result = loading.bulk_load(
-        server, _connect, sorted(plans.iterdir())[:3], workers=1, replace=True, backup_into=replaced
+        server,
+        _connect,
+        sorted(plans.iterdir())[:3],
+        workers=1,
+        replace=True,
+        backup_into=replaced,
+        archived=settings.archive_folder,
+        settings=settings,
     )
     assert result.backup == str(replaced) and result.plans == 3
     restore(server, _connect, replaced, settings, replace=True)

@@ -78,7 +78,7 @@ def test_bad_input_is_refused_naming_the_cell_and_the_rest_loads(
     # Both are in the archive, the refused one too, as their bytes: what every cited doc_id stands for.
     from fundgraph.graph.archive import fetch
 
-    kept = Path(cli_env["FUNDGRAPH_NEO4J_HOME"]) / "archive"
+    kept = Path(cli_env["FUNDGRAPH_ARCHIVE"])
     assert {fetch(kept, r["doc_id"]) for r in everything} == {SEED_TXT.read_bytes(), bad.read_bytes()}
     nothing = run_cli("load", str(bad), env=cli_env)
     assert nothing.returncode == 2 and "0 loaded" in nothing.stderr
