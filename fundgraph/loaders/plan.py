@@ -294,6 +294,8 @@ def _best_plan(document: RawDocument, table: Table, header: HeaderMap, index: in
     built: list[tuple[int, Plan]] = []
     first_error: ParseError | None = None
     row_total = _row_total_column(table, header)
+    if row_total is None:
+        row_total = _named_part_total_column(table, header)
     if row_total is not None and not _names_a_total(header.names.get(row_total, "")):
         # The sum of the other money columns under a name that is no total (补助金额 = 提前下达 + 实际下达) is what
         # the year comes to, not this notice's money: it adds up as well as its parts do, so it is tried last.
@@ -311,7 +313,7 @@ def _best_plan(document: RawDocument, table: Table, header: HeaderMap, index: in
         if plan.stated_total is not None and plan.stated_total == plan.computed_total:
             why = f"column {col} ({header.names.get(col)}) adds up to the stated total"
             if col == row_total:
-                why += ", and is each row's sum of the other money columns"
+                why += ", and is each row's sum of other money columns"
             return replace(plan, decisions=(*plan.decisions, *document.decisions, why), amount_column=col)
         built.append((col, plan))
     if not built:
@@ -341,14 +343,36 @@ def build_from_header(document: RawDocument, table: Table, header: HeaderMap) ->
 
 def _name_by_place_when_bodies_repeat(header: HeaderMap, rows: list[list[Cell]]) -> None:
     """In a recipient table whose body column says the same in most rows (社会事务服务中心 in every 乡镇), the
-    place tells the rows apart: it names the row, and the body stays the applicant."""
+    place tells the rows apart: it names the row, and the body stays the applicant. A body named after its place
+    (茶山街道养老服务中心 in 茶山街道, 仙岩养老服务中心 in 仙岩街道) is compared without that place."""
     name, place = header.columns.get("name"), header.columns.get("place")
     if place is None or name is None or name == place or header.columns.get("recipient") != name:
         return
-    values = [c.text for row in rows for c in row if c.col == name and c.text]
-    if len(values) >= 3 and len(set(values)) * 2 <= len(values):
+    values: list[str] = []
+    for row in rows:
+        body = next((c.text for c in row if c.col == name and c.text), None)
+        if body is not None:
+            where = next((c.text for c in row if c.col == place and c.text), "")
+            values.append(_without_place(fold(body), fold(where)))
+    if len(values) >= 3 and len(set(values)) * 2 <= len(values) and all(values):
         header.columns["name"] = header.columns["recipient"] = place
         header.why[place] = f"{header.why.get(place, '')}; names the row, as the bodies repeat"
+
+
+def _without_place(body: str, place: str) -> str:
+    """The body less the place it starts with, whole or without its ending (街道, 镇): 茶山街道养老服务中心 in
+    茶山街道 is 养老服务中心.
+
+    >>> _without_place("仙岩养老服务中心", "仙岩街道"), _without_place("县医院", "")
+    ('养老服务中心', '县医院')
+    """
+    if not place:
+        return body
+    stems = [place] + [place[: -len(end)] for end in vocabulary().place_suffixes if place.endswith(end)]
+    for stem in stems:
+        if len(stem) >= 2 and body.startswith(stem) and len(body) > len(stem):
+            return body[len(stem) :]
+    return body
 
 
 def _numeric_columns(rows: list[list[Cell]]) -> frozenset[int]:
@@ -397,6 +421,32 @@ def _row_total_column(table: Table, header: HeaderMap) -> int | None:
             held += sum(parts, Decimal(0)) == values[col]
         if held >= 2 and held * 3 >= checked * 2:
             return col
+    return None
+
+
+def _named_part_total_column(table: Table, header: HeaderMap) -> int | None:
+    """A money column named a total (集中+分散合計) that is, row by row, the sum of the money columns just before it
+    (集中供養資金 | 分散供養資金), where columns after it split the money another way (供養資金 | 護理補貼): the row's
+    whole allocation, as its header says. It must hold in two rows and at least two thirds of the rows checked."""
+    money = sorted(col for col, _ in header.amount_cols)
+    for col in money:
+        if not _names_a_total(header.names.get(col, "")):
+            continue
+        parts = []
+        for before in range(col - 1, 0, -1):
+            if before not in money:
+                break
+            parts.append(before)
+        for size in range(2, len(parts) + 1):
+            checked = held = 0
+            for row in table.rows[header.data_start :]:
+                values = {c.col: _number_or_zero(c.text) for c in row if c.col in (col, *parts[:size])}
+                if len(values) != size + 1 or any(v is None for v in values.values()):
+                    continue
+                checked += 1
+                held += sum((v for c, v in values.items() if c != col and v is not None), Decimal(0)) == values[col]
+            if held >= 2 and held * 3 >= checked * 2:
+                return col
     return None
 
 
@@ -792,6 +842,9 @@ class _PlanBuilder:
         label_cell = next(c for c in row if c.text)
         is_grand = not fold(label_cell.text).endswith("小计")
         amount_cell = self._cell(row, "amount")
+        if self._label_spans_seq_and_name(row, label_cell):
+            # 合計 written once over 序號 and 地區 with one cell fewer than the rows: every figure sits one left.
+            amount_cell = next((c for c in row if c.col == self.header.columns["amount"] - 1), amount_cell)
         candidates = [amount_cell] if amount_cell is not None and amount_cell.text else []
         candidates += [c for c in row if c.col > label_cell.col and c.text and c is not amount_cell]
         for cell in candidates:
@@ -804,6 +857,16 @@ class _PlanBuilder:
                 self.stated_total_text = cell.text
                 return None
         return None
+
+    def _label_spans_seq_and_name(self, row: list[Cell], label_cell: Cell) -> bool:
+        """A total row whose label stands in the 序号 column and that is one cell narrower than the table's rows,
+        every cell filled: the label covers 序号 and the name, and the figures follow one column early."""
+        seq, name = self.header.columns.get("seq"), self.header.columns.get("name")
+        if seq is None or name is None or label_cell.col != seq or name != seq + 1 or not all(c.text for c in row):
+            return False
+        widths = [len(r) for r in self.table.rows[self.header.data_start :] if r and r[-1].text]
+        usual = max(set(widths), key=widths.count) if widths else 0
+        return len(row) == usual - 1
 
     def _total_from_prose(self) -> None:
         """A total stated only in the text ("现将…共计408万元下达"), used when the table has no 合计 row."""

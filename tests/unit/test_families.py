@@ -173,3 +173,63 @@ def test_a_column_named_as_the_rows_total_is_the_allocation() -> None:
     )
     plan = parse_bytes(text.encode(), "notice.md")
     assert [str(p.amount) for p in plan.projects] == ["140", "260", "350"]
+
+
+# §18 Which column names the row: the place, where the bodies are the place's own (茶山街道养老服务中心 in 茶山街道).
+
+
+def test_bodies_named_after_their_place_leave_the_place_to_name_the_row() -> None:
+    text = "某区2020年养老服务中心建设补助资金分配表\n单位:万元\n" + cell_per_line(
+        *("序号", "镇街", "名称", "金额"),
+        *("1", "东城街道", "东城街道养老服务中心", "100"),
+        *("2", "西湖镇", "西湖养老服务中心", "80"),
+        *("3", "南山街道", "南山街道养老服务中心", "60"),
+        *("合计", "240"),
+    )
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert [(p.name, str(p.amount)) for p in plan.projects] == [
+        ("东城街道", "100"),
+        ("西湖镇", "80"),
+        ("南山街道", "60"),
+    ]
+
+
+def test_bodies_that_differ_once_their_place_is_taken_off_still_name_the_row() -> None:
+    text = "某区2020年建设补助资金分配表\n单位:万元\n" + cell_per_line(
+        *("序号", "镇街", "名称", "金额"),
+        *("1", "东城街道", "东城街道敬老院", "100"),
+        *("2", "西湖镇", "西湖镇卫生院", "80"),
+        *("3", "南山街道", "南山街道文化站", "60"),
+        *("合计", "240"),
+    )
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert [p.name for p in plan.projects] == ["东城街道敬老院", "西湖镇卫生院", "南山街道文化站"]
+
+
+# §5/§6 A total named over some money columns (集中+分散合计), and a 合计 row written over 序号 and the name.
+
+
+def test_a_total_of_the_columns_before_it_is_the_allocation_and_its_total_row_shifts_left() -> None:
+    text = "单位:户、元\n" + pipe_rows(
+        "序号 | 地区 | 保障户数 | 集中供养资金 | 分散供养资金 | 集中+分散合计 | 供养资金 | 护理补贴",
+        "1 | 甲镇 | 16 | 230 | 730 | 960 | 830 | 130",
+        "2 | 乙镇 | 11 | 170 | 750 | 920 | 810 | 110",
+        "3 | 丙镇 | 21 | 300 | 1340 | 1640 | 1460 | 180",
+        "合计 | 48 | 700 | 2820 | 3520 | 3100 | 420",
+    )
+    plan = parse_bytes(text.encode(), "notice.md")
+    assert [str(p.amount) for p in plan.projects] == ["0.096", "0.092", "0.164"]
+    assert plan.stated_total == Decimal("0.352") and plan.problems == ()
+
+
+def test_a_total_row_one_cell_short_whose_shifted_figure_disagrees_is_a_mismatch() -> None:
+    text = "单位:元\n" + pipe_rows(
+        "序号 | 地区 | 户数 | 补助资金",
+        "1 | 甲镇 | 16 | 960",
+        "2 | 乙镇 | 11 | 920",
+        "3 | 丙镇 | 21 | 1640",
+        "合计 | 48 | 3600",
+    )
+    plan = parse_bytes(text.encode(), "notice.md")
+    assert plan.stated_total == Decimal("0.36")
+    assert [p.code for p in plan.problems] == ["total_mismatch"]
