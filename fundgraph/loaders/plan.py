@@ -284,6 +284,9 @@ def _source_of(document: RawDocument, error: ParseError) -> Source:
     return Source(document.doc_id, error.where.table, error.where.row, error.where.col, error.where.line)
 
 
+_SENTENCE_END = re.compile(r"[。;；:：,，!！?？]$")
+
+
 def _best_plan(document: RawDocument, table: Table, header: HeaderMap, index: int | None) -> Plan:
     if table.unreadable is not None:
         first = table.rows[header.row_index][0]
@@ -530,7 +533,10 @@ class _PlanBuilder:
             )
         projects = self._rows(unit)
         if self.table.cut_inside and not any(p.code == "truncated" for p in self.problems):
-            self._truncated("the text ends inside the table's last cell")
+            if self.table.next_row_cut:
+                self._truncated("the text ends just after the start of the next row; that row is not read")
+            else:
+                self._truncated("the text ends inside the table's last cell")
         if not projects:
             header_row = self.table.rows[self.header.row_index]
             raise EmptyTableError(
@@ -599,6 +605,9 @@ class _PlanBuilder:
                 self._close_block(block, projects)
                 block = (len(projects), None)
                 continue
+            if len(filled) == 1 and position == last and self._cut_name_only(filled[0]):
+                self._truncated("the text ends after the last row's name; that row is not read")
+                continue
             if len(filled) == 1 and parse_number(filled[0].text) is None:
                 self.prose_after.append(TextLine(filled[0].text, line=filled[0].line, row=filled[0].row))
                 continue
@@ -644,6 +653,8 @@ class _PlanBuilder:
                 del self.problems[problems_before:]
                 self._truncated("the text ends inside the last row, before its amount; that row is not read")
                 continue
+            if position == last and self.cut and self._lacks_a_money_cell_every_row_had(row, data[:position]):
+                self._truncated("the text ends inside the last row, after its amount; the cells after it are cut")
             if project.seq in seen_seq:
                 earlier = seen_seq[project.seq]
                 self.problems.append(
@@ -857,6 +868,28 @@ class _PlanBuilder:
                 self.stated_total_text = cell.text
                 return None
         return None
+
+    def _cut_name_only(self, cell: Cell) -> bool:
+        """The text ends right after a short name in the name column (…常山县 | 48 | 龙): the start of a row cut."""
+        return (
+            self.cut
+            and not self.document.after
+            and cell.col == self.header.columns.get("name")
+            and len(cell.text) <= 12
+            and parse_number(cell.text) is None
+            and any(ch.isalpha() for ch in cell.text)
+            and not _SENTENCE_END.search(cell.text)
+        )
+
+    def _lacks_a_money_cell_every_row_had(self, row: list[Cell], before: list[list[Cell]]) -> bool:
+        """The last row at the end of the text lacks a money cell that every row before it filled: the text ends
+        inside it (its earlier cells are as written, the rest was cut)."""
+        have = {c.col for c in row if c.text}
+        rows = [r for r in before if self._cell(r, "amount") is not None and (self._text(r, "amount") or "")]
+        if len(rows) < 2:
+            return False
+        money = {col for col, _ in self.header.amount_cols}
+        return any(col not in have and all(any(c.col == col and c.text for c in r) for r in rows) for col in money)
 
     def _label_spans_seq_and_name(self, row: list[Cell], label_cell: Cell) -> bool:
         """A total row whose label stands in the 序号 column and that is one cell narrower than the table's rows,

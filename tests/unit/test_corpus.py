@@ -36,20 +36,14 @@ TO_WAN = {"元": Decimal("0.0001"), "千元": Decimal("0.1"), "万元": Decimal(
 FAILING: dict[str, tuple[str, str]] = {
     # [13] a whole table on one line, words separated by single spaces: refused (its title then 单位 line show it)
     "33_haidong-poverty-2018-oneline.txt": ("flagged", "no plan (exit 2)"),
-    # [8] the text ends inside a row, not reported
-    "35_zhejiang-disability-2018-3pair-cols-TRUNCATED.txt": ("flagged", "no `truncated` problem reported"),
     # [3] the footer (备注:…, 监督电话:…) read as cells; refused (prose read 资金来源 before)
     "37_beiguan-poverty-2018-pipe-per-line.txt": ("flagged", "no plan (exit 2)"),
     # [9] an amount before 小计 taken for the next 序号
     "39_beita-poverty-2020-subtotals-cell-per-line.txt": ("flagged", "no plan (exit 2)"),
     # [6, 7] the only total row is labelled 小计; the last row lacks its closing pipe
     "40_gd-tech-reform-2015-batch4-pipe.txt": ("flagged", "amounts, rows, stated_total, names missing"),
-    # [8] cut after the next row's 序号, not reported
-    "41_mof-culture-industry-2021-2row-header-pipe-TRUNCATED.txt": ("flagged", "no `truncated` problem reported"),
     # [15] number columns and the next 序号 glued together
     "44_yunfu-smes-2024-flattened-no-delimiters.txt": ("flagged", "no plan (exit 2)"),
-    # [8] the last row lacks its money cell, not reported as cut
-    "45_dehua-poverty-2020-dup-amount-cols-TRUNCATED.txt": ("flagged", "no `truncated` problem reported"),
     # [12, 14] two-row header over space-separated cells with gaps
     "46_dianjiang-dilapidated-housing-2021-space-sep-blank-cells.txt": ("flagged", "no plan (exit 2)"),
     # [16] the prose total picks a 其中 part

@@ -233,3 +233,51 @@ def test_a_total_row_one_cell_short_whose_shifted_figure_disagrees_is_a_mismatch
     plan = parse_bytes(text.encode(), "notice.md")
     assert plan.stated_total == Decimal("0.36")
     assert [p.code for p in plan.problems] == ["total_mismatch"]
+
+
+# §8 A text cut inside the table is reported as cut: after a row's name, after the next row's 序号, or after a row's
+# amount but before a money cell every earlier row filled.
+
+
+def test_a_stream_ending_on_the_next_rows_name_is_cut() -> None:
+    text = "某县2018年补助资金分配表\n单位:万元\n" + "\n\n".join(
+        ["地区", "金额", "城关镇", "22", "河口乡", "31", "龙山镇", "29", "东"]
+    )
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert [(p.name, str(p.amount)) for p in plan.projects] == [("城关镇", "22"), ("河口乡", "31"), ("龙山镇", "29")]
+    assert "truncated" in [p.code for p in plan.problems]
+
+
+def test_a_pipe_table_followed_only_by_the_next_rows_number_is_cut() -> None:
+    text = (
+        "某省补助资金分配表\n单位:万元\n"
+        + pipe_rows("序号 | 地区 | 金额", "1 | 甲市 | 800", "2 | 乙市 | 400", "3 | 丙市 | 200").replace("| ", "", 4)
+        + "4 "
+    )
+    plan = parse_bytes(text.encode(), "notice.md")
+    assert [str(p.amount) for p in plan.projects] == ["800", "400", "200"]
+    assert "truncated" in [p.code for p in plan.problems]
+
+
+def test_a_last_row_missing_a_money_cell_every_row_filled_is_cut() -> None:
+    text = "现下达扶贫资金共计15万元。\n附件1\n某县扶贫项目安排表\n单位:万元\n" + "\n\n".join(
+        [
+            *("乡镇、村", "金额", "建设项目", "补助金额"),
+            *("城关镇东村", "4", "修复拦水坝3座。", "4"),
+            *("河口乡西村", "5", "新建蓄水池。", "5"),
+            *("龙山镇南村", "6", "道路长约1公里,宽"),
+        ]
+    )
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert [str(p.amount) for p in plan.projects] == ["4", "5", "6"]
+    assert "truncated" in [p.code for p in plan.problems]
+
+
+def test_a_complete_stream_ending_in_a_footnote_mark_is_not_cut() -> None:
+    text = (
+        "救灾补助资金分配表\n单位:万元\n"
+        + "\n".join(["乡镇", "金额", "城关镇", "2", "河口乡", "0.5", "合计", "2.5", "[1]"])
+        + "\n"
+    )
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert [str(p.amount) for p in plan.projects] == ["2", "0.5"] and plan.problems == ()

@@ -18,6 +18,7 @@ from fundgraph.loaders.plan import map_header
 from fundgraph.loaders.roles import fold, vocabulary
 
 _PIPE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_ROW_START = re.compile(r"^\d{1,4}(\s*\|)?(\s*[^\s|。;:,]{0,8})?$")
 _NOTE = re.compile(r"^(注|备注|说明)\s*[:：\d]")
 
 
@@ -51,8 +52,13 @@ def read_pipe_table(text: str, path: str, doc_id: str) -> RawDocument:
             first, last = block[0][0], block[-1][0]
             closed = [line.rstrip().endswith("|") for _, line in block]
             # Rows close with `|`; a last line that does not, with nothing after it, was cut inside its last cell.
-            table.at_end = not any(line.strip() for line in lines[last:])
-            table.cut_inside = table.at_end and not closed[-1] and sum(closed) * 2 > len(closed)
+            rest = [line.strip() for line in lines[last:] if line.strip()]
+            # One short fragment starting with a number, last in the text (… | 400 |, then 21): the next row's 序号,
+            # the text cut just after it.
+            next_row_cut = len(rest) == 1 and rest[0] == lines[-1].strip() and _ROW_START.match(rest[0]) is not None
+            table.at_end = not rest or next_row_cut
+            table.next_row_cut = next_row_cut
+            table.cut_inside = next_row_cut or (table.at_end and not closed[-1] and sum(closed) * 2 > len(closed))
             return _document(path, doc_id, "pipe-table", table, lines, first, last)
     return _document(path, doc_id, "pipe-table", Table(index=1), lines, len(lines) + 1, len(lines))
 
