@@ -284,6 +284,11 @@ def _source_of(document: RawDocument, error: ParseError) -> Source:
     return Source(document.doc_id, error.where.table, error.where.row, error.where.col, error.where.line)
 
 
+def _is_number_cell(text: str) -> bool:
+    match = _AMOUNT_CELL.match(text)
+    return match is not None and parse_number(match.group("number")) is not None
+
+
 _SENTENCE_END = re.compile(r"[。;；:：,，!！?？]$")
 
 
@@ -496,6 +501,7 @@ class _PlanBuilder:
         self.own_title: list[TextLine] = []
         self.cut = table.cut_inside or (table.at_end and not document.after and table is document.tables[-1])
         self.problems: list[Problem] = []
+        self.last_row_whole = False  # an unclosed last row whose amount completes the total stated before it
         self.prose_before: list[TextLine] = list(document.before)
         self.prose_after: list[TextLine] = list(document.after)
         self.notes: list[str] = []
@@ -532,7 +538,7 @@ class _PlanBuilder:
                 )
             )
         projects = self._rows(unit)
-        if self.table.cut_inside and not any(p.code == "truncated" for p in self.problems):
+        if self.table.cut_inside and not self.last_row_whole and not any(p.code == "truncated" for p in self.problems):
             if self.table.next_row_cut:
                 self._truncated("the text ends just after the start of the next row; that row is not read")
             else:
@@ -632,8 +638,10 @@ class _PlanBuilder:
                 block = (len(projects), None)
                 continue
             cut_at = max(c.col for c in filled)
-            if position == last and (
-                self.table.last_row_cut or (self.table.cut_inside and cut_at <= self.header.columns["amount"])
+            if (
+                position == last
+                and (self.table.last_row_cut or (self.table.cut_inside and cut_at <= self.header.columns["amount"]))
+                and not self._completes_the_stated_total(row, projects, unit)
             ):
                 self._truncated("the text ends inside a number of the last row; that row is not read")
                 continue
@@ -851,11 +859,18 @@ class _PlanBuilder:
     def _total_row(self, row: list[Cell], unit: str) -> tuple[Decimal, Cell] | None:
         """Record a 合计 row's amount as the stated total; a 小计 row's amount is returned, to be checked."""
         label_cell = next(c for c in row if c.text)
-        is_grand = not fold(label_cell.text).endswith("小计")
+        is_grand = not fold(label_cell.text).endswith("小计") or self._only_total_row()
         amount_cell = self._cell(row, "amount")
         if self._label_spans_seq_and_name(row, label_cell):
             # 合計 written once over 序號 and 地區 with one cell fewer than the rows: every figure sits one left.
             amount_cell = next((c for c in row if c.col == self.header.columns["amount"] - 1), amount_cell)
+        if amount_cell is not None and amount_cell.text and not _is_number_cell(amount_cell.text):
+            # The amount column holds no figure here (减少33.51亩: a cell left out before it): the row's figure that is
+            # the column's sum is its total; with none, the row's first figure is, and disagrees as it should.
+            column_sum = self._column_sum(unit)
+            amount_cell = next(
+                (c for c in row if _is_number_cell(c.text) and self._amount(c, unit) == column_sum), amount_cell
+            )
         candidates = [amount_cell] if amount_cell is not None and amount_cell.text else []
         candidates += [c for c in row if c.col > label_cell.col and c.text and c is not amount_cell]
         for cell in candidates:
@@ -868,6 +883,33 @@ class _PlanBuilder:
                 self.stated_total_text = cell.text
                 return None
         return None
+
+    def _completes_the_stated_total(self, row: list[Cell], projects: list[Project], unit: str) -> bool:
+        """The text ends in the last row's amount (…| 9800, no closing `|`), but the total stated above the rows is
+        exactly the earlier rows and this amount: the figure is whole, the row is read and nothing was cut."""
+        cell = self._cell(row, "amount")
+        if self.stated_total is None or cell is None or not _is_number_cell(cell.text) or not self._text(row, "name"):
+            return False
+        earlier = sum((p.amount for p in projects if p.amount is not None), Decimal(0))
+        self.last_row_whole = earlier + self._amount(cell, unit) == self.stated_total
+        return self.last_row_whole
+
+    def _only_total_row(self) -> bool:
+        """The table's one total-labelled row is its grand total, whatever its label (小计 over every row)."""
+        data = self.table.rows[self.header.data_start :]
+        return sum(1 for r in data if any(is_total_label(c.text) for c in [c for c in r if c.text][:2])) == 1
+
+    def _column_sum(self, unit: str) -> Decimal | None:
+        total = Decimal(0)
+        for row in self.table.rows[self.header.data_start :]:
+            filled = [c for c in row if c.text]
+            cell = self._cell(row, "amount")
+            if not filled or any(is_total_label(c.text) for c in filled[:2]) or cell is None or not cell.text:
+                continue
+            if not _is_number_cell(cell.text):
+                return None
+            total += self._amount(cell, unit)
+        return total
 
     def _cut_name_only(self, cell: Cell) -> bool:
         """The text ends right after a short name in the name column (…常山县 | 48 | 龙): the start of a row cut."""

@@ -40,8 +40,6 @@ FAILING: dict[str, tuple[str, str]] = {
     "37_beiguan-poverty-2018-pipe-per-line.txt": ("flagged", "no plan (exit 2)"),
     # [9] an amount before 小计 taken for the next 序号
     "39_beita-poverty-2020-subtotals-cell-per-line.txt": ("flagged", "no plan (exit 2)"),
-    # [6, 7] the only total row is labelled 小计; the last row lacks its closing pipe
-    "40_gd-tech-reform-2015-batch4-pipe.txt": ("flagged", "amounts, rows, stated_total, names missing"),
     # [15] number columns and the next 序号 glued together
     "44_yunfu-smes-2024-flattened-no-delimiters.txt": ("flagged", "no plan (exit 2)"),
     # [12, 14] two-row header over space-separated cells with gaps
@@ -64,8 +62,6 @@ FAILING: dict[str, tuple[str, str]] = {
         "flagged",
         "amounts, rows, mismatch, names missing",
     ),
-    # [7, 6] header cells broken over lines; the total row omits a cell
-    "61_chencang-farmland-subsidy-2022-yuan-pipe-total-row-shifted.txt": ("flagged", "no plan (exit 2)"),
     # [17] 系统数 taken for a quantity
     "62_zhaoyuan-farmland-subsidy-2023-trad-pipe-total-first-yuan.txt": ("flagged", "no plan (exit 2)"),
 }

@@ -281,3 +281,36 @@ def test_a_complete_stream_ending_in_a_footnote_mark_is_not_cut() -> None:
     )
     plan = parse_bytes(text.encode(), "notice.txt")
     assert [str(p.amount) for p in plan.projects] == ["2", "0.5"] and plan.problems == ()
+
+
+# §6/§7 Pipe tables: a header broken over lines, a last row left unclosed, a total row missing a cell or named 小计.
+
+
+def test_header_cells_broken_over_lines_make_one_row_and_a_total_row_short_a_cell_finds_its_figure() -> None:
+    text = (
+        "单位:元\n"
+        "镇街 | 补贴面积(亩) | 补贴标准 (元/亩) |\n"
+        "资金计划 (元) |\n"
+        "备注 |\n"
+        "甲镇 | 100 | 70 | 7000 | |\n"
+        "乙镇 | 200 | 70 | 14000 | 增加0.02亩 |\n"
+        "丙镇 | 50 | 70 | 3500 | |\n"
+        "合 计 | 350 | 24500 | 减少3亩 |\n"
+    )
+    plan = parse_bytes(text.encode(), "notice.md")
+    assert [(p.name, str(p.amount)) for p in plan.projects] == [("甲镇", "0.7"), ("乙镇", "1.4"), ("丙镇", "0.35")]
+    assert plan.stated_total == Decimal("2.45") and plan.problems == ()
+
+
+def test_the_only_total_row_is_the_grand_total_and_an_unclosed_last_row_that_completes_it_is_whole() -> None:
+    text = "附件\n某省专项资金项目计划表\n单位:万元\n地市 | 计划安排额度(万元) |\n小计 | 300 |\n甲市 | 100 |\n乙市 | 150 |\n丙市 | 50"
+    plan = parse_bytes(text.encode(), "notice.md")
+    assert [(p.name, str(p.amount)) for p in plan.projects] == [("甲市", "100"), ("乙市", "150"), ("丙市", "50")]
+    assert plan.stated_total == Decimal("300") and plan.problems == ()
+
+
+def test_an_unclosed_last_row_that_does_not_complete_the_total_is_cut() -> None:
+    text = "附件\n某省专项资金项目计划表\n单位:万元\n地市 | 计划安排额度(万元) |\n小计 | 800 |\n甲市 | 100 |\n乙市 | 150 |\n丙市 | 5"
+    plan = parse_bytes(text.encode(), "notice.md")
+    assert [(p.name, str(p.amount)) for p in plan.projects] == [("甲市", "100"), ("乙市", "150")]
+    assert "truncated" in [p.code for p in plan.problems]
