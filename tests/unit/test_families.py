@@ -303,14 +303,16 @@ def test_header_cells_broken_over_lines_make_one_row_and_a_total_row_short_a_cel
 
 
 def test_the_only_total_row_is_the_grand_total_and_an_unclosed_last_row_that_completes_it_is_whole() -> None:
-    text = "附件\n某省专项资金项目计划表\n单位:万元\n地市 | 计划安排额度(万元) |\n小计 | 300 |\n甲市 | 100 |\n乙市 | 150 |\n丙市 | 50"
+    text = "附件\n某省专项资金项目计划表\n单位:万元\n地市 | 计划安排额度(万元) |\n"
+    text += "小计 | 300 |\n甲市 | 100 |\n乙市 | 150 |\n丙市 | 50"
     plan = parse_bytes(text.encode(), "notice.md")
     assert [(p.name, str(p.amount)) for p in plan.projects] == [("甲市", "100"), ("乙市", "150"), ("丙市", "50")]
     assert plan.stated_total == Decimal("300") and plan.problems == ()
 
 
 def test_an_unclosed_last_row_that_does_not_complete_the_total_is_cut() -> None:
-    text = "附件\n某省专项资金项目计划表\n单位:万元\n地市 | 计划安排额度(万元) |\n小计 | 800 |\n甲市 | 100 |\n乙市 | 150 |\n丙市 | 5"
+    text = "附件\n某省专项资金项目计划表\n单位:万元\n地市 | 计划安排额度(万元) |\n"
+    text += "小计 | 800 |\n甲市 | 100 |\n乙市 | 150 |\n丙市 | 5"
     plan = parse_bytes(text.encode(), "notice.md")
     assert [(p.name, str(p.amount)) for p in plan.projects] == [("甲市", "100"), ("乙市", "150")]
     assert "truncated" in [p.code for p in plan.problems]
