@@ -75,6 +75,7 @@ class HeaderVocabulary:
     header_words: frozenset[str]
     funding_source_headings: tuple[str, ...] = ()
     place_suffixes: tuple[str, ...] = ()
+    page_furniture: tuple[str, ...] = ()
 
 
 @cache
@@ -95,6 +96,7 @@ def vocabulary() -> HeaderVocabulary:
         frozenset(data["header_words"]) | frozenset(synonyms),
         tuple(data.get("funding_source_headings", ())),
         tuple(sorted(data.get("place_suffixes", ()), key=len, reverse=True)),
+        tuple(data.get("page_furniture", ())),
     )
 
 

@@ -37,7 +37,6 @@ FAILING: dict[str, tuple[str, str]] = {
     # [13] a whole table on one line, words separated by single spaces: refused (its title then 单位 line show it)
     "33_haidong-poverty-2018-oneline.txt": ("flagged", "no plan (exit 2)"),
     # [3] the footer (备注:…, 监督电话:…) read as cells; refused (prose read 资金来源 before)
-    "37_beiguan-poverty-2018-pipe-per-line.txt": ("flagged", "no plan (exit 2)"),
     # [9] an amount before 小计 taken for the next 序号
     "39_beita-poverty-2020-subtotals-cell-per-line.txt": ("flagged", "no plan (exit 2)"),
     # [15] number columns and the next 序号 glued together
@@ -153,20 +152,10 @@ def test_corpus_document(name: str) -> None:
 PERTURB = CORPUS.parents[3] / "shared" / "tools" / "perturb.py"
 VARIANT_FAILING: dict[tuple[str, str], tuple[str, str]] = {
     # [3] the page's footer read as cells
-    ("chrome", "02_zhoushan-beautiful-village-2019-cell-per-line-spaced-total.txt"): ("flagged", "no plan (exit 2)"),
-    ("chrome", "08_linxiang-forest-rangers-2025-yuan-pipe-per-line-total-first.txt"): ("flagged", "no plan (exit 2)"),
-    ("chrome", "09_ouhai-cultural-relics-2024-cell-per-line-long-names.txt"): ("flagged", "no plan (exit 2)"),
-    # [6] the pipe reading's 合計 row lacks its 序號 cell: its figures shift one column left
-    ("chrome", "34_mof-science-museum-2017-trad-pipe.txt"): ("flagged", "stated_total, mismatch"),
-    ("chrome", "38_liling-poverty-2019-cell-per-line.txt"): ("flagged", "no plan (exit 2)"),
-    ("chrome", "56_ouhai-elderly-care-2020-two-tables-cell-per-line.txt"): (
-        "flagged",
-        "amounts, rows, stated totals, names missing",
-    ),
-    ("chrome", "57_hunan-hog-county-rewards-2024-pipe-rowspan-shift.txt"): ("flagged", "amounts, names missing"),
     # [7] spaced header words; a table of two pipe lines (refused: prose read 资金来源 before)
     ("spaced", "42_xinxiang-gxq-poverty-2018-single-row-pipe.txt"): ("flagged", "no plan (exit 2)"),
     # [2] traditional characters in the prose and glued readers
+    ("trad", "37_beiguan-poverty-2018-pipe-per-line.txt"): ("flagged", "no plan (exit 2)"),
     ("trad", "10_anxi-farm-product-safety-2023-flattened-no-delims-TRUNCATED.txt"): ("flagged", "no plan (exit 2)"),
     ("trad", "12_leshan-water-conservancy-2021-inline-prose-list.txt"): ("flagged", "no plan (exit 2)"),
     ("trad", "16_shapotou-ethnic-dev-2021-numbered-prose-two-amounts-TRUNCATED.txt"): ("flagged", "no plan (exit 2)"),

@@ -316,3 +316,26 @@ def test_an_unclosed_last_row_that_does_not_complete_the_total_is_cut() -> None:
     plan = parse_bytes(text.encode(), "notice.md")
     assert [(p.name, str(p.amount)) for p in plan.projects] == [("甲市", "100"), ("乙市", "150")]
     assert "truncated" in [p.code for p in plan.problems]
+
+
+# §3 The end of a table: a web page's furniture and a note after the rows are not cells of the table.
+
+FOOTER = (
+    "扫一扫在手机打开当前页\n主办单位：某市人民政府办公室 承办：信息中心 联系电话：0755-88123456\n"
+    "网站标识码：4403000012 备案号：粤ICP备05012345号-1 公安备案 44030402001234号\n"
+)
+
+
+def test_a_copied_pages_footer_ends_the_table() -> None:
+    cells = [*("序号", "单位", "金额(万元)", "备注"), *("1", "定海区", "40"), *("2", "普陀区", "40"), *("合 计", "80")]
+    text = "某区2019年美丽乡村补助资金分配表\n" + "\n\n".join(cells) + "\n\n" + FOOTER
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert [(p.name, str(p.amount)) for p in plan.projects] == [("定海区", "40"), ("普陀区", "40")]
+    assert plan.stated_total == Decimal("80")
+
+
+def test_a_note_after_the_rows_is_not_a_cell() -> None:
+    cells = [*("序号", "单位", "金额(万元)", "备注"), *("1", "定海区", "40"), *("2", "普陀区", "40"), *("合 计", "80")]
+    text = "某区2019年美丽乡村补助资金分配表\n" + "\n\n".join(cells) + "\n\n备注:资金由各区统筹安排\n说明:详见附件"
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert [(p.name, str(p.amount)) for p in plan.projects] == [("定海区", "40"), ("普陀区", "40")]
