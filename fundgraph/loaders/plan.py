@@ -245,7 +245,7 @@ def prose_total(lines: list[TextLine]) -> tuple[Decimal, TextLine, str] | None:
     """
     best: tuple[int, Decimal, TextLine, str] | None = None
     for line in lines:
-        for clause in re.split(r"[。；;，,]", fold_width(line.text)):
+        for clause in _whole_clauses(fold_width(line.text)):
             if not _TOTAL_WORDS.search(clause) and not re.search(r"资金\s*[\d,，.]+\s*(?:亿元|千元|万元|元)", clause):
                 continue
             match = _MONEY_IN_TEXT.search(clause)
@@ -255,6 +255,22 @@ def prose_total(lines: list[TextLine]) -> tuple[Decimal, TextLine, str] | None:
             if best is None or weight > best[0]:
                 best = (weight, to_wan(number, match.group(2)), line, clause.strip())
     return None if best is None else best[1:]
+
+
+def _whole_clauses(text: str) -> list[str]:
+    """The clauses of a text that may state its whole: those after 其中 up to the sentence's end are its parts
+    (总投资1259万元,其中:基础设施3项,总资金938万元;产业发展2项,总资金307万元。).
+
+    >>> _whole_clauses("共下达100万元,其中:甲60万元;乙40万元。另安排5万元")
+    ['共下达100万元', '另安排5万元']
+    """
+    clauses: list[str] = []
+    for sentence in text.split("。"):
+        for clause in re.split(r"[；;，,]", sentence):
+            if clause.lstrip().startswith("其中"):
+                break
+            clauses.append(clause)
+    return clauses
 
 
 def _announced_but_missing(document: RawDocument) -> Problem | None:

@@ -339,3 +339,27 @@ def test_a_note_after_the_rows_is_not_a_cell() -> None:
     text = "某区2019年美丽乡村补助资金分配表\n" + "\n\n".join(cells) + "\n\n备注:资金由各区统筹安排\n说明:详见附件"
     plan = parse_bytes(text.encode(), "notice.txt")
     assert [(p.name, str(p.amount)) for p in plan.projects] == [("定海区", "40"), ("普陀区", "40")]
+
+
+# §16 The total a notice states is not one of the parts listed after 其中.
+
+
+def test_a_part_after_qizhong_is_not_the_stated_total() -> None:
+    text = (
+        "关于下达某县2023年衔接资金的通知\n"
+        "共安排项目3个,项目总投资为150万元,其中:基础设施项目2项,总资金100万元;产业项目1项,总资金50万元。\n"
+        "东城镇:100万元;西城镇:30万元;南城镇:20万元。\n"
+    )
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert plan.stated_total != Decimal("100")
+    assert "total_mismatch" not in [p.code for p in plan.problems]
+
+
+def test_a_total_before_its_parts_is_the_stated_total() -> None:
+    text = (
+        "关于下达某县2023年衔接资金的通知\n"
+        "现下达资金共计150万元,其中:东城镇100万元;西城镇50万元。\n"
+        "东城镇:100万元;西城镇:50万元。\n"
+    )
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert plan.stated_total == Decimal("150")
