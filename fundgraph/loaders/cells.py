@@ -42,6 +42,7 @@ class Table:
     cut_inside: bool = False
     last_row_cut: bool = False  # the cut fell inside a number of the last row, which is then no row
     at_end: bool = False  # nothing follows the table: a last row that lacks a cell it needs was cut short
+    next_row_cut: bool = False  # the text ends just after the start of a row past the last one (its 序号)
     # Why a reader could not lay the table out; the plan refuses the table with this reason.
     unreadable: str | None = None
 

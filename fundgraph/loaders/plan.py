@@ -245,7 +245,7 @@ def prose_total(lines: list[TextLine]) -> tuple[Decimal, TextLine, str] | None:
     """
     best: tuple[int, Decimal, TextLine, str] | None = None
     for line in lines:
-        for clause in re.split(r"[。；;，,]", fold_width(line.text)):
+        for clause in _whole_clauses(fold_width(line.text)):
             if not _TOTAL_WORDS.search(clause) and not re.search(r"资金\s*[\d,，.]+\s*(?:亿元|千元|万元|元)", clause):
                 continue
             match = _MONEY_IN_TEXT.search(clause)
@@ -255,6 +255,22 @@ def prose_total(lines: list[TextLine]) -> tuple[Decimal, TextLine, str] | None:
             if best is None or weight > best[0]:
                 best = (weight, to_wan(number, match.group(2)), line, clause.strip())
     return None if best is None else best[1:]
+
+
+def _whole_clauses(text: str) -> list[str]:
+    """The clauses of a text that may state its whole: those after 其中 up to the sentence's end are its parts
+    (总投资1259万元,其中:基础设施3项,总资金938万元;产业发展2项,总资金307万元。).
+
+    >>> _whole_clauses("共下达100万元,其中:甲60万元;乙40万元。另安排5万元")
+    ['共下达100万元', '另安排5万元']
+    """
+    clauses: list[str] = []
+    for sentence in text.split("。"):
+        for clause in re.split(r"[；;，,]", sentence):
+            if clause.lstrip().startswith("其中"):
+                break
+            clauses.append(clause)
+    return clauses
 
 
 def _announced_but_missing(document: RawDocument) -> Problem | None:
@@ -284,6 +300,14 @@ def _source_of(document: RawDocument, error: ParseError) -> Source:
     return Source(document.doc_id, error.where.table, error.where.row, error.where.col, error.where.line)
 
 
+def _is_number_cell(text: str) -> bool:
+    match = _AMOUNT_CELL.match(text)
+    return match is not None and parse_number(match.group("number")) is not None
+
+
+_SENTENCE_END = re.compile(r"[。;；:：,，!！?？]$")
+
+
 def _best_plan(document: RawDocument, table: Table, header: HeaderMap, index: int | None) -> Plan:
     if table.unreadable is not None:
         first = table.rows[header.row_index][0]
@@ -294,6 +318,8 @@ def _best_plan(document: RawDocument, table: Table, header: HeaderMap, index: in
     built: list[tuple[int, Plan]] = []
     first_error: ParseError | None = None
     row_total = _row_total_column(table, header)
+    if row_total is None:
+        row_total = _named_part_total_column(table, header)
     if row_total is not None and not _names_a_total(header.names.get(row_total, "")):
         # The sum of the other money columns under a name that is no total (补助金额 = 提前下达 + 实际下达) is what
         # the year comes to, not this notice's money: it adds up as well as its parts do, so it is tried last.
@@ -311,7 +337,7 @@ def _best_plan(document: RawDocument, table: Table, header: HeaderMap, index: in
         if plan.stated_total is not None and plan.stated_total == plan.computed_total:
             why = f"column {col} ({header.names.get(col)}) adds up to the stated total"
             if col == row_total:
-                why += ", and is each row's sum of the other money columns"
+                why += ", and is each row's sum of other money columns"
             else:
                 plan = _unless_another_adds_up(document, table, header, index, col, plan)
             return replace(plan, decisions=(*plan.decisions, *document.decisions, why), amount_column=col)
@@ -370,14 +396,36 @@ def build_from_header(document: RawDocument, table: Table, header: HeaderMap) ->
 
 def _name_by_place_when_bodies_repeat(header: HeaderMap, rows: list[list[Cell]]) -> None:
     """In a recipient table whose body column says the same in most rows (社会事务服务中心 in every 乡镇), the
-    place tells the rows apart: it names the row, and the body stays the applicant."""
+    place tells the rows apart: it names the row, and the body stays the applicant. A body named after its place
+    (茶山街道养老服务中心 in 茶山街道, 仙岩养老服务中心 in 仙岩街道) is compared without that place."""
     name, place = header.columns.get("name"), header.columns.get("place")
     if place is None or name is None or name == place or header.columns.get("recipient") != name:
         return
-    values = [c.text for row in rows for c in row if c.col == name and c.text]
-    if len(values) >= 3 and len(set(values)) * 2 <= len(values):
+    values: list[str] = []
+    for row in rows:
+        body = next((c.text for c in row if c.col == name and c.text), None)
+        if body is not None:
+            where = next((c.text for c in row if c.col == place and c.text), "")
+            values.append(_without_place(fold(body), fold(where)))
+    if len(values) >= 3 and len(set(values)) * 2 <= len(values) and all(values):
         header.columns["name"] = header.columns["recipient"] = place
         header.why[place] = f"{header.why.get(place, '')}; names the row, as the bodies repeat"
+
+
+def _without_place(body: str, place: str) -> str:
+    """The body less the place it starts with, whole or without its ending (街道, 镇): 茶山街道养老服务中心 in
+    茶山街道 is 养老服务中心.
+
+    >>> _without_place("仙岩养老服务中心", "仙岩街道"), _without_place("县医院", "")
+    ('养老服务中心', '县医院')
+    """
+    if not place:
+        return body
+    stems = [place] + [place[: -len(end)] for end in vocabulary().place_suffixes if place.endswith(end)]
+    for stem in stems:
+        if len(stem) >= 2 and body.startswith(stem) and len(body) > len(stem):
+            return body[len(stem) :]
+    return body
 
 
 def _numeric_columns(rows: list[list[Cell]]) -> frozenset[int]:
@@ -429,6 +477,32 @@ def _row_total_column(table: Table, header: HeaderMap) -> int | None:
     return None
 
 
+def _named_part_total_column(table: Table, header: HeaderMap) -> int | None:
+    """A money column named a total (集中+分散合計) that is, row by row, the sum of the money columns just before it
+    (集中供養資金 | 分散供養資金), where columns after it split the money another way (供養資金 | 護理補貼): the row's
+    whole allocation, as its header says. It must hold in two rows and at least two thirds of the rows checked."""
+    money = sorted(col for col, _ in header.amount_cols)
+    for col in money:
+        if not _names_a_total(header.names.get(col, "")):
+            continue
+        parts = []
+        for before in range(col - 1, 0, -1):
+            if before not in money:
+                break
+            parts.append(before)
+        for size in range(2, len(parts) + 1):
+            checked = held = 0
+            for row in table.rows[header.data_start :]:
+                values = {c.col: _number_or_zero(c.text) for c in row if c.col in (col, *parts[:size])}
+                if len(values) != size + 1 or any(v is None for v in values.values()):
+                    continue
+                checked += 1
+                held += sum((v for c, v in values.items() if c != col and v is not None), Decimal(0)) == values[col]
+            if held >= 2 and held * 3 >= checked * 2:
+                return col
+    return None
+
+
 def _names_a_total(name: str) -> bool:
     """A header naming a row's total (资金合计, 合計, 总计): a total label in it, as headers.yaml lists them.
 
@@ -472,6 +546,7 @@ class _PlanBuilder:
         self.own_title: list[TextLine] = []
         self.cut = table.cut_inside or (table.at_end and not document.after and table is document.tables[-1])
         self.problems: list[Problem] = []
+        self.last_row_whole = False  # an unclosed last row whose amount completes the total stated before it
         self.prose_before: list[TextLine] = list(document.before)
         self.prose_after: list[TextLine] = list(document.after)
         self.notes: list[str] = []
@@ -508,8 +583,11 @@ class _PlanBuilder:
                 )
             )
         projects = self._rows(unit)
-        if self.table.cut_inside and not any(p.code == "truncated" for p in self.problems):
-            self._truncated("the text ends inside the table's last cell")
+        if self.table.cut_inside and not self.last_row_whole and not any(p.code == "truncated" for p in self.problems):
+            if self.table.next_row_cut:
+                self._truncated("the text ends just after the start of the next row; that row is not read")
+            else:
+                self._truncated("the text ends inside the table's last cell")
         if not projects:
             header_row = self.table.rows[self.header.row_index]
             raise EmptyTableError(
@@ -578,6 +656,9 @@ class _PlanBuilder:
                 self._close_block(block, projects)
                 block = (len(projects), None)
                 continue
+            if len(filled) == 1 and position == last and self._cut_name_only(filled[0]):
+                self._truncated("the text ends after the last row's name; that row is not read")
+                continue
             if len(filled) == 1 and parse_number(filled[0].text) is None:
                 self.prose_after.append(TextLine(filled[0].text, line=filled[0].line, row=filled[0].row))
                 continue
@@ -602,8 +683,10 @@ class _PlanBuilder:
                 block = (len(projects), None)
                 continue
             cut_at = max(c.col for c in filled)
-            if position == last and (
-                self.table.last_row_cut or (self.table.cut_inside and cut_at <= self.header.columns["amount"])
+            if (
+                position == last
+                and (self.table.last_row_cut or (self.table.cut_inside and cut_at <= self.header.columns["amount"]))
+                and not self._completes_the_stated_total(row, projects, unit)
             ):
                 self._truncated("the text ends inside a number of the last row; that row is not read")
                 continue
@@ -623,6 +706,8 @@ class _PlanBuilder:
                 del self.problems[problems_before:]
                 self._truncated("the text ends inside the last row, before its amount; that row is not read")
                 continue
+            if position == last and self.cut and self._lacks_a_money_cell_every_row_had(row, data[:position]):
+                self._truncated("the text ends inside the last row, after its amount; the cells after it are cut")
             if project.seq in seen_seq:
                 earlier = seen_seq[project.seq]
                 self.problems.append(
@@ -819,8 +904,18 @@ class _PlanBuilder:
     def _total_row(self, row: list[Cell], unit: str) -> tuple[Decimal, Cell] | None:
         """Record a 合计 row's amount as the stated total; a 小计 row's amount is returned, to be checked."""
         label_cell = next(c for c in row if c.text)
-        is_grand = not fold(label_cell.text).endswith("小计")
+        is_grand = not fold(label_cell.text).endswith("小计") or self._only_total_row()
         amount_cell = self._cell(row, "amount")
+        if self._label_spans_seq_and_name(row, label_cell):
+            # 合計 written once over 序號 and 地區 with one cell fewer than the rows: every figure sits one left.
+            amount_cell = next((c for c in row if c.col == self.header.columns["amount"] - 1), amount_cell)
+        if amount_cell is not None and amount_cell.text and not _is_number_cell(amount_cell.text):
+            # The amount column holds no figure here (减少33.51亩: a cell left out before it): the row's figure that is
+            # the column's sum is its total; with none, the row's first figure is, and disagrees as it should.
+            column_sum = self._column_sum(unit)
+            amount_cell = next(
+                (c for c in row if _is_number_cell(c.text) and self._amount(c, unit) == column_sum), amount_cell
+            )
         candidates = [amount_cell] if amount_cell is not None and amount_cell.text else []
         candidates += [c for c in row if c.col > label_cell.col and c.text and c is not amount_cell]
         for cell in candidates:
@@ -833,6 +928,65 @@ class _PlanBuilder:
                 self.stated_total_text = cell.text
                 return None
         return None
+
+    def _completes_the_stated_total(self, row: list[Cell], projects: list[Project], unit: str) -> bool:
+        """The text ends in the last row's amount (…| 9800, no closing `|`), but the total stated above the rows is
+        exactly the earlier rows and this amount: the figure is whole, the row is read and nothing was cut."""
+        cell = self._cell(row, "amount")
+        if self.stated_total is None or cell is None or not _is_number_cell(cell.text) or not self._text(row, "name"):
+            return False
+        earlier = sum((p.amount for p in projects if p.amount is not None), Decimal(0))
+        self.last_row_whole = earlier + self._amount(cell, unit) == self.stated_total
+        return self.last_row_whole
+
+    def _only_total_row(self) -> bool:
+        """The table's one total-labelled row is its grand total, whatever its label (小计 over every row)."""
+        data = self.table.rows[self.header.data_start :]
+        return sum(1 for r in data if any(is_total_label(c.text) for c in [c for c in r if c.text][:2])) == 1
+
+    def _column_sum(self, unit: str) -> Decimal | None:
+        total = Decimal(0)
+        for row in self.table.rows[self.header.data_start :]:
+            filled = [c for c in row if c.text]
+            cell = self._cell(row, "amount")
+            if not filled or any(is_total_label(c.text) for c in filled[:2]) or cell is None or not cell.text:
+                continue
+            if not _is_number_cell(cell.text):
+                return None
+            total += self._amount(cell, unit)
+        return total
+
+    def _cut_name_only(self, cell: Cell) -> bool:
+        """The text ends right after a short name in the name column (…常山县 | 48 | 龙): the start of a row cut."""
+        return (
+            self.cut
+            and not self.document.after
+            and cell.col == self.header.columns.get("name")
+            and len(cell.text) <= 12
+            and parse_number(cell.text) is None
+            and any(ch.isalpha() for ch in cell.text)
+            and not _SENTENCE_END.search(cell.text)
+        )
+
+    def _lacks_a_money_cell_every_row_had(self, row: list[Cell], before: list[list[Cell]]) -> bool:
+        """The last row at the end of the text lacks a money cell that every row before it filled: the text ends
+        inside it (its earlier cells are as written, the rest was cut)."""
+        have = {c.col for c in row if c.text}
+        rows = [r for r in before if self._cell(r, "amount") is not None and (self._text(r, "amount") or "")]
+        if len(rows) < 2:
+            return False
+        money = {col for col, _ in self.header.amount_cols}
+        return any(col not in have and all(any(c.col == col and c.text for c in r) for r in rows) for col in money)
+
+    def _label_spans_seq_and_name(self, row: list[Cell], label_cell: Cell) -> bool:
+        """A total row whose label stands in the 序号 column and that is one cell narrower than the table's rows,
+        every cell filled: the label covers 序号 and the name, and the figures follow one column early."""
+        seq, name = self.header.columns.get("seq"), self.header.columns.get("name")
+        if seq is None or name is None or label_cell.col != seq or name != seq + 1 or not all(c.text for c in row):
+            return False
+        widths = [len(r) for r in self.table.rows[self.header.data_start :] if r and r[-1].text]
+        usual = max(set(widths), key=widths.count) if widths else 0
+        return len(row) == usual - 1
 
     def _total_from_prose(self) -> None:
         """A total stated only in the text ("现将…共计408万元下达"), used when the table has no 合计 row."""

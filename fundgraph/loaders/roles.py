@@ -74,6 +74,8 @@ class HeaderVocabulary:
     allocation: dict[str, int]
     header_words: frozenset[str]
     funding_source_headings: tuple[str, ...] = ()
+    place_suffixes: tuple[str, ...] = ()
+    page_furniture: tuple[str, ...] = ()
 
 
 @cache
@@ -93,6 +95,8 @@ def vocabulary() -> HeaderVocabulary:
         {word: int(weight) for word, weight in data["allocation_words"].items()},
         frozenset(data["header_words"]) | frozenset(synonyms),
         tuple(data.get("funding_source_headings", ())),
+        tuple(sorted(data.get("place_suffixes", ()), key=len, reverse=True)),
+        tuple(data.get("page_furniture", ())),
     )
 
 

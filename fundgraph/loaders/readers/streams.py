@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from fundgraph.loaders.cells import Cell, RawDocument, Table, TextLine
-from fundgraph.loaders.roles import HeaderRole, fold, is_header_word, is_total_label, role_of
+from fundgraph.loaders.roles import HeaderRole, fold, is_header_word, is_total_label, role_of, vocabulary
 from fundgraph.money import parse_number
 
 _NUMERIC_ROLES = frozenset({"money", "rate", "quantity", "code"})
@@ -158,6 +158,9 @@ MAX_UNKNOWN_HEADER = 8
 _TABLE_LEAD = re.compile(r"^单位|^附件|表$|表[(（][^()（）]*[)）]$")
 
 
+_NOTE = re.compile(r"^(备注|注|说明)\s*[:：]")
+
+
 def _is_prose(text: str, long_text_ok: bool) -> bool:
     """Text that ends a table: a note, a 单位 line, a numbered section of prose (一、以…下达…如下:), a long sentence.
     A short numbered heading (一、产业发展类) is a group heading inside the table."""
@@ -166,7 +169,9 @@ def _is_prose(text: str, long_text_ok: bool) -> bool:
         return True
     if folded.startswith(("注", "附件")) and _SECTION.match(folded):
         return True
-    if re.match(r"^单位[:：]", folded):
+    if re.match(r"^单位[:：]", folded) or _NOTE.match(folded):
+        return True
+    if any(word in folded for word in vocabulary().page_furniture):
         return True
     return not long_text_ok and (len(folded) > 40 or "。" in folded)
 

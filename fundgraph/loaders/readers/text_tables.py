@@ -18,6 +18,7 @@ from fundgraph.loaders.plan import map_header
 from fundgraph.loaders.roles import fold, vocabulary
 
 _PIPE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_ROW_START = re.compile(r"^\d{1,4}(\s*\|)?(\s*[^\s|。;:,]{0,8})?$")
 _NOTE = re.compile(r"^(注|备注|说明)\s*[:：\d]")
 
 
@@ -30,31 +31,66 @@ def read_pipe_table(text: str, path: str, doc_id: str) -> RawDocument:
     lines = text.splitlines()
     blocks: list[list[tuple[int, str]]] = []
     for number, line in enumerate(lines, start=1):
-        if line.count("|") >= 2:
-            if blocks and blocks[-1][-1][0] == number - 1:
-                blocks[-1].append((number, line))
-            else:
-                blocks.append([(number, line)])
+        pipes = line.count("|")
+        if pipes >= 1 and blocks and blocks[-1][-1][0] == number - 1:
+            blocks[-1].append((number, line))  # a line of one `|` next to the block: a row's last cells, or a row
+        elif pipes >= 2:
+            blocks.append([(number, line)])
     for block in blocks:
         table = Table(index=1)
-        for number, line in block:
-            if _PIPE_SEPARATOR.match(line):
-                continue
-            parts = line.strip().split("|")
-            if parts and not parts[0].strip() and line.strip().startswith("|"):
-                parts = parts[1:]
-            if parts and not parts[-1].strip():
-                parts = parts[:-1]
+        for cells in _merge_short_lines([_pipe_cells(number, line) for number, line in block]):
             row = len(table.rows) + 1
-            table.rows.append([Cell(clean_cell_text(p), row, col, number) for col, p in enumerate(parts, start=1)])
+            table.rows.append([Cell(text, row, col, number) for col, (number, text) in enumerate(cells, start=1)])
         if any(map_header(row, i) for i, row in enumerate(table.rows)):
             first, last = block[0][0], block[-1][0]
             closed = [line.rstrip().endswith("|") for _, line in block]
             # Rows close with `|`; a last line that does not, with nothing after it, was cut inside its last cell.
-            table.at_end = not any(line.strip() for line in lines[last:])
-            table.cut_inside = table.at_end and not closed[-1] and sum(closed) * 2 > len(closed)
+            rest = [line.strip() for line in lines[last:] if line.strip()]
+            # One short fragment starting with a number, last in the text (… | 400 |, then 21): the next row's 序号,
+            # the text cut just after it.
+            next_row_cut = len(rest) == 1 and rest[0] == lines[-1].strip() and _ROW_START.match(rest[0]) is not None
+            table.at_end = not rest or next_row_cut
+            table.next_row_cut = next_row_cut
+            table.cut_inside = next_row_cut or (table.at_end and not closed[-1] and sum(closed) * 2 > len(closed))
             return _document(path, doc_id, "pipe-table", table, lines, first, last)
     return _document(path, doc_id, "pipe-table", Table(index=1), lines, len(lines) + 1, len(lines))
+
+
+def _pipe_cells(number: int, line: str) -> list[tuple[int, str]]:
+    if _PIPE_SEPARATOR.match(line):
+        return []
+    parts = line.strip().split("|")
+    if parts and not parts[0].strip() and line.strip().startswith("|"):
+        parts = parts[1:]
+    if parts and not parts[-1].strip():
+        parts = parts[:-1]
+    return [(number, clean_cell_text(p)) for p in parts]
+
+
+def _merge_short_lines(rows: list[list[tuple[int, str]]]) -> list[list[tuple[int, str]]]:
+    """A row whose cells break over lines (补贴标准 (元/亩) | then 资金计划 (元) | then 备注 |): short lines that
+    together make exactly the block's usual width are one row. A line that does not is kept as it is."""
+    widths = [len(r) for r in rows if len(r) >= 2]
+    if not widths:
+        return [r for r in rows if r]
+    usual = max(set(widths), key=widths.count)
+    merged: list[list[tuple[int, str]]] = []
+    index = 0
+    while index < len(rows):
+        row = rows[index]
+        if 0 < len(row) < usual:
+            end, width = index + 1, len(row)
+            while end < len(rows) and 0 < len(rows[end]) < usual and width + len(rows[end]) <= usual:
+                width += len(rows[end])
+                end += 1
+            if width == usual and end > index + 1:
+                merged.append([cell for part in rows[index:end] for cell in part])
+                index = end
+                continue
+        if row:
+            merged.append(row)
+        index += 1
+    return merged
 
 
 def looks_like_space_separated(lines: list[str]) -> bool:
