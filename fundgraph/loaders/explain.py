@@ -8,6 +8,7 @@ from typing import Any
 
 from fundgraph.errors import ParseError
 from fundgraph.loaders import TEXT_SUFFIXES, Reading, document_readings, read_file, read_plans
+from fundgraph.loaders.cells import RawDocument
 from fundgraph.loaders.plan import find_headers
 from fundgraph.loaders.readers.decoding import decode_text
 from fundgraph.loaders.recipes import SEPARATORS, Recipe
@@ -23,21 +24,22 @@ def explain_document(path: str | Path, recipe: Recipe | None = None) -> dict[str
     try:
         reading = read_plans(data, str(path), recipe=recipe)
     except ParseError as error:
+        readings = document_readings(data, str(path))
         return {
             "path": str(path),
             "refused": str(error),
-            "doc_id": None if not (found := document_readings(data, str(path))) else found[0].doc_id,
-            "candidates": candidates(data, str(path)),
+            "doc_id": readings[0].doc_id if readings else None,
+            "candidates": candidates(readings),
             "line_blocks": line_blocks(data, str(path)),
             "plans": [],
         }
     return _explained(path, reading)
 
 
-def candidates(data: bytes, path: str) -> list[dict[str, Any]]:
+def candidates(readings: list[RawDocument]) -> list[dict[str, Any]]:
     """Each reading's tables, with their first rows as the reader laid them out (column numbers from 1)."""
     found = []
-    for reading in document_readings(data, path):
+    for reading in readings:
         for table in reading.tables:
             if not table.rows:
                 continue

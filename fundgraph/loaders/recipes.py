@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,7 @@ UNITS = tuple(UNIT_TO_WAN)
 
 FIELDS = ("name", "amount", "applicant", "implementer", "summary", "approval", "seq")
 SEPARATORS = ("|", "\t", "  ")
+_DOC_ID = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass(frozen=True)
@@ -132,14 +134,25 @@ def recipe_for(doc_id: str, folder: Path | None) -> Recipe | None:
     """The recipe kept for a document (``<sha256>.yaml`` in the folder, or any recipe naming it), if any."""
     if folder is None or not folder.is_dir():
         return None
-    named = folder / f"{doc_id}.yaml"
-    if named.is_file():
-        return Recipe.load(named)
-    for path in sorted(folder.glob("*.y*ml")):
-        recipe = Recipe.load(path)
-        if recipe.document == doc_id:
-            return recipe
-    return None
+    files = sorted(folder.glob("*.y*ml"))
+    stamp = tuple((p.name, p.stat().st_mtime_ns) for p in files)
+    return _recipes_by_document(folder, stamp).get(doc_id)
+
+
+@lru_cache(maxsize=4)
+def _recipes_by_document(folder: Path, stamp: tuple[tuple[str, int], ...]) -> dict[str, Recipe]:
+    """The folder's recipes by the document each is for, read once while its files stay as they are (a load asks
+    for every document it reads)."""
+    named: dict[str, Recipe] = {}
+    naming: dict[str, Recipe] = {}
+    for name, _ in stamp:
+        recipe = Recipe.load(folder / name)
+        if _DOC_ID.fullmatch(Path(name).stem):
+            named[Path(name).stem] = recipe
+        if recipe.document is not None:
+            naming.setdefault(recipe.document, recipe)
+    # A file named after its document stands before one that only names it inside.
+    return {**naming, **named}
 
 
 def lines_reading(recipe: Recipe, text: str, path: str, doc_id: str) -> RawDocument:
