@@ -17,7 +17,7 @@ from pathlib import Path
 from types import ModuleType
 
 from fundgraph.errors import EmptyTableError, Location, ParseError
-from fundgraph.loaders.cells import RawDocument, TextLine, as_written, fold_width
+from fundgraph.loaders.cells import RawDocument, TextLine, as_written, fold_forms
 from fundgraph.loaders.model import Plan, Problem, Source
 from fundgraph.loaders.plan import build_plans, find_headers, prose_total
 from fundgraph.loaders.readers import IMAGE_SUFFIXES
@@ -136,13 +136,13 @@ def text_readings(text: str, path: str, doc_id: str) -> list[RawDocument]:
     (a pipe-separated metadata block above a one-cell-per-line table), so each is tried and the plans compared.
 
     The layouts are found on the text with full-width forms and wide or no-break spaces folded to ASCII
-    (:func:`fold_width`, one character for one, so lines and offsets stay those of the file); the values are then
+    (:func:`fold_forms`, one character for one, so lines and offsets stay those of the file); the values are then
     taken back as written (:func:`as_written`). An HTML page folds its spaces once parsed (&nbsp; is a character
     only then); box-drawn and CSV text are read as written (``_READ_AS_WRITTEN``).
     """
     if looks_like_html(text):
         return [read_html(text, path, doc_id)]
-    folded = fold_width(text)
+    folded = fold_forms(text)
     return [
         reading if reading.format in _READ_AS_WRITTEN else as_written(reading, text, folded)
         for reading in _layout_readings(text, folded, path, doc_id)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cache
+
+import opencc
 
 from fundgraph.errors import ParseError
 
@@ -78,13 +81,32 @@ _SPACES = dict.fromkeys((0x3000, 0xA0, 0x2007, 0x202F), 0x20)
 _WIDTH_FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | _SPACES
 
 
-def fold_width(text: str) -> str:
-    """Full-width ASCII forms to ASCII and wide or no-break spaces to a space, one character for one.
+def fold_forms(text: str) -> str:
+    """Full-width ASCII forms to ASCII, wide or no-break spaces to a space and traditional characters to simplified,
+    one character for one: the vocabulary, units and money patterns are written once, in simplified, and a notice
+    in traditional characters or full-width digits means the same.
 
-    >>> fold_width("｜２４１．３万元｜\u3000合计\u00a0"), len(fold_width("①２")) == len("①２")
+    >>> fold_forms("｜２４１．３萬元｜\u3000合計\u00a0"), len(fold_forms("①２")) == len("①２")
     ('|241.3万元| 合计 ', True)
     """
-    return text.translate(_WIDTH_FOLD)
+    return _simplified(text.translate(_WIDTH_FOLD))
+
+
+@cache
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+@cache
+def _simple_char(char: str) -> str:
+    simple = _t2s().convert(char)
+    return simple if len(simple) == 1 else char
+
+
+def _simplified(text: str) -> str:
+    # Character by character, never by phrase, so that lines and offsets stay those of the file; a character whose
+    # simplified form is longer (none in common use) stays as written.
+    return "".join(_simple_char(c) if c >= "\u2e80" else c for c in text)
 
 
 def fold_spaces(text: str) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from fundgraph.errors import EmptyTableError, Location, ParseError
-from fundgraph.loaders.cells import Cell, RawDocument, Table, TextLine, fold_width
+from fundgraph.loaders.cells import Cell, RawDocument, Table, TextLine, fold_forms
 from fundgraph.loaders.measures import measures
 from fundgraph.loaders.model import Plan, Problem, Project, Source
 from fundgraph.loaders.roles import (
@@ -245,7 +245,7 @@ def prose_total(lines: list[TextLine]) -> tuple[Decimal, TextLine, str] | None:
     """
     best: tuple[int, Decimal, TextLine, str] | None = None
     for line in lines:
-        for clause in _whole_clauses(fold_width(line.text)):
+        for clause in _whole_clauses(fold_forms(line.text)):
             if not _TOTAL_WORDS.search(clause) and not re.search(r"资金\s*[\d,，.]+\s*(?:亿元|千元|万元|元)", clause):
                 continue
             match = _MONEY_IN_TEXT.search(clause)
@@ -301,7 +301,7 @@ def _source_of(document: RawDocument, error: ParseError) -> Source:
 
 
 def _is_number_cell(text: str) -> bool:
-    match = _AMOUNT_CELL.match(text)
+    match = _AMOUNT_CELL.match(fold_forms(text))
     return match is not None and parse_number(match.group("number")) is not None
 
 
@@ -571,7 +571,7 @@ class _PlanBuilder:
         prose_unit, currency = self._unit_from_prose()
         unit = self.header.unit or prose_unit or "万元"
         units_in_cells = all(
-            (cell := self._cell(row, "amount")) is None or not cell.text or _UNIT_WORD.search(cell.text)
+            (cell := self._cell(row, "amount")) is None or not cell.text or _UNIT_WORD.search(fold_forms(cell.text))
             for row in self.table.rows[self.header.data_start :]
         )
         if self.header.unit is None and prose_unit is None and not units_in_cells:
@@ -886,7 +886,7 @@ class _PlanBuilder:
         )
 
     def _amount(self, cell: Cell, unit: str) -> Decimal:
-        match = _AMOUNT_CELL.match(cell.text)
+        match = _AMOUNT_CELL.match(fold_forms(cell.text))
         number = parse_number(match.group("number")) if match else None
         if match is None or number is None:
             raise ParseError(
@@ -919,7 +919,7 @@ class _PlanBuilder:
         candidates = [amount_cell] if amount_cell is not None and amount_cell.text else []
         candidates += [c for c in row if c.col > label_cell.col and c.text and c is not amount_cell]
         for cell in candidates:
-            match = _AMOUNT_CELL.match(cell.text)
+            match = _AMOUNT_CELL.match(fold_forms(cell.text))
             if match and parse_number(match.group("number")) is not None:
                 if not is_grand:
                     return self._amount(cell, unit), cell

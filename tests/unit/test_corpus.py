@@ -154,16 +154,6 @@ VARIANT_FAILING: dict[tuple[str, str], tuple[str, str]] = {
     # [3] the page's footer read as cells
     # [7] spaced header words; a table of two pipe lines (refused: prose read 资金来源 before)
     ("spaced", "42_xinxiang-gxq-poverty-2018-single-row-pipe.txt"): ("flagged", "no plan (exit 2)"),
-    # [2] traditional characters in the prose and glued readers
-    ("trad", "37_beiguan-poverty-2018-pipe-per-line.txt"): ("flagged", "no plan (exit 2)"),
-    ("trad", "10_anxi-farm-product-safety-2023-flattened-no-delims-TRUNCATED.txt"): ("flagged", "no plan (exit 2)"),
-    ("trad", "12_leshan-water-conservancy-2021-inline-prose-list.txt"): ("flagged", "no plan (exit 2)"),
-    ("trad", "16_shapotou-ethnic-dev-2021-numbered-prose-two-amounts-TRUNCATED.txt"): ("flagged", "no plan (exit 2)"),
-    ("trad", "18_dongguan-leasing-interest-2022-flattened-glued-empty-col.txt"): ("flagged", "no plan (exit 2)"),
-    ("trad", "22_dazhou-transport-poverty-keyvalue-pipe-prose-in-cell.txt"): ("flagged", "no plan (exit 2)"),
-    ("trad", "24_fengquan-rural-revitalization-2022-prose-items-unbalanced-paren.txt"): ("flagged", "no plan (exit 2)"),
-    ("trad", "25_jiyuan-gov-investment-2021-category-prose-4cols-TRUNCATED.txt"): ("flagged", "no plan (exit 2)"),
-    ("trad", "26_hotan-work-relief-2020-single-item-prose-distractor-numbers.txt"): ("flagged", "no plan (exit 2)"),
 }
 
 

@@ -62,6 +62,35 @@ def test_no_break_and_ideographic_spaces_separate_as_spaces() -> None:
     assert rows(html, "notice.html") == [("城关镇", "12.5"), ("河口乡", "30")]
 
 
+# §2 Traditional characters mean what their simplified forms mean, in every reader and in the prose: the same
+# plan, each name as written.
+
+TRADITIONAL_FAMILY = {
+    "prose": "关于下达某县2023年饮水安全资金的通知\n"
+    "现将饮水安全资金共计350万元下达给你们。\n东城镇:200万元;西城镇:150万元。\n",
+    "amount-with-unit": "| 序号 | 项目名称 | 实施单位 | 补助资金 |\n| 1 | 东湖水库维修 | 东城镇人民政府 | 20万元 |\n"
+    "| 2 | 西河堤防加固 | 西城镇人民政府 | 35万元 |\n| 合计 | | | 55万元 |\n",
+    "unit-line-and-prose-total": "某县农村公路养护资金分配表\n单位:万元\n现下达养护资金总计42.5万元。\n"
+    "序号  乡镇  补助资金\n1  城关镇  12.5\n2  河口乡  30\n",
+}
+
+
+@pytest.mark.parametrize("member", sorted(TRADITIONAL_FAMILY))
+def test_a_notice_in_traditional_characters_reads_as_in_simplified(member: str) -> None:
+    import opencc
+
+    simplified = TRADITIONAL_FAMILY[member]
+    traditional = opencc.OpenCC("s2t").convert(simplified)
+    assert traditional != simplified
+    plain = parse_bytes(simplified.encode(), "notice.txt")
+    trad = parse_bytes(traditional.encode(), "notice.txt")
+    to_trad = opencc.OpenCC("s2t").convert
+    assert [(p.name, p.amount) for p in trad.projects] == [(to_trad(p.name), p.amount) for p in plain.projects]
+    assert plain.projects and trad.stated_total == plain.stated_total is not None
+    assert [p.code for p in trad.problems] == [p.code for p in plain.problems]
+    assert trad.unit == plain.unit
+
+
 # §12 A reader that cannot read the text at all does not keep the other layouts from being read.
 
 
