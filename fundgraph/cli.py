@@ -7,7 +7,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, cast
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -18,6 +18,9 @@ from fundgraph.config import LIMITS, get_settings
 from fundgraph.errors import FundgraphError, classify
 from fundgraph.jsonable import to_jsonable
 from fundgraph.loaders import parse_plans
+
+if TYPE_CHECKING:
+    from fundgraph.loaders.explain import Explanation
 
 app = typer.Typer(
     help="fundgraph: a graph knowledge base of public fund-allocation plans (资金分配方案) on Neo4j.",
@@ -168,10 +171,10 @@ def parse(
     if explain:
         report = explain_document(path, recipe)
         if as_json:
-            print_json(report)
+            print_json(report.as_dict())
         else:
             out.print(render_explanation(report))
-        if report.get("refused"):
+        if report.refused:
             raise typer.Exit(2)
         return
     plans = parse_plans(path, accept_unverified=accept_unverified, recipe=recipe)
@@ -201,44 +204,39 @@ def parse(
             out.print(f"[yellow]problem[/] {problem['code']}: {problem['message']}")
 
 
-def render_explanation(report: dict[str, object]) -> str:
+def render_explanation(report: Explanation) -> str:
     """The --explain report as text: per plan, the reading, the header row, each column's role and why."""
-    if report.get("refused"):
+    if report.refused:
         return _render_refusal(report)
-    lines = [f"{report['path']}: {report['reading']}"]
-    for other in cast(list[str], report.get("other_readings") or []):
-        lines.append(f"  also tried {other}")
-    for plan in cast(list[dict[str, Any]], report["plans"]):
-        if plan.get("header_line") is not None:
-            at = f"line {plan['header_line']}"
+    lines = [f"{report.path}: {report.reading}"]
+    lines.extend(f"  also tried {other}" for other in report.other_readings)
+    for plan in report.plans:
+        if plan.header_line is not None:
+            at = f"line {plan.header_line}"
         else:
-            at = f"row {plan.get('header_row')}" + (f", page {plan['header_page']}" if plan.get("header_page") else "")
-        lines.append(f"table {plan['table']}: {plan['title']}  (header at {at})")
-        for column in plan["columns"]:
-            header = "".join(str(column["header"]).split())
-            lines.append(f"  column {column['col']:>2} {header:<24} {column['role']!s:<12} {column['why']}")
-        for decision in plan["decisions"]:
-            lines.append(f"  -> {decision}")
+            at = f"row {plan.header_row}" + (f", page {plan.header_page}" if plan.header_page else "")
+        lines.append(f"table {plan.table}: {plan.title}  (header at {at})")
+        for column in plan.columns:
+            header = "".join(column.header.split())
+            lines.append(f"  column {column.col:>2} {header:<24} {column.role!s:<12} {column.why}")
+        lines.extend(f"  -> {decision}" for decision in plan.decisions)
         lines.append(
-            f"  {plan['rows']} rows, unit {plan['unit']} {plan['currency']}, stated total {plan['stated_total']}, "
-            f"computed {plan['computed_total']}"
+            f"  {plan.rows} rows, unit {plan.unit} {plan.currency}, stated total {plan.stated_total}, "
+            f"computed {plan.computed_total}"
         )
-        for problem in plan["problems"]:
-            lines.append(f"  problem {problem}")
+        lines.extend(f"  problem {problem}" for problem in plan.problems)
     return "\n".join(lines)
 
 
-def _render_refusal(report: dict[str, object]) -> str:
-    lines = [f"refused: {report['refused']}", f"doc_id (a recipe's `document`): {report['doc_id']}"]
-    for found in cast(list[dict[str, Any]], report["candidates"]):
-        lines.append(f"candidate: reading {found['reading']}, table {found['table']} ({found['rows']} rows)")
-        for number, row in enumerate(found["first_rows"], start=1):
-            cells = "  ".join(f"[{c['col']}] {' '.join(str(c['text']).split())[:24]}" for c in row)
+def _render_refusal(report: Explanation) -> str:
+    lines = [f"refused: {report.refused}", f"doc_id (a recipe's `document`): {report.doc_id}"]
+    for found in report.candidates:
+        lines.append(f"candidate: reading {found.reading}, table {found.table} ({found.rows} rows)")
+        for number, row in enumerate(found.first_rows, start=1):
+            cells = "  ".join(f"[{c.col}] {' '.join(c.text.split())[:24]}" for c in row)
             lines.append(f"  row {number}: {cells}")
-    for block in cast(list[dict[str, Any]], report["line_blocks"]):
-        lines.append(
-            f"lines {block['lines'][0]}-{block['lines'][1]} split at {block['separator']!r}: {block['first'][:80]}"
-        )
+    for block in report.line_blocks:
+        lines.append(f"lines {block.lines[0]}-{block.lines[1]} split at {block.separator!r}: {block.first[:80]}")
     lines.append(
         "A reading recipe names one of these (its format: fundgraph/loaders/recipes.py): try it with "
         "`fundgraph parse FILE --recipe R.yaml`, then keep it in FUNDGRAPH_RECIPES for `load`"

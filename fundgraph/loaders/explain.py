@@ -3,6 +3,7 @@ and how the amount column was chosen, so a user can see what was decided and dis
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,85 @@ from fundgraph.money import format_wan
 SHOWN_ROWS = 6
 
 
-def explain_document(path: str | Path, recipe: Recipe | None = None) -> dict[str, Any]:
+@dataclass(frozen=True)
+class ExplainedColumn:
+    """A header cell: its column, its words, the role the plan gave it and why."""
+
+    col: int
+    header: str
+    role: str | None
+    why: str
+
+
+@dataclass(frozen=True)
+class ExplainedPlan:
+    """One table's reading: where its header stands, its columns, the decisions taken, its totals and problems."""
+
+    table: int
+    title: str | None
+    header_line: int | None
+    header_row: int | None
+    header_page: int | None
+    columns: list[ExplainedColumn]
+    decisions: list[str]
+    rows: int
+    unit: str
+    currency: str
+    stated_total: str | None
+    computed_total: str
+    problems: list[str]
+
+
+@dataclass(frozen=True)
+class CandidateCell:
+    col: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A table a reading laid out, with its first rows, for a recipe to name (``reading``, ``table``)."""
+
+    reading: str
+    table: int
+    rows: int
+    first_rows: list[list[CandidateCell]]
+
+
+@dataclass(frozen=True)
+class LineBlock:
+    """A run of lines in a text that each split into cells at ``separator`` (a recipe's ``lines``)."""
+
+    separator: str
+    lines: tuple[int, int]
+    first: str
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """What ``parse --explain`` reports: the reading taken and its plans, or why the document was refused and the
+    candidates a recipe can name."""
+
+    path: str
+    doc_id: str | None
+    plans: list[ExplainedPlan] = field(default_factory=list)
+    reading: str | None = None
+    other_readings: list[str] = field(default_factory=list)
+    refused: str | None = None
+    candidates: list[Candidate] = field(default_factory=list)
+    line_blocks: list[LineBlock] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready: a refusal without the reading's fields, a reading without the refusal's."""
+        data = asdict(self)
+        for block in data["line_blocks"]:
+            block["lines"] = list(block["lines"])
+        keep = ("refused", "candidates", "line_blocks") if self.refused else ("reading", "other_readings")
+        drop = {"refused", "candidates", "line_blocks", "reading", "other_readings"} - set(keep)
+        return {k: v for k, v in data.items() if k not in drop}
+
+
+def explain_document(path: str | Path, recipe: Recipe | None = None) -> Explanation:
     """What was read and why; for a document that does not read, why not and the candidates a reading recipe can
     name (each reading's tables with their first rows, and a text's runs of lines that split into cells)."""
     data = read_file(path)
@@ -25,42 +104,35 @@ def explain_document(path: str | Path, recipe: Recipe | None = None) -> dict[str
         reading = read_plans(data, str(path), recipe=recipe)
     except ParseError as error:
         readings = document_readings(data, str(path))
-        return {
-            "path": str(path),
-            "refused": str(error),
-            "doc_id": readings[0].doc_id if readings else None,
-            "candidates": candidates(readings),
-            "line_blocks": line_blocks(data, str(path)),
-            "plans": [],
-        }
+        return Explanation(
+            path=str(path),
+            doc_id=readings[0].doc_id if readings else None,
+            refused=str(error),
+            candidates=candidates(readings),
+            line_blocks=line_blocks(data, str(path)),
+        )
     return _explained(path, reading)
 
 
-def candidates(readings: list[RawDocument]) -> list[dict[str, Any]]:
+def candidates(readings: list[RawDocument]) -> list[Candidate]:
     """Each reading's tables, with their first rows as the reader laid them out (column numbers from 1)."""
     found = []
     for reading in readings:
         for table in reading.tables:
             if not table.rows:
                 continue
-            found.append(
-                {
-                    "reading": reading.format,
-                    "table": table.index,
-                    "rows": len(table.rows),
-                    "first_rows": [[{"col": c.col, "text": c.text} for c in row] for row in table.rows[:SHOWN_ROWS]],
-                }
-            )
+            first_rows = [[CandidateCell(c.col, c.text) for c in row] for row in table.rows[:SHOWN_ROWS]]
+            found.append(Candidate(reading.format, table.index, len(table.rows), first_rows))
     return found
 
 
-def line_blocks(data: bytes, path: str) -> list[dict[str, Any]]:
+def line_blocks(data: bytes, path: str) -> list[LineBlock]:
     """In a text, the runs of three or more lines that each split into at least three cells at one separator: what
     a recipe's `lines` can name."""
     if Path(path).suffix.lower() not in TEXT_SUFFIXES:
         return []
     lines = decode_text(data, path)[0].splitlines()
-    blocks: list[dict[str, Any]] = []
+    blocks: list[LineBlock] = []
     for separator in SEPARATORS:
         start = None
         for number, line in enumerate([*lines, ""], start=1):
@@ -69,12 +141,12 @@ def line_blocks(data: bytes, path: str) -> list[dict[str, Any]]:
                 start = start or number
                 continue
             if start is not None and number - start >= 3:
-                blocks.append({"separator": separator, "lines": [start, number - 1], "first": lines[start - 1]})
+                blocks.append(LineBlock(separator, (start, number - 1), lines[start - 1]))
             start = None
     return blocks
 
 
-def _explained(path: str | Path, reading: Reading) -> dict[str, Any]:
+def _explained(path: str | Path, reading: Reading) -> Explanation:
     headers = {table.index: (table, header) for table, header in find_headers(reading.document)}
     chosen = f"read as {reading.document.format}"
     others = [o for o in reading.others if not o.startswith(f"{reading.document.format}:")]
@@ -83,42 +155,38 @@ def _explained(path: str | Path, reading: Reading) -> dict[str, Any]:
         table, header = headers[plan.table or next(iter(headers))]
         header_row = table.rows[header.row_index]
         columns = [
-            {
-                "col": cell.col,
-                "header": cell.text,
-                "role": "amount"
+            ExplainedColumn(
+                col=cell.col,
+                header=cell.text,
+                role="amount"
                 if cell.col == plan.amount_column
                 else _field_of({k: v for k, v in header.columns.items() if k != "amount"}, cell.col)
                 or header.roles.get(cell.col),
-                "why": header.why.get(cell.col, "not a header word"),
-            }
+                why=header.why.get(cell.col, "not a header word"),
+            )
             for cell in header_row
             if cell.text
         ]
         plans.append(
-            {
-                "table": table.index,
-                "title": plan.title,
-                "header_line": header_row[0].line if header_row else None,
-                "header_row": header_row[0].row if header_row else None,
-                "header_page": header_row[0].page if header_row else None,
-                "columns": columns,
-                "decisions": list(plan.decisions),
-                "rows": len(plan.projects),
-                "unit": plan.unit,
-                "currency": plan.currency,
-                "stated_total": None if plan.stated_total is None else format_wan(plan.stated_total),
-                "computed_total": format_wan(plan.computed_total),
-                "problems": [f"{p.code}: {p.message}" for p in plan.problems],
-            }
+            ExplainedPlan(
+                table=table.index,
+                title=plan.title,
+                header_line=header_row[0].line if header_row else None,
+                header_row=header_row[0].row if header_row else None,
+                header_page=header_row[0].page if header_row else None,
+                columns=columns,
+                decisions=list(plan.decisions),
+                rows=len(plan.projects),
+                unit=plan.unit,
+                currency=plan.currency,
+                stated_total=None if plan.stated_total is None else format_wan(plan.stated_total),
+                computed_total=format_wan(plan.computed_total),
+                problems=[f"{p.code}: {p.message}" for p in plan.problems],
+            )
         )
-    return {
-        "path": str(path),
-        "doc_id": reading.document.doc_id,
-        "reading": chosen,
-        "other_readings": others,
-        "plans": plans,
-    }
+    return Explanation(
+        path=str(path), doc_id=reading.document.doc_id, plans=plans, reading=chosen, other_readings=others
+    )
 
 
 def _field_of(columns: dict[str, int], col: int) -> str | None:

@@ -13,7 +13,7 @@ import pytest
 from fundgraph.config import get_settings
 from fundgraph.errors import ParseError
 from fundgraph.loaders import parse_plans
-from fundgraph.loaders.explain import explain_document
+from fundgraph.loaders.explain import LineBlock, explain_document
 from fundgraph.loaders.recipes import Recipe
 
 NO_MONEY_WORD = (
@@ -51,8 +51,8 @@ def test_a_money_column_without_a_money_word_is_refused_then_read_by_lines(tmp_p
     with pytest.raises(ParseError, match="no table found"):
         parse_plans(doc)
     report = explain_document(doc)
-    assert report["refused"] and report["doc_id"] == hashlib.sha256(doc.read_bytes()).hexdigest()
-    assert {"separator": "|", "lines": [3, 6], "first": "|序号|单位|数目|"} in report["line_blocks"]
+    assert report.refused and report.doc_id == hashlib.sha256(doc.read_bytes()).hexdigest()
+    assert LineBlock("|", (3, 6), "|序号|单位|数目|") in report.line_blocks
     recipe = _recipe(tmp_path, "lines: [3, 6]\ncolumns: {name: 2, amount: 3}\nunit: 万元\ntotal: '300'\n")
     [plan] = parse_plans(doc, recipe=recipe)
     assert [p.name for p in plan.projects] == ["甲县农业局", "乙县水利局", "丙镇人民政府"]
@@ -68,8 +68,8 @@ def test_a_table_the_reader_laid_out_is_named_by_number(tmp_path: Path) -> None:
     doc = _write(tmp_path, "c.html", NO_MONEY_WORD_HTML)
     with pytest.raises(ParseError):
         parse_plans(doc)
-    [candidate] = explain_document(doc)["candidates"]
-    assert (candidate["reading"], candidate["table"], candidate["rows"]) == ("html", 1, 4)
+    [candidate] = explain_document(doc).candidates
+    assert (candidate.reading, candidate.table, candidate.rows) == ("html", 1, 4)
     recipe = _recipe(tmp_path, "table: 1\ncolumns: {name: 2, amount: 3, implementer: 2}\nunit: 千元\n")
     [plan] = parse_plans(doc, recipe=recipe)
     # The table's own 合计 row is found as in any reading, and checks the rows.
