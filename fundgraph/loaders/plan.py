@@ -208,7 +208,7 @@ def build_plans(document: RawDocument) -> list[Plan]:
     if not located:
         raise ParseError(
             "no table with a project (or recipient) column and an amount column was found; "
-            "see the README for the headers fundgraph recognises",
+            "docs/loaders.md lists the headers fundgraph recognises",
             Location(document.path),
         )
     several = len(located) > 1
