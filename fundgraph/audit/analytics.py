@@ -17,6 +17,7 @@ from typing import Any
 import networkx as nx
 
 from fundgraph.money import format_wan, from_fen
+from fundgraph.vocabularies import hosting_role
 
 BY = ("applicant", "implementer", "platform", "service_type", "region", "approval")
 
@@ -137,7 +138,7 @@ def _groups(graph: nx.MultiDiGraph, project: str, by: str, canonical: bool) -> l
                 names.append(_latest_name(graph, org) if canonical else data.get("as_written"))
         return [n for n in names if n is not None]
     wanted, skip = {
-        "platform": ("CONCERNS", "hosted_on"),
+        "platform": ("CONCERNS", hosting_role()),
         "service_type": ("PROVIDES", None),
         "region": ("IN_REGION", None),
     }[by]

@@ -19,18 +19,14 @@ from neo4j import Driver, RoutingControl
 from fundgraph.audit import textpairs
 from fundgraph.audit.snapshots import Snapshot, Snapshots
 from fundgraph.errors import BadParameter
-from fundgraph.graph.schema import load_schema
 from fundgraph.graph.store import database_name, read
 from fundgraph.money import format_wan, parse_number
 from fundgraph.queries import get_query
+from fundgraph.vocabularies import vocabulary
 
-SEVERITY_ORDER = {name: rank for rank, name in enumerate(load_schema().vocabulary("severities"))}
-# A service's wording in a finding's title (graph/schema.yaml: its phrase, else its label).
-ROLE_WORDS = {
-    name: spec.get("phrase", spec["zh"])
-    for name, spec in load_schema().vocabulary("roles").items()
-    if spec.get("service")
-}
+SEVERITY_ORDER = {name: rank for rank, name in enumerate(vocabulary("severities"))}
+# A service's wording in a finding's title (vocabularies.yaml: its phrase, else its label).
+ROLE_WORDS = {name: spec.get("phrase", spec["zh"]) for name, spec in vocabulary("roles").items() if spec.get("service")}
 NEAR_DUPLICATE_JACCARD = 0.5
 SHARED_PASSAGE_CHARS = 30
 BOILERPLATE_MIN_PROJECTS = 5  # wording in more projects than this (or 5% of them) is boilerplate, not a red flag
@@ -396,16 +392,10 @@ RULES: dict[str, Callable[[Rows], Iterator[Finding]]] = {
 }
 
 
-# The severities each rule can give, so a runner asked for one severity runs only the rules that can give it.
+# The severities each rule can give (vocabularies.yaml), so a runner asked for one severity runs only the rules that
+# can give it.
 RULE_SEVERITIES: dict[str, frozenset[str]] = {
-    "duplicate_service": frozenset({"high"}),
-    "amount_in_text_mismatch": frozenset({"high"}),
-    "totals": frozenset({"high", "medium", "low"}),
-    "platform_shared": frozenset({"medium"}),
-    "cross_year": frozenset({"medium"}),
-    "near_duplicate_text": frozenset({"medium", "low"}),
-    "pass_through": frozenset({"low"}),
-    "alias_variants": frozenset({"low"}),
+    name: frozenset(spec["severities"]) for name, spec in vocabulary("rules").items()
 }
 
 

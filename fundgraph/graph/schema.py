@@ -18,6 +18,8 @@ from typing import Any
 import yaml
 
 from fundgraph.errors import SchemaError
+from fundgraph.vocabularies import service_roles
+from fundgraph.vocabularies import vocabularies as all_vocabularies
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -70,7 +72,7 @@ class Schema:
         >>> load_schema().service_roles()
         ('builds', 'operates', 'maintains', 'secures', 'upgrades')
         """
-        return tuple(name for name, spec in self.vocabulary("roles").items() if spec.get("service"))
+        return service_roles()
 
     def key(self, label: str) -> str:
         return self.node(label).key
@@ -180,11 +182,7 @@ def load_schema() -> Schema:
             rel = relationships.get(node.lookup)
             if rel is None or (rel.start, rel.end) != ("Alias", node.label) or "name" not in node.properties:
                 raise ValueError(f"{node.label}: lookup {node.lookup} must be a relationship from Alias to it")
-    vocabularies: dict[str, dict[str, dict[str, Any]]] = data.get("vocabularies", {})
-    for name, terms in vocabularies.items():
-        for term, spec in terms.items():
-            if not isinstance(spec, dict) or not spec.get("zh") or not spec.get("en"):
-                raise ValueError(f"vocabulary {name}: {term} needs its zh and en labels")
+    vocabularies = all_vocabularies()
     unknown = set(vocabularies.get("labels", {})) - set(nodes)
     if unknown:
         raise ValueError(f"vocabulary labels names labels the schema does not have: {sorted(unknown)}")

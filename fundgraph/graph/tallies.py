@@ -39,6 +39,7 @@ from typing import Any
 from neo4j import Driver, ManagedTransaction, RoutingControl
 
 from fundgraph.graph.schema import load_schema
+from fundgraph.vocabularies import hosting_role
 
 # How many of a tally's plans it keeps in order; the overlap queries list at most this many projects a group.
 FIRST_PLANS = 50
@@ -74,20 +75,23 @@ class _Kind:
     share: str = "null"
 
 
+HOSTING = hosting_role()  # a project hosted on a platform does no work on it: never a platform's tally
+
 KINDS = (
-    # Platforms: by CONCERNS role (never hosted_on), `*` for the project whatever its roles, and by work years.
+    # Platforms: by CONCERNS role (never the hosting role, $hosting), `*` for the project whatever its roles, and by
+    # work years.
     _Kind(
         "PlatformTally",
         "Platform",
         "platform_id",
         "(p:Project)-[c:CONCERNS]->(e:Platform)",
-        "c.role <> 'hosted_on'",
+        "c.role <> $hosting",
         "c.role",
         "['*'] + roles",
         f"CASE role WHEN '*' THEN [] ELSE {WORK_YEARS} END",
-        "(c.role = t.role OR (t.role = '*' AND c.role <> 'hosted_on'))",
+        "(c.role = t.role OR (t.role = '*' AND c.role <> $hosting))",
         # k platforms by name, this one the i-th: p.amount_fen / k each, the first (fen % k) one 分 more.
-        "COLLECT { MATCH (p)-[x:CONCERNS]->(g:Platform) WHERE x.role <> 'hosted_on' RETURN DISTINCT g.name }",
+        "COLLECT { MATCH (p)-[x:CONCERNS]->(g:Platform) WHERE x.role <> $hosting RETURN DISTINCT g.name }",
     ),
     # Organisations: by relationship type, `*` for applying or carrying out, `+` for any (mentions too).
     _Kind(
@@ -163,7 +167,7 @@ RETURN key, subject, role
 
 
 def services() -> list[str]:
-    """The roles that are services (graph/schema.yaml's vocabularies)."""
+    """The roles that are services (vocabularies.yaml)."""
     return list(load_schema().service_roles())
 
 
@@ -280,7 +284,7 @@ def _apply(tx: ManagedTransaction, plan_ids: list[str], sign: int) -> list[Touch
         return []
     touched: list[Touched] = []
     for kind in KINDS:
-        result = tx.run(_apply_statement(kind), plan_ids=plan_ids, sign=sign, first=FIRST_PLANS)
+        result = tx.run(_apply_statement(kind), plan_ids=plan_ids, sign=sign, first=FIRST_PLANS, hosting=HOSTING)
         touched += [(kind.label, r["key"], r["subject"], r["role"]) for r in result]
     return touched
 
@@ -309,8 +313,8 @@ def settle(tx: ManagedTransaction, touched: list[Touched]) -> None:
     for kind in KINDS:
         mine = sorted({key for label, key, _, _ in touched if label == kind.label})
         if mine:
-            tx.run(_drop_empty_statement(kind), keys=mine).consume()
-            tx.run(_refill_statement(kind), keys=mine, first=FIRST_PLANS).consume()
+            tx.run(_drop_empty_statement(kind), keys=mine, hosting=HOSTING).consume()
+            tx.run(_refill_statement(kind), keys=mine, first=FIRST_PLANS, hosting=HOSTING).consume()
     _mark_stale(tx, touched)
 
 
@@ -377,6 +381,7 @@ def drift(driver: Driver, database: str) -> dict[str, Any]:
         expected, _, _ = driver.execute_query(
             "MATCH (pl:Plan)" + _contribution(kind) + "RETURN key, subject, role, n, fen, plan_count, plans, "
             "split_fen, firsts",
+            hosting=HOSTING,
             database_=database,
             routing_=RoutingControl.READ,
         )
@@ -448,7 +453,7 @@ class Counter:
         platforms: dict[tuple[str, str], set[str]] = {}
         bodies: dict[tuple[str, str], set[str]] = {}
         for edge in elements.edges:
-            if edge.type == "CONCERNS" and edge.props.get("role") != "hosted_on" and edge.start in projects:
+            if edge.type == "CONCERNS" and edge.props.get("role") != HOSTING and edge.start in projects:
                 platforms.setdefault((edge.start, edge.end), set()).add(edge.props["role"])
             elif edge.type in ("APPLIED_FOR", "IMPLEMENTS") and edge.end in projects:
                 bodies.setdefault((edge.end, edge.start), set()).add(edge.type)
@@ -603,7 +608,9 @@ def add_counted(tx: ManagedTransaction, documents: list[Any]) -> list[Touched]:
         rows.setdefault(label, []).append({"key": key, **props})
     for kind in KINDS:
         if kind.label in rows:
-            result = tx.run(_add_rows_statement(kind), rows=rows[kind.label], sign=1, first=FIRST_PLANS)
+            result = tx.run(
+                _add_rows_statement(kind), rows=rows[kind.label], sign=1, first=FIRST_PLANS, hosting=HOSTING
+            )
             touched += [(kind.label, r["key"], r["subject"], r["role"]) for r in result]
     _mark_stale(tx, touched)
     return touched

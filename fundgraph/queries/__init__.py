@@ -4,8 +4,9 @@ A body line ``{{ lookup $name AS start }}`` stands for the catalogue's one entit
 one index seek per kind of key or name, Alias nodes for names and aliases), binding ``start``.
 
 Header lines: ``name``, ``description``, ``params`` (``name: type = default``, comma-separated; an integer may add
-its bounds, ``in LOW..HIGH``, which every caller — CLI, API, notebook — is held to), ``example`` (``key=value`` pairs
-to run it with where defaults make no sense) and ``mode`` (``read``).
+its bounds, ``in LOW..HIGH``, which every caller — CLI, API, notebook — is held to; a list's default is written
+``[a, b]``; a default that is a vocabulary's term is held to ``vocabularies.yaml`` by a test), ``example``
+(``key=value`` pairs to run it with where defaults make no sense) and ``mode`` (``read``).
 
 >>> q = parse_query_text("// name: demo\\n// params: year: int = null, limit: int = 20 in 1..1000\\nRETURN $year")
 >>> [(p.name, p.type, p.default, p.low, p.high) for p in q.params]
@@ -74,7 +75,11 @@ class Param:
                     raise ValueError
                 return lowered in {"true", "1", "yes"}
             if self.type == "list":
-                return raw if isinstance(raw, list) else [s.strip() for s in str(raw).split(",") if s.strip()]
+                if isinstance(raw, list):
+                    return raw
+                text = str(raw).strip()
+                text = text[1:-1] if text.startswith("[") and text.endswith("]") else text
+                return [s.strip().strip("'\"") for s in text.split(",") if s.strip()]
             return str(raw)
         except (TypeError, ValueError):
             raise BadParameter(f"parameter {self.name!r} must be {self.type}, got {raw!r}") from None
@@ -168,7 +173,12 @@ def parse_query_text(text: str, fallback_name: str = "") -> NamedQuery:
 
 
 def _split_params(text: str) -> list[str]:
-    return [item for item in (part.strip() for part in text.split(",")) if item]
+    """The declarations of a ``params`` line: split at commas outside a list's brackets.
+
+    >>> _split_params("roles: list = [builds, operates], limit: int = 20")
+    ['roles: list = [builds, operates]', 'limit: int = 20']
+    """
+    return [item.strip() for item in re.split(r",(?![^\[]*\])", text) if item.strip()]
 
 
 def _parse_param(item: str) -> Param:

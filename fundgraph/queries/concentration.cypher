@@ -1,6 +1,6 @@
 // name: concentration
 // description: Money per group with shares, and the whole's HHI (0-10,000 scale), CR1, CR3, CR5, Gini and a small-N warning. by = applicant | implementer | platform | service_type | region | approval.
-// params: by: string = implementer, year: int = null, plan_id: string = null, canonical: bool = true, split: string = equal
+// params: by: string = implementer, year: int = null, plan_id: string = null, canonical: bool = true, split: string = equal, hosting_role: string = hosted_on
 // example: by=implementer year=2024
 // mode: read
 // canonical = true groups organisations by canonical name, renamed bodies under their latest name; false, by the
@@ -87,7 +87,7 @@ CALL () {
         WHEN NOT (o)-[:RENAMED_TO]->() THEN o.name
         ELSE coalesce(head([(o)-[:RENAMED_TO*1..5]->(l:Organization) WHERE NOT (l)-[:RENAMED_TO]->() | l.name]), o.name)
       END]
-    WHEN 'platform' THEN [(p)-[c:CONCERNS]->(f:Platform) WHERE c.role <> 'hosted_on' | f.name]
+    WHEN 'platform' THEN [(p)-[c:CONCERNS]->(f:Platform) WHERE c.role <> $hosting_role | f.name]
     WHEN 'service_type' THEN [(p)-[:PROVIDES]->(s:ServiceType) | s.name]
     WHEN 'region' THEN [(p)-[:IN_REGION]->(r:Region) | r.name]
     WHEN 'approval' THEN [p.approval]

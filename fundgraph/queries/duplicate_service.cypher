@@ -1,6 +1,6 @@
 // name: duplicate_service
 // description: The same service (maintaining, operating, securing, upgrading or building) on the same platform paid for by several projects whose work years are the same or consecutive: possible duplicate funding. One row per platform and service, the most projects first: how many projects, their work years, and the first `limit` of them with the cell each mention stands in.
-// params: year: int = null, plan_id: string = null, max_year_gap: int = 1 in 0..100, limit: int = 20 in 1..1000
+// params: year: int = null, plan_id: string = null, max_year_gap: int = 1 in 0..100, limit: int = 20 in 1..1000, service_roles: list = [builds, operates, maintains, secures, upgrades]
 // example: year=2024
 // mode: read
 // A project's work years are the years its own text names (项目（2023年）), else its plan's year. A project counts
@@ -23,7 +23,7 @@ CALL () {
   WHERE NOT ($max_year_gap = 1 AND $plan_id IS NULL) OR EXISTS { (:PlatformTally {stale: true}) }
   CALL () {
     OPTIONAL MATCH (pl:Plan {plan_id: $plan_id})-[:ALLOCATES]->(p:Project)-[c:CONCERNS]->(f:Platform)
-    WHERE c.role IN ['builds', 'operates', 'maintains', 'secures', 'upgrades'] AND ($year IS NULL OR pl.year = $year)
+    WHERE c.role IN $service_roles AND ($year IS NULL OR pl.year = $year)
     WITH f, c, COLLECT { UNWIND CASE WHEN size(coalesce(p.years_named, [])) > 0 THEN p.years_named ELSE [p.year] END AS y
                          WITH y WHERE y IS NOT NULL RETURN DISTINCT y ORDER BY y } AS years
     RETURN collect(DISTINCT [f.platform_id, c.role, years]) AS in_plan
@@ -31,11 +31,11 @@ CALL () {
   CALL () {
     MATCH (t:PlatformTally)
     WHERE NOT ($max_year_gap = 1 AND $plan_id IS NULL)
-      AND t.span IS NULL AND t.role IN ['builds', 'operates', 'maintains', 'secures', 'upgrades']
+      AND t.span IS NULL AND t.role IN $service_roles
     RETURN t
     UNION
     MATCH (g:PlatformTally {stale: true})
-    WHERE $max_year_gap = 1 AND $plan_id IS NULL AND g.role IN ['builds', 'operates', 'maintains', 'secures', 'upgrades']
+    WHERE $max_year_gap = 1 AND $plan_id IS NULL AND g.role IN $service_roles
     MATCH (t:PlatformTally {subject: g.subject})
     WHERE t.role = g.role AND t.span IS NULL
     RETURN t

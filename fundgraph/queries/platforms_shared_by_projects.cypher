@@ -1,6 +1,6 @@
 // name: platforms_shared_by_projects
 // description: Platforms that two or more projects pay for, the most projects first: how many, for how much, with which roles and in which years, and the first `limit` of the projects with their roles, amounts and the cell each mention stands in.
-// params: year: int = null, plan_id: string = null, min_projects: int = 2 in 1..1000000, limit: int = 20 in 1..1000
+// params: year: int = null, plan_id: string = null, min_projects: int = 2 in 1..1000000, limit: int = 20 in 1..1000, hosting_role: string = hosted_on
 // example: year=2024
 // mode: read
 // Across plans the counts come from the tallies the writer keeps (fundgraph/graph/tallies.py): role `*` counts each
@@ -29,7 +29,7 @@ CALL () {
   RETURN t.subject AS platform_id, t.n AS project_count, t.fen AS amount_fen, null AS roles, [$year] AS years
   UNION
   MATCH (pl:Plan {plan_id: $plan_id})-[:ALLOCATES]->(p:Project)-[c:CONCERNS]->(f:Platform)
-  WHERE c.role <> 'hosted_on' AND ($year IS NULL OR pl.year = $year)
+  WHERE c.role <> $hosting_role AND ($year IS NULL OR pl.year = $year)
   WITH pl, f, p, collect(DISTINCT c.role) AS roles
   WITH pl, f, count(p) AS project_count, sum(p.amount_fen) AS amount_fen, collect(roles) AS roles
   WHERE project_count >= $min_projects
@@ -68,25 +68,25 @@ CALL (f) {
     MATCH (pl:Plan {plan_id: plan_id})
     UNWIND COLLECT { MATCH (pl)-[:ALLOCATES]->(p:Project) RETURN p } AS p
     MATCH (p)-[c:CONCERNS]->(f)
-    WHERE c.role <> 'hosted_on' AND ($year IS NULL OR p.year = $year)
+    WHERE c.role <> $hosting_role AND ($year IS NULL OR p.year = $year)
     RETURN DISTINCT p
     UNION
     // One plan's: from the plan, whatever the platform's size.
     WITH f WHERE $plan_id IS NOT NULL
     MATCH (:Plan {plan_id: $plan_id})-[:ALLOCATES]->(p:Project)-[c:CONCERNS]->(f)
-    WHERE c.role <> 'hosted_on' AND ($year IS NULL OR p.year = $year)
+    WHERE c.role <> $hosting_role AND ($year IS NULL OR p.year = $year)
     RETURN DISTINCT p
     UNION
     WITH f WHERE $plan_id IS NULL AND ($limit > 50 OR COUNT { (f)<-[:CONCERNS]-() } <= 20 * $limit)
     MATCH (p:Project)-[c:CONCERNS]->(f)
     // The year first: a cheap property of the project, where the role needs the relationship's.
-    WHERE ($year IS NULL OR p.year = $year) AND c.role <> 'hosted_on'
+    WHERE ($year IS NULL OR p.year = $year) AND c.role <> $hosting_role
     RETURN DISTINCT p
   }
   WITH p ORDER BY p.year, p.plan_id, toInteger(p.seq), p.project_id
   LIMIT $limit
   // In the order of the document (a pattern's own order is the store's, which a bulk import lays out differently).
-  WITH p, COLLECT { MATCH (p)-[c:CONCERNS]->(f) WHERE c.role <> 'hosted_on'
+  WITH p, COLLECT { MATCH (p)-[c:CONCERNS]->(f) WHERE c.role <> $hosting_role
                    RETURN c ORDER BY c.row, c.col, c.line, c.field, c.role, c.as_written } AS mentions
   WITH p, reduce(seen = [], c IN mentions | CASE WHEN c.role IN seen THEN seen ELSE seen + c.role END) AS roles,
        mentions[0] AS cell

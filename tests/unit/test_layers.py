@@ -26,6 +26,7 @@ FLOORS: list[tuple[str, tuple[str, ...]]] = [
             "fundgraph.money",
             "fundgraph.config",
             "fundgraph.cypher_policy",
+            "fundgraph.vocabularies",
             "fundgraph.jsonable",
             # The local server's files and processes: config and the Cypher policy, no graph.
             "fundgraph.localserver",

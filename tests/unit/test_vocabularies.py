@@ -1,6 +1,7 @@
-"""The vocabularies (platform roles, severities, kinds of node) are spelled once, in graph/schema.yaml; the copies
-that cannot read it yet — the loaders' roles, the role lists in the .cypher files, the explorer's i18n — are held to
-it here, so that a role added in one place and not the others fails."""
+"""The vocabularies (platform roles, severities, kinds of node, the findings' rules) are spelled once, in
+fundgraph/vocabularies.yaml. Every reader of a term takes it from there; the one copy that must stand in its own file
+— a .cypher file's parameter default, so that the file runs unchanged in Neo4j Browser — is held to it here, and the
+explorer and the bodies of the queries are checked never to retype a term."""
 
 from __future__ import annotations
 
@@ -22,31 +23,44 @@ def test_the_loaders_roles_are_the_schemas() -> None:
     assert set(read_roles) == set(ROLES) - {"mentioned"}
 
 
-def test_the_role_lists_in_the_queries_are_the_services() -> None:
-    services = list(SCHEMA.service_roles())
-    lists = []
-    for path in sorted((ROOT / "fundgraph" / "queries").rglob("*.cypher")):
-        for found in re.findall(r"\[\s*('(?:\w+)'(?:\s*,\s*'\w+')*)\s*\]", path.read_text(encoding="utf-8")):
-            words = re.findall(r"'(\w+)'", found)
-            if set(words) & set(ROLES):
-                lists.append((path.name, words))
-    assert lists, "no role list found in the catalogue"
-    assert all(words == services for _, words in lists), lists
+def test_a_query_takes_its_roles_as_a_parameter_whose_default_is_the_services() -> None:
+    from fundgraph.queries import catalogue
+    from fundgraph.vocabularies import hosting_role
+
+    defaults = {
+        (query.name, param.name): param.default
+        for query in catalogue().values()
+        for param in query.params
+        if set(param.default if isinstance(param.default, list) else [param.default]) & set(ROLES)
+    }
+    assert defaults == {
+        ("duplicate_service", "service_roles"): list(SCHEMA.service_roles()),
+        ("concentration", "hosting_role"): hosting_role(),
+        ("platforms_shared_by_projects", "hosting_role"): hosting_role(),
+    }
 
 
-def test_the_explorers_labels_are_the_schemas() -> None:
-    text = (ROOT / "web" / "src" / "i18n.js").read_text(encoding="utf-8")
-    zh, en = text.split("\n  en: {", 1)
-    for language, block in (("zh", zh), ("en", en)):
-        strings = dict(re.findall(r'^\s*"([\w.]+)": "(.*)",$', block, re.M))
+def test_no_query_body_retypes_a_role() -> None:
+    for path in [*(ROOT / "fundgraph" / "queries").rglob("*.cypher"), ROOT / "fundgraph" / "graph" / "tallies.py"]:
+        body = "\n".join(line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("//"))
+        quoted = set(re.findall(r"'(\w+)'", body))
+        assert not quoted & set(ROLES), (path.name, quoted & set(ROLES))
+
+
+def test_the_explorer_takes_its_labels_from_the_schema_endpoint() -> None:
+    for path in sorted((ROOT / "web" / "src").rglob("*.js")):
+        text = path.read_text(encoding="utf-8")
         for vocabulary, prefix in (("roles", "role"), ("severities", "severity"), ("labels", "label")):
-            for term, spec in SCHEMA.vocabulary(vocabulary).items():
-                key = f"{prefix}.{term}"
-                if key in strings:
-                    assert strings[key] == spec[language], (language, key)
-                else:
-                    # The explorer names the roles a reader gives as the graph's; hosted_on and mentioned it has none.
-                    assert vocabulary == "roles" and term in {"hosted_on", "mentioned"}, (language, key)
+            for term in SCHEMA.vocabulary(vocabulary):
+                assert f'"{prefix}.{term}"' not in text, (path.name, f"{prefix}.{term}")
+        for term, spec in SCHEMA.vocabulary("rules").items():
+            assert spec["zh"] not in text, (path.name, term)
+
+
+def test_the_rules_are_the_vocabularys_in_its_order() -> None:
+    from fundgraph.audit.findings import RULES
+
+    assert list(RULES) == list(SCHEMA.vocabulary("rules"))
 
 
 def test_the_findings_severities_are_the_schemas() -> None:

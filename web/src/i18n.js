@@ -80,9 +80,6 @@ const STRINGS = {
     "findings.evidence": "证据",
     "findings.projects": "涉及项目",
     "findings.details": "详情",
-    "severity.high": "高",
-    "severity.medium": "中",
-    "severity.low": "低",
     "conc.title": "资金集中度",
     "conc.by": "维度",
     "conc.year": "年度",
@@ -125,15 +122,6 @@ const STRINGS = {
     "error.title": "出错了",
     "error.neo4j_down": "Neo4j 没有响应，请稍后再试。",
     "loading": "加载中…",
-    "label.Organization": "机构",
-    "label.Platform": "平台",
-    "label.Project": "项目",
-    "label.Plan": "方案",
-    "label.Fund": "资金",
-    "label.Region": "地区",
-    "label.ServiceType": "服务类型",
-    "label.Target": "绩效目标",
-    "label.Document": "文件",
     "rel.APPLIED_FOR": "申报",
     "rel.IMPLEMENTS": "实施",
     "rel.CONCERNS": "涉及",
@@ -146,12 +134,6 @@ const STRINGS = {
     "rel.RENAMED_TO": "更名为",
     "rel.HAS_PLAN": "方案",
     "rel.FROM_DOCUMENT": "来源",
-    "role.builds": "建设",
-    "role.operates": "运营",
-    "role.maintains": "运维",
-    "role.secures": "安全运营",
-    "role.upgrades": "升级改造",
-    "role.integrates": "对接融合",
   },
   en: {
     "app.title": "fundgraph",
@@ -232,9 +214,6 @@ const STRINGS = {
     "findings.evidence": "Evidence",
     "findings.projects": "Projects",
     "findings.details": "Details",
-    "severity.high": "high",
-    "severity.medium": "medium",
-    "severity.low": "low",
     "conc.title": "Concentration",
     "conc.by": "By",
     "conc.year": "Year",
@@ -277,15 +256,6 @@ const STRINGS = {
     "error.title": "Something went wrong",
     "error.neo4j_down": "Neo4j is not answering; try again shortly.",
     "loading": "Loading…",
-    "label.Organization": "Organisation",
-    "label.Platform": "Platform",
-    "label.Project": "Project",
-    "label.Plan": "Plan",
-    "label.Fund": "Fund",
-    "label.Region": "Region",
-    "label.ServiceType": "Service type",
-    "label.Target": "Target",
-    "label.Document": "Document",
     "rel.APPLIED_FOR": "applied for",
     "rel.IMPLEMENTS": "implements",
     "rel.CONCERNS": "concerns",
@@ -298,12 +268,6 @@ const STRINGS = {
     "rel.RENAMED_TO": "renamed to",
     "rel.HAS_PLAN": "plan",
     "rel.FROM_DOCUMENT": "from",
-    "role.builds": "builds",
-    "role.operates": "operates",
-    "role.maintains": "maintains",
-    "role.secures": "secures",
-    "role.upgrades": "upgrades",
-    "role.integrates": "integrates",
   },
 };
 
@@ -340,8 +304,23 @@ export function t(key, vars = {}) {
   return text.replace(/\{(\w+)\}/g, (_, name) => (vars[name] ?? `{${name}}`));
 }
 
-// Labels, relationship types and roles from the graph, translated when known and shown as they are otherwise.
+// The graph's vocabularies (roles, severities, kinds of node, the findings' rules) with their zh/en labels, as the
+// API's /api/v1/schema gives them: spelled once, in fundgraph/vocabularies.yaml, never here.
+const VOCABULARY_OF = { role: "roles", severity: "severities", label: "labels", rule: "rules" };
+let vocabularies = {};
+
+export function setVocabularies(given) {
+  vocabularies = given || {};
+}
+
+export function terms(kind) {
+  return Object.keys(vocabularies[VOCABULARY_OF[kind]] || {});
+}
+
+// A term of the graph in the page's language: a vocabulary's label, else this file's string (relationship types),
+// else the term as it is.
 export function term(kind, value) {
-  const key = `${kind}.${value}`;
-  return STRINGS[language][key] ?? value;
+  const spec = vocabularies[VOCABULARY_OF[kind]]?.[value];
+  if (spec) return spec[language] ?? spec.zh;
+  return STRINGS[language][`${kind}.${value}`] ?? value;
 }

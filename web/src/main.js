@@ -1,7 +1,7 @@
 import "./style.css";
-import { api, getKey, setKey, takeKeyFromUrl } from "./api.js";
+import { api, cached, getKey, setKey, takeKeyFromUrl } from "./api.js";
 import { clear, h } from "./dom.js";
-import { currentLanguage, initialLanguage, setLanguage, t } from "./i18n.js";
+import { currentLanguage, initialLanguage, setLanguage, setVocabularies, t } from "./i18n.js";
 import { errorBox } from "./widgets.js";
 import { renderConcentration } from "./pages/concentration.js";
 import { renderConsole } from "./pages/console.js";
@@ -111,6 +111,7 @@ async function start() {
   }
   try {
     state.session = await api("/session");
+    setVocabularies((await cached("/schema")).vocabularies);
   } catch (error) {
     setKey(null);
     clear(root()).append(keyForm(error.status === 401 ? t("key.invalid") : error.message));

@@ -19,7 +19,7 @@ export function labelBadge(label) {
 }
 
 export function severityBadge(severity) {
-  return h("span", { className: `badge severity-${severity}`, "data-severity": severity }, t(`severity.${severity}`));
+  return h("span", { className: `badge severity-${severity}`, "data-severity": severity }, term("severity", severity));
 }
 
 export function money(decimal) {

@@ -18,6 +18,7 @@ from fundgraph.loaders.entities.regions import Region, RegionIndex, region_index
 from fundgraph.loaders.measures import MoneyMention, money_mentions
 from fundgraph.loaders.model import Plan, Project, Source
 from fundgraph.money import format_wan
+from fundgraph.vocabularies import hosting_role
 
 _DEFINITION = re.compile(r"([^，。；、：:,;（）()\s“”]{2,40})[（(]以下简称[“\"]?([^”\"）)]{2,20})[”\"]?[）)]")
 _CLAUSE = re.compile(r"[，。；;！？\n]")
@@ -512,7 +513,7 @@ def _roles_near(
         at, until = left + hit.start, left + hit.end
         if hit.value == "hosted_on_marker":
             if 0 <= start - until <= 2:
-                return {"hosted_on"}
+                return {hosting_role()}
             continue
         if hit.value == "builds" and not (0 <= start - until <= builds_window):
             continue

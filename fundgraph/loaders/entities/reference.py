@@ -12,8 +12,9 @@ import yaml
 
 from fundgraph.config import get_settings, project_root
 from fundgraph.loaders.entities.matcher import fold_key
+from fundgraph.vocabularies import stated_roles
 
-ROLES = ("builds", "operates", "maintains", "secures", "upgrades", "integrates", "hosted_on")
+ROLES = stated_roles()
 
 
 def _yaml(name: str) -> dict[str, Any]:

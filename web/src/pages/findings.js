@@ -1,7 +1,7 @@
 import { api, cached } from "../api.js";
 import { h } from "../dom.js";
 import { csv } from "../format.js";
-import { t } from "../i18n.js";
+import { t, term, terms } from "../i18n.js";
 import { downloadLink, entityLink, loading, money, provenance, severityBadge } from "../widgets.js";
 
 function details(finding) {
@@ -23,7 +23,7 @@ function card(finding, index) {
   return h(
     "details",
     { className: `finding severity-${finding.severity}`, "data-rule": finding.rule, "data-index": index },
-    h("summary", {}, severityBadge(finding.severity), h("code", { className: "rule" }, finding.rule), " ", h("span", { className: "finding-title" }, finding.title)),
+    h("summary", {}, severityBadge(finding.severity), h("code", { className: "rule", title: finding.rule }, term("rule", finding.rule)), " ", h("span", { className: "finding-title" }, finding.title)),
     h(
       "div",
       { className: "finding-body" },
@@ -66,7 +66,7 @@ export async function renderFindings(main, route, { go }) {
     h(
       "div",
       { className: "filters" },
-      h("label", {}, t("findings.severity"), " ", pick("severity", severity, [["", t("findings.all")], ...["high", "medium", "low"].map((s) => [s, t(`severity.${s}`)])])),
+      h("label", {}, t("findings.severity"), " ", pick("severity", severity, [["", t("findings.all")], ...terms("severity").map((s) => [s, term("severity", s)])])),
       h("label", {}, t("conc.year"), " ", pick("year", year, [["", t("conc.all_years")], ...years.map((y) => [y, y])])),
     ),
   );
