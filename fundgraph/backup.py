@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,7 +23,7 @@ from neo4j import Driver
 
 from fundgraph.config import Settings
 from fundgraph.errors import ConfigError, FundgraphError, Neo4jUnavailable
-from fundgraph.localserver import ADMIN_TOOL, NEO4J_VERSION, LocalServer, find_java
+from fundgraph.localserver import NEO4J_VERSION, LocalServer
 from fundgraph.version import __version__
 
 MANIFEST = "manifest.json"
@@ -83,15 +82,6 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _admin(server: LocalServer, *args: str) -> None:
-    env = {"NEO4J_HOME": str(server.home), "NEO4J_CONF": str(server.home / "conf"), "PATH": "/usr/bin:/bin"}
-    command = [find_java(), "-cp", f"{server.jar_dir / 'lib'}/*", ADMIN_TOOL, "database", *args]
-    completed = subprocess.run(command, env=env, capture_output=True, text=True, check=False, timeout=ADMIN_TIMEOUT_S)
-    if completed.returncode != 0:
-        detail = (completed.stderr or completed.stdout).strip()[-3000:]
-        raise Neo4jUnavailable(f"neo4j-admin database {args[0]} failed (exit {completed.returncode}): {detail}")
-
-
 def _files_to_keep(settings: Settings) -> list[tuple[str, Path]]:
     """(the name in the backup, the file on this machine) for every file that is part of the knowledge base."""
     from fundgraph.loaders.entities.reference import decisions_path
@@ -138,7 +128,14 @@ def backup(
     (target / DUMP_DIR).mkdir(parents=True)
     server.stop()
     try:
-        _admin(server, "dump", database, f"--to-path={target / DUMP_DIR}", "--overwrite-destination=true")
+        server.admin(
+            "database",
+            "dump",
+            database,
+            f"--to-path={target / DUMP_DIR}",
+            "--overwrite-destination=true",
+            timeout=ADMIN_TIMEOUT_S,
+        )
     finally:
         if running:
             server.start()
@@ -208,7 +205,14 @@ def restore(
         )
     server.stop()
     try:
-        _admin(server, "load", database, f"--from-path={source / DUMP_DIR}", "--overwrite-destination=true")
+        server.admin(
+            "database",
+            "load",
+            database,
+            f"--from-path={source / DUMP_DIR}",
+            "--overwrite-destination=true",
+            timeout=ADMIN_TIMEOUT_S,
+        )
     finally:
         server.start()
     for name, target in _restore_targets(manifest, settings):

@@ -375,7 +375,7 @@ def _bulk_load(
             out.print(f"{path}: unchanged (the same plan, already in this load)")
         for refused in result.refused:
             err.print(f"[red]refused[/] {refused.error}", highlight=False, soft_wrap=True)
-    _exit_for_refusals(len(result.refused), result.plans)
+    _exit_for_refusals(len(result.refused), result.documents)
 
 
 @contextmanager

@@ -38,7 +38,7 @@ from fundgraph.graph import archive
 from fundgraph.graph.bulk import CsvGraph, Rendered, import_files, render
 from fundgraph.graph.elements import GraphElements, plan_elements
 from fundgraph.graph.store import WriteResult, apply_schema, finish_load, record_refused, write_plans
-from fundgraph.loaders import SUPPORTED_SUFFIXES, parse_plans
+from fundgraph.loaders import SUPPORTED_SUFFIXES, parse_plans, plans_from_bytes, read_file
 from fundgraph.loaders.entities import extract_entities
 from fundgraph.loaders.model import worst_status
 from fundgraph.localserver import LocalServer
@@ -142,12 +142,17 @@ def _check_file(file: Path, accept_unverified: bool = False) -> str | None:
     return None
 
 
-def prepare_file(file: Path, accept_unverified: bool = False) -> list[Prepared] | None:
-    """Read a file and build each of its plans' graph elements (in a worker); None if it no longer reads."""
+def prepare_file(file: Path, accept_unverified: bool = False, archived: Path | None = None) -> list[Prepared] | None:
+    """Read a file and build each of its plans' graph elements (in a worker); None if it no longer reads. With
+    ``archived``, the bytes it read go into that archive here, so that the loading process never reads them again
+    (and the archive holds exactly the bytes the plans were read from)."""
     try:
-        plans = parse_plans(file, accept_unverified=accept_unverified)
+        data = read_file(file)
+        plans = plans_from_bytes(data, str(file), accept_unverified=accept_unverified)
     except FundgraphError:
         return None
+    if archived is not None:
+        archive.keep(archived, data)
     # parse -> entities -> graph elements: each stage on its own, the entities a stage anyone can call and test.
     prepared = [
         Prepared(p.path, len(p.projects), [x.code for x in p.problems], plan_elements(p, extract_entities(p)), p.status)
@@ -323,6 +328,7 @@ def groups(documents: Iterable[list[Any]], size: int) -> Iterator[list[Any]]:
 @dataclass
 class BulkResult:
     plans: int = 0
+    documents: int = 0  # the documents read and loaded (a document with several tables gives several plans)
     projects: int = 0
     skipped: list[str] = field(default_factory=list)  # paths of plans loaded twice with the same rows
     refused: list[Refused] = field(default_factory=list)  # documents that do not read: none of them is loaded
@@ -338,6 +344,7 @@ class BulkResult:
     def as_dict(self) -> dict[str, Any]:
         return {
             "plans": self.plans,
+            "documents": self.documents,
             "projects": self.projects,
             "skipped": self.skipped,
             "refused": [r.as_dict() for r in self.refused],
@@ -354,9 +361,12 @@ def _cpu(who: int) -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def prepare_rendered(file: Path, accept_unverified: bool = False) -> list[Rendered] | None:
-    """Read a file and render each of its plans for the import (in a worker); None if it no longer reads."""
-    prepared = prepare_file(file, accept_unverified=accept_unverified)
+def prepare_rendered(
+    file: Path, accept_unverified: bool = False, archived: Path | None = None
+) -> list[Rendered] | None:
+    """Read a file, keep its bytes in ``archived`` and render each of its plans for the import (in a worker); None if
+    it no longer reads."""
+    prepared = prepare_file(file, accept_unverified=accept_unverified, archived=archived)
     if prepared is None:
         return None
     return [render(p.elements, p.path, p.projects) for p in prepared]
@@ -416,7 +426,7 @@ def bulk_load(
         own, workers_cpu = _cpu(resource.RUSAGE_SELF), _cpu(resource.RUSAGE_CHILDREN)
         csv = CsvGraph(Path(scratch))
         seen: dict[str, tuple[str, str]] = {}  # plan_id -> (version, path)
-        prepare = partial(prepare_rendered, accept_unverified=accept_unverified)
+        prepare = partial(prepare_rendered, accept_unverified=accept_unverified, archived=folder)
 
         skipped: set[int] = set()  # the plans loaded before with the same rows (the writer: `unchanged`)
 
@@ -449,7 +459,7 @@ def bulk_load(
                             "later replaces the earlier with its history",
                             Location(plan.path),
                         )
-                archive.keep_file(folder, file)
+                result.documents += 1
                 if on_progress:
                     on_progress("preparing", done, len(files))
                 yield prepared

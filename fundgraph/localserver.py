@@ -15,6 +15,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from fundgraph.errors import ConfigError, Neo4jUnavailable
 NEO4J_VERSION = "5.26.30"
 ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
 ADMIN_TOOL = "org.neo4j.cli.AdminTool"
+ADMIN_TIMEOUT_S = 6 * 3600  # a million projects' import; a dump or load of the same is minutes
 JVM_OPENS = (
     "--add-opens=java.base/java.nio=ALL-UNNAMED",
     "--add-opens=java.base/java.io=ALL-UNNAMED",
@@ -175,6 +177,35 @@ class LocalServer:
         lines += [f"{key}={value}" for key, value in overrides.items()]
         (self.home / "conf" / "neo4j.conf").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
+    def admin(
+        self,
+        *args: str,
+        timeout: float = ADMIN_TIMEOUT_S,
+        at_file: list[str] | None = None,
+        java: str | None = None,
+    ) -> str:
+        """Run ``neo4j-admin ARGS`` on this server's home and conf; its output, or Neo4jUnavailable naming the command
+        and the end of what it said. ``at_file``: more arguments, one a line, in a picocli @file beside the store
+        (a million projects' file lists pass Linux's 128 KiB limit on one argument)."""
+        env = {**os.environ, "NEO4J_HOME": str(self.home), "NEO4J_CONF": str(self.home / "conf")}
+        command = [java or find_java(), "-cp", f"{self.jar_dir / 'lib'}/*", ADMIN_TOOL, *args]
+        with contextlib.ExitStack() as stack:
+            if at_file is not None:
+                (self.home / "import").mkdir(parents=True, exist_ok=True)
+                listed = stack.enter_context(
+                    tempfile.NamedTemporaryFile(
+                        "w", encoding="utf-8", dir=self.home / "import", prefix="admin-", suffix=".args"
+                    )
+                )
+                listed.writelines(line + "\n" for line in at_file)
+                listed.flush()
+                command.append(f"@{listed.name}")
+            completed = subprocess.run(command, env=env, capture_output=True, text=True, check=False, timeout=timeout)
+        if completed.returncode != 0:
+            detail = (completed.stderr or completed.stdout).strip()[-3000:]
+            raise Neo4jUnavailable(f"neo4j-admin {' '.join(args[:2])} failed (exit {completed.returncode}): {detail}")
+        return completed.stdout
+
     def _set_initial_password(self, java: str) -> None:
         """Generate a password before the first start; Neo4j only accepts an initial password then."""
         if not self.auth or self.password() is not None:
@@ -185,16 +216,7 @@ class LocalServer:
                 "set NEO4J_PASSWORD, or remove that data directory to start afresh"
             )
         password = secrets.token_hex(24)  # not token_urlsafe: a leading "-" reads as an option to the admin tool
-        env = {**os.environ, "NEO4J_HOME": str(self.home), "NEO4J_CONF": str(self.home / "conf")}
-        completed = subprocess.run(
-            [java, "-cp", f"{self.jar_dir / 'lib'}/*", ADMIN_TOOL, "dbms", "set-initial-password", password],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if completed.returncode != 0:
-            raise Neo4jUnavailable(f"setting the initial password failed: {completed.stderr.strip()[-2000:]}")
+        self.admin("dbms", "set-initial-password", password, java=java)
         self.password_file.write_text(password + "\n", encoding="utf-8")
         self.password_file.chmod(0o600)
 

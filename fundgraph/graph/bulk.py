@@ -18,20 +18,16 @@ refused documents are the load's business (``fundgraph.loading.bulk_load``).
 
 from __future__ import annotations
 
-import os
-import subprocess
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from fundgraph.errors import Neo4jUnavailable
 from fundgraph.graph import tallies
 from fundgraph.graph.elements import Edge, GraphElements, Node, merge_nodes
 from fundgraph.graph.schema import Schema, load_schema
 from fundgraph.graph.store import _group_edges
-from fundgraph.localserver import ADMIN_TOOL, LocalServer, find_java
+from fundgraph.localserver import LocalServer
 
 # Lists in a cell are joined with the unit separator: no plan's text holds it (checked as rows are written).
 ARRAY_DELIMITER = "\x1f"
@@ -441,13 +437,7 @@ def _at_file_arg(arg: str) -> str:
 def import_files(server: LocalServer, args: list[str], *, database: str = "neo4j", report: Path | None = None) -> str:
     """Run neo4j-admin's full import into ``server``'s (stopped) store; its output. The importer's report of bad
     entries goes to ``report`` (by default into the server's logs, not the working directory)."""
-    java = find_java()
-    env = {**os.environ, "NEO4J_HOME": str(server.home), "NEO4J_CONF": str(server.home / "conf")}
-    command = [
-        java,
-        "-cp",
-        f"{server.jar_dir / 'lib'}/*",
-        ADMIN_TOOL,
+    return server.admin(
         "database",
         "import",
         "full",
@@ -457,24 +447,6 @@ def import_files(server: LocalServer, args: list[str], *, database: str = "neo4j
         "--skip-duplicate-nodes=false",
         "--skip-bad-relationships=false",
         f"--report-file={report or server.home / 'logs' / 'import.report'}",
-    ]
-    # The files' lists go in an argument file (picocli's @file, which neo4j-admin reads): at 1M projects one list
-    # is ~30 KB of paths, and Linux refuses an argument over 128 KiB (near 4M projects).
-    (server.home / "import").mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", dir=server.home / "import", prefix="import-", suffix=".args"
-    ) as listed:
-        listed.writelines(_at_file_arg(arg) + "\n" for arg in args)
-        listed.flush()
-        completed = subprocess.run(
-            [*command, f"@{listed.name}"],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=IMPORT_TIMEOUT_S,
-        )
-    if completed.returncode != 0:
-        detail = (completed.stderr or completed.stdout).strip()[-3000:]
-        raise Neo4jUnavailable(f"neo4j-admin import failed (exit {completed.returncode}): {detail}")
-    return completed.stdout
+        timeout=IMPORT_TIMEOUT_S,
+        at_file=[_at_file_arg(arg) for arg in args],
+    )
