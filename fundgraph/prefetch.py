@@ -100,9 +100,9 @@ def prefetch(items: Iterator[T], depth: int = 4) -> Iterator[T]:
 
 # Python's cyclic collector runs a young collection every 700 allocations and, now and then, one over everything the
 # process holds. A bulk load's loading process holds millions of dicts and lists that form no cycles (the shared
-# nodes, the tallies) and its workers allocate hundreds of objects a row: at 100k projects the loading process spent
-# 4.0 of its 12.7 s CPU collecting, a worker 4%. Collecting a hundred times less often leaves the same garbage
-# collected (nothing here lives on cycles for long) at a bounded cost in memory.
+# nodes, the tallies) and its workers allocate hundreds of objects a row, so the full collections cost the loading
+# process about a third of its CPU (docs/performance.md). Collecting a hundred times less often leaves the same
+# garbage collected (nothing here lives on cycles for long) at a bounded cost in memory.
 FEWER_COLLECTIONS = (100_000, 20, 20)
 
 

@@ -58,9 +58,9 @@ from fundgraph.errors import SnapshotExpired
 
 T = TypeVar("T")
 
-# Two: a client paging a whole-graph answer while another asks a narrower question. The 158k findings of 2024 in a
-# million-project graph hold 940 MiB of Python objects (measured: the worker's RSS with and without them), so more
-# would be memory the API worker seldom needs.
+# Two: a client paging a whole-graph answer while another asks a narrower question. A year's findings in a
+# million-project graph hold close to a GiB of Python objects (docs/performance.md), so more would be memory the API
+# worker seldom needs.
 SNAPSHOTS_KEPT = 2
 SNAPSHOT_TTL_S = 900.0
 

@@ -142,13 +142,11 @@ class Chunk:
 
 
 # The most characters one import file holds where a field spans lines. Neo4j 5.26's reader of such fields
-# (`--multiline-fields-format=v2`) fails on a file longer than its 4 MiB read buffer ("found CR outside a text cell"
-# at the buffer's end; the file has no CR: 200,000 rows of `"pN","line one\nline two N"` fail, 2,000 import), and
-# its older reader (`--multiline-fields=true`) reads every file line-blind, a third of the import's time (100k
-# projects: 32 s against 22). So rows where a field spans lines go into parts that fit the buffer (a UTF-8 character
-# is at most 4 bytes: 1,000,000 characters are under 4 MiB), named as such; the importer sees a file's parts as one
-# file. Rows read line by line are not cut: at 1M, the 2.8 GB cut everywhere into 2,375 parts imported in 143 and
-# 149 s, and with only the projects' file in parts (342) in 123 and 111 s.
+# (`--multiline-fields-format=v2`) fails on a file longer than its 4 MiB read buffer ("found CR outside a text
+# cell" at the buffer's end), and its older reader (`--multiline-fields=true`) reads every file line-blind, much
+# slower. So rows where a field spans lines go into parts that fit the buffer (a UTF-8 character is at most 4 bytes:
+# 1,000,000 characters are under 4 MiB), named as such; the importer sees a file's parts as one file. Rows read line
+# by line are not cut: more parts make a slower import (docs/performance.md has the measurements).
 PART_CHARS = 1_000_000
 
 
