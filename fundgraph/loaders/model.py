@@ -184,12 +184,14 @@ class Plan:
 
     @property
     def plan_id(self) -> str:
-        """Known by what the plan says it is (fund, programme, year, attachment, title), not by its bytes."""
+        """Known by what the plan says it is (fund, programme, year, attachment, title), not by its bytes; a plan that
+        says none of these is known by its rows and total (its version), so that it is the same plan in any format
+        or encoding."""
         identity: list[object] = [self.fund, self.programme, self.year, self.attachment, _title_key(self.title)]
         if self.table is not None:
             identity.append(self.table)
         if not any(identity):
-            identity = [self.doc_id]
+            identity = ["rows", self.version]
         digest = hashlib.sha256(json.dumps(identity, ensure_ascii=False).encode()).hexdigest()[:12]
         return f"plan-{self.year or 'na'}-{digest}"
 
