@@ -392,3 +392,16 @@ def test_a_total_before_its_parts_is_the_stated_total() -> None:
     )
     plan = parse_bytes(text.encode(), "notice.txt")
     assert plan.stated_total == Decimal("150")
+
+
+# §5/§9 A column named as the rows' total and holding each row's sum is the allocation even where the notice's own
+# figures disagree: a part (中央资金) that adds up to its total is still a part, and a total cell left blank beside its
+# filled parts makes the column disagree with its 合计 as written (the §9 section below has such a blank).
+
+
+def test_a_row_total_that_disagrees_with_filled_cells_is_a_mismatch() -> None:
+    text = "附件\n某县2020年衔接资金分配表\n单位:万元\n| 乡镇 | 省级资金 | 县级资金 | 合计 |\n"
+    text += "| 东城镇 | 40 | 10 | 50 |\n| 西城镇 | 20 | 10 | 30 |\n| 南城镇 | 5 | 5 | 10 |\n| 合计 | 65 | 25 | 95 |\n"
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert [str(p.amount) for p in plan.projects] == ["50", "30", "10"]
+    assert "total_mismatch" in [p.code for p in plan.problems]
