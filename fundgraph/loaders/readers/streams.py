@@ -5,8 +5,10 @@ A web page copied as text loses the grid: an empty cell vanishes, a merged cell 
 than the others. Cutting the stream by the header's width then shifts every row after the first gap. Instead each
 header cell gets a kind (序号, text or number, :mod:`fundgraph.loaders.roles`) and the stream is aligned to the
 header: rows start at the next 序号 (1, 2, 3 …) where the table has one, and otherwise where a text follows the
-numbers; inside a row each cell goes to the next column of its kind, a column with no cell is left empty. The
-alignment is the cheapest one (a skipped column costs 1), found by dynamic programming.
+numbers; inside a row each cell goes to the next column of its kind, a column with no cell is left empty. Each
+alignment is the cheapest one (a skipped column costs 1), found by dynamic programming; where the rows could begin
+elsewhere (a cell equal to the next 序号, a column blank in every row) several hypotheses are aligned and the one
+whose cells fit their columns' kinds and whose columns add up to the total row is kept (:func:`align_rows`).
 
 A stream that ends without its closing ``|`` (or inside a table, with nothing after it) is marked cut, so the plan
 reports ``truncated`` and never takes a cut number for an amount.
