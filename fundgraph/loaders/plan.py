@@ -334,6 +334,12 @@ def _best_plan(document: RawDocument, table: Table, header: HeaderMap, index: in
         except ParseError as error:
             first_error = first_error or error
             continue
+        if col == row_total and plan.stated_total is not None and plan.stated_total != plan.computed_total:
+            # Its header names the rows' total and each row is the sum of its parts: that is the allocation, and a
+            # part that adds up to its own total is still a part. The disagreement is the notice's, and reported.
+            why = f"column {col} ({header.names.get(col)}) is each row's sum of the other money columns"
+            plan = _blank_row_totals_disagree(table, header, col, plan)
+            return replace(plan, decisions=(*plan.decisions, *document.decisions, why), amount_column=col)
         if plan.stated_total is not None and plan.stated_total == plan.computed_total:
             why = f"column {col} ({header.names.get(col)}) adds up to the stated total"
             if col == row_total:
@@ -358,6 +364,32 @@ def _best_plan(document: RawDocument, table: Table, header: HeaderMap, index: in
     if col == row_total:
         why = f"column {col} ({header.names.get(col)}) is each row's sum of the other money columns"
     return replace(plan, decisions=(*plan.decisions, *document.decisions, why), amount_column=col)
+
+
+def _blank_row_totals_disagree(table: Table, header: HeaderMap, col: int, plan: Plan) -> Plan:
+    """A row-total column left blank in a row whose parts are written (中央 10 | 省级 blank | 合计 blank): the rows'
+    totals as written do not make the stated total, and the blank is no unknown figure but a cell written empty
+    beside its parts, so the disagreement is the notice's own: a ``total_mismatch`` that names the blank rows."""
+    unverified = next((p for p in plan.problems if p.code == "total_unverified"), None)
+    missing = [p for p in plan.projects if p.amount is None]
+    if unverified is None or not missing:
+        return plan
+    parts = {c for c, _ in header.amount_cols if c != col}
+    by_row = {row[0].row: row for row in table.rows if row}
+    for project in missing:
+        row = by_row.get(next((s.row for s in project.cells.values() if s.row is not None), -1), [])
+        if any(c.col == col and c.text.strip() for c in row):
+            return plan  # a cell that was written but is not a number is unknown, not blank
+        if not any(c.col in parts and _number_or_zero(c.text) for c in row):
+            return plan
+    names = ", ".join(p.name for p in missing)[:200]
+    message = (
+        f"stated total {format_wan(plan.stated_total or Decimal(0))} but the rows add up to "
+        f"{format_wan(plan.computed_total)}: the total column is left blank for {names}, whose other money columns "
+        "are filled"
+    )
+    problem = Problem("total_mismatch", message, unverified.where)
+    return replace(plan, problems=tuple(problem if p is unverified else p for p in plan.problems))
 
 
 def _unless_another_adds_up(

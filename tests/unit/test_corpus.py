@@ -36,22 +36,12 @@ TO_WAN = {"元": Decimal("0.0001"), "千元": Decimal("0.1"), "万元": Decimal(
 FAILING: dict[str, tuple[str, str]] = {
     # [13] a whole table on one line, words separated by single spaces: refused (its title then 单位 line show it)
     "33_haidong-poverty-2018-oneline.txt": ("flagged", "no plan (exit 2)"),
-    # [3] the footer (备注:…, 监督电话:…) read as cells; refused (prose read 资金来源 before)
-    # [9] an amount before 小计 taken for the next 序号
-    "39_beita-poverty-2020-subtotals-cell-per-line.txt": ("flagged", "no plan (exit 2)"),
     # [15] number columns and the next 序号 glued together
     "44_yunfu-smes-2024-flattened-no-delimiters.txt": ("flagged", "no plan (exit 2)"),
     # [12, 14] two-row header over space-separated cells with gaps
     "46_dianjiang-dilapidated-housing-2021-space-sep-blank-cells.txt": ("flagged", "no plan (exit 2)"),
     # [16] the total is stated as 总投资 only (its 其中 parts are no longer taken for it): no stated total
     "50_zeku-rural-revitalization-2023-prose-list.txt": ("flagged", "stated_total"),
-    # [9, 5] an explicit empty cell dropped mid-row; a column chosen because it reconciles
-    "54_jiaozuo-poverty-2018-trad-pipe-per-line-blank-total-cell.txt": ("flagged", "amounts, sum, mismatch"),
-    # [9] a name aligned into a money column: rows merge
-    "55_pingdingshan-rural-revitalization-2022-cell-per-line-blank-cols.txt": (
-        "flagged",
-        "amounts, rows, mismatch, names missing",
-    ),
     # [10] one recipient a line, 巴州区:省级…资金2405万元;
     "58_bazhong-poverty-2019-colon-per-line-list.txt": ("flagged", "no plan (exit 2)"),
     # [10] names list + 等N家 + 各X万元

@@ -392,3 +392,91 @@ def test_a_total_before_its_parts_is_the_stated_total() -> None:
     )
     plan = parse_bytes(text.encode(), "notice.txt")
     assert plan.stated_total == Decimal("150")
+
+
+# §5/§9 A column named as the rows' total and holding each row's sum is the allocation even where the notice's own
+# figures disagree: a part (中央资金) that adds up to its total is still a part, and a total cell left blank beside its
+# filled parts makes the column disagree with its 合计 as written (the §9 section below has such a blank).
+
+
+def test_a_row_total_that_disagrees_with_filled_cells_is_a_mismatch() -> None:
+    text = "附件\n某县2020年衔接资金分配表\n单位:万元\n| 乡镇 | 省级资金 | 县级资金 | 合计 |\n"
+    text += "| 东城镇 | 40 | 10 | 50 |\n| 西城镇 | 20 | 10 | 30 |\n| 南城镇 | 5 | 5 | 10 |\n| 合计 | 65 | 25 | 95 |\n"
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert [str(p.amount) for p in plan.projects] == ["50", "30", "10"]
+    assert "total_mismatch" in [p.code for p in plan.problems]
+
+
+# §9 Stream alignment: where a row of a one-cell-per-line table begins and which column each cell is, decided by the
+# cells' kinds, the 序号 sequence, explicit empty cells and the sums, not by the positions of one file.
+
+
+def blank_separated(*cells: str) -> str:
+    return "附件\n某县2024年专项资金分配表\n单位:万元\n" + "\n\n".join(cells) + "\n\n注:以上资金请专款专用。\n"
+
+
+def test_an_amount_equal_to_the_next_number_before_a_remark_is_no_row_number() -> None:
+    cells = ["序号", "乡镇", "金额(万元)", "备注", "1", "东城镇", "2", "已审核", "2", "西城镇", "5", "合计", "7"]
+    plan = parse_bytes(blank_separated(*cells).encode(), "notice.txt")
+    assert [(p.name, str(p.amount)) for p in plan.projects] == [("东城镇", "2"), ("西城镇", "5")]
+    assert plan.stated_total == Decimal("7") and plan.problems == ()
+
+
+def test_an_amount_equal_to_the_next_number_before_a_subtotal_is_no_row_number() -> None:
+    cells = ["序号", "村名", "项目名称", "资金金额", "1", "甲村", "道路硬化", "12", "2", "乙村", "渠道改造", "3"]
+    cells += ["小计", "15", "3", "丙村", "厂房建设", "8", "4", "贷款贴息", "6", "小计", "14", "合计", "29"]
+    plan = parse_bytes(blank_separated(*cells).encode(), "notice.txt")
+    assert [(p.name, str(p.amount)) for p in plan.projects] == [
+        ("道路硬化", "12"),
+        ("渠道改造", "3"),
+        ("厂房建设", "8"),
+        ("贷款贴息", "6"),
+    ]
+    assert plan.stated_total == Decimal("29")
+    assert "total_mismatch" not in [p.code for p in plan.problems]
+
+
+def pipe_per_line(*rows: tuple[str, ...]) -> str:
+    return "附件\n某市2018年扶贫资金分配表\n单位:万元\n" + "".join(f"{c} |\n" if c else "|\n" for r in rows for c in r)
+
+
+def test_an_explicit_empty_cell_keeps_its_column_before_an_empty_row() -> None:
+    header = ("县区", "资金合计", "中央资金", "省级资金", "备注")
+    rows = [("甲县", "110", "10", "100", ""), ("乙县", "80", "5", "75", ""), ("丙县", "", "20", "", "")]
+    text = pipe_per_line(header, *rows, ("", "", "", "", ""), ("合计", "210", "35", "175", ""))
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert [(p.name, str(p.amount)) for p in plan.projects] == [("甲县", "110"), ("乙县", "80"), ("丙县", "None")]
+    assert plan.stated_total == Decimal("210") and "total_mismatch" in [p.code for p in plan.problems]
+
+
+def test_an_explicit_empty_money_cell_mid_row_is_a_cell() -> None:
+    header = ("单位", "省级资金", "市级资金", "合计", "备注")
+    rows = [("甲镇", "40", "10", "50", ""), ("乙镇", "", "30", "30", ""), ("", "", "", "", "")]
+    text = pipe_per_line(header, *rows, ("合计", "40", "40", "80", ""))
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert [(p.name, str(p.amount)) for p in plan.projects] == [("甲镇", "50"), ("乙镇", "30")]
+    assert plan.stated_total == Decimal("80") and "total_mismatch" not in [p.code for p in plan.problems]
+
+
+def test_money_columns_blank_in_every_row_do_not_merge_rows() -> None:
+    header = ["县区名称", "资金合计", "中央资金", "省级资金", "市级资金", "备注"]
+    rows = ["甲县", "154", "154", "乙县", "89", "89", "丙区", "2024", "2024", "合计", "2267", "2267"]
+    plan = parse_bytes(blank_separated(*header, *rows).encode(), "notice.txt")
+    assert [(p.name, str(p.amount)) for p in plan.projects] == [("甲县", "154"), ("乙县", "89"), ("丙区", "2024")]
+    assert plan.stated_total == Decimal("2267") and "total_mismatch" not in [p.code for p in plan.problems]
+
+
+def test_a_blank_column_between_filled_ones_does_not_merge_rows() -> None:
+    header = ["单位名称", "补助资金", "省级资金", "县级资金", "备注"]
+    rows = ["东城镇农业站", "30", "30", "新建", "西城镇农业站", "20", "20", "续建", "合计", "50", "50"]
+    plan = parse_bytes(blank_separated(*header, *rows).encode(), "notice.txt")
+    assert [(p.name, str(p.amount)) for p in plan.projects] == [("东城镇农业站", "30"), ("西城镇农业站", "20")]
+    assert "total_mismatch" not in [p.code for p in plan.problems]
+
+
+def test_a_blank_row_total_beside_its_parts_is_a_mismatch_not_a_reason_to_read_a_part() -> None:
+    text = "附件\n某市2018年扶贫资金分配表\n单位:万元\n| 县区 | 资金合计 | 中央资金 | 省级资金 | 备注 |\n"
+    text += "| 甲县 | 110 | 10 | 100 | |\n| 乙县 | 80 | 5 | 75 | |\n| 丙县 | | 20 | | |\n| 合计 | 210 | 35 | 175 | |\n"
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert [(p.name, str(p.amount)) for p in plan.projects] == [("甲县", "110"), ("乙县", "80"), ("丙县", "None")]
+    assert plan.amount_column == 2 and "total_mismatch" in [p.code for p in plan.problems]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 from decimal import Decimal
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from fundgraph.loaders import parse_bytes
@@ -66,14 +66,37 @@ def render(table: dict[str, object]) -> str:
 
 
 # In CI the examples are the same every run (a red build is this commit's, never the draw's); elsewhere each run
-# searches afresh. Known open: a one-cell-per-line table with blank lines between cells where an amount equals the
-# next row's 序号 (the stream alignment, issue #34's family 9) can still be drawn there.
+# searches afresh, PROPERTY_EXAMPLES at a time. The explicit examples are the stream alignment's family (issue #34's
+# family 9): in a one-cell-per-line table with blank lines between cells, an amount equal to the next row's 序号
+# followed by a 备注, once taken for that 序号.
+SEQ_LIKE_AMOUNT = {
+    "names": ["海丰镇", "陆丰乡", "凤城街道"],
+    "amounts": [Decimal(2), Decimal(3), Decimal("7.5")],
+    "kind": "乡镇",
+    "unit": "万元",
+    "seq": True,
+    "total": "last",
+    "remarks": ["已审核", "已审核", ""],
+    "layout": "blank_separated",
+}
+
+
 @settings(
-    max_examples=150,
+    max_examples=int(os.environ.get("PROPERTY_EXAMPLES", "300")),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
     derandomize=bool(os.environ.get("CI")),
 )
+@example(SEQ_LIKE_AMOUNT)
+@example(
+    {
+        **SEQ_LIKE_AMOUNT,
+        "total": "first",
+        "kind": "项目名称",
+        "names": ["海丰道路硬化项目", "陆丰渠道改造项目", "凤城厂房建设项目"],
+    }
+)
+@example({**SEQ_LIKE_AMOUNT, "unit": "元", "seq": True, "layout": "cell_per_line", "remarks": ["已审核", "", ""]})
 @given(tables())
 def test_generated_tables_read_back_exactly(table: dict[str, object]) -> None:
     plan = parse_bytes(render(table).encode(), "generated.txt")

@@ -5,8 +5,10 @@ A web page copied as text loses the grid: an empty cell vanishes, a merged cell 
 than the others. Cutting the stream by the header's width then shifts every row after the first gap. Instead each
 header cell gets a kind (序号, text or number, :mod:`fundgraph.loaders.roles`) and the stream is aligned to the
 header: rows start at the next 序号 (1, 2, 3 …) where the table has one, and otherwise where a text follows the
-numbers; inside a row each cell goes to the next column of its kind, a column with no cell is left empty. The
-alignment is the cheapest one (a skipped column costs 1), found by dynamic programming.
+numbers; inside a row each cell goes to the next column of its kind, a column with no cell is left empty. Each
+alignment is the cheapest one (a skipped column costs 1), found by dynamic programming; where the rows could begin
+elsewhere (a cell equal to the next 序号, a column blank in every row) several hypotheses are aligned and the one
+whose cells fit their columns' kinds and whose columns add up to the total row is kept (:func:`align_rows`).
 
 A stream that ends without its closing ``|`` (or inside a table, with nothing after it) is marked cut, so the plan
 reports ``truncated`` and never takes a cut number for an amount.
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from itertools import combinations
 
 from fundgraph.loaders.cells import Cell, RawDocument, Table, TextLine
@@ -32,11 +35,13 @@ _PLACE_ONLY = re.compile(r"^(?:县|区|市|乡|镇|街道?|村|地区|省|州|�
 # What it costs to leave a column without a cell. A merged cell shows once, on its first row: rates (每亩补助 18.34)
 # and the group a row belongs to (县(区) before 乡镇) are the columns that go missing, money almost never.
 SKIP_COST = {"seq": 1.0, "money": 1.2, "rate": 0.3, "quantity": 1.0, "code": 0.8}
+NAME_SKIP_COST = 1.5  # a row names what it funds: a lone text is its name before its place or its description
 TEXT_SKIP_COST = 1.0
 GROUP_TEXT_SKIP_COST = 0.9  # a text column followed by another text column: the coarser one, often merged
 TRAILING_SKIP_COST = 0.5  # a trailing 备注 or other text cell that is empty simply vanishes in copied text
 TEXT_AS_NUMBER_COST = 3.0
 EMPTY_DROP_COST = 0.1  # copied text closes a row with stray empty cells (`||`)
+MID_ROW_EMPTY_DROP_COST = 1.0  # an empty cell written inside a row is that row's cell
 EMPTY_COST = {"money": 0.6}  # an empty cell fills any column, a money column reluctantly
 EMPTY_FILL_COST = 0.05
 
@@ -179,23 +184,140 @@ def _is_prose(text: str, long_text_ok: bool) -> bool:
 def align_rows(
     cells: list[StreamCell], roles: list[str | None], total_labels: frozenset[str]
 ) -> list[list[tuple[int, int]]]:
-    """Cut cells into rows and give each cell its column: a list of rows, each a list of (cell index, column)."""
+    """Cut cells into rows and give each cell its column: a list of rows, each a list of (cell index, column).
+
+    Several hypotheses are aligned and the most consistent one is kept (:func:`_consistency`): where a 序号 could be
+    one of several cells (an amount equal to the next row's number), each choice of the sequence; where the table
+    has no 序号, rows cut only where the costs say and rows cut at every text that follows the numbers (a column
+    blank in every row makes each row pay for it, which must not merge rows).
+    """
+    kinds = [column_kind(r) for r in roles]
+    if not kinds:
+        return []
+    kind_of = [cell_kind(c.text) for c in cells]
+    if kinds[0] == "seq":
+        best: tuple[float, list[list[tuple[int, int]]]] | None = None
+        earliest = _seq_anchors(cells, kind_of, kinds)
+        for chain in (earliest, _latest_chain(earliest, cells, kind_of, kinds)):
+            cost, rows = _align(cells, roles, total_labels, kind_of, chain, False)
+            # Another cell holding the same number, between its neighbours in the sequence, may be the 序号 instead.
+            for value, position in enumerate(list(chain)):
+                low = chain[value - 1] if value > 0 else -1
+                high = chain[value + 1] if value + 1 < len(chain) else len(cells)
+                for other in _seq_candidates(cells[position].text, low, high, cells, kind_of, kinds):
+                    if other == position:
+                        continue
+                    trial = [*chain[:value], other, *chain[value + 1 :]]
+                    trial_cost, trial_rows = _align(cells, roles, total_labels, kind_of, trial, False)
+                    if trial_cost < cost:
+                        chain, cost, rows = trial, trial_cost, trial_rows
+            if best is None or cost < best[0]:
+                best = (cost, rows)
+        return best[1] if best is not None else []
+    cost, rows = _align(cells, roles, total_labels, kind_of, [], False)
+    if kinds[0] == "text" and any(k == "num" for k in kinds):
+        _, cut = _align(cells, roles, total_labels, kind_of, [], True)
+        if cut and _consistency(cut, cells, kinds, kind_of, total_labels) < _consistency(
+            rows, cells, kinds, kind_of, total_labels
+        ):
+            return cut
+    return rows
+
+
+def _consistency(
+    rows: list[list[tuple[int, int]]],
+    cells: list[StreamCell],
+    kinds: list[str],
+    kind_of: list[str],
+    total_labels: frozenset[str],
+) -> tuple[int, int]:
+    """How well an alignment fits its header, lower is better: cells of the wrong kind for their column (a name in
+    a money column, a number in a name column) and rows with no number at all; then, negated, the money columns
+    whose rows add up to the total row's figure."""
+    wrong = 0
+    columns: dict[int, list[Decimal]] = {}
+    stated: dict[int, Decimal] = {}
+    for row in rows:
+        is_total = fold(cells[row[0][0]].text) in total_labels
+        if not is_total and not any(kind_of[i] in {"int", "num"} for i, _ in row):
+            wrong += 1
+        for i, col in row:
+            kind = kind_of[i]
+            if is_total and col <= 1 and kind == "text":
+                continue
+            if (kinds[col] == "num" and kind == "text") or (kinds[col] == "text" and kind in {"int", "num"}):
+                wrong += 1
+            value = parse_number(_leading_number(cells[i].text)) if kinds[col] == "num" else None
+            if value is None:
+                continue
+            if not is_total:
+                columns.setdefault(col, []).append(value)
+            elif col not in stated:
+                stated[col] = value
+    agree = sum(1 for col, values in columns.items() if stated.get(col) == sum(values, Decimal(0)))
+    return wrong, -agree
+
+
+def _seq_candidates(
+    number: str, low: int, high: int, cells: list[StreamCell], kind_of: list[str], kinds: list[str]
+) -> list[int]:
+    """The cells strictly between ``low`` and ``high`` that could be the 序号 ``number``."""
+    return [
+        x
+        for x in range(low + 1, high)
+        if kind_of[x] == "int" and cells[x].text.strip() == number.strip() and _followed_as_seq(x, kind_of, kinds)
+    ]
+
+
+def _latest_chain(earliest: list[int], cells: list[StreamCell], kind_of: list[str], kinds: list[str]) -> list[int]:
+    """The same 序号 sequence taken as late as it can be: each number the last cell holding it before the next
+    number's (an amount equal to the next 序号 comes before that 序号, as a row's amount ends the row)."""
+    chain: list[int] = []
+    high = len(cells)
+    for position in reversed(earliest):
+        found = _seq_candidates(cells[position].text, position - 1, high, cells, kind_of, kinds)
+        chain.append(found[-1] if found else position)
+        high = chain[-1]
+    return chain[::-1]
+
+
+def _followed_as_seq(i: int, kind_of: list[str], kinds: list[str]) -> bool:
+    """Whether the cell after ``i`` can follow a 序号: a text where the column after 序号 is text."""
+    if not (len(kinds) > 1 and kinds[1] == "text"):
+        return True
+    following = next((kind_of[x] for x in range(i + 1, len(kind_of)) if kind_of[x] != "empty"), None)
+    return following in ("text", None)
+
+
+def _align(
+    cells: list[StreamCell],
+    roles: list[str | None],
+    total_labels: frozenset[str],
+    kind_of: list[str],
+    chain: list[int],
+    cut_after_numbers: bool,
+) -> tuple[float, list[list[tuple[int, int]]]]:
+    """The cheapest alignment of cells to the columns, with rows starting at the 序号 cells in ``chain`` (a table
+    with a 序号 column) and, if ``cut_after_numbers``, at every text following a number; its cost and its rows."""
     kinds = [column_kind(r) for r in roles]
     k = len(kinds)
     skip_cost = [
         SKIP_COST.get(r or "", 1.0)
         if kinds[c] != "text"
+        else NAME_SKIP_COST
+        if r == "name"
         else (GROUP_TEXT_SKIP_COST if c + 1 < k and kinds[c + 1] == "text" else TEXT_SKIP_COST)
         for c, r in enumerate(roles)
     ]
     has_seq = kinds[0] == "seq" if kinds else False
     n = len(cells)
-    kind_of = [cell_kind(c.text) for c in cells]
-    anchors = _seq_anchors(cells, kind_of, kinds) if has_seq else set()
+    anchors = set(chain)
+    previous = [next((kind_of[x] for x in range(i - 1, -1, -1) if kind_of[x] != "empty"), None) for i in range(n)]
     starts_row = [
         i in anchors
         or (fold(cells[i].text) in total_labels)
         or (has_seq and kind_of[i] == "text" and _is_heading(cells[i].text))
+        or (cut_after_numbers and kind_of[i] == "text" and previous[i] in {"int", "num"})
         for i in range(n)
     ]
     inf = float("inf")
@@ -230,9 +352,12 @@ def align_rows(
             here = best[i][j]
             if here == inf:
                 continue
-            if kind_of[i] == "empty" and here + EMPTY_DROP_COST < best[i + 1][j]:
-                best[i + 1][j] = here + EMPTY_DROP_COST
-                back[i + 1][j] = (j, -1, 0)
+            if kind_of[i] == "empty":
+                # A stray empty cell closes a row (`||`); one inside a row is a cell, written there for its column.
+                drop = here + (EMPTY_DROP_COST if j in (0, k) else MID_ROW_EMPTY_DROP_COST)
+                if drop < best[i + 1][j]:
+                    best[i + 1][j] = drop
+                    back[i + 1][j] = (j, -1, 0)
             # Continue the open row (not at a cell that must start one).
             if j > 0 and not starts_row[i]:
                 for col in range(j, k):
@@ -253,7 +378,7 @@ def align_rows(
                     back[i + 1][col + 1] = (j, col, 1)
     end_j = min(range(k + 1), key=lambda j: best[n][j] + (skip(j, k, trailing=True) if j else 0.0))
     if best[n][end_j] == inf:
-        return []
+        return inf, []
     placed: list[tuple[int, int, bool]] = []
     i, j = n, end_j
     while i > 0:
@@ -270,17 +395,17 @@ def align_rows(
         if new or not rows:
             rows.append([])
         rows[-1].append((index, col))
-    return rows
+    return best[n][end_j] + (skip(end_j, k, trailing=True) if end_j else 0.0), rows
 
 
 def _is_heading(text: str) -> bool:
     return re.match(r"^[(（]?[一二三四五六七八九十]+[)）、.]", fold(text)) is not None
 
 
-def _seq_anchors(cells: list[StreamCell], kind_of: list[str], kinds: list[str]) -> set[int]:
-    """Cells that are the next 序号 (1, 2, 3 …) and are followed by text, as the column after 序号 is."""
-    wants_text_next = len(kinds) > 1 and kinds[1] == "text"
-    anchors: set[int] = set()
+def _seq_anchors(cells: list[StreamCell], kind_of: list[str], kinds: list[str]) -> list[int]:
+    """Cells that are the next 序号 (1, 2, 3 …) and are followed by text, as the column after 序号 is: the first such
+    cell for each number (:func:`align_rows` tries the others)."""
+    anchors: list[int] = []
     expected: int | None = None
     for i, cell in enumerate(cells):
         if kind_of[i] != "int":
@@ -290,10 +415,9 @@ def _seq_anchors(cells: list[StreamCell], kind_of: list[str], kinds: list[str]) 
             continue
         if expected is not None and value != expected:
             continue
-        following = next((kind_of[x] for x in range(i + 1, len(cells)) if kind_of[x] != "empty"), None)
-        if wants_text_next and following not in ("text", None):
+        if not _followed_as_seq(i, kind_of, kinds):
             continue
-        anchors.add(i)
+        anchors.append(i)
         expected = value + 1
     return anchors
 
