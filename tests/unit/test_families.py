@@ -480,3 +480,18 @@ def test_a_blank_row_total_beside_its_parts_is_a_mismatch_not_a_reason_to_read_a
     plan = parse_bytes(text.encode(), "notice.txt")
     assert [(p.name, str(p.amount)) for p in plan.projects] == [("甲县", "110"), ("乙县", "80"), ("丙县", "None")]
     assert plan.amount_column == 2 and "total_mismatch" in [p.code for p in plan.problems]
+
+
+# §3 A web page's links after the notice (its attachments' heading, the next and previous articles, sharing) are
+# furniture: never a cell, and the table before them is whole.
+
+
+@pytest.mark.parametrize("furniture", ["相关附件", "附件下载：分配表.xls", "上一篇：关于印发…的通知", "分享到："])
+def test_a_pages_links_after_a_pipe_stream_do_not_cut_its_last_row(furniture: str) -> None:
+    # A merged 市州 cell written once for its counties: rows of three cells and of two.
+    rows = ["序号 | 市州 | 县市区 | 分配金额(万元) |", "1 | 甲市 | 甲县 | 40 |", "2 | 乙县 | 35 |"]
+    rows.append("3 | 丙市 | 丙县 | 25 |")
+    text = "\n".join([*rows, "合计 | 100 |", furniture]) + "\n"
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert [(p.name, str(p.amount)) for p in plan.projects] == [("甲县", "40"), ("乙县", "35"), ("丙县", "25")]
+    assert plan.stated_total == Decimal("100") and plan.problems == ()
