@@ -17,28 +17,15 @@ from pathlib import Path
 from types import ModuleType
 
 from fundgraph.errors import EmptyTableError, Location, ParseError
-from fundgraph.loaders.cells import RawDocument, TextLine, as_written, fold_forms
+from fundgraph.loaders.cells import RawDocument
+from fundgraph.loaders.layouts import is_fallback, layout_names, text_readings
 from fundgraph.loaders.model import Plan, Problem, Source
-from fundgraph.loaders.plan import build_plans, find_headers, prose_total
+from fundgraph.loaders.plan import build_plans, find_headers
 from fundgraph.loaders.readers import IMAGE_SUFFIXES
-from fundgraph.loaders.readers.boxdraw import looks_like_box_drawing, read_box_drawing
-from fundgraph.loaders.readers.comma_dump import looks_like_comma_dump, read_comma_dump
 from fundgraph.loaders.readers.convert import CONVERTED, convert
-from fundgraph.loaders.readers.csv_reader import looks_delimited, read_csv
+from fundgraph.loaders.readers.csv_reader import read_csv
 from fundgraph.loaders.readers.decoding import decode_text
-from fundgraph.loaders.readers.glued import looks_glued, read_glued
-from fundgraph.loaders.readers.html_reader import looks_like_html, read_html
-from fundgraph.loaders.readers.prose import read_prose
-from fundgraph.loaders.readers.streams import read_cell_stream
-from fundgraph.loaders.readers.text_tables import (
-    looks_like_pipe_table,
-    looks_like_space_separated,
-    read_pipe_table,
-    read_space_separated,
-)
-from fundgraph.loaders.readers.word_text import looks_like_word_text, read_word_text
 from fundgraph.loaders.recipes import Recipe, apply_recipe, recipe_for
-from fundgraph.loaders.roles import vocabulary
 
 SUPPORTED_SUFFIXES = (
     *(".txt", ".text", ".md", ".html", ".htm", ".docx", ".xlsx", ".csv", ".tsv", ".pdf", ".xls"),
@@ -126,73 +113,8 @@ def read_text(text: str, path: str, doc_id: str) -> RawDocument:
     raise next((r.error for r in readings if r.error is not None), None) or _no_table(path)
 
 
-# Layouts whose structure is the characters as written: a box-drawn report is placed by display width, and a CSV
-# quotes only the cells holding its own ASCII delimiter (a full-width ，in a cell is text).
-_READ_AS_WRITTEN = frozenset({"box-drawing", "csv"})
-
-
-def text_readings(text: str, path: str, doc_id: str) -> list[RawDocument]:
-    """Every layout's reading of a text, most specific first: a copied page can look like several layouts at once
-    (a pipe-separated metadata block above a one-cell-per-line table), so each is tried and the plans compared.
-
-    The layouts are found on the text with full-width forms and wide or no-break spaces folded to ASCII
-    (:func:`fold_forms`, one character for one, so lines and offsets stay those of the file); the values are then
-    taken back as written (:func:`as_written`). An HTML page folds its spaces once parsed (&nbsp; is a character
-    only then); box-drawn and CSV text are read as written (``_READ_AS_WRITTEN``).
-    """
-    if looks_like_html(text):
-        return [read_html(text, path, doc_id)]
-    folded = fold_forms(text)
-    return [
-        reading if reading.format in _READ_AS_WRITTEN else as_written(reading, text, folded)
-        for reading in _layout_readings(text, folded, path, doc_id)
-    ]
-
-
-def _layout_readings(raw: str, text: str, path: str, doc_id: str) -> list[RawDocument]:
-    lines = text.splitlines()
-    if looks_like_word_text(text):
-        return [_attempt("word-text", path, doc_id, lambda: read_word_text(text, path, doc_id))]
-    readings: list[RawDocument] = []
-    delimiter = looks_delimited(raw)
-    if delimiter is not None:  # a spreadsheet saved as text: CSV in a .txt, quoted where a cell holds an ASCII comma
-        readings.append(_attempt("csv", path, doc_id, lambda: read_csv(raw.encode("utf-8"), path, doc_id, delimiter)))
-    if looks_like_box_drawing(lines):
-        readings.append(_attempt("box-drawing", path, doc_id, lambda: read_box_drawing(raw, path, doc_id)))
-    if looks_like_pipe_table(lines):
-        readings.append(_attempt("pipe-table", path, doc_id, lambda: read_pipe_table(text, path, doc_id)))
-    dump = looks_like_comma_dump(lines)
-    if dump:
-        reading = _attempt("comma-dump", path, doc_id, lambda: read_comma_dump(text, path, doc_id))
-        if reading.tables:
-            # A dump's header and rows were found: the other layouts would cut its cells where its rows do not end
-            # (a one-project plan out of a refused dump), so its reading, or its refusal, stands alone.
-            return [*readings, reading]
-    total_labels = vocabulary().total_labels
-    readings.append(_attempt("cell-per-line", path, doc_id, lambda: read_cell_stream(text, path, doc_id, total_labels)))
-    if looks_like_space_separated(lines) and not dump:  # a dump's cells are cut at commas, not at runs of spaces
-        readings.append(_attempt("space-separated", path, doc_id, lambda: read_space_separated(text, path, doc_id)))
-    if looks_glued(lines):
-        found = prose_total([TextLine(line, line=n) for n, line in enumerate(lines, start=1)])
-        stated = found[0] if found else None
-        readings.append(_attempt("glued", path, doc_id, lambda: read_glued(text, path, doc_id, total_labels, stated)))
-    readings.append(_attempt("prose", path, doc_id, lambda: read_prose(text, path, doc_id)))
-    return readings
-
-
-def _attempt(layout: str, path: str, doc_id: str, read: Callable[[], RawDocument]) -> RawDocument:
-    """One layout's reading; a reader that cannot read the text at all gives its error as its reading, so that one
-    layout's refusal (a row wider than its header) does not keep the other layouts from being read and compared."""
-    try:
-        return read()
-    except ParseError as error:
-        return RawDocument(path=path, doc_id=doc_id, format=layout, tables=[], error=error)
-
-
 def _no_table(path: str) -> ParseError:
-    layouts = (
-        "the text layouts fundgraph reads (Word text export, pipe table, one cell per line, space-separated rows, HTML)"
-    )
+    layouts = f"the text layouts fundgraph reads ({layout_names()})"
     if path.lower().endswith(".pdf"):
         return ParseError(
             "no table found: the PDF has no ruled table with a project and an amount column, and its text holds "
@@ -340,7 +262,7 @@ def _best_reading(readings: list[RawDocument], path: str) -> Reading:
     empty_error: ParseError | None = None
     others: list[str] = []
     for priority, reading in enumerate(readings):
-        if "prose" in reading.format and (best is not None or first_error is not None):
+        if is_fallback(reading) and (best is not None or first_error is not None):
             break  # prose is read only where no table is found: a table (or its error) is better evidence
         if reading.error is not None:
             others.append(f"{reading.format}: {reading.error.message}")
