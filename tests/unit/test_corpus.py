@@ -61,8 +61,6 @@ FAILING: dict[str, tuple[str, str]] = {
         "flagged",
         "amounts, rows, mismatch, names missing",
     ),
-    # [17] 系统数 taken for a quantity
-    "62_zhaoyuan-farmland-subsidy-2023-trad-pipe-total-first-yuan.txt": ("flagged", "no plan (exit 2)"),
 }
 
 
