@@ -150,8 +150,6 @@ def test_corpus_document(name: str) -> None:
 PERTURB = CORPUS.parents[3] / "shared" / "tools" / "perturb.py"
 VARIANT_FAILING: dict[tuple[str, str], tuple[str, str]] = {
     # [3] the page's footer read as cells
-    # [7] spaced header words; a table of two pipe lines (refused: prose read 资金来源 before)
-    ("spaced", "42_xinxiang-gxq-poverty-2018-single-row-pipe.txt"): ("flagged", "no plan (exit 2)"),
 }
 
 

@@ -446,3 +446,21 @@ def test_no_unit_and_a_total_in_the_text_that_fits_no_unit_is_assumed_and_said()
     text += "西村 | 20 | 75000 |\n合计 | 30 | 125000 |\n"
     plan = parse_bytes(text.encode(), "notice.txt")
     assert "unit_assumed" in [p.code for p in plan.problems]
+
+
+# §7 A pipe table of a header and one row is a pipe table: its header words may be spaced (项  目  名  称), as
+# a space-separated reading could not split them.
+
+ONE_ROW_PIPE = {
+    "spaced-words": "关于下达某区2020年教育补助资金的通知\n现将补助资金36.5万元分配如下:\n"
+    "序　号 | 项  目  名  称 | 实施单位 | 补助资金 |\n1 | 校舍维修 | 某区教育局 | 36.5 |\n",
+    "leading-pipes": "某县2021年水利资金分配表\n单位:万元\n| 序 号 | 项 目 名 称 | 金 额 |\n| 1 | 河道清淤 | 12 |\n"
+    "现共下达资金12万元。\n",
+}
+
+
+@pytest.mark.parametrize("member", sorted(ONE_ROW_PIPE))
+def test_a_pipe_table_of_one_row_with_spaced_header_words(member: str) -> None:
+    plan = parse_bytes(ONE_ROW_PIPE[member].encode(), "notice.txt")
+    assert len(plan.projects) == 1 and plan.projects[0].name in {"校舍维修", "河道清淤"}
+    assert plan.stated_total == plan.computed_total and "total_mismatch" not in [p.code for p in plan.problems]
