@@ -17,6 +17,7 @@ from fundgraph.loaders.measures import measures
 from fundgraph.loaders.model import Plan, Problem, Project, Source
 from fundgraph.loaders.roles import (
     allocation_weight,
+    drop_pinyin,
     fold,
     header_unit,
     is_total_label,
@@ -245,7 +246,7 @@ def prose_total(lines: list[TextLine]) -> tuple[Decimal, TextLine, str] | None:
     """
     best: tuple[int, Decimal, TextLine, str] | None = None
     for line in lines:
-        for clause in _whole_clauses(fold_forms(line.text)):
+        for clause in _whole_clauses(drop_pinyin(fold_forms(line.text))):
             if not _TOTAL_WORDS.search(clause) and not re.search(r"资金\s*[\d,，.]+\s*(?:亿元|千元|万元|元)", clause):
                 continue
             match = _MONEY_IN_TEXT.search(clause)
@@ -582,6 +583,7 @@ class _PlanBuilder:
         self.prose_before: list[TextLine] = list(document.before)
         self.prose_after: list[TextLine] = list(document.after)
         self.notes: list[str] = []
+        self.decisions: list[str] = []
         self.stated_total: Decimal | None = None
         self.stated_total_source: Source | None = None
         self.stated_total_text: str | None = None
@@ -601,11 +603,13 @@ class _PlanBuilder:
             self.own_title.extend(TextLine(c.text, line=c.line, row=c.row) for c in row if c.text)
         self.prose_before.extend(self.own_title)
         prose_unit, currency = self._unit_from_prose()
-        unit = self.header.unit or prose_unit or "万元"
         units_in_cells = all(
             (cell := self._cell(row, "amount")) is None or not cell.text or _UNIT_WORD.search(fold_forms(cell.text))
             for row in self.table.rows[self.header.data_start :]
         )
+        if self.header.unit is None and prose_unit is None and not units_in_cells:
+            prose_unit = self._unit_from_magnitude()
+        unit = self.header.unit or prose_unit or "万元"
         if self.header.unit is None and prose_unit is None and not units_in_cells:
             self.problems.append(
                 Problem(
@@ -657,7 +661,7 @@ class _PlanBuilder:
             table=self.index,
         )
         self._reconcile(plan)
-        return Plan(**{**plan.__dict__, "problems": tuple(self.problems)})
+        return Plan(**{**plan.__dict__, "problems": tuple(self.problems), "decisions": tuple(self.decisions)})
 
     def _rows(self, unit: str) -> list[Project]:
         projects: list[Project] = []
@@ -1038,6 +1042,39 @@ class _PlanBuilder:
             if bracket is not None:
                 return bracket, "CNY"
         return None, "CNY"
+
+    def _unit_from_magnitude(self) -> str | None:
+        """The unit in which the amount column comes to the total the text states (共发放补贴资金12.5万元 over a
+        column that adds up to 125000: 元), the text's figure taken as rounded to the digits it shows. Only one unit
+        may fit, and it decides only where it is not the 万元 assumed without it; a column with a figure that is no
+        number, or no total in the text, decides nothing."""
+        found = prose_total([*self.prose_before, *self.prose_after])
+        match = _MONEY_IN_TEXT.search(found[2]) if found is not None else None
+        if found is None or match is None:
+            return None
+        raw = Decimal(0)
+        for row in self.table.rows[self.header.data_start :]:
+            filled = [c for c in row if c.text]
+            cell = self._cell(row, "amount")
+            if not filled or any(is_total_label(c.text) for c in filled[:2]) or cell is None or not cell.text:
+                continue
+            number = _AMOUNT_CELL.match(fold_forms(cell.text))
+            value = parse_number(number.group("number")) if number is not None else None
+            if value is None:
+                return None
+            raw += value
+        digits = len(match.group(1).partition(".")[2])
+        half = Decimal(5) * Decimal(10) ** -(digits + 1) * UNIT_TO_WAN[match.group(2)]
+        fits = [u for u, scale in UNIT_TO_WAN.items() if raw and abs(raw * scale - found[0]) <= half]
+        if len(fits) != 1 or fits[0] == "万元":
+            # A text's total that fits the 万元 assumed anyway is only not against it: the assumption is still
+            # reported, as before.
+            return None
+        self.decisions.append(
+            f"unit {fits[0]}: the amount column comes to {raw}, and the text states {match.group(0)} "
+            f"(line {found[1].line}): no unit is written in the table, a 单位 line or the title"
+        )
+        return fits[0]
 
     def _title(self) -> str | None:
         own = [ln.text for ln in self.own_title if any(word in fold(ln.text) for word in _TITLE_WORDS)]

@@ -11,6 +11,8 @@ with the synonyms.
 ('rate', 'place', 'place')
 >>> role_of("項目名稱").role, role_of("粮食种植面积(亩)").role, role_of("单位:万元").role
 ('name', 'quantity', None)
+>>> role_of("耕地地力保護補貼系統數").role, role_of("系统数").role, role_of("应补贴户数").role
+('money', 'quantity', 'quantity')
 >>> allocation_weight("本次拨付") > allocation_weight("已拨付"), allocation_weight("省实际下达补助经费") > 0
 (True, True)
 """
@@ -62,6 +64,15 @@ def fold(text: str) -> str:
     return "".join(_t2s().convert(normal).split())
 
 
+def drop_pinyin(text: str) -> str:
+    """Text with the pinyin a machine conversion left in brackets taken off: 萬(wàn)元 -> 萬元.
+
+    >>> drop_pinyin("共發(fā)放補(bǔ)貼資金 3809.3 萬(wàn)元")
+    '共發放補貼資金 3809.3 萬元'
+    """
+    return _PINYIN_PAIR.sub("", text)
+
+
 @dataclass(frozen=True)
 class HeaderVocabulary:
     """The reviewed vocabulary of headers.yaml: column synonyms, total labels, role words, allocation weights."""
@@ -76,6 +87,7 @@ class HeaderVocabulary:
     funding_source_headings: tuple[str, ...] = ()
     place_suffixes: tuple[str, ...] = ()
     page_furniture: tuple[str, ...] = ()
+    figure_heads: tuple[str, ...] = ()
 
 
 @cache
@@ -97,6 +109,7 @@ def vocabulary() -> HeaderVocabulary:
         tuple(data.get("funding_source_headings", ())),
         tuple(sorted(data.get("place_suffixes", ()), key=len, reverse=True)),
         tuple(data.get("page_furniture", ())),
+        tuple(sorted(data.get("figure_heads", ()), key=len, reverse=True)),
     )
 
 
@@ -158,6 +171,12 @@ def role_of(text: str) -> HeaderRole:
     if _QUANTITY_UNIT.search(folded):
         return HeaderRole("quantity", None, "a count or measure unit in brackets")
     stem = _BRACKETS.sub("", bare) or bare
+    head = next((h for h in words.figure_heads if stem.endswith(h)), None)
+    if head is not None:
+        named = role_of(stem[: -len(head)]) if len(stem) > len(head) else HeaderRole(None, None, "nothing")
+        if named.role is None:
+            return HeaderRole("quantity", None, f"a figure ({head}) of no known kind")
+        return HeaderRole(named.role, unit, f"a figure ({head}) of what its words name: {named.why}")
     for role, starts in words.role_starts.items():
         if any(stem.startswith(w) for w in starts):
             return HeaderRole(role, unit, f"starts with {next(w for w in starts if stem.startswith(w))!r}")

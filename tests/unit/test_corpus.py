@@ -51,8 +51,6 @@ FAILING: dict[str, tuple[str, str]] = {
         "flagged",
         "amounts, rows, mismatch, names missing",
     ),
-    # [17] 系统数 taken for a quantity
-    "62_zhaoyuan-farmland-subsidy-2023-trad-pipe-total-first-yuan.txt": ("flagged", "no plan (exit 2)"),
 }
 
 
@@ -142,8 +140,6 @@ def test_corpus_document(name: str) -> None:
 PERTURB = CORPUS.parents[3] / "shared" / "tools" / "perturb.py"
 VARIANT_FAILING: dict[tuple[str, str], tuple[str, str]] = {
     # [3] the page's footer read as cells
-    # [7] spaced header words; a table of two pipe lines (refused: prose read 资金来源 before)
-    ("spaced", "42_xinxiang-gxq-poverty-2018-single-row-pipe.txt"): ("flagged", "no plan (exit 2)"),
 }
 
 

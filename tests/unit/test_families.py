@@ -495,3 +495,75 @@ def test_a_pages_links_after_a_pipe_stream_do_not_cut_its_last_row(furniture: st
     plan = parse_bytes(text.encode(), "notice.txt")
     assert [(p.name, str(p.amount)) for p in plan.projects] == [("甲县", "40"), ("乙县", "35"), ("丙县", "25")]
     assert plan.stated_total == Decimal("100") and plan.problems == ()
+
+
+# §17 A figure named after what it counts (补贴系统数, the subsidy as the system holds it) is money when what it names
+# is money; a count (户数, 面积, 人数) is never the allocation, even when it adds up to its 合计. With no unit in the
+# table, the title or a 单位 line, the unit is the one in which the column comes to the total the text states.
+
+FIGURE_FAMILY = {
+    "total-first": (
+        "某镇2023年耕地保护补贴发放情况\n共发放补贴资金 12.5 万元,已全部发放到位。\n"
+        "村名 | 应补贴户数 | 核定面积 | 耕地保护补贴系统数 |\n合计 | 30 | 1250 | 125000 |\n"
+        "东村 | 10 | 500 | 50000 |\n西村 | 20 | 750 | 75000 |\n",
+        [("东村", "5"), ("西村", "7.5")],
+    ),
+    "rounded-prose-total": (
+        "某县2022年种粮补贴发放统计表\n本次发放补贴资金共计123.46万元。\n"
+        "乡镇 | 户数 | 补贴系统数 |\n城关镇 | 120 | 734567.8 |\n河口乡 | 80 | 500000 |\n合计 | 200 | 1234567.8 |\n",
+        [("城关镇", "73.45678"), ("河口乡", "50")],
+    ),
+    "traditional-with-pinyin-pairs": (
+        "某縣(xiàn)補(bǔ)貼發(fā)放情況\n共發(fā)放補(bǔ)貼資金 3.6 萬(wàn)元。\n"
+        "鎮(zhèn)街 | 戶數(shù) | 補(bǔ)貼系統(tǒng)數(shù) |\n"
+        "合計(jì) | 9 | 36000 |\n甲鎮(zhèn) | 4 | 16000 |\n乙鎮(zhèn) | 5 | 20000 |\n",
+        [("甲鎮(zhèn)", "1.6"), ("乙鎮(zhèn)", "2")],
+    ),
+}
+
+
+@pytest.mark.parametrize("member", sorted(FIGURE_FAMILY))
+def test_a_figure_of_money_in_yuan_decided_by_the_total_in_the_text(member: str) -> None:
+    text, expected = FIGURE_FAMILY[member]
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert [(p.name, str(p.amount)) for p in plan.projects] == expected
+    assert plan.unit == "元" and plan.problems == ()
+    assert plan.stated_total == sum((Decimal(a) for _, a in expected), Decimal(0))
+    assert any("unit" in d and "元" in d for d in plan.decisions)
+
+
+def test_a_count_that_adds_up_is_never_the_allocation() -> None:
+    text = "某镇补贴发放情况\n单位:元\n村名 | 户数 | 补贴面积 | 补贴金额 |\n东村 | 10 | 500 | 800 |\n"
+    text += "西村 | 20 | 750 | 900 |\n合计 | 30 | 1250 | 2000 |\n"
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert [p.amount for p in plan.projects] == [Decimal("0.08"), Decimal("0.09")]
+    assert "total_mismatch" in [p.code for p in plan.problems]
+    for header in ("系统数", "户系统数", "应补贴户数", "核定小麦面积"):
+        from fundgraph.loaders.roles import role_of
+
+        assert role_of(header).role != "money", header
+
+
+def test_no_unit_and_a_total_in_the_text_that_fits_no_unit_is_assumed_and_said() -> None:
+    text = "某镇补贴发放情况\n共发放补贴资金 99 万元。\n村名 | 户数 | 补贴系统数 |\n东村 | 10 | 50000 |\n"
+    text += "西村 | 20 | 75000 |\n合计 | 30 | 125000 |\n"
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert "unit_assumed" in [p.code for p in plan.problems]
+
+
+# §7 A pipe table of a header and one row is a pipe table: its header words may be spaced (项  目  名  称), as
+# a space-separated reading could not split them.
+
+ONE_ROW_PIPE = {
+    "spaced-words": "关于下达某区2020年教育补助资金的通知\n现将补助资金36.5万元分配如下:\n"
+    "序　号 | 项  目  名  称 | 实施单位 | 补助资金 |\n1 | 校舍维修 | 某区教育局 | 36.5 |\n",
+    "leading-pipes": "某县2021年水利资金分配表\n单位:万元\n| 序 号 | 项 目 名 称 | 金 额 |\n| 1 | 河道清淤 | 12 |\n"
+    "现共下达资金12万元。\n",
+}
+
+
+@pytest.mark.parametrize("member", sorted(ONE_ROW_PIPE))
+def test_a_pipe_table_of_one_row_with_spaced_header_words(member: str) -> None:
+    plan = parse_bytes(ONE_ROW_PIPE[member].encode(), "notice.txt")
+    assert len(plan.projects) == 1 and plan.projects[0].name in {"校舍维修", "河道清淤"}
+    assert plan.stated_total == plan.computed_total and "total_mismatch" not in [p.code for p in plan.problems]

@@ -23,7 +23,15 @@ _NOTE = re.compile(r"^(注|备注|说明)\s*[:：\d]")
 
 
 def looks_like_pipe_table(lines: list[str]) -> bool:
-    return sum(1 for line in lines if line.count("|") >= 2) >= 3
+    """Three pipe lines, or two where one is a header (a table of one row): 序 号 | 项 目 名 称 | 金额 |."""
+    piped = [line for line in lines if line.count("|") >= 2]
+    if len(piped) >= 3:
+        return True
+    return len(piped) == 2 and any(map_header(_pipe_row(line), 0) for line in piped)
+
+
+def _pipe_row(line: str) -> list[Cell]:
+    return [Cell(text, 1, col, number) for col, (number, text) in enumerate(_pipe_cells(0, line), start=1)]
 
 
 def read_pipe_table(text: str, path: str, doc_id: str) -> RawDocument:
