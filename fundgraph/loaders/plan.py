@@ -1046,8 +1046,8 @@ class _PlanBuilder:
     def _unit_from_magnitude(self) -> str | None:
         """The unit in which the amount column comes to the total the text states (共发放补贴资金12.5万元 over a
         column that adds up to 125000: 元), the text's figure taken as rounded to the digits it shows. Only one unit
-        may fit, and it decides only where it is not the 万元 assumed without it; a column with a figure that is no
-        number, or no total in the text, decides nothing."""
+        may fit (万元 included: the text then confirms what would otherwise be assumed); a column with a figure that
+        is no number, or no total in the text, decides nothing."""
         found = prose_total([*self.prose_before, *self.prose_after])
         match = _MONEY_IN_TEXT.search(found[2]) if found is not None else None
         if found is None or match is None:
@@ -1066,9 +1066,7 @@ class _PlanBuilder:
         digits = len(match.group(1).partition(".")[2])
         half = Decimal(5) * Decimal(10) ** -(digits + 1) * UNIT_TO_WAN[match.group(2)]
         fits = [u for u, scale in UNIT_TO_WAN.items() if raw and abs(raw * scale - found[0]) <= half]
-        if len(fits) != 1 or fits[0] == "万元":
-            # A text's total that fits the 万元 assumed anyway is only not against it: the assumption is still
-            # reported, as before.
+        if len(fits) != 1:
             return None
         self.decisions.append(
             f"unit {fits[0]}: the amount column comes to {raw}, and the text states {match.group(0)} "
