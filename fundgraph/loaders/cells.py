@@ -93,13 +93,14 @@ def fold_forms(text: str) -> str:
 
 
 @cache
-def _t2s() -> opencc.OpenCC:
+def t2s() -> opencc.OpenCC:
+    """OpenCC's traditional-to-simplified converter, made once (its tables take a while to load)."""
     return opencc.OpenCC("t2s")
 
 
 @cache
 def _simple_char(char: str) -> str:
-    simple = _t2s().convert(char)
+    simple = t2s().convert(char)
     return simple if len(simple) == 1 else char
 
 

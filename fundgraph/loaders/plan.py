@@ -1052,21 +1052,18 @@ class _PlanBuilder:
         match = _MONEY_IN_TEXT.search(found[2]) if found is not None else None
         if found is None or match is None:
             return None
-        raw = Decimal(0)
-        for row in self.table.rows[self.header.data_start :]:
-            filled = [c for c in row if c.text]
-            cell = self._cell(row, "amount")
-            if not filled or any(is_total_label(c.text) for c in filled[:2]) or cell is None or not cell.text:
-                continue
-            number = _AMOUNT_CELL.match(fold_forms(cell.text))
-            value = parse_number(number.group("number")) if number is not None else None
-            if value is None:
-                return None
-            raw += value
+        try:
+            raw = self._column_sum("万元")  # the figures as written: an unwritten unit is 万元 to _amount
+        except ParseError:
+            return None
+        if raw is None:
+            return None
         digits = len(match.group(1).partition(".")[2])
         half = Decimal(5) * Decimal(10) ** -(digits + 1) * UNIT_TO_WAN[match.group(2)]
         fits = [u for u, scale in UNIT_TO_WAN.items() if raw and abs(raw * scale - found[0]) <= half]
-        if len(fits) != 1:
+        if len(fits) != 1 or (fits[0] == "万元" and raw != found[0]):
+            # The 万元 that would be assumed is confirmed only by the same figure: a text's total that differs from
+            # the rows is a mismatch to report, and the unit stays a guess beside it.
             return None
         self.decisions.append(
             f"unit {fits[0]}: the amount column comes to {raw}, and the text states {match.group(0)} "

@@ -26,8 +26,9 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import opencc
 import yaml
+
+from fundgraph.loaders.cells import t2s
 
 # Machine conversion of traditional text leaves pinyin in brackets after a character: 關(guān)于, 區(qū).
 _PINYIN_PAIR = re.compile(r"[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüḿńňǹ]{1,7}[)）]")
@@ -49,11 +50,6 @@ class HeaderRole:
     why: str
 
 
-@cache
-def _t2s() -> opencc.OpenCC:
-    return opencc.OpenCC("t2s")
-
-
 def fold(text: str) -> str:
     """Full-width to half-width, garbled pinyin pairs dropped, traditional to simplified, white space removed.
 
@@ -61,7 +57,7 @@ def fold(text: str) -> str:
     ('序号', '合计', '项目名称', '区')
     """
     normal = _PINYIN_PAIR.sub("", unicodedata.normalize("NFKC", text))
-    return "".join(_t2s().convert(normal).split())
+    return "".join(t2s().convert(normal).split())
 
 
 def drop_pinyin(text: str) -> str:
