@@ -8,6 +8,7 @@ auditor must see but does not stop loading (a total that disagrees, a duplicated
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
@@ -980,13 +981,17 @@ class _PlanBuilder:
         data = self.table.rows[self.header.data_start :]
         return sum(1 for r in data if any(is_total_label(c.text) for c in [c for c in r if c.text][:2])) == 1
 
-    def _column_sum(self, unit: str) -> Decimal | None:
-        total = Decimal(0)
+    def _amount_cells(self) -> Iterator[Cell]:
+        """The written amount cell of each row under the header that is not a total row."""
         for row in self.table.rows[self.header.data_start :]:
             filled = [c for c in row if c.text]
             cell = self._cell(row, "amount")
-            if not filled or any(is_total_label(c.text) for c in filled[:2]) or cell is None or not cell.text:
-                continue
+            if filled and not any(is_total_label(c.text) for c in filled[:2]) and cell is not None and cell.text:
+                yield cell
+
+    def _column_sum(self, unit: str) -> Decimal | None:
+        total = Decimal(0)
+        for cell in self._amount_cells():
             if not _is_number_cell(cell.text):
                 return None
             total += self._amount(cell, unit)
@@ -1052,12 +1057,13 @@ class _PlanBuilder:
         match = _MONEY_IN_TEXT.search(found[2]) if found is not None else None
         if found is None or match is None:
             return None
-        try:
-            raw = self._column_sum("万元")  # the figures as written: an unwritten unit is 万元 to _amount
-        except ParseError:
-            return None
-        if raw is None:
-            return None
+        raw = Decimal(0)  # the figures as written, whatever unit a cell names
+        for cell in self._amount_cells():
+            number = _AMOUNT_CELL.match(fold_forms(cell.text))
+            value = parse_number(number.group("number")) if number is not None else None
+            if value is None:
+                return None
+            raw += value
         digits = len(match.group(1).partition(".")[2])
         half = Decimal(5) * Decimal(10) ** -(digits + 1) * UNIT_TO_WAN[match.group(2)]
         fits = [u for u, scale in UNIT_TO_WAN.items() if raw and abs(raw * scale - found[0]) <= half]
