@@ -76,6 +76,7 @@ class HeaderVocabulary:
     funding_source_headings: tuple[str, ...] = ()
     place_suffixes: tuple[str, ...] = ()
     page_furniture: tuple[str, ...] = ()
+    whole_words: tuple[str, ...] = ()
 
 
 @cache
@@ -97,6 +98,7 @@ def vocabulary() -> HeaderVocabulary:
         tuple(data.get("funding_source_headings", ())),
         tuple(sorted(data.get("place_suffixes", ()), key=len, reverse=True)),
         tuple(data.get("page_furniture", ())),
+        tuple(data.get("whole_words", ())),
     )
 
 

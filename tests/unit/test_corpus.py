@@ -43,8 +43,6 @@ FAILING: dict[str, tuple[str, str]] = {
     "44_yunfu-smes-2024-flattened-no-delimiters.txt": ("flagged", "no plan (exit 2)"),
     # [12, 14] two-row header over space-separated cells with gaps
     "46_dianjiang-dilapidated-housing-2021-space-sep-blank-cells.txt": ("flagged", "no plan (exit 2)"),
-    # [16] the total is stated as 总投资 only (its 其中 parts are no longer taken for it): no stated total
-    "50_zeku-rural-revitalization-2023-prose-list.txt": ("flagged", "stated_total"),
     # [9, 5] an explicit empty cell dropped mid-row; a column chosen because it reconciles
     "54_jiaozuo-poverty-2018-trad-pipe-per-line-blank-total-cell.txt": ("flagged", "amounts, sum, mismatch"),
     # [9] a name aligned into a money column: rows merge

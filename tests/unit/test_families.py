@@ -392,3 +392,37 @@ def test_a_total_before_its_parts_is_the_stated_total() -> None:
     )
     plan = parse_bytes(text.encode(), "notice.txt")
     assert plan.stated_total == Decimal("150")
+
+
+# §16 (continued) A notice that states its whole only as the listed projects' 总投资 states its total; such a total
+# verifies one money column, and never chooses the projects' cost over the money allocated.
+
+
+def test_the_projects_total_investment_is_the_stated_total_of_numbered_items() -> None:
+    text = (
+        "关于某县2023年衔接资金项目计划的公告\n"
+        "共安排项目3个,项目总投资为150万元,其中:基础设施项目2项,总资金100万元;产业项目1项,总资金50万元。\n"
+        "1.东村道路硬化工程\n投资:60万元 实施单位:东村村委会\n"
+        "2.西村饮水工程\n投资:40万元 实施单位:西村村委会\n"
+        "3.南村养殖场\n投资:50万元 实施单位:南村村委会\n"
+    )
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert [str(p.amount) for p in plan.projects] == ["60", "40", "50"]
+    assert plan.stated_total == Decimal("150") and plan.problems == ()
+
+
+def test_a_total_investment_that_does_not_reconcile_is_a_mismatch() -> None:
+    text = "某镇2022年项目计划\n安排项目2个,总投资为95万元。\n东村道路:50万元;西村水渠:40万元。\n"
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert plan.stated_total == Decimal("95")
+    assert "total_mismatch" in [p.code for p in plan.problems]
+
+
+def test_a_total_investment_does_not_choose_the_cost_column_over_the_allocation() -> None:
+    text = (
+        "某县2023年项目资金安排表\n单位:万元\n项目总投资为300万元。\n"
+        "| 序号 | 项目名称 | 总投资 | 补助资金 |\n| 1 | 东村道路 | 200 | 80 |\n| 2 | 西村水渠 | 100 | 60 |\n"
+    )
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert [str(p.amount) for p in plan.projects] == ["80", "60"]
+    assert plan.problems != ()
