@@ -54,11 +54,6 @@ FAILING: dict[str, tuple[str, str]] = {
     "58_bazhong-poverty-2019-colon-per-line-list.txt": ("flagged", "no plan (exit 2)"),
     # [10] names list + 等N家 + 各X万元
     "59_liandu-scale-up-awards-2022-prose-groups-count-mismatch.txt": ("flagged", "no plan (exit 2)"),
-    # [10] an item's own amount taken for a column
-    "60_dachuan-rural-revitalization-2024-two-group-prose-subtotals.txt": (
-        "flagged",
-        "amounts, rows, mismatch, names missing",
-    ),
     # [17] 系统数 taken for a quantity
     "62_zhaoyuan-farmland-subsidy-2023-trad-pipe-total-first-yuan.txt": ("flagged", "no plan (exit 2)"),
 }

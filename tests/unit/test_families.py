@@ -426,3 +426,40 @@ def test_a_total_investment_does_not_choose_the_cost_column_over_the_allocation(
     plan = parse_bytes(text.encode(), "notice.txt")
     assert [str(p.amount) for p in plan.projects] == ["80", "60"]
     assert plan.problems != ()
+
+
+# §10 Numbered prose items: the words before an item's own amount name the item (never a money column of their
+# own), a key that names the item (项目名称:) gives its value as the name, and the parts after 其中 stay the item's.
+
+
+def test_the_words_before_an_items_own_amount_are_its_name() -> None:
+    text = (
+        "关于某区2024年衔接资金分配结果的公告\n下达我区衔接资金共计175.5万元,分配如下:\n"
+        "(一)支持产业发展100万元;\n(二)村道维修50万元;\n(三)按1%提取项目管理费1.5万元;\n(四)河口乡24万元。\n"
+    )
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert [(p.name, str(p.amount)) for p in plan.projects] == [
+        ("支持产业发展", "100"),
+        ("村道维修", "50"),
+        ("按1%提取项目管理费", "1.5"),
+        ("河口乡", "24"),
+    ]
+    assert plan.stated_total == Decimal("175.5") and plan.problems == ()
+
+
+def test_a_key_that_names_the_item_gives_its_value() -> None:
+    text = (
+        "现将项目资金共计80万元安排如下:\n一、项目名称：东村道路硬化工程\n资金：50万元\n"
+        "二、项目名称：西村饮水工程\n资金：30万元\n"
+    )
+    assert rows(text) == [("东村道路硬化工程", "50"), ("西村饮水工程", "30")]
+
+
+def test_the_parts_after_qizhong_stay_under_their_item() -> None:
+    text = (
+        "关于下达某县资金的通知\n现下达资金共计150万元,分配如下:\n"
+        "一、城关镇100万元,其中:东村60万元、西村40万元;\n二、河口乡50万元。\n"
+    )
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert [(p.name, str(p.amount)) for p in plan.projects] == [("城关镇", "100"), ("河口乡", "50")]
+    assert plan.stated_total == Decimal("150") and plan.problems == ()

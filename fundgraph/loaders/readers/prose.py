@@ -30,6 +30,8 @@ _MARKERS = (
 _CUT = re.compile(r"[,，;；。:：()（）!！【】\s]")
 _KEY = re.compile(r"^\s*([\u4e00-\u9fff]{2,8})\s*[:：]\s*(.+)$")
 _LEADING_VERB = re.compile(r"^(?:下达|安排|拨付|补助|用于|对|给予|支持|向)")
+# Words before a recipient (对华星公司奖励, 下达宣汉县): taken off a name; 支持产业发展 names a purpose, as written.
+_TO_RECIPIENT = re.compile(r"^(?:下达|拨付|对|给予|向)")
 _TRAILING_VERB = re.compile(r"(?:奖励|补助|补贴|资助|支持|安排|下达|拨付|共计|合计|计)$")
 _INLINE_BODY = re.compile(r"(实施单位|责任单位|申报单位|承担单位|建设单位|项目单位)\s*[:：]\s*([^\s,，;；。]+)")
 # 以下5家企业各奖励10万元:A、B、C、D、E — one amount for each body listed after it.
@@ -88,19 +90,29 @@ def _amounts(text: str, line: int) -> list[tuple[str, str, int, int]]:
 
 
 def _name_from(text: str, first_money: int | None) -> str:
-    """An item's name: its first clause up to its first amount, without a key (投资:), a verb before (下达, 对) or
-    after it (奖励), or an unclosed bracket.
+    """An item's name: its first clause up to its first amount, without a key (投资:), a verb before a recipient
+    (下达, 对) or one after it (奖励), or an unclosed bracket; after a key that names the item (项目名称:), its value.
 
     >>> _name_from("城关镇至李家村道路硬化工程 投资:120万元", 16), _name_from("对华星机械有限公司奖励30万元", 11)
     ('城关镇至李家村道路硬化工程', '华星机械有限公司')
+    >>> _name_from("项目名称:东村道路硬化工程", None), _name_from("支持产业发展2993.7万元", 6)
+    ('东村道路硬化工程', '支持产业发展')
     """
     head = text[:first_money] if first_money is not None else text
-    head = re.split(r"[:：]", head)[0] if re.search(r"[:：]", head) else head  # 东山镇：补助资金120万元
+    keyed = re.match(r"\s*([^:：]{2,8})\s*[:：]\s*(.+)$", head)
+    if keyed is not None and role_of(keyed.group(1)).role in _NAME_KEYS:
+        head = keyed.group(2)  # 项目名称:东村道路硬化工程 names the item by its value
+    elif re.search(r"[:：]", head):
+        head = re.split(r"[:：]", head)[0]  # 东山镇：补助资金120万元
     clauses = [c for c in re.split(r"[,，;；。]|\s{1,}", head) if c.strip()]
     name = clauses[0] if clauses else head
     name = re.sub(r"[(（][^)）]*$", "", name).strip(" :：")
-    name = _LEADING_VERB.sub("", name).strip()
+    name = _TO_RECIPIENT.sub("", name).strip()
     return _TRAILING_VERB.sub("", name).strip() or name
+
+
+# Keys whose value names the item (项目名称:…, 单位名称:…), by the role their header word has.
+_NAME_KEYS = frozenset({"name", "recipient", "body"})
 
 
 def _items(lines: list[tuple[int, str]], marker: re.Pattern[str]) -> list[_Row]:
@@ -146,7 +158,12 @@ def _items(lines: list[tuple[int, str]], marker: re.Pattern[str]) -> list[_Row]:
         row = _Row(_name_from(first_text, first_money), first_line)
         if not row.name:
             continue
-        row.values = [(label, amount, line_no) for label, amount, line_no, _ in amounts]
+        # The words before the item's first amount on its first line are its name (按1%提取项目管理费46.3万元), not
+        # the label of a money column of their own.
+        row.values = [
+            ("金额" if line_no == first_line and _is_name(label, row.name) else label, amount, line_no)
+            for label, amount, line_no, _ in amounts
+        ]
         for line_no, text in block:
             for key in _INLINE_BODY.finditer(text):
                 row.bodies.setdefault(key.group(1), (key.group(2).strip(" 。;；"), line_no))
@@ -156,6 +173,10 @@ def _items(lines: list[tuple[int, str]], marker: re.Pattern[str]) -> list[_Row]:
             continue
         rows.append(row)
     return rows
+
+
+def _is_name(label: str, name: str) -> bool:
+    return label != "金额" and (label == name or _name_from(label, None) == name)
 
 
 def _each_row(each: re.Match[str], line: int) -> list[_Row]:
