@@ -463,3 +463,42 @@ def test_the_parts_after_qizhong_stay_under_their_item() -> None:
     plan = parse_bytes(text.encode(), "notice.txt")
     assert [(p.name, str(p.amount)) for p in plan.projects] == [("城关镇", "100"), ("河口乡", "50")]
     assert plan.stated_total == Decimal("150") and plan.problems == ()
+
+
+# §10 (continued) Lists of ``name amount``: inside a sentence after the whole they divide (其中:, 具体为:), and one
+# recipient a line with the money's label after its name (甲区:省级专项资金400万元;); amounts inside a sentence
+# that announces no list are no list.
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "现将2023年饮水安全资金共计350万元下达给你们,其中:东城镇200万元、西城镇150万元。请专款专用。",
+        "下达你单位饮水安全资金合计350万元,其中东城镇200万元,西城镇150万元。",
+        "市财政拨付饮水安全资金350万元,具体为:东城镇200万元;西城镇150万元。",
+    ],
+)
+def test_a_list_inside_the_sentence_that_states_its_whole(sentence: str) -> None:
+    plan = parse_bytes(f"关于下达某县2023年饮水安全资金的通知\n各乡镇:\n{sentence}\n某县财政局\n".encode(), "n.txt")
+    assert [(p.name, str(p.amount)) for p in plan.projects] == [("东城镇", "200"), ("西城镇", "150")]
+    assert plan.stated_total == Decimal("350") and plan.problems == ()
+
+
+def test_one_recipient_a_line_with_the_moneys_label_after_its_name() -> None:
+    text = (
+        "现将省级专项资金1000万元下达给你们。\n甲区:省级专项资金400万元;\n乙区:省级专项资金350万元;\n"
+        "丙县:省级专项资金250万元。\n资金用途:用于基础设施建设。\n"
+    )
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert [(p.name, str(p.amount)) for p in plan.projects] == [("甲区", "400"), ("乙区", "350"), ("丙县", "250")]
+    assert plan.stated_total == Decimal("1000") and plan.problems == ()
+    other = "共下达奖补资金90万元。\n东湖街道:奖补资金30万元\n西湖街道:奖补资金40万元\n南湖街道:奖补资金25万元\n"
+    plan = parse_bytes(other.encode(), "notice.txt")
+    assert [p.name for p in plan.projects] == ["东湖街道", "西湖街道", "南湖街道"]
+    assert "total_mismatch" in [p.code for p in plan.problems]
+
+
+def test_amounts_inside_a_sentence_that_announces_no_list_are_no_list() -> None:
+    text = "某县耕地补贴发放说明\n经研究,补贴标准为每亩补贴86.9元,实际发放补贴资金7020.5万元。\n"
+    with pytest.raises(ParseError):
+        parse_bytes(text.encode(), "notice.txt")

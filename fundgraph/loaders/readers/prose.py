@@ -43,6 +43,7 @@ _CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九十")}
 _BODY_KEYS = ("实施单位", "责任单位", "申报单位", "承担单位", "建设单位", "项目单位")
 _COUNT = re.compile(r"\d+\s*(?:个|家|项|所|户|人)$")
 MAX_LABEL = 10
+MAX_NAME = 30  # a listed name is a place, a body or a project, never a sentence
 
 
 @dataclass
@@ -51,6 +52,8 @@ class _Row:
     line: int
     values: list[tuple[str, str, int]] = field(default_factory=list)  # (label, amount text, line)
     bodies: dict[str, tuple[str, int]] = field(default_factory=dict)
+    lead: str = ""  # a list's first item: the words of its line before it (现将…共计350万元下达,其中:)
+    trail: str = ""  # a list's last item: the words of its line after it
 
 
 def label_of(before: str, key: str | None) -> str:
@@ -202,27 +205,83 @@ def _cn_number(text: str) -> int | None:
 
 
 def _enumeration(lines: list[tuple[int, str]]) -> list[_Row]:
-    """The longest line listing two or more ``name amount`` items separated by 、 , ; — 补助标准:市中区1162万元、…
-    or 东城区:45.5万元;西城区:62万元 — the list's own key, if any, taken off its first item."""
-    best: list[_Row] = []
+    """The longest run of two or more ``name amount`` parts separated by 、 , ; 。 or line ends: on one line
+    (补助标准:市中区1162万元、…, 东城区:45.5万元;西城区:62万元), one a line (甲区:省级专项资金400万元;), or
+    inside a sentence after the whole it divides (现将…共计350万元下达,其中:东城镇200万元、西城镇150万元).
+
+    A part whose words state a whole (共计, 下达 …) is no item. The parts after 其中 that follow an item are that
+    item's parts, not rows. A label after a name's colon (甲区:省级专项资金400万元) names the money column.
+    """
+    parts: list[tuple[int, int, int, str, str]] = []  # (line, start, end, text, separator after)
     for line_no, text in lines:
-        parts = [p.strip() for p in re.split(r"[、,，;；]", text.rstrip("。 ")) if p.strip()]
-        rows: list[_Row] = []
-        for part in parts:
-            match = _MONEY.search(part)
-            if match is None or match.end() != len(part.rstrip()) or match.start() == 0:
-                rows = []
-                break
-            pieces = [x.strip() for x in re.split(r"[:：]", part[: match.start()])]
-            # 补助标准:市中区1162万元 -> 市中区; 东城区:45.5万元 -> 东城区
-            name = pieces[-1] or (pieces[-2] if len(pieces) > 1 else "")
-            if not name:
-                rows = []
-                break
-            rows.append(_Row(name, line_no, [("金额", match.group(0), line_no)]))
-        if len(rows) >= 2 and len(rows) > len(best):
-            best = rows
+        for piece in re.finditer(r"([^、,，;；。]+)([、,，;；。]|$)", text):
+            if piece.group(1).strip():
+                parts.append((line_no, piece.start(1), piece.end(1), piece.group(1).strip(), piece.group(2) or "\n"))
+        if parts and parts[-1][0] == line_no:
+            parts[-1] = (*parts[-1][:4], "\n")
+    text_of = dict(lines)
+    best: list[_Row] = []
+    run: list[_Row] = []
+    nested = False  # inside the 其中 parts of the item before
+    for line_no, start, end, text, sep in parts:
+        whole = re.match(r"^其中\s*[:：]?\s*", text)
+        if nested or (whole is not None and run):
+            nested = sep not in "；;。\n"  # an item's parts run to the end of its clause
+            continue
+        item = _list_item(text[whole.end() :] if whole is not None else text, line_no)
+        if item is None:
+            run = []
+            continue
+        if not run:
+            item.lead = text_of[line_no][:start] + item.lead
+            if not _announces(item.lead, whole is not None):
+                continue  # amounts inside a sentence (标准为每亩86.9元,实际发放…元) are no list
+        run.append(item)
+        if len(run) >= 2 and len(run) > len(best):
+            best = list(run)
+            best[-1].trail = text_of[line_no][end:].lstrip("、,，;；。 ")
+    labels = {label for row in best for label, _, _ in row.values}
+    if len(labels) > 1:
+        for row in best:
+            row.values = [("金额", amount, line) for _, amount, line in row.values]
     return best
+
+
+def _announces(lead: str, after_qizhong: bool) -> bool:
+    """A list starts a line, or follows the words announcing it: a colon (分配如下:) or 其中.
+
+    >>> _announces("", False), _announces("现下达共计150万元,具体为:", False), _announces("经研究,", False)
+    (True, True, False)
+    """
+    return after_qizhong or not lead.strip() or lead.rstrip().endswith((":", "："))
+
+
+def _list_item(part: str, line_no: int) -> _Row | None:
+    """One ``name amount`` part of a list, its name and the label of its amount; None when it is no item.
+
+    >>> row = _list_item("甲区:省级专项资金400万元", 3)
+    >>> row.name, row.values
+    ('甲区', [('省级专项资金', '400万元', 3)])
+    >>> _list_item("补助标准:市中区1162万元", 1).name, _list_item("下达资金共计350万元", 1)
+    ('市中区', None)
+    """
+    match = next(reversed(list(_MONEY.finditer(part))), None)
+    if match is None or match.end() != len(part.rstrip()) or match.start() == 0:
+        return None
+    pieces = [x.strip() for x in re.split(r"[:：]", part[: match.start()])]
+    label = "金额"
+    name = pieces[-1]
+    if len(pieces) > 1 and (not name or role_of(name).role == "money"):
+        name, label = pieces[-2], name or "金额"  # 东城区:45.5万元; 甲区:省级专项资金400万元
+    if (
+        not name
+        or len(name) > MAX_NAME
+        or _MONEY.search(name)
+        or any(word in fold(name) for word in vocabulary().whole_words)
+    ):
+        return None
+    # The words before a name's key (现下达共计150万元:城关镇100万元) stand before the list.
+    return _Row(name, line_no, [(label, match.group(0), line_no)], lead=part[: part.rfind(name, 0, match.start())])
 
 
 def _labelled_lines(lines: list[tuple[int, str]]) -> list[_Row]:
@@ -344,7 +403,11 @@ def _as_document(rows: list[_Row], lines: list[tuple[int, str]], path: str, doc_
         table.rows.append(cells)
     last = max(line for row in rows for _, _, line in row.values)
     before = [TextLine(t, line=n) for n, t in lines if n < first]
+    if rows[0].lead.strip():
+        before.append(TextLine(rows[0].lead.strip(), line=first))
     after = [TextLine(t, line=n) for n, t in lines if n > last]
+    if rows[-1].trail.strip():
+        after.insert(0, TextLine(rows[-1].trail.strip(), line=last))
     return RawDocument(path=path, doc_id=doc_id, format=layout, tables=[table], before=before, after=after)
 
 
