@@ -616,6 +616,8 @@ class _PlanBuilder:
                 "the table has a header but no projects under it; is the file truncated?",
                 Location(self.document.path, self.table.index, header_row[0].row, None, header_row[0].line),
             )
+        for message, at in self.table.doubts:
+            self.problems.append(Problem("count_mismatch", message, Source(self.document.doc_id, None, None, None, at)))
         if self.stated_total is None:
             self._total_from_prose()
         for line in self.prose_after:

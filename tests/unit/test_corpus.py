@@ -50,8 +50,6 @@ FAILING: dict[str, tuple[str, str]] = {
         "flagged",
         "amounts, rows, mismatch, names missing",
     ),
-    # [10] names list + 等N家 + 各X万元
-    "59_liandu-scale-up-awards-2022-prose-groups-count-mismatch.txt": ("flagged", "no plan (exit 2)"),
     # [17] 系统数 taken for a quantity
     "62_zhaoyuan-farmland-subsidy-2023-trad-pipe-total-first-yuan.txt": ("flagged", "no plan (exit 2)"),
 }

@@ -502,3 +502,33 @@ def test_amounts_inside_a_sentence_that_announces_no_list_are_no_list() -> None:
     text = "某县耕地补贴发放说明\n经研究,补贴标准为每亩补贴86.9元,实际发放补贴资金7020.5万元。\n"
     with pytest.raises(ParseError):
         parse_bytes(text.encode(), "notice.txt")
+
+
+# §10 (continued) Bodies named before 等N家 and given 各X万元 each: every body listed is read; a count its names do
+# not match is reported (the text contradicts itself), and so is a total the rows do not make.
+
+
+def test_each_body_named_before_its_count_gets_the_groups_amount() -> None:
+    text = (
+        "关于企业奖励资金的公示\n经审核,甲机械有限公司、乙电子有限公司等2家企业属于首次上规企业,各奖励30万元,"
+        "丙纺织有限公司、丁食品有限公司、戊包装有限公司等3家企业,各奖励10万元,总计90万元。\n某区经济局\n"
+    )
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert [(p.name, str(p.amount)) for p in plan.projects] == [
+        ("甲机械有限公司", "30"),
+        ("乙电子有限公司", "30"),
+        ("丙纺织有限公司", "10"),
+        ("丁食品有限公司", "10"),
+        ("戊包装有限公司", "10"),
+    ]
+    assert plan.stated_total == Decimal("90") and plan.problems == ()
+
+
+def test_a_count_its_names_do_not_match_is_reported_with_every_name_read() -> None:
+    text = (
+        "经审核,甲机械有限公司、乙电子有限公司、丙纺织有限公司等2家企业,各奖励20万元,"
+        "丁食品有限公司、戊包装有限公司等2家企业,各奖励5万元,总计50万元。\n"
+    )
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert len(plan.projects) == 5 and plan.computed_total == Decimal("70")
+    assert {"count_mismatch", "total_mismatch"} <= {p.code for p in plan.problems}

@@ -52,6 +52,7 @@ class _Row:
     line: int
     values: list[tuple[str, str, int]] = field(default_factory=list)  # (label, amount text, line)
     bodies: dict[str, tuple[str, int]] = field(default_factory=dict)
+    doubt: str = ""  # what the text says against this row's reading (a group's count that its names do not match)
     lead: str = ""  # a list's first item: the words of its line before it (现将…共计350万元下达,其中:)
     trail: str = ""  # a list's last item: the words of its line after it
 
@@ -175,6 +176,36 @@ def _items(lines: list[tuple[int, str]], marker: re.Pattern[str]) -> list[_Row]:
             rows.extend(_each_row(each, first_line))
             continue
         rows.append(row)
+    return rows
+
+
+# A…、B…等20家企业属于…,各奖励30万元: the bodies named before 等N家, each given the amount after 各.
+_COUNTED = re.compile(
+    r"([^,，;；:：。]+?)等\s*(\d+|[一二三四五六七八九十]+)\s*(?:家|个|所|户|人)[^各,，;；。]{0,30}[,，]?\s*各[^\d,，;；。]{0,6}"
+    r"(\d[\d,，]*(?:\.\d+)?\s*(?:亿元|千元|万元|元))"
+)
+
+
+def _counted_groups(lines: list[tuple[int, str]]) -> list[_Row]:
+    """Groups of bodies named before 等N家 and given 各X万元 each, every body listed read; where the names listed
+    are not as many as the count says, the rows say so (the text contradicts itself: nothing is guessed away)."""
+    rows: list[_Row] = []
+    for line_no, text in lines:
+        end = 0
+        for group in _COUNTED.finditer(text):
+            names = [n.strip() for n in re.split(r"[、]", group.group(1)) if n.strip()]
+            count_text = group.group(2)
+            count = int(count_text) if count_text.isdigit() else _cn_number(count_text)
+            if len(names) < 2 or any(len(n) > MAX_NAME for n in names):
+                continue
+            doubt = ""
+            if count != len(names):
+                doubt = f"the text says {count_text} but names {len(names)} ({names[0]} … {names[-1]})"
+            for name in names:
+                rows.append(_Row(name, line_no, [("金额", group.group(3), line_no)], doubt=doubt))
+            end = group.end()
+        if end and rows:
+            rows[-1].trail = text[end:].lstrip("、,，;；。 ")  # …各奖励10万元,总计680万元: the whole after them
     return rows
 
 
@@ -345,7 +376,11 @@ def read_prose(text: str, path: str, doc_id: str) -> RawDocument:
         rows = _items(allocated, marker)
         if rows:
             candidates.append(((len(rows), rows[0].line), rows, "prose-items"))
-    for rows, layout in ((_enumeration(allocated), "prose-list"), (_labelled_lines(allocated), "prose-lines")):
+    for rows, layout in (
+        (_enumeration(allocated), "prose-list"),
+        (_labelled_lines(allocated), "prose-lines"),
+        (_counted_groups(allocated), "prose-groups"),
+    ):
         if rows:
             candidates.append(((len(rows), rows[0].line), rows, layout))
     if not candidates:
@@ -401,6 +436,9 @@ def _as_document(rows: list[_Row], lines: list[tuple[int, str]], path: str, doc_
             seen.add(label)
             cells.append(Cell(amount, number, 2 + len(bodies) + labels.index(label), line_no))
         table.rows.append(cells)
+    for row in rows:
+        if row.doubt and (row.doubt, row.line) not in table.doubts:
+            table.doubts.append((row.doubt, row.line))
     last = max(line for row in rows for _, _, line in row.values)
     before = [TextLine(t, line=n) for n, t in lines if n < first]
     if rows[0].lead.strip():
