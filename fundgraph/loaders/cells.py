@@ -48,6 +48,9 @@ class Table:
     next_row_cut: bool = False  # the text ends just after the start of a row past the last one (its 序号)
     # Why a reader could not lay the table out; the plan refuses the table with this reason.
     unreadable: str | None = None
+    # What the text says against the reading of its rows (a count its names do not match), with its line: a
+    # `count_mismatch` problem of the plan.
+    doubts: list[tuple[str, int | None]] = field(default_factory=list)
 
 
 @dataclass

@@ -49,7 +49,6 @@ _FUND = re.compile(
 _NOTE = re.compile(r"^(注|备注|说明)\s*[:：\d]")
 _CORE_FIELDS = ("seq", "name", "applicant", "implementer", "summary", "targets", "amount", "approval", "place")
 _GROUP_SEQ = re.compile(r"^[(（]?[一二三四五六七八九十]+[)）、.]?$|^[A-Z][.、]?$")
-_TOTAL_WORDS = re.compile(r"下达|共计|合计|总计|总额|共安排|共分配|拨付|安排")
 _MONEY_IN_TEXT = re.compile(r"(\d[\d,，]*(?:\.\d+)?)\s*(亿元|千元|万元|元)")
 
 
@@ -246,9 +245,10 @@ def prose_total(lines: list[TextLine]) -> tuple[Decimal, TextLine, str] | None:
     Decimal('259')
     """
     best: tuple[int, Decimal, TextLine, str] | None = None
+    words = vocabulary().whole_words
     for line in lines:
         for clause in _whole_clauses(drop_pinyin(fold_forms(line.text))):
-            if not _TOTAL_WORDS.search(clause) and not re.search(r"资金\s*[\d,，.]+\s*(?:亿元|千元|万元|元)", clause):
+            if not any(w in clause for w in words) and not _ALLOCATED.search(clause):
                 continue
             match = _MONEY_IN_TEXT.search(clause)
             if match is None or (number := parse_number(match.group(1))) is None:
@@ -342,7 +342,11 @@ def _best_plan(document: RawDocument, table: Table, header: HeaderMap, index: in
             why = f"column {col} ({header.names.get(col)}) is each row's sum of the other money columns"
             plan = _blank_row_totals_disagree(table, header, col, plan)
             return replace(plan, decisions=(*plan.decisions, *document.decisions, why), amount_column=col)
-        if plan.stated_total is not None and plan.stated_total == plan.computed_total:
+        if (
+            plan.stated_total is not None
+            and plan.stated_total == plan.computed_total
+            and _may_choose(plan.stated_total_text, header)
+        ):
             why = f"column {col} ({header.names.get(col)}) adds up to the stated total"
             if col == row_total:
                 why += ", and is each row's sum of other money columns"
@@ -392,6 +396,24 @@ def _blank_row_totals_disagree(table: Table, header: HeaderMap, col: int, plan: 
     )
     problem = Problem("total_mismatch", message, unverified.where)
     return replace(plan, problems=tuple(problem if p is unverified else p for p in plan.problems))
+
+
+def _may_choose(stated_text: str | None, header: HeaderMap) -> bool:
+    """A total the text states only in words naming other money (项目总投资为150万元: the projects' whole cost, a
+    whole word of negative allocation weight) verifies rows that hold one money column; among several (总投资 |
+    补助资金) it would choose the cost for the allocation.
+
+    >>> two = HeaderMap(1, amount_cols=[(2, "总投资"), (3, "补助资金")])
+    >>> _may_choose("项目总投资为150万元", two), _may_choose("共下达150万元", two)
+    (False, True)
+    """
+    if len(header.amount_cols) <= 1 or stated_text is None or _ALLOCATED.search(stated_text):
+        return True
+    words = [w for w in vocabulary().whole_words if w in stated_text]
+    return not words or any(allocation_weight(w) >= 0 for w in words)
+
+
+_ALLOCATED = re.compile(r"资金\s*[\d,，.]+\s*(?:亿元|千元|万元|元)")
 
 
 def _unless_another_adds_up(
@@ -631,6 +653,8 @@ class _PlanBuilder:
                 "the table has a header but no projects under it; is the file truncated?",
                 Location(self.document.path, self.table.index, header_row[0].row, None, header_row[0].line),
             )
+        for message, at in self.table.doubts:
+            self.problems.append(Problem("count_mismatch", message, Source(self.document.doc_id, None, None, None, at)))
         if self.stated_total is None:
             self._total_from_prose()
         for line in self.prose_after:

@@ -84,6 +84,7 @@ class HeaderVocabulary:
     place_suffixes: tuple[str, ...] = ()
     page_furniture: tuple[str, ...] = ()
     figure_heads: tuple[str, ...] = ()
+    whole_words: tuple[str, ...] = ()
 
 
 @cache
@@ -106,6 +107,7 @@ def vocabulary() -> HeaderVocabulary:
         tuple(sorted(data.get("place_suffixes", ()), key=len, reverse=True)),
         tuple(data.get("page_furniture", ())),
         tuple(sorted(data.get("figure_heads", ()), key=len, reverse=True)),
+        tuple(data.get("whole_words", ())),
     )
 
 

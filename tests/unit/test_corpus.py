@@ -40,17 +40,6 @@ FAILING: dict[str, tuple[str, str]] = {
     "44_yunfu-smes-2024-flattened-no-delimiters.txt": ("flagged", "no plan (exit 2)"),
     # [12, 14] two-row header over space-separated cells with gaps
     "46_dianjiang-dilapidated-housing-2021-space-sep-blank-cells.txt": ("flagged", "no plan (exit 2)"),
-    # [16] the total is stated as 总投资 only (its 其中 parts are no longer taken for it): no stated total
-    "50_zeku-rural-revitalization-2023-prose-list.txt": ("flagged", "stated_total"),
-    # [10] one recipient a line, 巴州区:省级…资金2405万元;
-    "58_bazhong-poverty-2019-colon-per-line-list.txt": ("flagged", "no plan (exit 2)"),
-    # [10] names list + 等N家 + 各X万元
-    "59_liandu-scale-up-awards-2022-prose-groups-count-mismatch.txt": ("flagged", "no plan (exit 2)"),
-    # [10] an item's own amount taken for a column
-    "60_dachuan-rural-revitalization-2024-two-group-prose-subtotals.txt": (
-        "flagged",
-        "amounts, rows, mismatch, names missing",
-    ),
 }
 
 

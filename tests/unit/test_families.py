@@ -567,3 +567,143 @@ def test_a_pipe_table_of_one_row_with_spaced_header_words(member: str) -> None:
     plan = parse_bytes(ONE_ROW_PIPE[member].encode(), "notice.txt")
     assert len(plan.projects) == 1 and plan.projects[0].name in {"校舍维修", "河道清淤"}
     assert plan.stated_total == plan.computed_total and "total_mismatch" not in [p.code for p in plan.problems]
+
+
+# §16 (continued) A notice that states its whole only as the listed projects' 总投资 states its total; such a total
+# verifies one money column, and never chooses the projects' cost over the money allocated.
+
+
+def test_the_projects_total_investment_is_the_stated_total_of_numbered_items() -> None:
+    text = (
+        "关于某县2023年衔接资金项目计划的公告\n"
+        "共安排项目3个,项目总投资为150万元,其中:基础设施项目2项,总资金100万元;产业项目1项,总资金50万元。\n"
+        "1.东村道路硬化工程\n投资:60万元 实施单位:东村村委会\n"
+        "2.西村饮水工程\n投资:40万元 实施单位:西村村委会\n"
+        "3.南村养殖场\n投资:50万元 实施单位:南村村委会\n"
+    )
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert [str(p.amount) for p in plan.projects] == ["60", "40", "50"]
+    assert plan.stated_total == Decimal("150") and plan.problems == ()
+
+
+def test_a_total_investment_that_does_not_reconcile_is_a_mismatch() -> None:
+    text = "某镇2022年项目计划\n安排项目2个,总投资为95万元。\n东村道路:50万元;西村水渠:40万元。\n"
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert plan.stated_total == Decimal("95")
+    assert "total_mismatch" in [p.code for p in plan.problems]
+
+
+def test_a_total_investment_does_not_choose_the_cost_column_over_the_allocation() -> None:
+    text = (
+        "某县2023年项目资金安排表\n单位:万元\n项目总投资为300万元。\n"
+        "| 序号 | 项目名称 | 总投资 | 补助资金 |\n| 1 | 东村道路 | 200 | 80 |\n| 2 | 西村水渠 | 100 | 60 |\n"
+    )
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert [str(p.amount) for p in plan.projects] == ["80", "60"]
+    assert plan.problems != ()
+
+
+# §10 Numbered prose items: the words before an item's own amount name the item (never a money column of their
+# own), a key that names the item (项目名称:) gives its value as the name, and the parts after 其中 stay the item's.
+
+
+def test_the_words_before_an_items_own_amount_are_its_name() -> None:
+    text = (
+        "关于某区2024年衔接资金分配结果的公告\n下达我区衔接资金共计175.5万元,分配如下:\n"
+        "(一)支持产业发展100万元;\n(二)村道维修50万元;\n(三)按1%提取项目管理费1.5万元;\n(四)河口乡24万元。\n"
+    )
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert [(p.name, str(p.amount)) for p in plan.projects] == [
+        ("支持产业发展", "100"),
+        ("村道维修", "50"),
+        ("按1%提取项目管理费", "1.5"),
+        ("河口乡", "24"),
+    ]
+    assert plan.stated_total == Decimal("175.5") and plan.problems == ()
+
+
+def test_a_key_that_names_the_item_gives_its_value() -> None:
+    text = (
+        "现将项目资金共计80万元安排如下:\n一、项目名称：东村道路硬化工程\n资金：50万元\n"
+        "二、项目名称：西村饮水工程\n资金：30万元\n"
+    )
+    assert rows(text) == [("东村道路硬化工程", "50"), ("西村饮水工程", "30")]
+
+
+def test_the_parts_after_qizhong_stay_under_their_item() -> None:
+    text = (
+        "关于下达某县资金的通知\n现下达资金共计150万元,分配如下:\n"
+        "一、城关镇100万元,其中:东村60万元、西村40万元;\n二、河口乡50万元。\n"
+    )
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert [(p.name, str(p.amount)) for p in plan.projects] == [("城关镇", "100"), ("河口乡", "50")]
+    assert plan.stated_total == Decimal("150") and plan.problems == ()
+
+
+# §10 (continued) Lists of ``name amount``: inside a sentence after the whole they divide (其中:, 具体为:), and one
+# recipient a line with the money's label after its name (甲区:省级专项资金400万元;); amounts inside a sentence
+# that announces no list are no list.
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "现将2023年饮水安全资金共计350万元下达给你们,其中:东城镇200万元、西城镇150万元。请专款专用。",
+        "下达你单位饮水安全资金合计350万元,其中东城镇200万元,西城镇150万元。",
+        "市财政拨付饮水安全资金350万元,具体为:东城镇200万元;西城镇150万元。",
+    ],
+)
+def test_a_list_inside_the_sentence_that_states_its_whole(sentence: str) -> None:
+    plan = parse_bytes(f"关于下达某县2023年饮水安全资金的通知\n各乡镇:\n{sentence}\n某县财政局\n".encode(), "n.txt")
+    assert [(p.name, str(p.amount)) for p in plan.projects] == [("东城镇", "200"), ("西城镇", "150")]
+    assert plan.stated_total == Decimal("350") and plan.problems == ()
+
+
+def test_one_recipient_a_line_with_the_moneys_label_after_its_name() -> None:
+    text = (
+        "现将省级专项资金1000万元下达给你们。\n甲区:省级专项资金400万元;\n乙区:省级专项资金350万元;\n"
+        "丙县:省级专项资金250万元。\n资金用途:用于基础设施建设。\n"
+    )
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert [(p.name, str(p.amount)) for p in plan.projects] == [("甲区", "400"), ("乙区", "350"), ("丙县", "250")]
+    assert plan.stated_total == Decimal("1000") and plan.problems == ()
+    other = "共下达奖补资金90万元。\n东湖街道:奖补资金30万元\n西湖街道:奖补资金40万元\n南湖街道:奖补资金25万元\n"
+    plan = parse_bytes(other.encode(), "notice.txt")
+    assert [p.name for p in plan.projects] == ["东湖街道", "西湖街道", "南湖街道"]
+    assert "total_mismatch" in [p.code for p in plan.problems]
+
+
+def test_amounts_inside_a_sentence_that_announces_no_list_are_no_list() -> None:
+    text = "某县耕地补贴发放说明\n经研究,补贴标准为每亩补贴86.9元,实际发放补贴资金7020.5万元。\n"
+    with pytest.raises(ParseError):
+        parse_bytes(text.encode(), "notice.txt")
+
+
+# §10 (continued) Bodies named before 等N家 and given 各X万元 each: every body listed is read; a count its names do
+# not match is reported (the text contradicts itself), and so is a total the rows do not make.
+
+
+def test_each_body_named_before_its_count_gets_the_groups_amount() -> None:
+    text = (
+        "关于企业奖励资金的公示\n经审核,甲机械有限公司、乙电子有限公司等2家企业属于首次上规企业,各奖励30万元,"
+        "丙纺织有限公司、丁食品有限公司、戊包装有限公司等3家企业,各奖励10万元,总计90万元。\n某区经济局\n"
+    )
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert [(p.name, str(p.amount)) for p in plan.projects] == [
+        ("甲机械有限公司", "30"),
+        ("乙电子有限公司", "30"),
+        ("丙纺织有限公司", "10"),
+        ("丁食品有限公司", "10"),
+        ("戊包装有限公司", "10"),
+    ]
+    assert plan.stated_total == Decimal("90") and plan.problems == ()
+
+
+def test_a_count_its_names_do_not_match_is_reported_with_every_name_read() -> None:
+    text = (
+        "经审核,甲机械有限公司、乙电子有限公司、丙纺织有限公司等2家企业,各奖励20万元,"
+        "丁食品有限公司、戊包装有限公司等2家企业,各奖励5万元,总计50万元。\n"
+    )
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert len(plan.projects) == 5 and plan.computed_total == Decimal("70")
+    assert {"count_mismatch", "total_mismatch"} <= {p.code for p in plan.problems}

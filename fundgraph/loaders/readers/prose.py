@@ -30,6 +30,8 @@ _MARKERS = (
 _CUT = re.compile(r"[,，;；。:：()（）!！【】\s]")
 _KEY = re.compile(r"^\s*([\u4e00-\u9fff]{2,8})\s*[:：]\s*(.+)$")
 _LEADING_VERB = re.compile(r"^(?:下达|安排|拨付|补助|用于|对|给予|支持|向)")
+# Words before a recipient (对华星公司奖励, 下达宣汉县): taken off a name; 支持产业发展 names a purpose, as written.
+_TO_RECIPIENT = re.compile(r"^(?:下达|拨付|对|给予|向)")
 _TRAILING_VERB = re.compile(r"(?:奖励|补助|补贴|资助|支持|安排|下达|拨付|共计|合计|计)$")
 _INLINE_BODY = re.compile(r"(实施单位|责任单位|申报单位|承担单位|建设单位|项目单位)\s*[:：]\s*([^\s,，;；。]+)")
 # 以下5家企业各奖励10万元:A、B、C、D、E — one amount for each body listed after it.
@@ -41,6 +43,7 @@ _CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九十")}
 _BODY_KEYS = ("实施单位", "责任单位", "申报单位", "承担单位", "建设单位", "项目单位")
 _COUNT = re.compile(r"\d+\s*(?:个|家|项|所|户|人)$")
 MAX_LABEL = 10
+MAX_NAME = 30  # a listed name is a place, a body or a project, never a sentence
 
 
 @dataclass
@@ -49,6 +52,9 @@ class _Row:
     line: int
     values: list[tuple[str, str, int]] = field(default_factory=list)  # (label, amount text, line)
     bodies: dict[str, tuple[str, int]] = field(default_factory=dict)
+    doubt: str = ""  # what the text says against this row's reading (a group's count that its names do not match)
+    lead: str = ""  # a list's first item: the words of its line before it (现将…共计350万元下达,其中:)
+    trail: str = ""  # a list's last item: the words of its line after it
 
 
 def label_of(before: str, key: str | None) -> str:
@@ -88,19 +94,29 @@ def _amounts(text: str, line: int) -> list[tuple[str, str, int, int]]:
 
 
 def _name_from(text: str, first_money: int | None) -> str:
-    """An item's name: its first clause up to its first amount, without a key (投资:), a verb before (下达, 对) or
-    after it (奖励), or an unclosed bracket.
+    """An item's name: its first clause up to its first amount, without a key (投资:), a verb before a recipient
+    (下达, 对) or one after it (奖励), or an unclosed bracket; after a key that names the item (项目名称:), its value.
 
     >>> _name_from("城关镇至李家村道路硬化工程 投资:120万元", 16), _name_from("对华星机械有限公司奖励30万元", 11)
     ('城关镇至李家村道路硬化工程', '华星机械有限公司')
+    >>> _name_from("项目名称:东村道路硬化工程", None), _name_from("支持产业发展2993.7万元", 6)
+    ('东村道路硬化工程', '支持产业发展')
     """
     head = text[:first_money] if first_money is not None else text
-    head = re.split(r"[:：]", head)[0] if re.search(r"[:：]", head) else head  # 东山镇：补助资金120万元
+    keyed = re.match(r"\s*([^:：]{2,8})\s*[:：]\s*(.+)$", head)
+    if keyed is not None and role_of(keyed.group(1)).role in _NAME_KEYS:
+        head = keyed.group(2)  # 项目名称:东村道路硬化工程 names the item by its value
+    elif re.search(r"[:：]", head):
+        head = re.split(r"[:：]", head)[0]  # 东山镇：补助资金120万元
     clauses = [c for c in re.split(r"[,，;；。]|\s{1,}", head) if c.strip()]
     name = clauses[0] if clauses else head
     name = re.sub(r"[(（][^)）]*$", "", name).strip(" :：")
-    name = _LEADING_VERB.sub("", name).strip()
+    name = _TO_RECIPIENT.sub("", name).strip()
     return _TRAILING_VERB.sub("", name).strip() or name
+
+
+# Keys whose value names the item (项目名称:…, 单位名称:…), by the role their header word has.
+_NAME_KEYS = frozenset({"name", "recipient", "body"})
 
 
 def _items(lines: list[tuple[int, str]], marker: re.Pattern[str]) -> list[_Row]:
@@ -146,7 +162,12 @@ def _items(lines: list[tuple[int, str]], marker: re.Pattern[str]) -> list[_Row]:
         row = _Row(_name_from(first_text, first_money), first_line)
         if not row.name:
             continue
-        row.values = [(label, amount, line_no) for label, amount, line_no, _ in amounts]
+        # The words before the item's first amount on its first line are its name (按1%提取项目管理费46.3万元), not
+        # the label of a money column of their own.
+        row.values = [
+            ("金额" if line_no == first_line and _is_name(label, row.name) else label, amount, line_no)
+            for label, amount, line_no, _ in amounts
+        ]
         for line_no, text in block:
             for key in _INLINE_BODY.finditer(text):
                 row.bodies.setdefault(key.group(1), (key.group(2).strip(" 。;；"), line_no))
@@ -156,6 +177,40 @@ def _items(lines: list[tuple[int, str]], marker: re.Pattern[str]) -> list[_Row]:
             continue
         rows.append(row)
     return rows
+
+
+# A…、B…等20家企业属于…,各奖励30万元: the bodies named before 等N家, each given the amount after 各.
+_COUNTED = re.compile(
+    r"([^,，;；:：。]+?)等\s*(\d+|[一二三四五六七八九十]+)\s*(?:家|个|所|户|人)[^各,，;；。]{0,30}[,，]?\s*各[^\d,，;；。]{0,6}"
+    r"(\d[\d,，]*(?:\.\d+)?\s*(?:亿元|千元|万元|元))"
+)
+
+
+def _counted_groups(lines: list[tuple[int, str]]) -> list[_Row]:
+    """Groups of bodies named before 等N家 and given 各X万元 each, every body listed read; where the names listed
+    are not as many as the count says, the rows say so (the text contradicts itself: nothing is guessed away)."""
+    rows: list[_Row] = []
+    for line_no, text in lines:
+        end = 0
+        for group in _COUNTED.finditer(text):
+            names = [n.strip() for n in re.split(r"[、]", group.group(1)) if n.strip()]
+            count_text = group.group(2)
+            count = int(count_text) if count_text.isdigit() else _cn_number(count_text)
+            if len(names) < 2 or any(len(n) > MAX_NAME for n in names):
+                continue
+            doubt = ""
+            if count != len(names):
+                doubt = f"the text says {count_text} but names {len(names)} ({names[0]} … {names[-1]})"
+            for name in names:
+                rows.append(_Row(name, line_no, [("金额", group.group(3), line_no)], doubt=doubt))
+            end = group.end()
+        if end and rows:
+            rows[-1].trail = text[end:].lstrip("、,，;；。 ")  # …各奖励10万元,总计680万元: the whole after them
+    return rows
+
+
+def _is_name(label: str, name: str) -> bool:
+    return label != "金额" and (label == name or _name_from(label, None) == name)
 
 
 def _each_row(each: re.Match[str], line: int) -> list[_Row]:
@@ -181,27 +236,83 @@ def _cn_number(text: str) -> int | None:
 
 
 def _enumeration(lines: list[tuple[int, str]]) -> list[_Row]:
-    """The longest line listing two or more ``name amount`` items separated by 、 , ; — 补助标准:市中区1162万元、…
-    or 东城区:45.5万元;西城区:62万元 — the list's own key, if any, taken off its first item."""
-    best: list[_Row] = []
+    """The longest run of two or more ``name amount`` parts separated by 、 , ; 。 or line ends: on one line
+    (补助标准:市中区1162万元、…, 东城区:45.5万元;西城区:62万元), one a line (甲区:省级专项资金400万元;), or
+    inside a sentence after the whole it divides (现将…共计350万元下达,其中:东城镇200万元、西城镇150万元).
+
+    A part whose words state a whole (共计, 下达 …) is no item. The parts after 其中 that follow an item are that
+    item's parts, not rows. A label after a name's colon (甲区:省级专项资金400万元) names the money column.
+    """
+    parts: list[tuple[int, int, int, str, str]] = []  # (line, start, end, text, separator after)
     for line_no, text in lines:
-        parts = [p.strip() for p in re.split(r"[、,，;；]", text.rstrip("。 ")) if p.strip()]
-        rows: list[_Row] = []
-        for part in parts:
-            match = _MONEY.search(part)
-            if match is None or match.end() != len(part.rstrip()) or match.start() == 0:
-                rows = []
-                break
-            pieces = [x.strip() for x in re.split(r"[:：]", part[: match.start()])]
-            # 补助标准:市中区1162万元 -> 市中区; 东城区:45.5万元 -> 东城区
-            name = pieces[-1] or (pieces[-2] if len(pieces) > 1 else "")
-            if not name:
-                rows = []
-                break
-            rows.append(_Row(name, line_no, [("金额", match.group(0), line_no)]))
-        if len(rows) >= 2 and len(rows) > len(best):
-            best = rows
+        for piece in re.finditer(r"([^、,，;；。]+)([、,，;；。]|$)", text):
+            if piece.group(1).strip():
+                parts.append((line_no, piece.start(1), piece.end(1), piece.group(1).strip(), piece.group(2) or "\n"))
+        if parts and parts[-1][0] == line_no:
+            parts[-1] = (*parts[-1][:4], "\n")
+    text_of = dict(lines)
+    best: list[_Row] = []
+    run: list[_Row] = []
+    nested = False  # inside the 其中 parts of the item before
+    for line_no, start, end, text, sep in parts:
+        whole = re.match(r"^其中\s*[:：]?\s*", text)
+        if nested or (whole is not None and run):
+            nested = sep not in "；;。\n"  # an item's parts run to the end of its clause
+            continue
+        item = _list_item(text[whole.end() :] if whole is not None else text, line_no)
+        if item is None:
+            run = []
+            continue
+        if not run:
+            item.lead = text_of[line_no][:start] + item.lead
+            if not _announces(item.lead, whole is not None):
+                continue  # amounts inside a sentence (标准为每亩86.9元,实际发放…元) are no list
+        run.append(item)
+        if len(run) >= 2 and len(run) > len(best):
+            best = list(run)
+            best[-1].trail = text_of[line_no][end:].lstrip("、,，;；。 ")
+    labels = {label for row in best for label, _, _ in row.values}
+    if len(labels) > 1:
+        for row in best:
+            row.values = [("金额", amount, line) for _, amount, line in row.values]
     return best
+
+
+def _announces(lead: str, after_qizhong: bool) -> bool:
+    """A list starts a line, or follows the words announcing it: a colon (分配如下:) or 其中.
+
+    >>> _announces("", False), _announces("现下达共计150万元,具体为:", False), _announces("经研究,", False)
+    (True, True, False)
+    """
+    return after_qizhong or not lead.strip() or lead.rstrip().endswith((":", "："))
+
+
+def _list_item(part: str, line_no: int) -> _Row | None:
+    """One ``name amount`` part of a list, its name and the label of its amount; None when it is no item.
+
+    >>> row = _list_item("甲区:省级专项资金400万元", 3)
+    >>> row.name, row.values
+    ('甲区', [('省级专项资金', '400万元', 3)])
+    >>> _list_item("补助标准:市中区1162万元", 1).name, _list_item("下达资金共计350万元", 1)
+    ('市中区', None)
+    """
+    match = next(reversed(list(_MONEY.finditer(part))), None)
+    if match is None or match.end() != len(part.rstrip()) or match.start() == 0:
+        return None
+    pieces = [x.strip() for x in re.split(r"[:：]", part[: match.start()])]
+    label = "金额"
+    name = pieces[-1]
+    if len(pieces) > 1 and (not name or role_of(name).role == "money"):
+        name, label = pieces[-2], name or "金额"  # 东城区:45.5万元; 甲区:省级专项资金400万元
+    if (
+        not name
+        or len(name) > MAX_NAME
+        or _MONEY.search(name)
+        or any(word in fold(name) for word in vocabulary().whole_words)
+    ):
+        return None
+    # The words before a name's key (现下达共计150万元:城关镇100万元) stand before the list.
+    return _Row(name, line_no, [(label, match.group(0), line_no)], lead=part[: part.rfind(name, 0, match.start())])
 
 
 def _labelled_lines(lines: list[tuple[int, str]]) -> list[_Row]:
@@ -265,7 +376,11 @@ def read_prose(text: str, path: str, doc_id: str) -> RawDocument:
         rows = _items(allocated, marker)
         if rows:
             candidates.append(((len(rows), rows[0].line), rows, "prose-items"))
-    for rows, layout in ((_enumeration(allocated), "prose-list"), (_labelled_lines(allocated), "prose-lines")):
+    for rows, layout in (
+        (_enumeration(allocated), "prose-list"),
+        (_labelled_lines(allocated), "prose-lines"),
+        (_counted_groups(allocated), "prose-groups"),
+    ):
         if rows:
             candidates.append(((len(rows), rows[0].line), rows, layout))
     if not candidates:
@@ -321,9 +436,16 @@ def _as_document(rows: list[_Row], lines: list[tuple[int, str]], path: str, doc_
             seen.add(label)
             cells.append(Cell(amount, number, 2 + len(bodies) + labels.index(label), line_no))
         table.rows.append(cells)
+    for row in rows:
+        if row.doubt and (row.doubt, row.line) not in table.doubts:
+            table.doubts.append((row.doubt, row.line))
     last = max(line for row in rows for _, _, line in row.values)
     before = [TextLine(t, line=n) for n, t in lines if n < first]
+    if rows[0].lead.strip():
+        before.append(TextLine(rows[0].lead.strip(), line=first))
     after = [TextLine(t, line=n) for n, t in lines if n > last]
+    if rows[-1].trail.strip():
+        after.insert(0, TextLine(rows[-1].trail.strip(), line=last))
     return RawDocument(path=path, doc_id=doc_id, format=layout, tables=[table], before=before, after=after)
 
 
