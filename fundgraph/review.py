@@ -194,7 +194,7 @@ def page_png(doc: Document, page: int) -> bytes:
             raise UnknownDocument(f"an image has one page, not {page}")
         image = _image(doc)
         image.thumbnail((MAX_PAGE_PIXELS, MAX_PAGE_PIXELS))
-        image.convert("RGB").save(out, "PNG", optimize=True)
+        image.convert("RGB").save(out, "PNG", compress_level=3)
         return out.getvalue()
     if suffix != ".pdf":
         raise UnknownDocument(f"{doc.name} has no pages to draw: it is shown as its lines or cells")
@@ -206,7 +206,7 @@ def page_png(doc: Document, page: int) -> bytes:
             raise UnknownDocument(f"{doc.name} has {len(pdf)} page(s), not a page {page}")
         sheet = pdf[page - 1]
         scale = min(PAGE_SCALE, MAX_PAGE_PIXELS / max(sheet.get_width(), sheet.get_height(), 1))
-        sheet.render(scale=scale).to_pil().save(out, "PNG", optimize=True)
+        sheet.render(scale=scale).to_pil().save(out, "PNG", compress_level=3)
     finally:
         pdf.close()
     return out.getvalue()
