@@ -38,9 +38,15 @@ def _id(path: Path) -> str:
 
 
 def _shoot(page: Any, name: str) -> None:
+    """The viewport as a small PNG (64 colours, no dithering: a scan's speckle would triple it)."""
     if os.environ.get("FUNDGRAPH_DOC_SHOTS"):
+        from PIL import Image
+
         DOCS_SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(DOCS_SHOTS / f"{name}.png"))
+        target = DOCS_SHOTS / f"{name}.png"
+        page.screenshot(path=str(target))
+        shot = Image.open(target).convert("RGB")
+        shot.quantize(colors=64, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(target, optimize=True)
 
 
 @pytest.fixture(scope="module")

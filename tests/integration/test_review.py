@@ -17,7 +17,7 @@ from fundgraph.api import create_app
 from fundgraph.api.auth import ApiKey
 from fundgraph.config import Settings
 from fundgraph.loading import load_paths
-from tests.conftest import ROOT, SEED_TXT
+from tests.conftest import ROOT, SEED_TXT, SEED_XLSX
 
 AUDITOR = ApiKey("alice", "auditor", "alice-secret-key-0001")
 READER = ApiKey("bob", "reader", "bob-secret-key-000002")
@@ -28,6 +28,12 @@ OTHER_PDF = ROOT / "tests" / "fixtures" / "formats" / "other.pdf"  # another pla
 REFUSED_ID = hashlib.sha256(REFUSED.read_bytes()).hexdigest()
 SEED_ID = hashlib.sha256(SEED_TXT.read_bytes()).hexdigest()
 PDF_ID = hashlib.sha256(OTHER_PDF.read_bytes()).hexdigest()
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 RECIPE = {"lines": [3, 6], "columns": {"name": 2, "amount": 3}, "unit": "万元", "total": "300"}
 
 
@@ -138,3 +144,17 @@ def test_the_opening_page_counts_what_is_loaded(client: TestClient) -> None:
     year = next(y for y in seen["years"] if y["year"] == 2024)
     assert year["plans"] >= 1 and year["projects"] >= 11 and isinstance(year["money"], str)
     assert {d["status"] for d in seen["documents"]} <= {"verified", "unverified", "problems", "refused"}
+
+
+def test_an_office_file_is_seen_as_the_cells_its_reader_laid_out(client: TestClient, session_driver: Any) -> None:
+    """Last in the module: it loads the seed's workbook into an emptied store (the same plan as the seed's text, which
+    would otherwise stand for it)."""
+    session_driver.execute_query("MATCH (n) DETACH DELETE n")
+    load_paths(session_driver, [SEED_XLSX])
+    seen = client.get(f"/api/v1/documents/{_sha(SEED_XLSX)}/view", headers=AS_AUDITOR).json()
+    assert seen["kind"] == "cells" and seen["reading"] == "xlsx" and seen["lines"] is None
+    cells = {(c["row"], c["col"]): c["text"] for t in seen["tables"] for row in t["rows"] for c in row}
+    cited = [c for c in seen["cited"] if c["row"] is not None and c["text"]]
+    # Every cell the graph cites is one the reader laid out, where the viewer highlights it.
+    assert cited and all((c["row"], c["col"]) in cells for c in cited)
+    assert any(cells[(c["row"], c["col"])] == c["text"] == "330" for c in cited)

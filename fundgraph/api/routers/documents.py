@@ -111,7 +111,9 @@ def view(store: StoreDep, _: Auditor, doc_id: DocId) -> dict[str, Any]:
     response_class=Response,
     responses={200: {"content": {"image/png": {}}, "description": "The page, 2 pixels a point"}},
 )
-def page_image(store: StoreDep, _: Auditor, doc_id: DocId, page: Annotated[int, Path(ge=1, le=10_000)]) -> Response:
+def page_image(
+    store: StoreDep, _: Auditor, doc_id: DocId, page: Annotated[int, Path(ge=1, le=10_000, examples=[1])]
+) -> Response:
     doc = review.document(store.driver, store.database, store.archive, doc_id)
     return Response(
         review.page_png(doc, page),
