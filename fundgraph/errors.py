@@ -101,6 +101,10 @@ class UnknownPlan(QueryError):
     """No plan with that plan_id is loaded."""
 
 
+class UnknownDocument(QueryError):
+    """No document of that doc_id is loaded, its bytes are not in the archive, or it has no such page."""
+
+
 class BadParameter(QueryError):
     """A query parameter is missing, unknown or of the wrong type."""
 
@@ -122,7 +126,7 @@ def classify(exc: Exception) -> tuple[int, str, str]:
         return 400, "answer_too_large", str(exc)
     if isinstance(exc, BadParameter):
         return 422, "bad_parameter", str(exc)
-    if isinstance(exc, (UnknownQuery, UnknownPlan)):
+    if isinstance(exc, (UnknownQuery, UnknownPlan, UnknownDocument)):
         return 404, "not_found", str(exc)
     if isinstance(exc, SnapshotExpired):
         return 410, "snapshot_expired", str(exc)

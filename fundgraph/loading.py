@@ -40,7 +40,8 @@ from fundgraph.graph.elements import GraphElements, plan_elements
 from fundgraph.graph.store import WriteResult, apply_schema, finish_load, record_refused, write_plans
 from fundgraph.loaders import SUPPORTED_SUFFIXES, parse_plans, plans_from_bytes, read_file
 from fundgraph.loaders.entities import extract_entities
-from fundgraph.loaders.model import worst_status
+from fundgraph.loaders.model import Plan, worst_status
+from fundgraph.loaders.recipes import Recipe
 from fundgraph.localserver import LocalServer
 from fundgraph.prefetch import collect_less, collecting_less, map_ahead
 
@@ -153,6 +154,11 @@ def prepare_file(file: Path, accept_unverified: bool = False, archived: Path | N
         return None
     if archived is not None:
         archive.keep(archived, data)
+    return prepare_plans(plans)
+
+
+def prepare_plans(plans: Sequence[Plan]) -> list[Prepared]:
+    """A document's plans as graph elements, each carrying the document's status (its worst plan's)."""
     # parse -> entities -> graph elements: each stage on its own, the entities a stage anyone can call and test.
     prepared = [
         Prepared(p.path, len(p.projects), [x.code for x in p.problems], plan_elements(p, extract_entities(p)), p.status)
@@ -306,6 +312,44 @@ def load_paths(
             yield prepared
 
     write_grouped(driver, documents(), record)
+    return report
+
+
+def load_bytes(
+    driver: Driver,
+    data: bytes,
+    path: str,
+    *,
+    recipe: Recipe | None = None,
+    archived: Path | None = None,
+) -> LoadReport:
+    """One document given as its bytes (the review desk's, from the archive), under the path it was first loaded
+    from, read with ``recipe`` when given: kept in the archive, then its plans written together. A document that
+    does not read raises its ParseError, and nothing is written."""
+    plans = plans_from_bytes(data, path, recipe=recipe)
+    prepared = prepare_plans(plans)
+    folder = archived or get_settings().archive_folder
+    if archive.keep(folder, data) != prepared[0].elements.doc_id:
+        raise ParseError("the document's bytes are not the ones it was read from", Location(path))
+    apply_schema(driver)
+    report = LoadReport()
+
+    def record(group: list[Prepared], written: list[WriteResult]) -> None:
+        for item, result in zip(group, written, strict=True):
+            report.loaded.append(
+                LoadResult(
+                    item.path,
+                    result.plan_id,
+                    result.version,
+                    result.status,
+                    item.projects,
+                    item.problems,
+                    dict(result.counters),
+                    item.status,
+                )
+            )
+
+    write_grouped(driver, [prepared], record)
     return report
 
 

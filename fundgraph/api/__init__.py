@@ -57,6 +57,7 @@ def create_app(
             cypher_byte_cap if cypher_byte_cap is not None else settings.cypher_byte_cap,
             settings.cypher_max_query,
             settings.archive_folder,
+            settings.recipes,
         )
         try:
             yield
@@ -89,7 +90,7 @@ def create_app(
         app.add_middleware(
             CORSMiddleware,
             allow_origins=origins,
-            allow_methods=["GET", "POST"],
+            allow_methods=["GET", "POST", "PUT"],
             allow_headers=["Authorization", "Content-Type"],
         )
     # Outside everything that reads a body: none over the limit reaches a parser, a key check or a handler.

@@ -27,6 +27,7 @@ class Store:
     cypher_byte_cap: int
     cypher_max_query: int
     archive: Path  # the documents' bytes by doc_id (fundgraph.archive)
+    recipes: Path  # where the review desk saves reading recipes (fundgraph.review)
     # Findings runs kept for paging (fundgraph/audit/snapshots.py): one worker's, as its driver is.
     findings: Snapshots[list[Finding]] = field(default_factory=Snapshots)
 

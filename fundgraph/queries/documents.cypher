@@ -9,5 +9,6 @@ OPTIONAL MATCH (pl:Plan)-[:FROM_DOCUMENT]->(d)
 WITH d, pl ORDER BY pl.plan_id
 RETURN d.doc_id AS doc_id, d.path AS path, d.title AS title, d.format AS format, d.loaded_at AS loaded_at,
        d.status AS status, d.error AS error, collect(pl.plan_id) AS plans,
+       collect(CASE WHEN pl.read_by = 'recipe' THEN pl.plan_id END) AS read_by_recipe,
        reduce(n = [], p IN collect(pl.problems) | n + coalesce(p, [])) AS problems
 ORDER BY path

@@ -26,11 +26,11 @@ UNWIND CASE WHEN size(found) = 0 THEN [null] ELSE found END AS r
 WITH start, r, startNode(r) AS a, endNode(r) AS b
 WITH start, r, a, b, CASE WHEN a:Project THEN a WHEN b:Project THEN b END AS project
 RETURN {id: elementId(start), label: labels(start)[0], name: coalesce(start.name, start.title, start.text),
-        seq: start.seq, year: start.year, amount: start.amount,
+        seq: start.seq, year: start.year, amount: start.amount, read_by: start.read_by,
         key: coalesce(start.project_id, start.plan_id, start.code, start.name, start.target_id)} AS start,
        elementId(r) AS id, type(r) AS type, r.role AS role,
        CASE WHEN type(r) IN ['ALLOCATES', 'APPLIED_FOR', 'IMPLEMENTS', 'CONCERNS'] THEN project.amount END AS amount,
-       {doc_id: r.doc_id, row: r.row, col: r.col, line: r.line, field: r.field,
+       {doc_id: r.doc_id, row: r.row, col: r.col, line: r.line, page: r.page, field: r.field,
         text: coalesce(r.as_written, r.amount_text, r.keyword, r.evidence)} AS cell,
        {id: elementId(a), label: labels(a)[0], name: coalesce(a.name, a.title, a.text), seq: a.seq, year: a.year,
         amount: a.amount, key: coalesce(a.project_id, a.plan_id, a.code, a.name, a.target_id)} AS source,

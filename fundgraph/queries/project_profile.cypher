@@ -18,7 +18,8 @@ CALL () {
 MATCH (pl:Plan)-[a:ALLOCATES]->(p)
 RETURN p.project_id AS project_id, pl.plan_id AS plan_id, pl.year AS year, p.seq AS seq, p.name AS name,
        p.amount AS amount, p.amount_fen AS amount_fen, a.amount_text AS amount_as_written,
-       {doc_id: a.doc_id, row: a.row, col: a.col, line: a.line} AS amount_cell, p.approval AS approval,
+       {doc_id: a.doc_id, row: a.row, col: a.col, line: a.line, page: a.page} AS amount_cell,
+       coalesce(pl.read_by, 'machine') AS read_by, p.approval AS approval,
        [(o:Organization)-[r:APPLIED_FOR]->(p) | {name: o.name, as_written: r.as_written, doc_id: r.doc_id, row: r.row,
                                                     col: r.col, line: r.line}] AS applicants,
        [(o:Organization)-[r:IMPLEMENTS]->(p) | {name: o.name, as_written: r.as_written, doc_id: r.doc_id, row: r.row,

@@ -33,6 +33,8 @@ AUDITOR = ApiKey("alice", "auditor", "alice-secret-key-0001")
 READER = ApiKey("bob", "reader", "bob-secret-key-000002")
 AS_AUDITOR = {"Authorization": f"Bearer {AUDITOR.key}"}
 AS_READER = {"Authorization": f"Bearer {READER.key}"}
+# The seed read as a person would name its table: the project name, the amount and the two organisations.
+SEED_RECIPE = {"table": 1, "columns": {"name": 2, "amount": 7, "applicant": 3, "implementer": 4}, "unit": "万元"}
 
 
 @pytest.fixture(scope="module", params=["bolt", "neo4j"])
@@ -83,16 +85,22 @@ def test_every_documented_path_answers_on_the_seed(client: TestClient) -> None:
     answered = 0
     for path, methods in spec["paths"].items():
         for method, operation in methods.items():
+            if method == "put":
+                continue  # the review desk's save writes: tests/integration/test_review.py
             url, params = _fill(path, operation)
             body = (
                 {"query": "MATCH (p:Project) RETURN count(p) AS n"}
                 if url.endswith("/cypher")
+                else SEED_RECIPE
+                if url.endswith("/recipe/preview")
                 else {"parameters": {"by": "implementer", "year": 2024}}
             )
             response = client.request(
                 method.upper(), url, params=params, headers=AS_AUDITOR, json=body if method == "post" else None
             )
-            assert response.status_code == 200, (method, url, params, response.text)
+            # The seed is a text: it has no page to draw.
+            expected = 404 if url.endswith(".png") else 200
+            assert response.status_code == expected, (method, url, params, response.text)
             answered += 1
     assert answered >= 17
 

@@ -329,7 +329,7 @@ def test_the_key_in_the_url_serve_prints_or_an_old_link_leaves_the_address_bar(p
     served: list[str] = []
     page.on("request", lambda request: served.append(request.url))
     page.goto(f"{base_url}/#key={READER_KEY}")
-    page.wait_for_selector("[data-route=search]")
+    page.wait_for_selector("[data-route=home]")  # the opening page
     assert page.url == f"{base_url}/"
     assert page.evaluate("() => sessionStorage.getItem('fundgraph.key')") == READER_KEY
     assert not [url for url in served if READER_KEY in url], "a fragment is never sent to the server"

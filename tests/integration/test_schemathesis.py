@@ -16,6 +16,7 @@ from schemathesis.checks import not_a_server_error
 from fundgraph.api import create_app
 from fundgraph.api.auth import ApiKey
 from fundgraph.config import Settings
+from fundgraph.graph.archive import keep
 from fundgraph.graph.elements import plan_elements
 from fundgraph.graph.store import write_plan
 from fundgraph.loaders import parse_path
@@ -27,12 +28,19 @@ AUTH = {"Authorization": f"Bearer {AUDITOR.key}"}
 
 
 @pytest.fixture(scope="module")
-def live_api(neo4j_server: Any, session_driver: Any) -> Iterator[str]:
+def live_api(neo4j_server: Any, session_driver: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     session_driver.execute_query("MATCH (n) DETACH DELETE n")
     write_plan(session_driver, plan_elements(parse_path(SEED_TXT)))
+    # The review desk's writes land in a throwaway recipes folder, reading the seed's bytes from a throwaway archive
+    # (the seed's doc_id is the documents' routes' example): the fuzzer saves and loads for real.
     settings_ = Settings(
-        NEO4J_URI=neo4j_server.uri, NEO4J_PASSWORD=neo4j_server.password(), FUNDGRAPH_NEO4J_HOME=neo4j_server.home
+        NEO4J_URI=neo4j_server.uri,
+        NEO4J_PASSWORD=neo4j_server.password(),
+        FUNDGRAPH_NEO4J_HOME=neo4j_server.home,
+        FUNDGRAPH_RECIPES=tmp_path_factory.mktemp("fuzzed-recipes"),
+        FUNDGRAPH_ARCHIVE=tmp_path_factory.mktemp("fuzzed-archive"),
     )
+    keep(settings_.archive_folder, SEED_TXT.read_bytes())
     port = free_port()
     server = uvicorn.Server(
         uvicorn.Config(

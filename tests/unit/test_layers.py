@@ -49,7 +49,10 @@ FLOORS: list[tuple[str, tuple[str, ...]]] = [
     ),
     ("queries", ("fundgraph.queries",)),
     ("audit", ("fundgraph.audit",)),
-    ("application", ("fundgraph.loading", "fundgraph.prefetch", "fundgraph.synth", "fundgraph.backup")),
+    (
+        "application",
+        ("fundgraph.loading", "fundgraph.prefetch", "fundgraph.synth", "fundgraph.backup", "fundgraph.review"),
+    ),
     ("interfaces", ("fundgraph.api", "fundgraph.cli", "fundgraph.__main__")),
 ]
 # The package's own ``__init__`` is the notebook facade: it sits with the interfaces. Package docstrings only:

@@ -50,11 +50,18 @@ def test_no_query_body_retypes_a_role() -> None:
 def test_the_explorer_takes_its_labels_from_the_schema_endpoint() -> None:
     for path in sorted((ROOT / "web" / "src").rglob("*.js")):
         text = path.read_text(encoding="utf-8")
-        for vocabulary, prefix in (("roles", "role"), ("severities", "severity"), ("labels", "label")):
+        for vocabulary, prefix in (
+            ("roles", "role"),
+            ("severities", "severity"),
+            ("labels", "label"),
+            ("statuses", "status"),
+            ("readers", "read_by"),
+        ):
             for term in SCHEMA.vocabulary(vocabulary):
                 assert f'"{prefix}.{term}"' not in text, (path.name, f"{prefix}.{term}")
-        for term, spec in SCHEMA.vocabulary("rules").items():
-            assert spec["zh"] not in text, (path.name, term)
+        for name in ("rules", "statuses", "readers"):
+            for term, spec in SCHEMA.vocabulary(name).items():
+                assert spec["zh"] not in text, (path.name, term)
 
 
 def test_the_rules_are_the_vocabularys_in_its_order() -> None:

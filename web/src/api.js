@@ -74,3 +74,15 @@ export function cached(path, params) {
   }));
   return cache.get(key);
 }
+
+// Bytes the API serves with the key (a page image): an <img> cannot send a Bearer header, so the page fetches them
+// and shows an object URL.
+export async function apiObjectUrl(path) {
+  const response = await fetch(new URL(`/api/v1${path}`, location.origin), { headers: { Authorization: `Bearer ${getKey() || ""}` } });
+  if (!response.ok) {
+    const data = await response.json().catch(() => null);
+    const detail = data && data.error ? data.error : { code: "http_error", message: response.statusText };
+    throw new ApiError(response.status, detail.code, detail.message);
+  }
+  return URL.createObjectURL(await response.blob());
+}

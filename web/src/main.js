@@ -5,6 +5,9 @@ import { currentLanguage, initialLanguage, setLanguage, setVocabularies, t } fro
 import { errorBox } from "./widgets.js";
 import { renderConcentration } from "./pages/concentration.js";
 import { renderConsole } from "./pages/console.js";
+import { renderDocument } from "./pages/document.js";
+import { renderDocuments, renderReview } from "./pages/documents.js";
+import { renderHome } from "./pages/home.js";
 import { renderEntity } from "./pages/entity.js";
 import { renderFindings } from "./pages/findings.js";
 import { renderQueries } from "./pages/queries.js";
@@ -15,19 +18,24 @@ const state = { session: null };
 window.fundgraphExplorer = { state, cy: null };
 
 const ROUTES = [
+  { name: "home", render: renderHome },
   { name: "search", render: renderSearch },
-  { name: "entity", render: renderEntity },
+  { name: "entity", render: renderEntity, hidden: true },
   { name: "findings", render: renderFindings },
+  { name: "documents", render: renderDocuments },
   { name: "concentration", render: renderConcentration },
   { name: "queries", render: renderQueries },
   { name: "console", render: renderConsole, auditor: true },
+  // Opened from a cited cell and from the documents page.
+  { name: "document", render: renderDocument, hidden: true },
+  { name: "review", render: renderReview, auditor: true, hidden: true, readers: "doc.auditors" },
 ];
 
 export function parseRoute() {
   const hash = location.hash.replace(/^#\/?/, "");
   const [path, query = ""] = hash.split("?");
   const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
-  return { name: parts[0] || "search", parts: parts.slice(1), query: new URLSearchParams(query) };
+  return { name: parts[0] || "home", parts: parts.slice(1), query: new URLSearchParams(query) };
 }
 
 export function go(name, parts = [], query = {}) {
@@ -39,14 +47,14 @@ export function go(name, parts = [], query = {}) {
 }
 
 function navigation(route) {
-  const links = ROUTES.filter((r) => r.name !== "entity" && (!r.auditor || state.session?.cypher)).map((r) =>
+  const links = ROUTES.filter((r) => !r.hidden && (!r.auditor || state.session?.cypher)).map((r) =>
     h("a", { href: `#/${r.name}`, className: route.name === r.name ? "active" : "", "data-nav": r.name }, t(`nav.${r.name}`)),
   );
   const other = currentLanguage() === "zh" ? "en" : "zh";
   return h(
     "header",
     { className: "top" },
-    h("a", { href: "#/search", className: "brand" }, t("app.title")),
+    h("a", { href: "#/home", className: "brand" }, t("app.title")),
     h("nav", {}, links),
     h(
       "div",
@@ -94,7 +102,7 @@ async function render() {
   clear(root()).append(navigation(route), main);
   const page = ROUTES.find((r) => r.name === route.name) || ROUTES[0];
   if (page.auditor && !state.session?.cypher) {
-    main.append(h("p", { className: "notice" }, t("console.readers")));
+    main.append(h("p", { className: "notice" }, t(page.readers || "console.readers")));
     return;
   }
   try {

@@ -22,6 +22,26 @@ export function severityBadge(severity) {
   return h("span", { className: `badge severity-${severity}`, "data-severity": severity }, term("severity", severity));
 }
 
+export function statusBadge(status) {
+  return h("span", { className: `badge status-${status}`, "data-status": status }, term("status", status));
+}
+
+// A plan read by a person's reading recipe says so wherever its numbers appear.
+export function readByBadge(readBy) {
+  if (readBy !== "recipe") return null;
+  return h("span", { className: "badge read-by-recipe", "data-read-by": readBy }, term("read_by", readBy));
+}
+
+// The viewer at a cited cell: #/document/ID?row=&col=&line=&page= (the key stays in the session, never in the link).
+export function documentHref(cell) {
+  const query = new URLSearchParams();
+  for (const name of ["row", "col", "line", "page"]) {
+    if (cell[name] !== null && cell[name] !== undefined) query.set(name, cell[name]);
+  }
+  const rest = query.toString();
+  return `#/document/${encodeURIComponent(cell.doc_id)}${rest ? "?" + rest : ""}`;
+}
+
 export function money(decimal) {
   return h("span", { className: "money" }, wan(decimal));
 }
@@ -79,6 +99,8 @@ export function provenance(cell, text) {
       cell.line !== null && cell.line !== undefined ? [h("dt", {}, "≡"), h("dd", {}, t("prov.line", { line: cell.line }))] : null,
       words ? [h("dt", {}, "“”"), h("dd", { className: "cell-text" }, words)] : null,
     ),
+    cell.doc_id ? h("a", { href: documentHref(cell), className: "open-source", "data-doc": cell.doc_id }, "↗ ", t("prov.open")) : null,
+  
   );
 }
 

@@ -3,7 +3,7 @@ import { h } from "../dom.js";
 import { fenToWan } from "../format.js";
 import { t, term } from "../i18n.js";
 import { graphView } from "../graph.js";
-import { entityLink, errorBox, labelBadge, loading, money, provenance, table } from "../widgets.js";
+import { entityLink, errorBox, labelBadge, loading, money, provenance, readByBadge, table } from "../widgets.js";
 
 const PROFILES = {
   Organization: (key) => api(`/organizations/${encodeURIComponent(key)}`),
@@ -76,7 +76,7 @@ function projectSection(profile) {
       [t("entity.plan"), entityLink("Plan", profile.plan_id)],
       [t("entity.year"), profile.year],
       [t("entity.seq"), profile.seq],
-      [t("entity.allocated"), [money(profile.amount), provenance(profile.amount_cell, profile.amount_as_written)]],
+      [t("entity.allocated"), [money(profile.amount), " ", readByBadge(profile.read_by), provenance(profile.amount_cell, profile.amount_as_written)]],
       [t("entity.approval"), profile.approval],
       [t("entity.applicants"), people(profile.applicants)],
       [t("entity.implementers") + " · " + t("entity.money_out"), people(profile.implementers)],
@@ -114,7 +114,7 @@ export async function renderEntity(main, route) {
     const start = loaded.nodes.find((n) => n.id === loaded.start);
     if (!PROFILES[label] && start) {
       heading.lastChild.textContent = start.name ?? start.key;
-      body.prepend(h("h2", {}, t("entity.facts")), facts([[term("label", label), start.name ?? start.key], [t("entity.year"), start.year], [t("col.amount"), start.amount ? money(start.amount) : null]]));
+      body.prepend(h("h2", {}, t("entity.facts")), facts([[term("label", label), start.name ?? start.key], [t("entity.year"), start.year], [t("col.amount"), start.amount ? [money(start.amount), " ", readByBadge(start.read_by)] : readByBadge(start.read_by)]]));
     }
   } catch (error) {
     graph.element.replaceWith(errorBox(error));
