@@ -6,8 +6,10 @@
 MATCH (pl:Plan {doc_id: $doc_id})-[:ALLOCATES]->(p:Project)
 MATCH (p)-[r]-()
 WHERE r.doc_id = $doc_id AND (r.row IS NOT NULL OR r.line IS NOT NULL)
-WITH DISTINCT r.row AS row, r.col AS col, r.line AS line, r.page AS page, r.box AS box, r.confidence AS confidence,
-     coalesce(r.as_written, r.amount_text) AS text
-RETURN row, col, line, page, box, confidence, text
+WITH r.row AS row, r.col AS col, r.line AS line, r.page AS page, r.box AS box, r.confidence AS confidence,
+     collect(DISTINCT coalesce(r.as_written, r.amount_text)) AS texts
+// A cell cited by several edges, some without words (PROVIDES): once, with the longest words any edge kept.
+RETURN row, col, line, page, box, confidence,
+       reduce(best = null, t IN texts | CASE WHEN best IS NULL OR size(t) > size(best) THEN t ELSE best END) AS text
 ORDER BY page, row, col, line
 LIMIT 5000

@@ -66,6 +66,12 @@ def test_a_text_document_is_seen_as_its_lines_with_the_cells_the_graph_cites(cli
     # them there.
     cell = next(c for c in cited if c["text"] == "汕尾市金融局")
     assert "汕尾市金融局" in seen["lines"][cell["line"] - 1]
+    # Each cell once, with words wherever any edge kept them: a cell also cited by an edge that keeps none (the
+    # name cell a service type is read from) still shows its words.
+    places = [(c["row"], c["col"], c["line"], c["page"]) for c in seen["cited"]]
+    assert len(places) == len(set(places))
+    platform = [c for c in cited if c["col"] == 2 and "融资平台运维" in seen["lines"][c["line"] - 1]]
+    assert platform and all(c["text"] and c["text"] in seen["lines"][c["line"] - 1] for c in platform)
 
 
 def test_a_pdf_page_is_drawn_and_its_cited_cells_have_boxes(client: TestClient, session_driver: Any) -> None:
