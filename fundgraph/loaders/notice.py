@@ -423,12 +423,15 @@ def _cut_in_signature(text: _Text) -> bool:
     return False
 
 
-def _titles(text: _Text, found: list[_Found]) -> list[tuple[str, int, _Found | None]]:
+def _titles(text: _Text, found: list[_Found], table_lines: frozenset[int]) -> list[tuple[str, int, _Found | None]]:
     """Each title in 《》 a notice cites: with the 文号 that follows it in its clause, if any. A title the notice
-    introduces as its own attachment (附件:《…》, 见《…》) or a law's (《中华人民共和国预算法》) is not cited."""
+    introduces as its own attachment (附件:《…》, 见《…》) or a law's (《中华人民共和国预算法》) is not cited, nor one
+    in a table's cell (a project's text naming a book or a report)."""
     v = _vocabulary()
     titles = []
     for m in re.finditer(r"《([^《》]*)》", text.folded):
+        if text.line_number(m.start()) in table_lines:
+            continue
         title = text.written[m.start(1) : m.end(1)]
         bare = _squash(title)
         before = re.sub(r"[\s:]+$", "", text.folded[text.line_start(m.start()) : m.start()])
@@ -444,12 +447,13 @@ def _titles(text: _Text, found: list[_Found]) -> list[tuple[str, int, _Found | N
     return titles
 
 
-def read_notice(lines: Sequence[TextLine]) -> Notice:
-    """The notice's own 文号, signing bodies, date and citations, from its text lines."""
+def read_notice(lines: Sequence[TextLine], *, table_lines: frozenset[int] = frozenset()) -> Notice:
+    """The notice's own 文号, signing bodies, date and citations, from its text lines; ``table_lines`` are the
+    numbers of the lines that are table cells."""
     text = _Text(lines)
     found = _find_wenhao(text)
     own = _own_wenhao(text, found)
-    titles = _titles(text, found)
+    titles = _titles(text, found, table_lines)
     titled = {id(f): title for title, _, f in titles if f is not None}
     cites: list[tuple[int, Citation]] = []
     seen: set[object] = {own.wenhao.key} if own else set()

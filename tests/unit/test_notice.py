@@ -268,3 +268,53 @@ def test_full_width_forms_read_as_their_plain_ones() -> None:
     assert wide.wenhao is not None and plain.wenhao is not None
     assert (wide.wenhao.key, wide.date, wide.issuers) == (plain.wenhao.key, plain.date, plain.issuers)
     assert [c.wenhao.key for c in wide.cites if c.wenhao] == [c.wenhao.key for c in plain.cites if c.wenhao]
+
+
+# -- attached to each plan -----------------------------------------------------------------------------------------
+
+
+def test_each_plan_of_a_text_carries_its_documents_notice() -> None:
+    from fundgraph.loaders import parse_plans
+
+    name = "14_wuxing-rural-environment-2023-pipe-2row-header-longcell-TRUNCATED.txt"
+    plans = parse_plans(CORPUS / name)
+    assert plans and all(p.notice is not None for p in plans)
+    shown = plans[0].as_dict()["notice"]
+    assert {k: shown[k] for k in FIELDS} == {k: EXPECTED[name]["notice"][k] for k in FIELDS}
+    assert shown["citations"][0] == {"wenhao": "湖财农〔2020〕57号", "title": shown["citations"][0]["title"], "line": 5}
+
+
+def test_a_docx_notice_is_read_from_the_prose_around_its_table(tmp_path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    for text in (
+        "广东省财政厅关于下达2024年专项资金的通知",
+        "粤财金〔2024〕12号",
+        "各地级以上市财政局：",
+        "根据《财政部关于下达2024年专项资金的通知》（财金〔2023〕88号），现下达。",
+        "广东省财政厅",
+        "2024年3月5日",
+    ):
+        document.add_paragraph(text)
+    table = document.add_table(rows=3, cols=3)
+    for row, cells in zip(
+        table.rows, [("序号", "项目名称", "金额（万元）"), ("1", "韶关市", "100"), ("合计", "", "100")], strict=True
+    ):
+        for cell, text in zip(row.cells, cells, strict=True):
+            cell.text = text
+    path = tmp_path / "notice.docx"
+    document.save(str(path))
+    from fundgraph.loaders import parse_plans
+
+    (plan,) = parse_plans(path)
+    assert plan.notice is not None
+    assert plan.notice.as_dict() | {"citations": []} == {
+        "wenhao": "粤财金〔2024〕12号",
+        "date": "2024-03-05",
+        "issuers": ["广东省财政厅"],
+        "cites": ["财金〔2023〕88号"],
+        "cites_titles": [],
+        "citations": [],
+    }
+    assert plan.notice.wenhao_line == 2
