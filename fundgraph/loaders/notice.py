@@ -32,7 +32,7 @@ from typing import Any
 
 import yaml
 
-from fundgraph.loaders.cells import TextLine
+from fundgraph.loaders.cells import TextLine, fold_forms
 
 _CJK = "\u3400-\u9fff"
 # Machine conversion of traditional text leaves pinyin in brackets after a character: 農(nóng).
@@ -60,8 +60,19 @@ class Wenhao:
 
     @property
     def key(self) -> tuple[str, int | None, int]:
-        """The same number however it is bracketed: 平财预[2022]376号 is 平财预〔2022〕376号."""
-        return (_PINYIN_RE.sub("", self.code), self.year, self.number)
+        """The same number however it is bracketed or written: 平财预[2022]376号 is 平财预〔2022〕376号, 豫財農(nóng)水
+        is 豫财农水 (traditional characters, and the pinyin their machine conversion leaves, folded away)."""
+        return (fold_forms(_PINYIN_RE.sub("", self.code)), self.year, self.number)
+
+    @property
+    def key_text(self) -> str:
+        """:attr:`key` as one string (``code|year|number``), the graph's key of a notice by its 文号.
+
+        >>> Wenhao("豫財農(nóng)水〔2022〕88號", "豫財農(nóng)水", 2022, 88).key_text
+        '豫财农水|2022|88'
+        """
+        code, year, number = self.key
+        return f"{code}|{'' if year is None else year}|{number}"
 
 
 @dataclass(frozen=True)
@@ -176,10 +187,9 @@ def _label(word: str) -> re.Pattern[str]:
 
 
 def _fold(text: str) -> str:
-    """Full-width ASCII forms and wide or no-break spaces as plain ones, one character for one."""
-    return "".join(
-        chr(ord(c) - 0xFEE0) if "\uff01" <= c <= "\uff5e" else " " if c in "\u3000\u00a0" else c for c in text
-    )
+    """Full-width forms, wide or no-break spaces and traditional characters as plain simplified ones, one character
+    for one (:func:`fundgraph.loaders.cells.fold_forms`): what is matched; what is kept is as written."""
+    return fold_forms(text)
 
 
 class _Text:
