@@ -80,3 +80,25 @@ def test_a_group_written_at_once_and_a_reload_give_the_same_chain(driver: Any) -
     assert _cites(driver) == LINKED
     assert {r.status for r in write_plans(driver, documents)} == {"unchanged"}
     assert _cites(driver) == LINKED and _notices(driver) == LEFT
+
+
+def test_the_chain_query_gives_each_level_up_and_down_with_its_date_and_total(driver: Any) -> None:
+    from fundgraph.queries import run_query
+
+    for path in (SG, MOF, GD):
+        write_plan(driver, _elements(path))
+    rows = run_query(driver, "chain", {"wenhao": "粤财农〔2024〕30号"}).rows
+    levels = [(r["level"], r["direction"], r["wenhao"], r["date"], r["total"], r["not_loaded"]) for r in rows]
+    assert levels == [
+        (-2, "up", "财农〔2023〕7号", None, None, True),
+        (-1, "up", "财农〔2024〕12号", "2024-01-10", "500", False),
+        (0, "self", "粤财农〔2024〕30号", "2024-02-20", "300", False),
+        (1, "down", "韶财农〔2024〕5号", "2024-03-15", "200", False),
+    ]
+    assert rows[1]["issuers"] == ["财政部"] and rows[1]["total_fen"] == 500 * 1_000_000
+    shallow = run_query(driver, "chain", {"wenhao": "韶财农〔2024〕5号", "max_depth": 1}).rows
+    assert [(r["level"], r["wenhao"]) for r in shallow] == [
+        (-1, "粤财农〔2024〕30号"),
+        (-1, "财预〔2015〕163号"),
+        (0, "韶财农〔2024〕5号"),
+    ]
