@@ -1,8 +1,9 @@
 // name: chain
 // description: A notice's chain by 文号: the notices it cites, up to the top (level -1, -2 …), and the notices citing it, down (level 1, 2 …), each level with its 文号, date, issuers and total (its plans' computed totals, 万元, exact); a cited notice not loaded is a level with its 文号 only.
 // params: doc_id: string = null, wenhao: string = null, max_depth: int = 6 in 1..12
-// example: wenhao=粤财农〔2024〕30号
+// example: doc_id=99c2fcb75b3a2210f5116fb2857e33298381930e73a3ccf7d9cfb68582350f4a
 // mode: read
+// The example is the bundled seed's doc_id (data/plans): a plan with no 文号, its own chain of one level.
 MATCH (d:Document)
 WHERE d.doc_id = $doc_id OR d.wenhao = $wenhao
 CALL (d) {
