@@ -17,14 +17,16 @@ from pathlib import Path
 from types import ModuleType
 
 from fundgraph.errors import EmptyTableError, Location, ParseError
-from fundgraph.loaders.cells import RawDocument
+from fundgraph.loaders.cells import RawDocument, TextLine
 from fundgraph.loaders.layouts import is_fallback, layout_names, text_readings
 from fundgraph.loaders.model import Plan, Problem, Source
+from fundgraph.loaders.notice import read_notice
 from fundgraph.loaders.plan import build_plans, find_headers
 from fundgraph.loaders.readers import IMAGE_SUFFIXES
 from fundgraph.loaders.readers.convert import CONVERTED, convert
 from fundgraph.loaders.readers.csv_reader import read_csv
 from fundgraph.loaders.readers.decoding import decode_text
+from fundgraph.loaders.readers.html_reader import looks_like_html
 from fundgraph.loaders.recipes import Recipe, apply_recipe, recipe_for
 
 SUPPORTED_SUFFIXES = (
@@ -167,7 +169,28 @@ def read_plans(data: bytes, path: str, *, accept_unverified: bool = False, recip
         reading = _best_reading(readings, path)
     if reading.document.format == "ocr":
         reading = Reading(reading.document, check_ocr(reading.plans, accept_unverified), reading.others)
-    return reading
+    lines, cells = notice_lines(data, path, reading.document)
+    notice = read_notice(lines, table_lines=cells)
+    return Reading(reading.document, [replace(p, notice=notice) for p in reading.plans], reading.others)
+
+
+def notice_lines(data: bytes, path: str, document: RawDocument) -> tuple[list[TextLine], frozenset[int]]:
+    """The lines a notice's own data is read from, and which of them are its tables' cells: a text file's every
+    line as numbered in the file (a 文号 may stand anywhere, a table's 文号 column too), else the prose the reader
+    found before and after the tables."""
+    if Path(path).suffix.lower() in TEXT_SUFFIXES:
+        text = decode_text(data, path)[0]
+        if not looks_like_html(text):
+            cells = frozenset(
+                cell.line + k
+                for table in document.tables
+                for row in table.rows
+                for cell in row
+                if cell.line is not None
+                for k in range(cell.text.count("\n") + 1)
+            )
+            return [TextLine(line, line=n) for n, line in enumerate(text.splitlines(), start=1)], cells
+    return [*document.before, *document.after], frozenset()
 
 
 def check_ocr(plans: list[Plan], accept_unverified: bool) -> list[Plan]:
