@@ -83,7 +83,10 @@ def read_document(data: bytes, path: str) -> RawDocument:
         return read_xlsx(data, path, doc_id)
     if suffix in IMAGE_SUFFIXES:
         ocr = _ocr()
-        return _scan(f"{doc_id}:{path}", lambda: ocr.read_scan(ocr.images_from_bytes(data, path), path, doc_id))
+        return _scan(
+            f"{ocr.engine().name}:{doc_id}:{path}",
+            lambda: ocr.read_scan(ocr.images_from_bytes(data, path), path, doc_id),
+        )
     if suffix == ".xls":
         return read_xls(data, path, doc_id)
     if suffix in CONVERTED:
@@ -248,7 +251,7 @@ def _ocr() -> ModuleType:
 
 def _scan(key: str, read: Callable[[], RawDocument]) -> RawDocument:
     """OCR is seconds a page, and a load reads each file twice (the check, then the write): the last few scans
-    read in this process are kept, by content hash and path."""
+    read in this process are kept, by engine, content hash and path."""
     with _SCANS_LOCK:
         if key in _SCANS:
             _SCANS.move_to_end(key)
@@ -269,7 +272,12 @@ def pdf_readings(data: bytes, path: str, doc_id: str) -> list[RawDocument]:
     with open_pdf(data, path) as pdf:
         if text_chars(pdf) < MIN_TEXT_CHARS:
             ocr = _ocr()
-            return [_scan(f"{doc_id}:{path}", lambda: ocr.read_scan(ocr.images_from_pdf(pdf), path, doc_id))]
+            return [
+                _scan(
+                    f"{ocr.engine().name}:{doc_id}:{path}",
+                    lambda: ocr.read_scan(ocr.images_from_pdf(pdf), path, doc_id),
+                )
+            ]
         ruled = read_pdf_tables(pdf, path, doc_id)
         laid = layout_text(pdf)
     readings = [ruled] if ruled.tables else []
