@@ -7,7 +7,7 @@ VENV := .venv
 FG := $(VENV)/bin/fundgraph
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run stop test setup neo4j browser formats web lint typecheck unit integration fuzz loadtest bench clean help
+.PHONY: run stop test setup neo4j browser formats web lint typecheck unit integration fuzz loadtest bench bench-ocr clean help
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -92,6 +92,9 @@ test: neo4j web browser formats lint typecheck ## the whole suite: lint, types, 
 SIZE ?= 1k
 bench: neo4j ## benchmarks at SIZE=1k|10k|100k|1m into docs/benchmarks.md (not part of make test)
 	$(VENV)/bin/python -m bench.bench $(SIZE)
+
+bench-ocr: setup formats ## both OCR engines on the bench's scans: 序号, amounts, names exact, totals, s/page
+	$(VENV)/bin/python -m bench.ocr
 
 loadtest: neo4j ## 50 clients for 60 s against `fundgraph serve` on loopback, with the seed loaded (not in make test)
 	$(FG) neo4j start

@@ -253,6 +253,7 @@ class Rendered:
     shared: list[Node]
     links: list[Edge]
     tallies: tallies.Counter
+    citations: list[Edge] = field(default_factory=list)  # the document's CITES, ended once all documents are read
 
 
 def _node_columns(schema: Schema, label: str) -> list[str]:
@@ -293,7 +294,9 @@ def render(elements: GraphElements, path: str = "", projects: int = 0, schema: S
             chunk.lines.append(_row(f"rel-{rel_type}", names, chunk.types, [edge.start, edge.end], edge.props))
     counter = tallies.Counter()
     counter.add(elements)
-    return Rendered(path, projects, elements.plan_id, elements.version, chunks, shared, links, counter)
+    return Rendered(
+        path, projects, elements.plan_id, elements.version, chunks, shared, links, counter, list(elements.citations)
+    )
 
 
 class CsvGraph:
@@ -309,6 +312,9 @@ class CsvGraph:
         self.links: dict[tuple[str, str, str, Any], dict[str, Any]] = {}  # merged relationships
         self.documents: set[str] = set()
         self.tallies = tallies.Counter()
+        self.placeholder_files: dict[str, _File] = {}
+        self.citations: dict[tuple[str, str], dict[str, Any]] = {}  # (doc_id, cited key) -> properties
+        self.wenhao: dict[str, str] = {}  # a notice's key -> the least doc_id of the documents that are it
 
     def _node_file(self, label: str) -> _File:
         if label not in self.node_files:
@@ -340,6 +346,8 @@ class CsvGraph:
         """One transaction's worth of documents, rendered plan by plan (:func:`render`)."""
         for plan in group:
             self.tallies.merge(plan.tallies)
+            for edge in plan.citations:
+                _set_plus(self.citations.setdefault((edge.start, edge.end), {}), edge.props, ())
             for stem, chunk in plan.chunks.items():
                 kind, name = stem.split("-", 1)
                 (self._node_file(name) if kind == "node" else self._edge_file(name)).write_chunk(chunk)
@@ -349,6 +357,9 @@ class CsvGraph:
                     raise ValueError(f"document {node.key} in two groups")  # a document is never split
                 self.documents.add(node.key)
                 self._node_file(node.label).write([node.key], node.props)
+                key = node.props.get("wenhao_key")
+                if key is not None:
+                    self.wenhao[key] = min(self.wenhao.get(key, node.key), node.key)
             else:
                 self._merge(node)
         for rel_type, grouped in _group_edges([edge for plan in group for edge in plan.links]).items():
@@ -357,6 +368,30 @@ class CsvGraph:
                 identity = (rel_type, edge.start, edge.end, edge.props.get(rel.key) if rel.key else None)
                 props = self.links.setdefault(identity, {})
                 _set_plus(props, edge.props, ())
+
+    def _write_citations(self) -> None:
+        """Each citation to the Document of the cited key, as the writer ends it, else to the key's Notice
+        placeholder: the graph a transactional load gives in any order."""
+        rel = self.schema.relationship("CITES")
+        assert rel.placeholder is not None
+        placeholder = self.schema.node(rel.placeholder)
+        to_placeholder = _File(
+            self.folder / f"rel-CITES-{rel.placeholder}.csv",
+            list(rel.properties),
+            [f":START_ID({rel.start})", f":END_ID({rel.placeholder})"],
+            self.part_chars,
+        )
+        notices: set[str] = set()
+        for (start, key), props in self.citations.items():
+            target = self.wenhao.get(key)
+            if target is not None and target != start:
+                self._edge_file("CITES").write([start, target], props)
+                continue
+            if key not in notices:  # named as its first citation writes it, as the writer's ON CREATE does
+                notices.add(key)
+                self._node_file(placeholder.label).write([key], {"wenhao": props.get("as_written")})
+            to_placeholder.write([start, key], props)
+        self.placeholder_files = {"CITES": to_placeholder}
 
     def _merge(self, node: Node) -> None:
         props = self.shared.setdefault(node.label, {}).setdefault(node.key, {})
@@ -370,6 +405,7 @@ class CsvGraph:
                 self._node_file(label).write([key], props)
         for (rel_type, start, end, _), props in self.links.items():
             self._edge_file(rel_type).write([start, end], props)
+        self._write_citations()
         aliases: set[str] = set()
         for label, nodes in self.shared.items():
             lookup = self.schema.node(label).lookup
@@ -391,14 +427,15 @@ class CsvGraph:
             if header is not None:
                 args.append(f"--nodes={label}={','.join(map(str, [header, *node_file.parts]))}")
                 node_count += node_file.rows
-        for rel_type, edge_file in self.edge_files.items():
+        for rel_type, edge_file in [*self.edge_files.items(), *self.placeholder_files.items()]:
             header = edge_file.close()
             if header is not None:
                 args.append(f"--relationships={rel_type}={','.join(map(str, [header, *edge_file.parts]))}")
                 relationship_count += edge_file.rows
         # Only the parts where a field spans lines (a project's targets, one per line, usually do) are read
         # line-blind (see PART_CHARS).
-        spanning = [str(part) for f in [*self.node_files.values(), *self.edge_files.values()] for part in f.spanning]
+        files = [*self.node_files.values(), *self.edge_files.values(), *self.placeholder_files.values()]
+        spanning = [str(part) for f in files for part in f.spanning]
         if spanning:
             args += ["--multiline-fields-format=v2", f"--multiline-fields={','.join(spanning)}"]
         return args, node_count, relationship_count

@@ -51,6 +51,9 @@ class GraphElements:
     build: str = ""
     nodes: list[Node] = field(default_factory=list)
     edges: list[Edge] = field(default_factory=list)
+    # The document's citations, each a CITES edge from it to the cited notice's key (its 文号's ``code|year|number``):
+    # a sink ends each at the Document of that key if it has one, else at a Notice placeholder (see store, bulk).
+    citations: list[Edge] = field(default_factory=list)
 
 
 @cache
@@ -66,6 +69,7 @@ def build_fingerprint() -> str:
     for name in (
         "graph/schema.yaml",
         "loaders/headers.yaml",
+        "loaders/notice.yaml",
         "loaders/reference/organizations.yaml",
         "loaders/reference/platforms.yaml",
         "loaders/reference/services.yaml",
@@ -142,9 +146,11 @@ def plan_elements(plan: Plan, entities: PlanEntities | None = None, loaded_at: d
                 "loaded_at": when,
                 "status": plan.status,
                 "error": None,
+                **_notice_props(plan),
             },
         )
     )
+    elements.citations.extend(citations(plan))
     stated = plan.stated_total
     elements.nodes.append(
         Node(
@@ -189,6 +195,30 @@ def plan_elements(plan: Plan, entities: PlanEntities | None = None, loaded_at: d
     _renames(elements)
     _no_empty_lists(elements)
     return elements
+
+
+def _notice_props(plan: Plan) -> Props:
+    notice = plan.notice
+    if notice is None:
+        return {"wenhao": None, "wenhao_key": None, "date": None, "issuers": None}
+    return {
+        "wenhao": notice.wenhao.text if notice.wenhao else None,
+        "wenhao_key": notice.wenhao.key_text if notice.wenhao else None,
+        "date": notice.date.isoformat() if notice.date else None,
+        "issuers": list(notice.issuers or []),
+    }
+
+
+def citations(plan: Plan) -> list[Edge]:
+    """The 文号s the plan's document cites, as CITES edges to their keys; a title cited without its 文号 names no
+    document the graph can find, so it stays in the document's notice only."""
+    if plan.notice is None:
+        return []
+    return [
+        Edge("CITES", plan.doc_id, c.wenhao.key_text, {"as_written": c.wenhao.text, "line": c.line})
+        for c in plan.notice.cites
+        if c.wenhao is not None
+    ]
 
 
 def _no_empty_lists(elements: GraphElements) -> None:
@@ -416,6 +446,10 @@ def check_against_schema(elements: GraphElements) -> None:
         unknown = node.props.keys() - declared[node.label]
         if unknown:
             raise SchemaError(f"{node.label} has properties the schema does not declare: {sorted(unknown)}")
+    for edge in elements.citations:
+        rel = schema.relationship(edge.type)
+        if rel.placeholder is None or set(edge.props) - set(rel.properties):
+            raise SchemaError(f"{edge.type} is no citation the schema declares, or has undeclared properties")
     for edge in elements.edges:
         if edge.type in derived:
             raise SchemaError(f"{edge.type} relationships are kept by the store, not written as elements")

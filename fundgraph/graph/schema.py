@@ -47,6 +47,8 @@ class RelationshipType:
     key: str | None = None
     fresh: bool = False
     derived: bool = False
+    # The label the relationship ends at while its real end is not loaded (a cited notice's Notice placeholder).
+    placeholder: str | None = None
 
 
 @dataclass(frozen=True)
@@ -158,7 +160,7 @@ def load_schema() -> Schema:
     }
     relationships = {}
     for rel_type, spec in data["relationships"].items():
-        for end in (spec["from"], spec["to"]):
+        for end in (spec["from"], spec["to"], *([spec["placeholder"]] if "placeholder" in spec else [])):
             if end not in nodes:
                 raise ValueError(f"relationship {rel_type} names the unknown label {end}")
         properties = tuple(_identifier(p) for p in spec.get("properties", []))
@@ -176,6 +178,7 @@ def load_schema() -> Schema:
             _identifier(key) if key else None,
             fresh,
             bool(spec.get("derived", False)),
+            spec.get("placeholder"),
         )
     for node in nodes.values():
         if node.lookup is not None:

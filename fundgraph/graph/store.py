@@ -280,6 +280,7 @@ def _write_new_plans_tx(tx: ManagedTransaction, documents: list[GraphElements], 
     for rel_type, grouped_edges in _group_edges(edges).items():
         for batch in _batches([{"start": e.start, "end": e.end, "props": e.props} for e in grouped_edges], batch_size):
             tx.run(_merge_edges_cypher(rel_type), rows=batch).consume()
+    _write_citations(tx, documents)
     tallies.add_counted(tx, documents)
 
 
@@ -332,6 +333,7 @@ def _write_plan_tx(tx: ManagedTransaction, elements: GraphElements, batch_size: 
     for rel_type, edges in _group_edges(elements.edges).items():
         for batch in _batches([{"start": e.start, "end": e.end, "props": e.props} for e in edges], batch_size):
             _count(counters, tx.run(_merge_edges_cypher(rel_type), rows=batch).consume().counters)
+    _write_citations(tx, [elements], counters)
     if previous is None:
         tallies.add_counted(tx, [elements])
     else:
@@ -352,6 +354,49 @@ def _write_plan_tx(tx: ManagedTransaction, elements: GraphElements, batch_size: 
             _count(counters, summary.counters)
     status: WriteStatus = "created" if previous is None else ("refreshed" if same_rows else "replaced")
     return WriteResult(elements.plan_id, elements.version, status, previous, counters, changes)
+
+
+# A document's citations, written afresh: each to the Document whose 文号 has the cited key (the least doc_id where
+# the same notice is loaded in several formats), else to the key's Notice placeholder.
+_CITES_DROP = "UNWIND $docs AS doc_id MATCH (:Document {doc_id: doc_id})-[c:CITES]->() DELETE c"
+_CITES_WRITE = (
+    "UNWIND $rows AS row MATCH (a:Document {doc_id: row.start}) "
+    "OPTIONAL MATCH (t:Document {wenhao_key: row.end}) WHERE t.doc_id <> row.start "
+    "WITH a, row, t ORDER BY t.doc_id "
+    "WITH a, row, head(collect(t)) AS t "
+    "FOREACH (_ IN CASE WHEN t IS NULL THEN [] ELSE [1] END | "
+    "  MERGE (a)-[c:CITES]->(t) SET c += row.props) "
+    "FOREACH (_ IN CASE WHEN t IS NULL THEN [1] ELSE [] END | "
+    "  MERGE (n:Notice {wenhao_key: row.end}) ON CREATE SET n.wenhao = row.props.as_written "
+    "  MERGE (a)-[c:CITES]->(n) SET c += row.props)"
+)
+# A document loaded after notices that cite it takes over its placeholder: their citations move to it.
+_CITES_TAKE_OVER = (
+    "UNWIND $docs AS doc_id MATCH (d:Document {doc_id: doc_id}) WHERE d.wenhao_key IS NOT NULL "
+    "MATCH (n:Notice {wenhao_key: d.wenhao_key}) "
+    "OPTIONAL MATCH (s:Document)-[c:CITES]->(n) WHERE s <> d "
+    "FOREACH (_ IN CASE WHEN c IS NULL THEN [] ELSE [1] END | "
+    "  MERGE (s)-[moved:CITES]->(d) SET moved += properties(c)) "
+    "WITH DISTINCT n DETACH DELETE n"
+)
+_NOTICE_ORPHANS = "MATCH (n:Notice) WHERE NOT (n)--() DELETE n"
+
+
+def _write_citations(
+    tx: ManagedTransaction, documents: Sequence[GraphElements], counters: dict[str, int] | None = None
+) -> None:
+    """The documents' CITES, and the placeholders they end or take over (in either order of loading)."""
+    docs = sorted({e.doc_id for e in documents})
+    rows = [{"start": c.start, "end": c.end, "props": c.props} for e in documents for c in e.citations]
+    for statement, params in (
+        (_CITES_DROP, {"docs": docs}),
+        (_CITES_WRITE, {"rows": rows}),
+        (_CITES_TAKE_OVER, {"docs": docs}),
+        (_NOTICE_ORPHANS, {}),
+    ):
+        summary = tx.run(statement, params).consume()
+        if counters is not None:
+            _count(counters, summary.counters)
 
 
 def _or_sure(confidence: float | None) -> float:

@@ -17,14 +17,16 @@ from pathlib import Path
 from types import ModuleType
 
 from fundgraph.errors import EmptyTableError, Location, ParseError
-from fundgraph.loaders.cells import RawDocument
+from fundgraph.loaders.cells import RawDocument, TextLine
 from fundgraph.loaders.layouts import is_fallback, layout_names, text_readings
 from fundgraph.loaders.model import Plan, Problem, Source
+from fundgraph.loaders.notice import read_notice
 from fundgraph.loaders.plan import build_plans, find_headers
 from fundgraph.loaders.readers import IMAGE_SUFFIXES
 from fundgraph.loaders.readers.convert import CONVERTED, convert
 from fundgraph.loaders.readers.csv_reader import read_csv
 from fundgraph.loaders.readers.decoding import decode_text
+from fundgraph.loaders.readers.html_reader import looks_like_html
 from fundgraph.loaders.recipes import Recipe, apply_recipe, recipe_for
 
 SUPPORTED_SUFFIXES = (
@@ -81,7 +83,10 @@ def read_document(data: bytes, path: str) -> RawDocument:
         return read_xlsx(data, path, doc_id)
     if suffix in IMAGE_SUFFIXES:
         ocr = _ocr()
-        return _scan(f"{doc_id}:{path}", lambda: ocr.read_scan(ocr.images_from_bytes(data, path), path, doc_id))
+        return _scan(
+            f"{ocr.engine().name}:{doc_id}:{path}",
+            lambda: ocr.read_scan(ocr.images_from_bytes(data, path), path, doc_id),
+        )
     if suffix == ".xls":
         return read_xls(data, path, doc_id)
     if suffix in CONVERTED:
@@ -167,7 +172,28 @@ def read_plans(data: bytes, path: str, *, accept_unverified: bool = False, recip
         reading = _best_reading(readings, path)
     if reading.document.format == "ocr":
         reading = Reading(reading.document, check_ocr(reading.plans, accept_unverified), reading.others)
-    return reading
+    lines, cells = notice_lines(data, path, reading.document)
+    notice = read_notice(lines, table_lines=cells)
+    return Reading(reading.document, [replace(p, notice=notice) for p in reading.plans], reading.others)
+
+
+def notice_lines(data: bytes, path: str, document: RawDocument) -> tuple[list[TextLine], frozenset[int]]:
+    """The lines a notice's own data is read from, and which of them are its tables' cells: a text file's every
+    line as numbered in the file (a 文号 may stand anywhere, a table's 文号 column too), else the prose the reader
+    found before and after the tables."""
+    if Path(path).suffix.lower() in TEXT_SUFFIXES:
+        text = decode_text(data, path)[0]
+        if not looks_like_html(text):
+            cells = frozenset(
+                cell.line + k
+                for table in document.tables
+                for row in table.rows
+                for cell in row
+                if cell.line is not None
+                for k in range(cell.text.count("\n") + 1)
+            )
+            return [TextLine(line, line=n) for n, line in enumerate(text.splitlines(), start=1)], cells
+    return [*document.before, *document.after], frozenset()
 
 
 def check_ocr(plans: list[Plan], accept_unverified: bool) -> list[Plan]:
@@ -225,7 +251,7 @@ def _ocr() -> ModuleType:
 
 def _scan(key: str, read: Callable[[], RawDocument]) -> RawDocument:
     """OCR is seconds a page, and a load reads each file twice (the check, then the write): the last few scans
-    read in this process are kept, by content hash and path."""
+    read in this process are kept, by engine, content hash and path."""
     with _SCANS_LOCK:
         if key in _SCANS:
             _SCANS.move_to_end(key)
@@ -246,7 +272,12 @@ def pdf_readings(data: bytes, path: str, doc_id: str) -> list[RawDocument]:
     with open_pdf(data, path) as pdf:
         if text_chars(pdf) < MIN_TEXT_CHARS:
             ocr = _ocr()
-            return [_scan(f"{doc_id}:{path}", lambda: ocr.read_scan(ocr.images_from_pdf(pdf), path, doc_id))]
+            return [
+                _scan(
+                    f"{ocr.engine().name}:{doc_id}:{path}",
+                    lambda: ocr.read_scan(ocr.images_from_pdf(pdf), path, doc_id),
+                )
+            ]
         ruled = read_pdf_tables(pdf, path, doc_id)
         laid = layout_text(pdf)
     readings = [ruled] if ruled.tables else []

@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from fundgraph.loaders.notice import Notice
 from fundgraph.money import format_wan, normalize
 
 
@@ -153,6 +154,8 @@ class Plan:
     amount_column: int | None = field(default=None, compare=False)
     # "machine", or "recipe" when a person's reading recipe chose the table and columns (fundgraph.loaders.recipes).
     read_by: str = field(default="machine", compare=False)
+    # The document's own 文号, date, issuers and citations (fundgraph.loaders.notice), the same for each of its plans.
+    notice: Notice | None = field(default=None, compare=False)
 
     @property
     def status(self) -> str:
@@ -227,6 +230,7 @@ class Plan:
             "problems": [p.as_dict() for p in self.problems],
             "status": self.status,
             "read_by": self.read_by,
+            "notice": self.notice.as_dict() if self.notice is not None else None,
         }
 
 

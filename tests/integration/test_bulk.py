@@ -27,12 +27,15 @@ VOLATILE = {"loaded_at"}
 
 
 def _corpus(folder: Path) -> list[Path]:
-    """Synthetic plans sharing organisations, platforms and regions across groups, the seed (also as a PDF with
-    pages and boxes, the same plan), a plan whose platforms are found by their form, and a PDF over pages."""
+    """Synthetic plans sharing organisations, platforms and regions across groups, a chain of notices citing each
+    other, the seed (also as a PDF with pages and boxes, the same plan), a plan whose platforms are found by their
+    form, and a PDF over pages."""
     folder.mkdir()
     for number, plan in enumerate(generate(240, seed=5), start=1):
         (folder / f"synth-{number:03d}.txt").write_text(render_word_text(plan), encoding="utf-8")
     extra = [
+        # A chain of notices citing each other by 文号, and one never loaded (a Notice placeholder).
+        *sorted((ROOT / "tests" / "fixtures" / "chain").glob("*.txt")),
         SEED_TXT,
         FORMATS / "seed.pdf",
         FORMATS / "spanning.pdf",

@@ -1,5 +1,10 @@
-"""Scans (a PDF of page images, or .png/.jpg/.tif): the table grid from its ruling lines (OpenCV), the text by
-Tesseract (``chi_sim``), each cell with the confidence of its weakest word.
+"""Scans (a PDF of page images, or .png/.jpg/.tif): the table grid from its ruling lines (OpenCV), the text by an
+OCR engine, each cell with the confidence of its weakest word (0–100).
+
+Two engines read behind one interface (:class:`Engine`): PP-OCRv4 (``rapidocr-onnxruntime``: its models ship in the
+wheel, onnxruntime runs them on the CPU), the default where it is installed, and Tesseract (``chi_sim``). Which is
+better was measured, not assumed: ``make bench-ocr`` (``bench/ocr.py``) reads the same scans with both.
+``FUNDGRAPH_OCR=tesseract`` chooses Tesseract.
 
 Per page: straighten the page by the angle of its long horizontal lines; find the ruling lines by morphology
 (openings longer than any character stroke); the cells are the regions the lines enclose, so merged cells come out
@@ -21,7 +26,7 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, Protocol
 
 import cv2
 import numpy as np
@@ -62,9 +67,123 @@ class _Grid:
     texts: list[tuple[str, float | None]] = field(default_factory=list)
 
 
-@cache
+class Engine(Protocol):
+    """An OCR engine: the words of an image of one line (``psm=7``) or of a block of lines (``psm=6``)."""
+
+    name: str
+
+    def problem(self) -> str | None: ...
+
+    def words(self, image: np.ndarray, *, psm: int) -> list[Word]: ...
+
+
+class Tesseract:
+    name = "tesseract"
+
+    def problem(self) -> str | None:
+        return _tesseract_problem()
+
+    def words(self, image: np.ndarray, *, psm: int) -> list[Word]:
+        return _words(image, psm=psm)
+
+
+class PaddleOCR:
+    """PP-OCRv4 by ``rapidocr-onnxruntime``: a line is read by the recogniser alone (the grid has found it), a block
+    by the detector and then the recogniser, box by box. Its scores (0–1) are put on Tesseract's scale (0–100)."""
+
+    name = "ppocr"
+
+    def problem(self) -> str | None:
+        return _rapid_problem()
+
+    def words(self, image: np.ndarray, *, psm: int) -> list[Word]:
+        engine = _rapid()
+        rgb = cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
+        height, width = image.shape[:2]
+        if psm == 7:
+            # The recogniser alone: the whole engine would first shrink a long strip to its longest side's limit.
+            result, _ = engine.text_rec(rgb)
+            return [
+                Word(_unspaced(str(text)), float(score) * 100, 0, 0, width, height, (0, 0, 0))
+                for text, score, *_ in result or []
+                if str(text).strip()
+            ]
+        result, _ = engine(rgb, use_cls=False)
+        words = []
+        for box, text, score in result or []:
+            xs = [int(point[0]) for point in box]
+            ys = [int(point[1]) for point in box]
+            if str(text).strip():
+                words.append(
+                    Word(_unspaced(str(text)), float(score) * 100, min(xs), min(ys), max(xs), max(ys), (0, 0, 0))
+                )
+        return _lines_by_position(words)
+
+
+def _unspaced(text: str) -> str:
+    """PP-OCR puts a space between a character and a digit (第 2 批): Chinese text has none there.
+
+    >>> _unspaced(' 清远市第 2 批 项目 '), _unspaced('Phase 2 资金')
+    ('清远市第2批项目', 'Phase 2资金')
+    """
+    return re.sub(rf"\s+(?=[{_CJK}（），。、：；])|(?<=[{_CJK}（），。、：；])\s+", "", text.strip())
+
+
+def _lines_by_position(words: list[Word]) -> list[Word]:
+    """Each word given the line it sits on: boxes whose vertical centres are within half a box's height."""
+    lines: list[tuple[float, float]] = []  # centre, height of each line so far
+    placed = []
+    for word in sorted(words, key=lambda w: w.centre[1]):
+        centre, height = word.centre[1], word.bottom - word.top
+        near = [i for i, (c, h) in enumerate(lines) if abs(centre - c) <= max(height, h) / 2]
+        if not near:
+            lines.append((centre, height))
+        index = near[0] if near else len(lines) - 1
+        placed.append(Word(word.text, word.confidence, word.x0, word.top, word.x1, word.bottom, (index, 0, 0)))
+    return placed
+
+
+ENGINES: dict[str, Engine] = {"ppocr": PaddleOCR(), "tesseract": Tesseract()}
+
+
+def engine(name: str | None = None) -> Engine:
+    """The engine named (else by ``FUNDGRAPH_OCR``), or the first that can run here: PP-OCR, then Tesseract."""
+    name = name or os.environ.get("FUNDGRAPH_OCR") or None
+    if name is not None:
+        if name not in ENGINES:
+            raise ValueError(f"no OCR engine {name!r}: one of {', '.join(ENGINES)}")
+        return ENGINES[name]
+    return next((e for e in ENGINES.values() if e.problem() is None), ENGINES["ppocr"])
+
+
 def ocr_problem() -> str | None:
-    """Why OCR can't run here (None when it can): Tesseract or its Chinese model missing."""
+    """Why OCR can't run here (None when it can)."""
+    chosen = engine()
+    problem = chosen.problem()
+    if problem is not None and not os.environ.get("FUNDGRAPH_OCR"):
+        return f"{problem}; or {_tesseract_problem()}"
+    return problem
+
+
+@cache
+def _rapid_problem() -> str | None:
+    try:
+        _rapid()
+    except ImportError:
+        return "OCR by PP-OCR needs the package rapidocr-onnxruntime (Python < 3.13; `make setup`)"
+    return None
+
+
+@cache
+def _rapid() -> Any:
+    from rapidocr_onnxruntime import RapidOCR
+
+    return RapidOCR()
+
+
+@cache
+def _tesseract_problem() -> str | None:
+    """Why Tesseract can't run here (None when it can): Tesseract or its Chinese model missing."""
     if shutil.which("tesseract") is None:
         return "OCR needs Tesseract (Debian packages tesseract-ocr and tesseract-ocr-chi-sim; `make formats`)"
     try:
@@ -91,14 +210,19 @@ def images_from_pdf(pdf: Any) -> list[Image.Image]:
     return [page.to_image(resolution=DPI).original.convert("L") for page in pdf.pages]
 
 
-def read_scan(images: Sequence[Image.Image], path: str, doc_id: str, *, dpi: int = DPI) -> RawDocument:
+def read_scan(
+    images: Sequence[Image.Image], path: str, doc_id: str, *, dpi: int = DPI, ocr: Engine | None = None
+) -> RawDocument:
     """The tables and prose of scanned pages; every cell has its page, box (points) and OCR confidence."""
-    problem = ocr_problem()
+    ocr = ocr or engine()
+    problem = ocr_problem() if ocr is engine() else ocr.problem()
     if problem is not None:
         raise ParseError(f"the document is a scan (no text layer); {problem}", Location(path))
-    # Tesseract is a process per page: two pages at once keep both cores busy.
-    with ThreadPoolExecutor(max_workers=max(1, min(len(images), os.cpu_count() or 1))) as pool:
-        pages = list(pool.map(_read_page, images))
+    # Tesseract is a process per page: two pages at once keep both cores busy (onnxruntime's own threads do that
+    # for PP-OCR, so its pages are read one after the other).
+    workers = 1 if ocr.name == "ppocr" else max(1, min(len(images), os.cpu_count() or 1))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        pages = list(pool.map(lambda image: _read_page(image, ocr), images))
     scale = _POINTS_PER_INCH / dpi
     tables, before, after = assemble(
         (
@@ -130,7 +254,7 @@ def _columns(grid: _Grid, scale: float) -> tuple[float, ...]:
     return tuple(round(x * scale, 1) for x in [*_clusters([c[0] for c in grid.cells], 8), grid.box[2]])
 
 
-def _read_page(image: Image.Image) -> tuple[list[_Grid], list[Word]]:
+def _read_page(image: Image.Image, ocr: Engine) -> tuple[list[_Grid], list[Word]]:
     """The page's tables with every cell read, and the words of the prose around them."""
     gray = np.array(image.convert("L"))
     gray = _straighten(gray)
@@ -140,15 +264,24 @@ def _read_page(image: Image.Image) -> tuple[list[_Grid], list[Word]]:
     # threshold, on a blank cell, turns them into words), and the ruling lines are painted out.
     clean = 255 - _binary(cv2.medianBlur(gray, 3))
     clean[cv2.dilate(grid_mask, np.ones((5, 5), np.uint8)) > 0] = 255
+    # PP-OCR was trained on photographs of text, not on thresholded ink: it reads the grey page (lines painted out),
+    # cut where the black and white one shows ink.
+    source = clean
+    if ocr.name == "ppocr":
+        source = gray.copy()
+        source[cv2.dilate(grid_mask, np.ones((5, 5), np.uint8)) > 0] = 255
     prose = clean.copy()
     for grid in grids:
         x0, top, x1, bottom = grid.box
         prose[top:bottom, x0:x1] = 255
-        grid.texts = [_read_cell(clean[top:bottom, left:right], char_height) for left, top, right, bottom in grid.cells]
-    return grids, _words(prose, psm=6)
+        grid.texts = [
+            _read_cell(clean[top:bottom, left:right], source[top:bottom, left:right], char_height, ocr)
+            for left, top, right, bottom in grid.cells
+        ]
+    return grids, ocr.words(prose, psm=6)
 
 
-def _read_cell(crop: np.ndarray, char_height: int) -> tuple[str, float | None]:
+def _read_cell(crop: np.ndarray, source: np.ndarray, char_height: int, ocr: Engine) -> tuple[str, float | None]:
     """A cell's text: its lines of ink laid end to end into one line and read as one (Tesseract strings the short
     lines of a narrow column — 省 over 级 — into nonsense, and would read a lone 序号 as a word)."""
     lines = _ink_lines(crop, char_height)
@@ -156,9 +289,25 @@ def _read_cell(crop: np.ndarray, char_height: int) -> tuple[str, float | None]:
         return "", None
     pieces = []
     for top, bottom in lines:
-        band = crop[top:bottom]
-        columns = np.flatnonzero((band == 0).any(axis=0))
-        pieces.append(band[:, columns[0] : columns[-1] + 1])
+        columns = np.flatnonzero((crop[top:bottom] == 0).any(axis=0))
+        pieces.append(source[top:bottom, columns[0] : columns[-1] + 1])
+    if ocr.name == "ppocr":
+        # PP-OCR reads each line as its detector would have cut it: the grey crop with a margin of its own page
+        # (a short line padded with white, a lone 2 say, is read with made-up characters after it).
+        margin = max(2, char_height // 4)
+        words = []
+        for top, bottom in lines:
+            columns = np.flatnonzero((crop[top:bottom] == 0).any(axis=0))
+            piece = source[
+                max(0, top - margin) : bottom + margin, max(0, columns[0] - margin) : columns[-1] + 1 + margin
+            ]
+            words.extend(ocr.words(piece, psm=7))
+        # As PP-OCR's own pipeline does, a line read below half sure is dropped (a speck read as 场酒), and so is a
+        # line of punctuation alone beside lines of text (a speck read as 。).
+        words = [w for w in words if w.confidence >= _PP_MIN_SCORE]
+        if any(_has_text(w.text) for w in words):
+            words = [w for w in words if _has_text(w.text)]
+        return _cell_text(words)
     height = max(piece.shape[0] for piece in pieces) + char_height
     gap = np.full((height, max(2, char_height // 4)), 255, dtype=np.uint8)
     strip = [np.full((height, char_height), 255, dtype=np.uint8)]
@@ -168,7 +317,17 @@ def _read_cell(crop: np.ndarray, char_height: int) -> tuple[str, float | None]:
         padded[offset : offset + piece.shape[0]] = piece
         strip.extend([padded, gap])
     strip.append(np.full((height, char_height), 255, dtype=np.uint8))
-    words = _words(np.hstack(strip), psm=7)
+    return _cell_text(ocr.words(np.hstack(strip), psm=7))
+
+
+_PP_MIN_SCORE = 50.0
+
+
+def _has_text(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)
+
+
+def _cell_text(words: list[Word]) -> tuple[str, float | None]:
     if not words:
         return "", None
     text = tidy(join_pieces([w.text for w in words]))
