@@ -245,7 +245,7 @@ def extract_entities(plan: Plan, reference: Reference | None = None) -> PlanEnti
                 if year not in found.years:
                     found.years.append(year)
         found.platforms = _platforms(
-            texts, platform_matcher, role_matcher, generic, vocabulary.builds_window, placer, discovered
+            texts, platform_matcher, role_matcher, generic, vocabulary.before_windows, placer, discovered
         )
         seen_services: set[str] = set()
         for field_name, text, source in texts:
@@ -421,7 +421,7 @@ def _platforms(
     platforms: Matcher[str],
     roles: Matcher[str],
     generic: Matcher[str],
-    builds_window: int,
+    before_windows: dict[str, int],
     placer: _PlatformPlacer,
     discovered: _DiscoveredNames,
 ) -> list[PlatformRef]:
@@ -448,7 +448,7 @@ def _platforms(
     main = next(iter(named)) if len(named) == 1 else (next(iter(concerned)) if len(concerned) == 1 else None)
     refs = []
     for number, (field_name, text, source, hit, canonical, written) in enumerate(mentions):
-        found_roles = _roles_near(text, hit.start, hit.end, roles, builds_window)
+        found_roles = _roles_near(text, hit.start, hit.end, roles, before_windows)
         is_discovered = number in found_by_form
         refs.append(
             PlatformRef(
@@ -469,7 +469,7 @@ def _platforms(
                     continue
                 if _clause_has_platform(text, hit.start, platforms, _SENTENCE):
                     continue
-                found_roles = _roles_near(text, hit.start, hit.end, roles, builds_window, _SENTENCE)
+                found_roles = _roles_near(text, hit.start, hit.end, roles, before_windows, _SENTENCE)
                 if found_roles:
                     main_ref = next(r for r in refs if r.canonical == main)
                     refs.append(
@@ -505,7 +505,12 @@ def _clause_has_platform(text: str, position: int, platforms: Matcher[str], spli
 
 
 def _roles_near(
-    text: str, start: int, end: int, roles: Matcher[str], builds_window: int, splitter: re.Pattern[str] | None = None
+    text: str,
+    start: int,
+    end: int,
+    roles: Matcher[str],
+    before_windows: dict[str, int],
+    splitter: re.Pattern[str] | None = None,
 ) -> set[str]:
     left, right = _clause_bounds(text, start, end, splitter)
     found: set[str] = set()
@@ -515,7 +520,8 @@ def _roles_near(
             if 0 <= start - until <= 2:
                 return {hosting_role()}
             continue
-        if hit.value == "builds" and not (0 <= start - until <= builds_window):
+        window = before_windows.get(hit.value)
+        if window is not None and not (0 <= start - until <= window):
             continue
         # "A与B整合": A integrates too, though the word stands after B.
         joined = text[end : end + 1] in {"与", "和", "同"} and at > end

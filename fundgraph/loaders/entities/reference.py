@@ -62,7 +62,7 @@ class Vocabulary:
     services: dict[str, str]  # keyword -> service type
     role_words: dict[str, str]  # keyword -> role
     hosted_on_before: tuple[str, ...]
-    builds_window: int
+    before_windows: dict[str, int]  # role -> how near before the name its word must stand
 
 
 @dataclass(frozen=True)
@@ -153,7 +153,11 @@ def _vocabulary() -> Vocabulary:
     for role in roles.values():
         if role not in ROLES:
             raise ValueError(f"services.yaml names the unknown role {role!r}; roles are {', '.join(ROLES)}")
-    return Vocabulary(services, roles, tuple(data["hosted_on_before"]), int(data["builds_window"]))
+    windows = {str(role): int(n) for role, n in data.get("before_windows", {}).items()}
+    for role in windows:
+        if role not in ROLES:
+            raise ValueError(f"services.yaml gives a window to the unknown role {role!r}; roles are {', '.join(ROLES)}")
+    return Vocabulary(services, roles, tuple(data["hosted_on_before"]), windows)
 
 
 @cache
