@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -50,6 +50,7 @@ class HeaderRole:
     why: str
 
 
+@lru_cache(maxsize=16384)  # pure, and asked of the same header words again by every reading of a document
 def fold(text: str) -> str:
     """Full-width to half-width, garbled pinyin pairs dropped, traditional to simplified, white space removed.
 
@@ -151,6 +152,7 @@ def header_unit(text: str) -> str | None:
 _FIELD_ROLE = {"amount": "money", "recipient": "recipient"}
 
 
+@lru_cache(maxsize=16384)  # pure (the vocabulary is read once), and asked of the same cells by every reading
 def role_of(text: str) -> HeaderRole:
     """The role of one header cell; ``role`` is None for text that is not a header (prose, data, a 单位 line)."""
     folded = fold(text)

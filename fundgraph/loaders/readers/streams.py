@@ -337,11 +337,17 @@ def _align(
             return inf
         return 0.0 if kind == "text" else TEXT_AS_NUMBER_COST
 
-    def skip(a: int, b: int, trailing: bool = False) -> float:
+    def skip(a: int, b: int, trailing: bool) -> float:
         cost = 0.0
         for col in range(a, b):
             cost += TRAILING_SKIP_COST if trailing and kinds[col] == "text" else skip_cost[col]
         return cost
+
+    # The search asks for the same few skips and fits hundreds of thousands of times: each computed once, in the
+    # same order of addition (so the costs, and the ties between them, are those of the sum itself).
+    inner = [[skip(a, b, False) for b in range(k + 1)] for a in range(k + 1)]
+    closing = [skip(a, k, True) for a in range(k + 1)]
+    fits = [[compat(i, col) for col in range(k)] for i in range(n)]
 
     # best[i][j]: cheapest alignment of cells[:i] with the current row filled up to column j (j == 0: no row open).
     best = [[inf] * (k + 1) for _ in range(n + 1)]
@@ -360,8 +366,9 @@ def _align(
                     back[i + 1][j] = (j, -1, 0)
             # Continue the open row (not at a cell that must start one).
             if j > 0 and not starts_row[i]:
+                skips, fit = inner[j], fits[i]
                 for col in range(j, k):
-                    cost = here + skip(j, col) + compat(i, col)
+                    cost = here + skips[col] + fit[col]
                     if cost < best[i + 1][col + 1]:
                         best[i + 1][col + 1] = cost
                         back[i + 1][col + 1] = (j, col, 0)
@@ -370,13 +377,14 @@ def _align(
                 continue
             if has_seq and not starts_row[i] and j > 0:
                 continue  # with a 序号 column, rows start only at the next number, a total or a heading
-            close = skip(j, k, trailing=True) if j > 0 else 0.0
+            close = closing[j] if j > 0 else 0.0
+            skips, fit = inner[0], fits[i]
             for col in range(k):
-                cost = here + close + (0.0 if starts_row[i] and col <= 1 else skip(0, col)) + compat(i, col)
+                cost = here + close + (0.0 if starts_row[i] and col <= 1 else skips[col]) + fit[col]
                 if cost < best[i + 1][col + 1]:
                     best[i + 1][col + 1] = cost
                     back[i + 1][col + 1] = (j, col, 1)
-    end_j = min(range(k + 1), key=lambda j: best[n][j] + (skip(j, k, trailing=True) if j else 0.0))
+    end_j = min(range(k + 1), key=lambda j: best[n][j] + (closing[j] if j else 0.0))
     if best[n][end_j] == inf:
         return inf, []
     placed: list[tuple[int, int, bool]] = []
@@ -395,7 +403,7 @@ def _align(
         if new or not rows:
             rows.append([])
         rows[-1].append((index, col))
-    return best[n][end_j] + (skip(end_j, k, trailing=True) if end_j else 0.0), rows
+    return best[n][end_j] + (closing[end_j] if end_j else 0.0), rows
 
 
 def _is_heading(text: str) -> bool:
