@@ -707,3 +707,40 @@ def test_a_count_its_names_do_not_match_is_reported_with_every_name_read() -> No
     plan = parse_bytes(text.encode(), "notice.txt")
     assert len(plan.projects) == 5 and plan.computed_total == Decimal("70")
     assert {"count_mismatch", "total_mismatch"} <= {p.code for p in plan.problems}
+
+
+# §13 A whole table flattened onto one line, its cells separated by single spaces (title, header, rows on one line):
+# each word a cell, aligned to the header like any stream; a header alone on its line is not such a line.
+
+
+def test_a_table_on_one_line_with_its_total_first_and_an_empty_last_column() -> None:
+    text = (
+        "关于某县2019年产业扶持资金分配情况的公告\n现将资金分配情况公告如下:\n"
+        "某县产业扶持资金分配表 乡镇名称 分配资金(万元) 备注 合计 95 东城镇 40 西城镇 30.5 南城镇 24.5\n"
+        "某县扶贫开发局\n"
+    )
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert [(p.name, str(p.amount)) for p in plan.projects] == [
+        ("东城镇", "40"),
+        ("西城镇", "30.5"),
+        ("南城镇", "24.5"),
+    ]
+    assert plan.stated_total == Decimal("95") and plan.problems == ()
+
+
+def test_a_table_on_one_line_with_row_numbers_and_its_total_last() -> None:
+    text = "附件 序号 村名 项目名称 补助资金(万元) 1 甲村 道路硬化 12 2 乙村 渠道改造 8.5 3 丙村 路灯安装 6 合计 26.5\n"
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert [(p.name, str(p.amount)) for p in plan.projects] == [
+        ("道路硬化", "12"),
+        ("渠道改造", "8.5"),
+        ("路灯安装", "6"),
+    ]
+    assert plan.stated_total == Decimal("26.5") and plan.problems == ()
+
+
+def test_a_table_on_one_line_whose_rows_do_not_make_its_total_is_a_mismatch() -> None:
+    text = "某县资金分配表 县区名称 资金分配额(万元) 合计 100 甲县 40 乙县 50\n"
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert [(p.name, str(p.amount)) for p in plan.projects] == [("甲县", "40"), ("乙县", "50")]
+    assert "total_mismatch" in [p.code for p in plan.problems]

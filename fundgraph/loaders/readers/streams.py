@@ -556,11 +556,37 @@ def cells_per_line(text: str) -> tuple[list[StreamCell], str]:
         if piped and stripped.endswith(closer):
             pieces = stripped.split("|")[:-1] if closer == "|" else _comma_closed(stripped)
             cells.extend(StreamCell(p.strip(), number) for p in pieces)
+        elif (one_line := _table_on_one_line(stripped, number)) is not None:
+            cells.extend(one_line)
         else:
             cells.append(StreamCell(stripped, number, terminated=not (piped and number == last_filled)))
     if cells and cells[-1].terminated and re.search(r"\d[.,，．]$", cells[-1].text):
         cells[-1] = StreamCell(cells[-1].text, cells[-1].line, terminated=False)  # "725." was cut inside a number
     return cells, "cell-per-line"
+
+
+ONE_LINE_MIN_WORDS = 6
+
+
+def _table_on_one_line(line: str, number: int) -> list[StreamCell] | None:
+    """A whole table flattened onto one line, its cells separated by single spaces (a title, the header, then the
+    rows: ``…分配表 县区名称 资金分配额(万元) 备注 合计 4000 乐都区 819 …``): each word a cell, where the words hold a
+    header followed on the same line by at least a row's worth of cells. A header alone on its line is left whole,
+    its rows on their own lines being another layout's.
+
+    >>> [c.text for c in _table_on_one_line("分配表 县区 补助资金 城关镇 12 河口乡 30", 1) or []][:3]
+    ['分配表', '县区', '补助资金']
+    >>> _table_on_one_line("序号 县区 补助资金", 1) is None
+    True
+    """
+    words = line.split()
+    if len(words) < ONE_LINE_MIN_WORDS:
+        return None
+    cells = [StreamCell(word, number) for word in words]
+    headers = find_headers(cells)
+    if not headers or len(words) - headers[0].end < len(headers[0].columns):
+        return None
+    return cells
 
 
 def _comma_closed(line: str) -> list[str]:
