@@ -36,8 +36,6 @@ TO_WAN = {"元": Decimal("0.0001"), "千元": Decimal("0.1"), "万元": Decimal(
 FAILING: dict[str, tuple[str, str]] = {
     # [15] number columns and the next 序号 glued together
     "44_yunfu-smes-2024-flattened-no-delimiters.txt": ("flagged", "no plan (exit 2)"),
-    # [12, 14] two-row header over space-separated cells with gaps
-    "46_dianjiang-dilapidated-housing-2021-space-sep-blank-cells.txt": ("flagged", "no plan (exit 2)"),
 }
 
 

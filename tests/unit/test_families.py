@@ -744,3 +744,43 @@ def test_a_table_on_one_line_whose_rows_do_not_make_its_total_is_a_mismatch() ->
     plan = parse_bytes(text.encode(), "notice.txt")
     assert [(p.name, str(p.amount)) for p in plan.projects] == [("甲县", "40"), ("乙县", "50")]
     assert "total_mismatch" in [p.code for p in plan.problems]
+
+
+# §14 A two-row header over space-separated cells: the top line's last words are groups (新建, 改建, 合计), each over
+# the sub-columns the next line repeats (户数 补助资金 …); the top line's first words span both lines. A copied page
+# renders each empty cell as a line break, so a row's filled cells stand on lines separated by blank lines; the
+# figures are placed by those breaks only where every number column then adds up to the total row.
+
+TWO_ROW_HEADER = (
+    "某县2022年农村危房改造补助资金计划表\n单位:万元\n序号 乡镇 新建 改建 合计\n"
+    "户数 补助资金 户数 补助资金 总户数 补助资金\n"
+)
+
+
+def test_a_two_row_header_over_rows_with_empty_groups_as_blank_lines() -> None:
+    text = TWO_ROW_HEADER + "1 东城镇\n\n2 5 2 5\n2 西城镇 1 3 1 2 2 5\n3 南城镇 1 3\n\n1 3\n合 计 2 6 3 7 5 13\n"
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert [(p.name, str(p.amount)) for p in plan.projects] == [("东城镇", "5"), ("西城镇", "5"), ("南城镇", "3")]
+    assert plan.stated_total == Decimal("13") and plan.problems == ()
+
+
+def test_two_empty_groups_in_a_row_are_four_line_breaks() -> None:
+    text = TWO_ROW_HEADER + "1 东城镇\n\n\n\n4 10\n2 西城镇 1 3\n\n1 3\n合计 1 3 0 0 5 13\n"
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert [(p.name, str(p.amount)) for p in plan.projects] == [("东城镇", "10"), ("西城镇", "3")]
+    assert plan.stated_total == Decimal("13") and plan.problems == ()
+
+
+def test_a_one_row_header_with_an_empty_cell_as_a_line_break() -> None:
+    text = "某县2023年道路养护资金分配表\n单位:万元\n序号 乡镇 省级资金 县级资金 合计\n"
+    text += "1 东城镇\n5 5\n2 西城镇 10 2 12\n合计 10 7 17\n"
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert [(p.name, str(p.amount)) for p in plan.projects] == [("东城镇", "5"), ("西城镇", "12")]
+    assert plan.stated_total == Decimal("17") and plan.problems == ()
+
+
+def test_gaps_that_put_figures_where_the_column_totals_disagree_are_refused() -> None:
+    # The breaks say 东城镇's figures are 改建's, the total row says 新建's: where they belong is not certain.
+    text = TWO_ROW_HEADER + "1 东城镇\n\n2 5 2 5\n2 西城镇 1 3 1 2 2 5\n合计 3 8 1 2 4 10\n"
+    with pytest.raises(ParseError):
+        parse_bytes(text.encode(), "notice.txt")
