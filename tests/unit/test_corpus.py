@@ -34,8 +34,6 @@ TO_WAN = {"元": Decimal("0.0001"), "千元": Decimal("0.1"), "万元": Decimal(
 # document read better leaves the set, one read differently changes its reason. The families are those of the
 # failure analysis (family numbers in brackets).
 FAILING: dict[str, tuple[str, str]] = {
-    # [15] number columns and the next 序号 glued together
-    "44_yunfu-smes-2024-flattened-no-delimiters.txt": ("flagged", "no plan (exit 2)"),
 }
 
 

@@ -784,3 +784,36 @@ def test_gaps_that_put_figures_where_the_column_totals_disagree_are_refused() ->
     text = TWO_ROW_HEADER + "1 东城镇\n\n2 5 2 5\n2 西城镇 1 3 1 2 2 5\n合计 3 8 1 2 4 10\n"
     with pytest.raises(ParseError):
         parse_bytes(text.encode(), "notice.txt")
+
+
+# §15 A flattened table whose number columns and the next row's 序号 run together (…有限公司8020.52西城县…): the next
+# 序号 is the end of the run before the row's first text; the numbers are split where every row's split at once adds
+# up to the total row (or the notice's total); where no split or several do, the table is refused.
+
+GLUED_NOTICE = "关于2023年企业贷款贴息资金拟下达项目的公示附件:贷款贴息项目计划表(单位:万元)"
+GLUED_HEADER = "序号县(市、区)项目单位申请金额拟下达金额"
+GLUED_NOTE = "补助标准:按实际发生利息的百分之五十给予补助,单个企业最高不超过一百万元。"
+
+
+def test_numbers_run_into_the_next_row_number_are_split_by_the_total_row() -> None:
+    rows_text = "1东城县甲机械有限公司8020.52西城县乙电子有限公司4012.53南城县丙纺织有限公司50.4517.5合计50.5"
+    plan = parse_bytes((GLUED_NOTICE + GLUED_HEADER + rows_text + GLUED_NOTE).encode(), "notice.txt")
+    assert [(p.name, str(p.amount)) for p in plan.projects] == [
+        ("甲机械有限公司", "20.5"),
+        ("乙电子有限公司", "12.5"),
+        ("丙纺织有限公司", "17.5"),
+    ]
+    assert plan.stated_total == Decimal("50.5") and plan.problems == ()
+
+
+def test_run_together_numbers_no_split_of_which_adds_up_are_refused() -> None:
+    rows_text = "1东城县甲机械有限公司1052西城县乙电子有限公司203合计9"
+    with pytest.raises(ParseError, match="run together"):
+        parse_bytes((GLUED_NOTICE + GLUED_HEADER + rows_text + GLUED_NOTE).encode(), "notice.txt")
+
+
+def test_a_fragment_after_the_last_rows_figures_is_left_unread_and_said() -> None:
+    rows_text = "1东城县甲机械有限公司8020.52西城县乙电子有限公司4012.57合计33"
+    plan = parse_bytes((GLUED_NOTICE + GLUED_HEADER + rows_text + GLUED_NOTE).encode(), "notice.txt")
+    assert [(p.name, str(p.amount)) for p in plan.projects] == [("甲机械有限公司", "20.5"), ("乙电子有限公司", "12.5")]
+    assert plan.stated_total == Decimal("33") and [p.code for p in plan.problems] == ["left_unread"]

@@ -166,7 +166,7 @@ _TABLE_LEAD = re.compile(r"^单位|^附件|表$|表[(（][^()（）]*[)）]$")
 _NOTE = re.compile(r"^(备注|注|说明)\s*[:：]")
 
 
-def _is_prose(text: str, long_text_ok: bool) -> bool:
+def is_prose(text: str, long_text_ok: bool) -> bool:
     """Text that ends a table: a note, a 单位 line, a numbered section of prose (一、以…下达…如下:), a long sentence.
     A short numbered heading (一、产业发展类) is a group heading inside the table."""
     folded = fold(text)
@@ -182,19 +182,23 @@ def _is_prose(text: str, long_text_ok: bool) -> bool:
 
 
 def align_rows(
-    cells: list[StreamCell], roles: list[str | None], total_labels: frozenset[str]
+    cells: list[StreamCell],
+    roles: list[str | None],
+    total_labels: frozenset[str],
+    kind_of: list[str] | None = None,
 ) -> list[list[tuple[int, int]]]:
     """Cut cells into rows and give each cell its column: a list of rows, each a list of (cell index, column).
 
     Several hypotheses are aligned and the most consistent one is kept (:func:`_consistency`): where a 序号 could be
     one of several cells (an amount equal to the next row's number), each choice of the sequence; where the table
     has no 序号, rows cut only where the costs say and rows cut at every text that follows the numbers (a column
-    blank in every row makes each row pay for it, which must not merge rows).
+    blank in every row makes each row pay for it, which must not merge rows). ``kind_of`` gives the cells' kinds
+    where the caller knows better than :func:`cell_kind` (numbers run together are numbers).
     """
     kinds = [column_kind(r) for r in roles]
     if not kinds:
         return []
-    kind_of = [cell_kind(c.text) for c in cells]
+    kind_of = kind_of or [cell_kind(c.text) for c in cells]
     if kinds[0] == "seq":
         best: tuple[float, list[list[tuple[int, int]]]] | None = None
         earliest = _seq_anchors(cells, kind_of, kinds)
@@ -437,7 +441,7 @@ def stream_document(
             for c in cells[header.start : header.end]
         )
         end = header.end
-        while end < limit and not _is_prose(cells[end].text, long_text_ok):
+        while end < limit and not is_prose(cells[end].text, long_text_ok):
             end += 1
         # Title lines of the next table stand just before its header: they are not rows of this one.
         if end == limit and number < len(headers):
