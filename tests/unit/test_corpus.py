@@ -33,8 +33,7 @@ TO_WAN = {"元": Decimal("0.0001"), "千元": Decimal("0.1"), "万元": Decimal(
 # (exit 0, no problem, wrong: the worst). Each is asserted to fail exactly so, so that progress shows here: a
 # document read better leaves the set, one read differently changes its reason. The families are those of the
 # failure analysis (family numbers in brackets).
-FAILING: dict[str, tuple[str, str]] = {
-}
+FAILING: dict[str, tuple[str, str]] = {}
 
 
 def wan(value: object, unit: str) -> Decimal | None:

@@ -817,3 +817,14 @@ def test_a_fragment_after_the_last_rows_figures_is_left_unread_and_said() -> Non
     plan = parse_bytes((GLUED_NOTICE + GLUED_HEADER + rows_text + GLUED_NOTE).encode(), "notice.txt")
     assert [(p.name, str(p.amount)) for p in plan.projects] == [("甲机械有限公司", "20.5"), ("乙电子有限公司", "12.5")]
     assert plan.stated_total == Decimal("33") and [p.code for p in plan.problems] == ["left_unread"]
+
+
+def test_run_together_numbers_the_sums_split_in_several_ways_are_refused() -> None:
+    # Twenty rows of 123.4556.78: ten rows read 123.455 | 6.78 and one 123.4 | 556.78 add up as well as 56.78 each.
+    firms = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉"
+    rows_text = "".join(f"{i}东城县{firms[i - 1]}机械有限公司123.4556.78" for i in range(1, 21)) + "合计1135.6"
+    with pytest.raises(ParseError, match="several ways"):
+        parse_bytes((GLUED_NOTICE + GLUED_HEADER + rows_text + GLUED_NOTE).encode(), "notice.txt")
+    nine = "".join(f"{i}东城县{firms[i - 1]}机械有限公司123.4556.78" for i in range(1, 10)) + "合计511.02"
+    plan = parse_bytes((GLUED_NOTICE + GLUED_HEADER + nine + GLUED_NOTE).encode(), "notice.txt")
+    assert [str(p.amount) for p in plan.projects] == ["56.78"] * 9 and plan.problems == ()

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from itertools import combinations, product, takewhile
+from itertools import combinations, takewhile
 
 from fundgraph.loaders.cells import Cell, RawDocument, Table, TextLine
 from fundgraph.loaders.readers.streams import StreamCell, align_rows, cell_kind, column_kind, header_role, is_prose
@@ -39,7 +39,7 @@ _NUMBER_PART = re.compile(r"^(?:0|[1-9]\d*)(?:\.\d{1,4})?$")
 _DIGIT_RUN = re.compile(r"^\d+(?:\.\d+)*$")
 MIN_LINE = 40
 MAX_SPLITS = 20000
-MAX_JOINT = 200000  # ways to split every glued row at once beyond which nothing is decided
+MAX_STATES = 20000  # partial sums of the glued rows beyond which nothing is decided
 
 
 def looks_glued(lines: list[str]) -> bool:
@@ -206,7 +206,6 @@ def _split_glued_texts(row: list[tuple[str, int]], roles: list[str | None]) -> l
 
 
 Split = tuple[dict[int, str], str]  # a row's run columns filled, and the fragment left unread after them
-Solution = tuple[tuple[Split, ...], tuple[int, ...]]  # every row's split, and the columns the sums checked
 
 
 def _split_glued_numbers(
@@ -248,29 +247,30 @@ def _split_glued_numbers(
         scale = UNIT_TO_WAN.get(header_unit(names[amount]) or "万元", Decimal(1))
         total_row = totals[0] if totals else None
         last_row = total_row - 1 if total_row else None
-        found: list[Solution] | None = []
+        viable: list[set[int]] | None = None
+        options: list[list[Split]] = []
         for stray in (False, True):
             if stray and last_row not in lonely:
                 break
             options = [
                 _row_options(cells, run, amount, r in lonely, stray and r == last_row) for r, cells in enumerate(in_run)
             ]
-            found = _joint_splits(options, total_row, amount, scale, total, run)
-            if found != []:
+            viable = _viable_splits(options, total_row, amount, scale, total, None)
+            if viable is None or any(viable):
                 break
-        if found is None:
-            return f"numbers are run together under {listed} in too many rows to decide where each ends"
-        if len(_amounts(found, amount)) > 1 and total is not None and total_row is not None:
+        if viable is None:
+            return f"numbers are run together under {listed} in too many ways to decide where each ends"
+        if not _one_amount(viable, options, amount) and total is not None and total_row is not None:
             # The table's sums leave several readings: the total the notice states decides among them.
-            found = [f for f in found if _amount_sum(f, amount, total_row) * scale == total]
-        if len(_amounts(found, amount)) != 1:
-            how = "in no way" if not found else "in several ways"
+            viable = _viable_splits(options, total_row, amount, scale, total, total / scale)
+            if viable is None:
+                return f"numbers are run together under {listed} in too many ways to decide where each ends"
+        if not any(viable) or not _one_amount(viable, options, amount):
+            how = "in no way" if not any(viable) else "in several ways"
             return f"numbers run together under {listed} split {how} that adds up to the total"
-        ways = found[0][0]
         for r in lonely:
-            chosen, fragment = ways[r]
-            alike = len({tuple(sorted(w[r][0].items())) for w, _ in found}) == 1
-            keep = chosen if alike else {amount: chosen[amount]}
+            chosen, fragment = options[r][min(viable[r])]
+            keep = chosen if len(viable[r]) == 1 else {amount: chosen[amount]}
             rows[r] = [(v, c) for v, c in rows[r] if c not in run] + [(v, c) for c, v in keep.items() if v]
             rows[r].sort(key=lambda vc: vc[1])
             if fragment:
@@ -284,14 +284,9 @@ def _split_glued_numbers(
     return None
 
 
-def _amounts(found: list[Solution], amount: int) -> set[tuple[str, ...]]:
-    """The amount column as each solution reads it."""
-    return {tuple(split.get(amount, "") for split, _ in ways) for ways, _ in found}
-
-
-def _amount_sum(solution: Solution, amount: int, total_row: int) -> Decimal:
-    values = (parse_number(split.get(amount, "")) for r, (split, _) in enumerate(solution[0]) if r != total_row)
-    return sum((v for v in values if v is not None), Decimal(0))
+def _one_amount(viable: list[set[int]], options: list[list[Split]], amount: int) -> bool:
+    """Whether every reading that adds up gives each row the same amount."""
+    return all(len({options[r][j][0].get(amount, "") for j in ways}) <= 1 for r, ways in enumerate(viable))
 
 
 def _row_options(cells: list[tuple[str, int]], run: list[int], amount: int, glued: bool, stray: bool) -> list[Split]:
@@ -310,35 +305,59 @@ def _row_options(cells: list[tuple[str, int]], run: list[int], amount: int, glue
     return options
 
 
-def _joint_splits(
+def _figure(split: dict[int, str], col: int) -> Decimal:
+    value = parse_number(split[col]) if split.get(col) else None
+    return value if value is not None else Decimal(0)
+
+
+def _viable_splits(
     options: list[list[Split]],
     total_row: int | None,
     amount: int,
     scale: Decimal,
     total: Decimal | None,
-    run: list[int],
-) -> list[Solution] | None:
-    """Every way of splitting all rows at once whose sums check; None when there are too many ways to try."""
-    ways = 1
-    for row in options:
-        ways *= max(len(row), 1)
-    if ways > MAX_JOINT:
-        return None
+    amount_sum: Decimal | None,
+) -> list[set[int]] | None:
+    """For each row, the indices of its options that belong to some reading of every row at once whose sums check:
+    each figure of the total row (each way it splits) the sum of its column, or with no total row the amount column
+    adding up to the notice's ``total``; ``amount_sum`` (in the amount's unit) a further sum the amounts must make.
+    Found by the partial sums reachable row by row, forwards then back; None when they are too many to follow."""
     data = [r for r in range(len(options)) if r != total_row]
-
-    def figure(split: dict[int, str], col: int) -> Decimal:
-        value = parse_number(split.get(col, "")) if split.get(col) else None
-        return value if value is not None else Decimal(0)
-
-    found: list[Solution] = []
-    for combo in product(*options):
-        if total_row is None:
-            cols: tuple[int, ...] = (amount,)
-            ok = total is not None and sum((figure(combo[r][0], amount) for r in data), Decimal(0)) * scale == total
+    viable: list[set[int]] = [set() for _ in options]
+    stated_ways = range(len(options[total_row])) if total_row is not None else [None]
+    for way in stated_ways:
+        if way is None or total_row is None:
+            if total is None:
+                return viable
+            cols, target = [amount], [total / scale]
         else:
-            stated = combo[total_row][0]
-            cols = tuple(c for c in run if stated.get(c))
-            ok = all(sum((figure(combo[r][0], c) for r in data), Decimal(0)) == figure(stated, c) for c in cols)
-        if ok:
-            found.append((tuple(combo), cols))
-    return found
+            stated = options[total_row][way][0]
+            cols = [c for c in options[total_row][way][0] if stated.get(c)]
+            target = [_figure(stated, c) for c in cols]
+        if amount_sum is not None:
+            cols, target = [*cols, amount], [*target, amount_sum]
+        goal = tuple(target)
+        reached: list[set[tuple[Decimal, ...]]] = [{tuple(Decimal(0) for _ in cols)}]
+        for r in data:
+            after = {
+                tuple(s + _figure(split, c) for s, c in zip(sums, cols, strict=True))
+                for sums in reached[-1]
+                for split, _ in options[r]
+            }
+            if len(after) > MAX_STATES:
+                return None
+            reached.append(after)
+        if goal not in reached[-1]:
+            continue
+        if way is not None and total_row is not None:
+            viable[total_row].add(way)
+        good = {goal}
+        for k in range(len(data) - 1, -1, -1):
+            r, before = data[k], set()
+            for j, (split, _) in enumerate(options[r]):
+                for sums in reached[k]:
+                    if tuple(s + _figure(split, c) for s, c in zip(sums, cols, strict=True)) in good:
+                        viable[r].add(j)
+                        before.add(sums)
+            good = before
+    return viable
