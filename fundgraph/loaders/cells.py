@@ -51,6 +51,9 @@ class Table:
     # What the text says against the reading of its rows (a count its names do not match), with its line: a
     # `count_mismatch` problem of the plan.
     doubts: list[tuple[str, int | None]] = field(default_factory=list)
+    # Text inside the table that no column holds and the reader left out (a fragment after a row's figures): a
+    # `left_unread` problem of the plan, with its line.
+    left_unread: list[tuple[str, int | None]] = field(default_factory=list)
 
 
 @dataclass

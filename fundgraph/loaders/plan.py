@@ -82,8 +82,9 @@ def map_header(row: list[Cell], row_index: int, numeric: frozenset[int] = frozen
     """Map a candidate header row, or None when it does not name both a project (or recipient) and an amount.
 
     Each cell's role comes from :func:`fundgraph.loaders.roles.role_of` (the reviewed synonyms, then the header's head
-    noun). Who is funded: a project name column is the name; without one, a body column (名称, 企业名称, 单位) and
-    then the finest place column (乡镇 after 县区) name the row. A body column is the applicant, and the implementer
+    noun). Who is funded: a project name column is the name; without one, a body column (名称, 企业名称, 单位), an
+    applicant or implementer column (项目单位, 实施单位) and then the finest place column (乡镇 after 县区) name the
+    row. A body column is the applicant, and the implementer
     when no column names one.
     """
     header = HeaderMap(row_index=row_index)
@@ -118,7 +119,9 @@ def map_header(row: list[Cell], row_index: int, numeric: frozenset[int] = frozen
         else:
             header.columns.setdefault(kind, cell.col)
     if "name" not in header.columns:
-        recipient = bodies[0] if bodies else (places[-1] if places else None)
+        # Who is funded, finest first: a body, the applicant or implementer (项目单位), then the finest place.
+        named = [header.columns[k] for k in ("applicant", "implementer") if k in header.columns]
+        recipient = bodies[0] if bodies else named[0] if named else (places[-1] if places else None)
         if recipient is None:
             return None
         header.columns["name"] = recipient
@@ -655,6 +658,8 @@ class _PlanBuilder:
             )
         for message, at in self.table.doubts:
             self.problems.append(Problem("count_mismatch", message, Source(self.document.doc_id, None, None, None, at)))
+        for message, at in self.table.left_unread:
+            self.problems.append(Problem("left_unread", message, Source(self.document.doc_id, None, None, None, at)))
         if self.stated_total is None:
             self._total_from_prose()
         for line in self.prose_after:

@@ -33,14 +33,7 @@ TO_WAN = {"元": Decimal("0.0001"), "千元": Decimal("0.1"), "万元": Decimal(
 # (exit 0, no problem, wrong: the worst). Each is asserted to fail exactly so, so that progress shows here: a
 # document read better leaves the set, one read differently changes its reason. The families are those of the
 # failure analysis (family numbers in brackets).
-FAILING: dict[str, tuple[str, str]] = {
-    # [13] a whole table on one line, words separated by single spaces: refused (its title then 单位 line show it)
-    "33_haidong-poverty-2018-oneline.txt": ("flagged", "no plan (exit 2)"),
-    # [15] number columns and the next 序号 glued together
-    "44_yunfu-smes-2024-flattened-no-delimiters.txt": ("flagged", "no plan (exit 2)"),
-    # [12, 14] two-row header over space-separated cells with gaps
-    "46_dianjiang-dilapidated-housing-2021-space-sep-blank-cells.txt": ("flagged", "no plan (exit 2)"),
-}
+FAILING: dict[str, tuple[str, str]] = {}
 
 
 def wan(value: object, unit: str) -> Decimal | None:

@@ -707,3 +707,124 @@ def test_a_count_its_names_do_not_match_is_reported_with_every_name_read() -> No
     plan = parse_bytes(text.encode(), "notice.txt")
     assert len(plan.projects) == 5 and plan.computed_total == Decimal("70")
     assert {"count_mismatch", "total_mismatch"} <= {p.code for p in plan.problems}
+
+
+# §13 A whole table flattened onto one line, its cells separated by single spaces (title, header, rows on one line):
+# each word a cell, aligned to the header like any stream; a header alone on its line is not such a line.
+
+
+def test_a_table_on_one_line_with_its_total_first_and_an_empty_last_column() -> None:
+    text = (
+        "关于某县2019年产业扶持资金分配情况的公告\n现将资金分配情况公告如下:\n"
+        "某县产业扶持资金分配表 乡镇名称 分配资金(万元) 备注 合计 95 东城镇 40 西城镇 30.5 南城镇 24.5\n"
+        "某县扶贫开发局\n"
+    )
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert [(p.name, str(p.amount)) for p in plan.projects] == [
+        ("东城镇", "40"),
+        ("西城镇", "30.5"),
+        ("南城镇", "24.5"),
+    ]
+    assert plan.stated_total == Decimal("95") and plan.problems == ()
+
+
+def test_a_table_on_one_line_with_row_numbers_and_its_total_last() -> None:
+    text = "附件 序号 村名 项目名称 补助资金(万元) 1 甲村 道路硬化 12 2 乙村 渠道改造 8.5 3 丙村 路灯安装 6 合计 26.5\n"
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert [(p.name, str(p.amount)) for p in plan.projects] == [
+        ("道路硬化", "12"),
+        ("渠道改造", "8.5"),
+        ("路灯安装", "6"),
+    ]
+    assert plan.stated_total == Decimal("26.5") and plan.problems == ()
+
+
+def test_a_table_on_one_line_whose_rows_do_not_make_its_total_is_a_mismatch() -> None:
+    text = "某县资金分配表 县区名称 资金分配额(万元) 合计 100 甲县 40 乙县 50\n"
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert [(p.name, str(p.amount)) for p in plan.projects] == [("甲县", "40"), ("乙县", "50")]
+    assert "total_mismatch" in [p.code for p in plan.problems]
+
+
+# §14 A two-row header over space-separated cells: the top line's last words are groups (新建, 改建, 合计), each over
+# the sub-columns the next line repeats (户数 补助资金 …); the top line's first words span both lines. A copied page
+# renders each empty cell as a line break, so a row's filled cells stand on lines separated by blank lines; the
+# figures are placed by those breaks only where every number column then adds up to the total row.
+
+TWO_ROW_HEADER = (
+    "某县2022年农村危房改造补助资金计划表\n单位:万元\n序号 乡镇 新建 改建 合计\n"
+    "户数 补助资金 户数 补助资金 总户数 补助资金\n"
+)
+
+
+def test_a_two_row_header_over_rows_with_empty_groups_as_blank_lines() -> None:
+    text = TWO_ROW_HEADER + "1 东城镇\n\n2 5 2 5\n2 西城镇 1 3 1 2 2 5\n3 南城镇 1 3\n\n1 3\n合 计 2 6 3 7 5 13\n"
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert [(p.name, str(p.amount)) for p in plan.projects] == [("东城镇", "5"), ("西城镇", "5"), ("南城镇", "3")]
+    assert plan.stated_total == Decimal("13") and plan.problems == ()
+
+
+def test_two_empty_groups_in_a_row_are_four_line_breaks() -> None:
+    text = TWO_ROW_HEADER + "1 东城镇\n\n\n\n4 10\n2 西城镇 1 3\n\n1 3\n合计 1 3 0 0 5 13\n"
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert [(p.name, str(p.amount)) for p in plan.projects] == [("东城镇", "10"), ("西城镇", "3")]
+    assert plan.stated_total == Decimal("13") and plan.problems == ()
+
+
+def test_a_one_row_header_with_an_empty_cell_as_a_line_break() -> None:
+    text = "某县2023年道路养护资金分配表\n单位:万元\n序号 乡镇 省级资金 县级资金 合计\n"
+    text += "1 东城镇\n5 5\n2 西城镇 10 2 12\n合计 10 7 17\n"
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert [(p.name, str(p.amount)) for p in plan.projects] == [("东城镇", "5"), ("西城镇", "12")]
+    assert plan.stated_total == Decimal("17") and plan.problems == ()
+
+
+def test_gaps_that_put_figures_where_the_column_totals_disagree_are_refused() -> None:
+    # The breaks say 东城镇's figures are 改建's, the total row says 新建's: where they belong is not certain.
+    text = TWO_ROW_HEADER + "1 东城镇\n\n2 5 2 5\n2 西城镇 1 3 1 2 2 5\n合计 3 8 1 2 4 10\n"
+    with pytest.raises(ParseError):
+        parse_bytes(text.encode(), "notice.txt")
+
+
+# §15 A flattened table whose number columns and the next row's 序号 run together (…有限公司8020.52西城县…): the next
+# 序号 is the end of the run before the row's first text; the numbers are split where every row's split at once adds
+# up to the total row (or the notice's total); where no split or several do, the table is refused.
+
+GLUED_NOTICE = "关于2023年企业贷款贴息资金拟下达项目的公示附件:贷款贴息项目计划表(单位:万元)"
+GLUED_HEADER = "序号县(市、区)项目单位申请金额拟下达金额"
+GLUED_NOTE = "补助标准:按实际发生利息的百分之五十给予补助,单个企业最高不超过一百万元。"
+
+
+def test_numbers_run_into_the_next_row_number_are_split_by_the_total_row() -> None:
+    rows_text = "1东城县甲机械有限公司8020.52西城县乙电子有限公司4012.53南城县丙纺织有限公司50.4517.5合计50.5"
+    plan = parse_bytes((GLUED_NOTICE + GLUED_HEADER + rows_text + GLUED_NOTE).encode(), "notice.txt")
+    assert [(p.name, str(p.amount)) for p in plan.projects] == [
+        ("甲机械有限公司", "20.5"),
+        ("乙电子有限公司", "12.5"),
+        ("丙纺织有限公司", "17.5"),
+    ]
+    assert plan.stated_total == Decimal("50.5") and plan.problems == ()
+
+
+def test_run_together_numbers_no_split_of_which_adds_up_are_refused() -> None:
+    rows_text = "1东城县甲机械有限公司1052西城县乙电子有限公司203合计9"
+    with pytest.raises(ParseError, match="run together"):
+        parse_bytes((GLUED_NOTICE + GLUED_HEADER + rows_text + GLUED_NOTE).encode(), "notice.txt")
+
+
+def test_a_fragment_after_the_last_rows_figures_is_left_unread_and_said() -> None:
+    rows_text = "1东城县甲机械有限公司8020.52西城县乙电子有限公司4012.57合计33"
+    plan = parse_bytes((GLUED_NOTICE + GLUED_HEADER + rows_text + GLUED_NOTE).encode(), "notice.txt")
+    assert [(p.name, str(p.amount)) for p in plan.projects] == [("甲机械有限公司", "20.5"), ("乙电子有限公司", "12.5")]
+    assert plan.stated_total == Decimal("33") and [p.code for p in plan.problems] == ["left_unread"]
+
+
+def test_run_together_numbers_the_sums_split_in_several_ways_are_refused() -> None:
+    # Twenty rows of 123.4556.78: ten rows read 123.455 | 6.78 and one 123.4 | 556.78 add up as well as 56.78 each.
+    firms = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉"
+    rows_text = "".join(f"{i}东城县{firms[i - 1]}机械有限公司123.4556.78" for i in range(1, 21)) + "合计1135.6"
+    with pytest.raises(ParseError, match="several ways"):
+        parse_bytes((GLUED_NOTICE + GLUED_HEADER + rows_text + GLUED_NOTE).encode(), "notice.txt")
+    nine = "".join(f"{i}东城县{firms[i - 1]}机械有限公司123.4556.78" for i in range(1, 10)) + "合计511.02"
+    plan = parse_bytes((GLUED_NOTICE + GLUED_HEADER + nine + GLUED_NOTE).encode(), "notice.txt")
+    assert [str(p.amount) for p in plan.projects] == ["56.78"] * 9 and plan.problems == ()

@@ -16,27 +16,30 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from itertools import combinations
+from itertools import combinations, takewhile
 
 from fundgraph.loaders.cells import Cell, RawDocument, Table, TextLine
-from fundgraph.loaders.readers.streams import StreamCell, align_rows, column_kind, header_role
+from fundgraph.loaders.readers.streams import StreamCell, align_rows, cell_kind, column_kind, header_role, is_prose
 from fundgraph.loaders.roles import (
     allocation_weight,
     fold,
     header_unit,
     header_words,
     is_header_word,
+    is_total_label,
     recipient_kind,
 )
 from fundgraph.money import UNIT_TO_WAN, parse_number
 
-_TOKEN = re.compile(r"\d+(?:\.\d+)?|[^\d]+")
+_TOKEN = re.compile(r"\d+(?:\.\d+)*|[^\d]+")
 _PIECE = re.compile(r"[^()（）\d]{1,12}(?:[（(][^()（）]{1,8}[)）])?")
 _PLACE_END = re.compile(r"^(.{1,6}?(?:街道|镇|乡|区|县|市))(.+)$")
 _BODY_END = re.compile(r"^(.+(?:有限公司|公司|中心|局|厂|社|院|所|站|协会|学校|银行))(.{1,6})$")
 _NUMBER_PART = re.compile(r"^(?:0|[1-9]\d*)(?:\.\d{1,4})?$")
+_DIGIT_RUN = re.compile(r"^\d+(?:\.\d+)*$")
 MIN_LINE = 40
 MAX_SPLITS = 20000
+MAX_STATES = 20000  # partial sums of the glued rows beyond which nothing is decided
 
 
 def looks_glued(lines: list[str]) -> bool:
@@ -123,13 +126,19 @@ def read_glued(text: str, path: str, doc_id: str, total_labels: frozenset[str], 
             continue
         tokens = [t.strip() for t in _TOKEN.findall(line[start + data_at.start() :])]
         tokens = [t for t in tokens if t and not re.fullmatch(r"[。.，,;；\s]+", t)]
+        # The table ends where prose starts (a note after its total row).
+        tokens = list(takewhile(lambda t: not is_prose(t, False), tokens))
+        if roles[0] == "seq" and len(roles) > 1 and column_kind(roles[1]) == "text":
+            tokens = _peel_next_numbers(tokens)
         cells = [StreamCell(t.strip("。;；，, "), number) for t in tokens]
         table = Table(index=1)
         table.rows.append([Cell(name, 1, col, number) for col, name in enumerate(names, start=1)])
-        aligned = align_rows(cells, roles, total_labels)
+        # Numbers run together (30.6911.11) are numbers, to be split once the rows are known.
+        kind_of = ["num" if _DIGIT_RUN.match(c.text) and "." in c.text else cell_kind(c.text) for c in cells]
+        aligned = align_rows(cells, roles, total_labels, kind_of)
         rows = [[(cells[i].text, col) for i, col in row] for row in aligned]
         rows = [_split_glued_texts(row, roles) for row in rows]
-        problem = _split_glued_numbers(rows, names, roles, total_labels, total)
+        problem = _split_glued_numbers(rows, names, roles, total_labels, total, table)
         if problem is not None:
             table.unreadable = problem
         for row in rows:
@@ -142,6 +151,38 @@ def read_glued(text: str, path: str, doc_id: str, total_labels: frozenset[str], 
         after = [TextLine(t.strip(), line=n) for n, t in enumerate(lines[number:], start=number + 1) if t.strip()]
         return RawDocument(path=path, doc_id=doc_id, format="flattened", tables=[table], before=before, after=after)
     return RawDocument(path=path, doc_id=doc_id, format="flattened", tables=[])
+
+
+def _peel_next_numbers(tokens: list[str]) -> list[str]:
+    """A row's last numbers and the next row's 序号 run together (``10036.22`` then 新兴县: 100 | 36.2, then row 2):
+    where a run of digits is followed by a text, as a 序号 is by the row's first text, and ends in the next number of
+    the sequence, that number is the next row's 序号.
+
+    >>> _peel_next_numbers(["1", "东城镇", "10036.22", "西城镇", "5.53", "南城镇", "8", "合计", "13"])
+    ['1', '东城镇', '10036.2', '2', '西城镇', '5.5', '3', '南城镇', '8', '合计', '13']
+    """
+    out: list[str] = []
+    expected: int | None = None
+    for index, token in enumerate(tokens):
+        following = tokens[index + 1] if index + 1 < len(tokens) else None
+        # A row's first text, not a 合计 row's label.
+        before_text = following is not None and not _DIGIT_RUN.match(following) and not is_total_label(following)
+        if not _DIGIT_RUN.match(token) or not before_text:
+            out.append(token)
+            continue
+        if expected is None or token == str(expected):
+            if token.isdigit() and (expected is not None or int(token) in (0, 1)):
+                expected = int(token) + 1
+            out.append(token)
+            continue
+        seq = str(expected)
+        rest = token[: -len(seq)]
+        if token.endswith(seq) and rest and _DIGIT_RUN.match(rest):
+            out += [rest, seq]
+            expected += 1
+        else:
+            out.append(token)
+    return out
 
 
 def _split_glued_texts(row: list[tuple[str, int]], roles: list[str | None]) -> list[tuple[str, int]]:
@@ -164,14 +205,26 @@ def _split_glued_texts(row: list[tuple[str, int]], roles: list[str | None]) -> l
     return out
 
 
+Split = tuple[dict[int, str], str]  # a row's run columns filled, and the fragment left unread after them
+
+
 def _split_glued_numbers(
     rows: list[list[tuple[str, int]]],
     names: list[str],
     roles: list[str | None],
     total_labels: frozenset[str],
     total: Decimal | None,
+    table: Table,
 ) -> str | None:
-    """Split a number that fills a run of number columns alone; a reason to refuse the table when nothing decides."""
+    """Split numbers that fill a run of number columns alone; a reason to refuse the table when nothing decides.
+
+    Every row's split is decided at once, by the sums: the table's total row (each of its figures the sum of its
+    column), or where it has none the total stated in the notice (the amount column's sum). A split is taken only
+    where exactly one way of splitting every row at once adds up. Where none does, the last row before the total
+    row may end in a fragment of a cell that is no column's (a footnote, a hidden cell): it is left unread and said.
+    Where the table's sums leave several, the total stated in the notice decides among them. The amount column must
+    come out one way; the other columns keep their figures only where every way that adds up splits that row alike.
+    """
     kinds = [column_kind(r) for r in roles]
     runs: list[list[int]] = []
     for col, kind in enumerate(kinds):
@@ -179,48 +232,132 @@ def _split_glued_numbers(
             runs[-1].append(col)
         elif kind == "num":
             runs.append([col])
-    money_runs = [run for run in runs if len(run) > 1]
-    for run in money_runs:
-        glued = [
-            (r, value, col) for r, row in enumerate(rows) for value, col in row if col in run and parse_number(value)
-        ]
-        lonely = [g for g in glued if sum(1 for _, c in rows[g[0]] if c in run) == 1]
+    for run in [run for run in runs if len(run) > 1]:
+        in_run = [[(v, c) for v, c in row if c in run] for row in rows]
+        lonely = {r for r, cells in enumerate(in_run) if len(cells) == 1 and _DIGIT_RUN.match(cells[0][0])}
         if not lonely:
             continue
+        listed = ", ".join(names[c] for c in run)
         money = [c for c in run if roles[c] == "money"]
         amount = max(money, key=lambda c: (allocation_weight(names[c]), -c)) if money else None
-        if amount is None or total is None:
-            return (
-                f"numbers are run together under {', '.join(names[c] for c in run)} ({lonely[0][1]}) and no total "
-                "stated in the notice decides where one ends"
-            )
+        is_total = [any(fold(v) in total_labels for v, _ in row) for row in rows]
+        totals = [r for r in range(len(rows)) if is_total[r]]
+        if amount is None or len(totals) > 1 or (not totals and total is None):
+            return f"numbers are run together under {listed} ({in_run[min(lonely)][0][0]}) and no total decides"
         scale = UNIT_TO_WAN.get(header_unit(names[amount]) or "万元", Decimal(1))
-        data_rows = [g for g in lonely if not any(fold(v) in total_labels for v, _ in rows[g[0]])]
-        total_rows = [g for g in lonely if g not in data_rows]
-        choices: dict[int, set[str]] = {}
-        for r, value, _ in lonely:
-            options = {p[run.index(amount)] for p in _splits(value, len(run))}
-            choices[r] = {o for o in options if o}
-        fixed = Decimal(0)
-        for r, row in enumerate(rows):
-            if r not in choices and not any(fold(v) in total_labels for v, _ in row):
-                fixed += sum((Decimal(v) * scale for v, c in row if c == amount and parse_number(v)), Decimal(0))
-        # The amount column must add up to the stated total: rows and the 合计 row alike.
-        decided: dict[int, str] = {}
-        for r, _, _ in total_rows:
-            matching = [o for o in choices[r] if Decimal(o) * scale == total]
-            if len(matching) != 1:
-                return f"the 合计 row's run-together numbers ({rows[r]}) do not split to the stated total {total}"
-            decided[r] = matching[0]
-        free = [r for r, _, _ in data_rows]
-        if len(free) == 1:
-            matching = [o for o in choices[free[0]] if fixed + Decimal(o) * scale == total]
-            if len(matching) != 1:
-                return f"the run-together numbers of row {free[0] + 1} do not split to the stated total {total}"
-            decided[free[0]] = matching[0]
-        elif free:
-            return "several rows have run-together numbers; the stated total alone cannot decide each split"
-        for r, value in decided.items():
-            rows[r] = [(v, c) for v, c in rows[r] if c not in run] + [(value, amount)]
+        total_row = totals[0] if totals else None
+        last_row = total_row - 1 if total_row else None
+        viable: list[set[int]] | None = None
+        options: list[list[Split]] = []
+        for stray in (False, True):
+            if stray and last_row not in lonely:
+                break
+            options = [
+                _row_options(cells, run, amount, r in lonely, stray and r == last_row) for r, cells in enumerate(in_run)
+            ]
+            viable = _viable_splits(options, total_row, amount, scale, total, None)
+            if viable is None or any(viable):
+                break
+        if viable is None:
+            return f"numbers are run together under {listed} in too many ways to decide where each ends"
+        if not _one_amount(viable, options, amount) and total is not None and total_row is not None:
+            # The table's sums leave several readings: the total the notice states decides among them.
+            viable = _viable_splits(options, total_row, amount, scale, total, total / scale)
+            if viable is None:
+                return f"numbers are run together under {listed} in too many ways to decide where each ends"
+        if not any(viable) or not _one_amount(viable, options, amount):
+            how = "in no way" if not any(viable) else "in several ways"
+            return f"numbers run together under {listed} split {how} that adds up to the total"
+        for r in lonely:
+            chosen, fragment = options[r][min(viable[r])]
+            keep = chosen if len(viable[r]) == 1 else {amount: chosen[amount]}
+            rows[r] = [(v, c) for v, c in rows[r] if c not in run] + [(v, c) for c, v in keep.items() if v]
             rows[r].sort(key=lambda vc: vc[1])
+            if fragment:
+                table.left_unread.append(
+                    (
+                        f"'{fragment}' after the figures of the last row, before the total, is read as no column's: "
+                        "only without it do the amounts add up to the total; check that row",
+                        None,
+                    )
+                )
     return None
+
+
+def _one_amount(viable: list[set[int]], options: list[list[Split]], amount: int) -> bool:
+    """Whether every reading that adds up gives each row the same amount."""
+    return all(len({options[r][j][0].get(amount, "") for j in ways}) <= 1 for r, ways in enumerate(viable))
+
+
+def _row_options(cells: list[tuple[str, int]], run: list[int], amount: int, glued: bool, stray: bool) -> list[Split]:
+    """A row's ways to fill the run's columns (its amount never empty), each with the fragment left after them."""
+    if not glued:
+        return [({c: v for v, c in cells}, "")]
+    value = cells[0][0]
+    options: list[Split] = []
+    for end in range(1, len(value) + 1) if stray else [len(value)]:
+        if value[end - 1] == ".":
+            continue
+        for pieces in _splits(value[:end], len(run)):
+            split = dict(zip(run, pieces, strict=True))
+            if split[amount]:
+                options.append((split, value[end:]))
+    return options
+
+
+def _figure(split: dict[int, str], col: int) -> Decimal:
+    value = parse_number(split[col]) if split.get(col) else None
+    return value if value is not None else Decimal(0)
+
+
+def _viable_splits(
+    options: list[list[Split]],
+    total_row: int | None,
+    amount: int,
+    scale: Decimal,
+    total: Decimal | None,
+    amount_sum: Decimal | None,
+) -> list[set[int]] | None:
+    """For each row, the indices of its options that belong to some reading of every row at once whose sums check:
+    each figure of the total row (each way it splits) the sum of its column, or with no total row the amount column
+    adding up to the notice's ``total``; ``amount_sum`` (in the amount's unit) a further sum the amounts must make.
+    Found by the partial sums reachable row by row, forwards then back; None when they are too many to follow."""
+    data = [r for r in range(len(options)) if r != total_row]
+    viable: list[set[int]] = [set() for _ in options]
+    stated_ways = range(len(options[total_row])) if total_row is not None else [None]
+    for way in stated_ways:
+        if way is None or total_row is None:
+            if total is None:
+                return viable
+            cols, target = [amount], [total / scale]
+        else:
+            stated = options[total_row][way][0]
+            cols = [c for c in options[total_row][way][0] if stated.get(c)]
+            target = [_figure(stated, c) for c in cols]
+        if amount_sum is not None:
+            cols, target = [*cols, amount], [*target, amount_sum]
+        goal = tuple(target)
+        reached: list[set[tuple[Decimal, ...]]] = [{tuple(Decimal(0) for _ in cols)}]
+        for r in data:
+            after = {
+                tuple(s + _figure(split, c) for s, c in zip(sums, cols, strict=True))
+                for sums in reached[-1]
+                for split, _ in options[r]
+            }
+            if len(after) > MAX_STATES:
+                return None
+            reached.append(after)
+        if goal not in reached[-1]:
+            continue
+        if way is not None and total_row is not None:
+            viable[total_row].add(way)
+        good = {goal}
+        for k in range(len(data) - 1, -1, -1):
+            r, before = data[k], set()
+            for j, (split, _) in enumerate(options[r]):
+                for sums in reached[k]:
+                    if tuple(s + _figure(split, c) for s, c in zip(sums, cols, strict=True)) in good:
+                        viable[r].add(j)
+                        before.add(sums)
+            good = before
+    return viable

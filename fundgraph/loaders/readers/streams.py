@@ -166,7 +166,7 @@ _TABLE_LEAD = re.compile(r"^单位|^附件|表$|表[(（][^()（）]*[)）]$")
 _NOTE = re.compile(r"^(备注|注|说明)\s*[:：]")
 
 
-def _is_prose(text: str, long_text_ok: bool) -> bool:
+def is_prose(text: str, long_text_ok: bool) -> bool:
     """Text that ends a table: a note, a 单位 line, a numbered section of prose (一、以…下达…如下:), a long sentence.
     A short numbered heading (一、产业发展类) is a group heading inside the table."""
     folded = fold(text)
@@ -182,19 +182,23 @@ def _is_prose(text: str, long_text_ok: bool) -> bool:
 
 
 def align_rows(
-    cells: list[StreamCell], roles: list[str | None], total_labels: frozenset[str]
+    cells: list[StreamCell],
+    roles: list[str | None],
+    total_labels: frozenset[str],
+    kind_of: list[str] | None = None,
 ) -> list[list[tuple[int, int]]]:
     """Cut cells into rows and give each cell its column: a list of rows, each a list of (cell index, column).
 
     Several hypotheses are aligned and the most consistent one is kept (:func:`_consistency`): where a 序号 could be
     one of several cells (an amount equal to the next row's number), each choice of the sequence; where the table
     has no 序号, rows cut only where the costs say and rows cut at every text that follows the numbers (a column
-    blank in every row makes each row pay for it, which must not merge rows).
+    blank in every row makes each row pay for it, which must not merge rows). ``kind_of`` gives the cells' kinds
+    where the caller knows better than :func:`cell_kind` (numbers run together are numbers).
     """
     kinds = [column_kind(r) for r in roles]
     if not kinds:
         return []
-    kind_of = [cell_kind(c.text) for c in cells]
+    kind_of = kind_of or [cell_kind(c.text) for c in cells]
     if kinds[0] == "seq":
         best: tuple[float, list[list[tuple[int, int]]]] | None = None
         earliest = _seq_anchors(cells, kind_of, kinds)
@@ -445,7 +449,7 @@ def stream_document(
             for c in cells[header.start : header.end]
         )
         end = header.end
-        while end < limit and not _is_prose(cells[end].text, long_text_ok):
+        while end < limit and not is_prose(cells[end].text, long_text_ok):
             end += 1
         # Title lines of the next table stand just before its header: they are not rows of this one.
         if end == limit and number < len(headers):
@@ -564,11 +568,37 @@ def cells_per_line(text: str) -> tuple[list[StreamCell], str]:
         if piped and stripped.endswith(closer):
             pieces = stripped.split("|")[:-1] if closer == "|" else _comma_closed(stripped)
             cells.extend(StreamCell(p.strip(), number) for p in pieces)
+        elif (one_line := _table_on_one_line(stripped, number)) is not None:
+            cells.extend(one_line)
         else:
             cells.append(StreamCell(stripped, number, terminated=not (piped and number == last_filled)))
     if cells and cells[-1].terminated and re.search(r"\d[.,，．]$", cells[-1].text):
         cells[-1] = StreamCell(cells[-1].text, cells[-1].line, terminated=False)  # "725." was cut inside a number
     return cells, "cell-per-line"
+
+
+ONE_LINE_MIN_WORDS = 6
+
+
+def _table_on_one_line(line: str, number: int) -> list[StreamCell] | None:
+    """A whole table flattened onto one line, its cells separated by single spaces (a title, the header, then the
+    rows: ``…分配表 县区名称 资金分配额(万元) 备注 合计 4000 乐都区 819 …``): each word a cell, where the words hold a
+    header followed on the same line by at least a row's worth of cells. A header alone on its line is left whole,
+    its rows on their own lines being another layout's.
+
+    >>> [c.text for c in _table_on_one_line("分配表 县区 补助资金 城关镇 12 河口乡 30", 1) or []][:3]
+    ['分配表', '县区', '补助资金']
+    >>> _table_on_one_line("序号 县区 补助资金", 1) is None
+    True
+    """
+    words = line.split()
+    if len(words) < ONE_LINE_MIN_WORDS:
+        return None
+    cells = [StreamCell(word, number) for word in words]
+    headers = find_headers(cells)
+    if not headers or len(words) - headers[0].end < len(headers[0].columns):
+        return None
+    return cells
 
 
 def _comma_closed(line: str) -> list[str]:

@@ -11,11 +11,14 @@ Lines are numbered from 1 and kept as the provenance of every cell.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from fundgraph.errors import Location, ParseError
 from fundgraph.loaders.cells import Cell, RawDocument, Table, TextLine, clean_cell_text
 from fundgraph.loaders.plan import map_header
-from fundgraph.loaders.roles import fold, vocabulary
+from fundgraph.loaders.readers.streams import cell_kind
+from fundgraph.loaders.roles import fold, is_total_label, role_of
+from fundgraph.money import parse_number
 
 _PIPE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _ROW_START = re.compile(r"^\d{1,4}(\s*\|)?(\s*[^\s|。;:,]{0,8})?$")
@@ -113,24 +116,44 @@ def read_space_separated(text: str, path: str, doc_id: str) -> RawDocument:
     if header_at is None:
         return _document(path, doc_id, "space-separated", Table(index=1), lines, len(lines) + 1, len(lines))
     header_cells = _split_words(lines[header_at], 1, header_at + 1)
+    rows_from = header_at + 1
+    two_rows = _two_row_header(header_cells, lines, header_at)
+    if two_rows is not None:
+        names, rows_from = two_rows
+        header_cells = [Cell(name, 1, col, header_at + 1) for col, name in enumerate(names, start=1)]
     width = len(header_cells)
     header = map_header(header_cells, 0)
     name_index = header.columns["name"] - 1 if header is not None else 1
     table = Table(index=1, rows=[header_cells])
-    last = header_at + 1
-    for index in range(header_at + 1, len(lines)):
+    last = rows_from
+    gapped = False
+    index = rows_from - 1
+    while index + 1 < len(lines):
+        index += 1
         line = lines[index]
         if not line.strip():
             continue
         words = re.split(r"\s{2,}|\u3000+", line.strip())
         if len(words) != width:
-            words = line.split()
-        if fold(words[0]) in vocabulary().total_labels:
+            words = _join_spaced_total(line.split())
+        if is_total_label(words[0]):
             row = len(table.rows) + 1
+            if two_rows is not None and len(words) < width and name_index > 0:
+                # The label spans the columns before the figures (序号 and 乡镇 of a two-row header).
+                words = [words[0], *[""] * (width - len(words)), *words[1:]]
             table.rows.append([Cell(w, row, col, index + 1) for col, w in enumerate(words, start=1)])
             last = index + 1
             continue
         if len(words) < width - 1 and words[0].isdigit():
+            record = _gapped_record(lines, index, width)
+            if record is not None:
+                words, end = record
+                row = len(table.rows) + 1
+                table.rows.append([Cell(w, row, col, index + 1) for col, w in enumerate(words, start=1)])
+                index = last = end
+                last += 1
+                gapped = True
+                continue
             if not any(rest.strip() for rest in lines[index + 1 :]):
                 # The text ends inside this row: the rows before it stand, this one is not a row.
                 table.rows.append([Cell(w, len(table.rows) + 1, col, index + 1) for col, w in enumerate(words, 1)])
@@ -153,7 +176,87 @@ def read_space_separated(text: str, path: str, doc_id: str) -> RawDocument:
         row = len(table.rows) + 1
         table.rows.append([Cell(w, row, col, index + 1) for col, w in enumerate(words, start=1)])
         last = index + 1
+    if gapped:
+        table.unreadable = _columns_disagree(table.rows[1:], [c.text for c in header_cells])
     return _document(path, doc_id, "space-separated", table, lines, header_at + 1, last)
+
+
+def _two_row_header(top: list[Cell], lines: list[str], at: int) -> tuple[list[str], int] | None:
+    """A header over two lines: the top line's last cells are groups (新建, 改建, 合计), each over the same run of
+    sub-columns, whose roles the next line repeats once a group (户数 补助资金 … 总户数 补助资金); the top line's
+    first cells span both lines. The columns and the line the rows start after; None when the next line is no such
+    repetition.
+
+    >>> top = _split_words("序号 乡镇 新建 改建 合计", 1)
+    >>> _two_row_header(top, ["", "户数 补助资金 户数 补助资金 户数 补助资金"], 0)
+    (['序号', '乡镇', '新建 户数', '新建 补助资金', '改建 户数', '改建 补助资金', '合计 户数', '合计 补助资金'], 2)
+    """
+    below = next((i for i in range(at + 1, len(lines)) if lines[i].strip()), None)
+    if below is None:
+        return None
+    subs = lines[below].split()
+    roles = [role_of(word).role for word in subs]
+    if not subs or None in roles:
+        return None
+    for period in range(1, len(subs) // 2 + 1):
+        groups, rest = divmod(len(subs), period)
+        if rest or any(roles[i] != roles[i % period] for i in range(len(subs))):
+            continue
+        if not 2 <= groups < len(top):
+            return None
+        spanning = [c.text for c in top[: len(top) - groups]]
+        tops = [c.text for c in top[len(top) - groups :]]
+        return [*spanning, *(f"{tops[i // period]} {sub}" for i, sub in enumerate(subs))], below + 1
+    return None
+
+
+def _join_spaced_total(words: list[str]) -> list[str]:
+    """A total label spread with spaces (合  计 3 2.25 …) is one cell."""
+    for size in (2, 3):
+        if len(words) > size and all(len(w) == 1 for w in words[:size]) and is_total_label("".join(words[:size])):
+            return ["".join(words[:size]), *words[size:]]
+    return words
+
+
+def _gapped_record(lines: list[str], index: int, width: int) -> tuple[list[str], int] | None:
+    """A row whose empty cells a copied page renders as line breaks, one break an empty cell, its filled cells on
+    the lines between (1 桂阳街道, a blank line, 3 6.3 …): its cells and the index of its last line, where that
+    makes exactly the header's width and every line after the first holds numbers only; else None."""
+    cells = lines[index].split()
+    breaks, end, j = 1, index, index + 1
+    while j < len(lines) and len(cells) < width:
+        words = lines[j].split()
+        if not words:
+            breaks += 1
+        elif all(cell_kind(w) in {"int", "num"} for w in words):
+            cells += [""] * breaks + words
+            breaks, end = 1, j
+        else:
+            break
+        j += 1
+    return (cells, end) if len(cells) == width else None
+
+
+def _columns_disagree(rows: list[list[Cell]], names: list[str]) -> str | None:
+    """Where rows were read across gaps, every number column must add up to its total row's figure: a gap taken
+    for the wrong number of empty cells would put a figure in another column. The reason to refuse, or None."""
+    totals = [r for r in rows if r and is_total_label(r[0].text)]
+    if len(totals) != 1:
+        return "rows read across blank-line gaps and no single total row checks where their figures belong"
+    data = [r for r in rows if r and not is_total_label(r[0].text)]
+    # The label spans the columns before the figures, which stand under the last columns.
+    figures = [c.text for c in totals[0][1:]]
+    for col, stated in enumerate(figures, start=len(names) - len(figures)):
+        figure = parse_number(stated) if stated else None
+        if figure is None or col < 1:
+            continue
+        values = [parse_number(r[col].text) if col < len(r) and r[col].text else Decimal(0) for r in data]
+        if any(v is None for v in values) or sum((v for v in values if v is not None), Decimal(0)) != figure:
+            return (
+                f"rows read across blank-line gaps do not add up under {names[col]} to the total row's {stated}: "
+                "which column each figure belongs to is not certain"
+            )
+    return None
 
 
 def _split_words(line: str, row: int, number: int | None = None) -> list[Cell]:
