@@ -96,6 +96,12 @@ def query_frame(driver: Driver, name: str, **params: Any) -> pd.DataFrame:
     return pd.DataFrame(result.rows, columns=result.columns)
 
 
+def chain(driver: Driver, project_id: str, max_depth: int = 6) -> pd.DataFrame:
+    """A project's money back to the top as a DataFrame: its row (level 0), then each level above it that passed
+    the money down, with the notice's 文号, date, issuers and the row's amount (the ``project_chain`` query)."""
+    return query_frame(driver, "project_chain", project_id=project_id, max_depth=max_depth)
+
+
 def cypher_frame(driver: Driver, query: str, **params: Any) -> pd.DataFrame:
     """Read-only Cypher (through the same guard as the CLI and the API) as a DataFrame."""
     import pandas as pd

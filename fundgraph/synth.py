@@ -20,6 +20,7 @@ import io
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 from functools import cache
 
@@ -236,3 +237,132 @@ def render_xlsx(plan: SynthPlan) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+# A chain of notices down the levels of government (issue #38): the Ministry's to provinces, each province's to its
+# cities, each city's to projects, with 文号 and dates in their real forms. Some levels are planted short, some more,
+# some late, some undated and some not loaded; `ChainNotice.planted` says which finding each should give, so a test
+# can ask for exactly those.
+CHAIN_PROVINCES = {"广东省": ("粤", "440000"), "湖南省": ("湘", "430000"), "江西省": ("赣", "360000")}
+CHAIN_LIMIT_DAYS = 30
+
+
+@dataclass(frozen=True)
+class ChainNotice:
+    name: str  # a file name
+    wenhao: str
+    text: str
+
+
+@dataclass
+class SynthChain:
+    notices: list[ChainNotice]
+    # (rule, the upper row's name, the upper notice's 文号): the findings the chain must give, and no others.
+    planted: set[tuple[str, str, str]]
+
+
+def _notice_text(
+    issuer: str, wenhao: str, when: date | None, cites: list[tuple[str, str]], header: str, rows: list[tuple[str, int]]
+) -> str:
+    title = f"{issuer}关于下达2024年农业相关转移支付资金的通知"
+    basis = "和".join(f"《{t}》（{w}）" for t, w in cites)
+    lines = [title, wenhao, "各有关单位：", f"根据{basis}，现将资金下达。", issuer]
+    if when is not None:
+        lines.append(f"{when.year}年{when.month}月{when.day}日")
+    lines += ["附件", f"{issuer}农业相关转移支付资金分配表", "单位：万元", f"序号 | {header} | 金额 |"]
+    lines += [f"{seq} | {name} | {amount} |" for seq, (name, amount) in enumerate(rows, start=1)]
+    lines.append(f"合计 | | {sum(a for _, a in rows)} |")
+    return "\n".join(lines) + "\n"
+
+
+def _split(rng: random.Random, total: int, parts: int) -> list[int]:
+    cuts = sorted(rng.sample(range(1, total), parts - 1))
+    return [b - a for a, b in zip([0, *cuts], [*cuts, total], strict=True)]
+
+
+def generate_chain(seed: int = 0) -> SynthChain:
+    """Three levels: 财政部 to three provinces; 广东 and 湖南 pass it on (湖南's notice 45 days late and short by 10
+    万元), 江西's notice is not loaded; 广东's cities: one passes its money on in full, one adds local money and has
+    no date, one is not loaded; 湖南's cities pass theirs on, one of them late."""
+    rng = random.Random(seed)
+    index = region_index()
+    planted: set[tuple[str, str, str]] = set()
+    notices: list[ChainNotice] = []
+    top = ("财政部", "财农〔2024〕12号", date(2024, 1, 10))
+    top_title = f"{top[0]}关于下达2024年农业相关转移支付资金的通知"
+    provinces = {name: rng.randrange(300, 900) * 10 for name in CHAIN_PROVINCES}
+    notices.append(
+        ChainNotice(
+            "chain-0-mof.txt",
+            top[1],
+            _notice_text(
+                top[0],
+                top[1],
+                top[2],
+                [("中央财政农业相关转移支付资金管理办法", "财农〔2023〕7号")],
+                "地区",
+                list(provinces.items()),
+            ),
+        )
+    )
+    number = 20
+    plan: dict[str, tuple[int, int, list[tuple[int | None, int, bool]]]] = {
+        # province: (days after the Ministry's, short by, cities as (days after the province's, change, loaded))
+        "广东省": (25, 0, [(10, 0, True), (None, 50, True), (0, 0, False)]),
+        "湖南省": (45, 10, [(20, 0, True), (40, 0, True)]),
+        "江西省": (0, 0, []),
+    }
+    for province, (short, code) in CHAIN_PROVINCES.items():
+        received = provinces[province]
+        delay, short_by, cities_plan = plan[province]
+        if not cities_plan:
+            planted.add(("not_passed_down", province, top[1]))
+            continue
+        number += 1
+        wenhao = f"{short}财农〔2024〕{number}号"
+        issuer = f"{province}财政厅"
+        when = top[2] + timedelta(days=delay)
+        if delay > CHAIN_LIMIT_DAYS:
+            planted.add(("passed_down_late", province, top[1]))
+        if short_by:
+            planted.add(("not_passed_down_in_full", province, top[1]))
+        cities = [r.name for r in index.by_code.values() if r.parent == code][: len(cities_plan)]
+        amounts = _split(rng, received - short_by, len(cities))
+        notices.append(
+            ChainNotice(
+                f"chain-1-{code}.txt",
+                wenhao,
+                _notice_text(
+                    issuer, wenhao, when, [(top_title, top[1])], "地区", list(zip(cities, amounts, strict=True))
+                ),
+            )
+        )
+        title = f"{issuer}关于下达2024年农业相关转移支付资金的通知"
+        for city, amount, (city_delay, change, loaded) in zip(cities, amounts, cities_plan, strict=True):
+            if not loaded:
+                planted.add(("not_passed_down", city, wenhao))
+                continue
+            number += 1
+            city_wenhao = f"{city[0]}财农〔2024〕{number}号"
+            city_when = None if city_delay is None else when + timedelta(days=city_delay)
+            if city_delay is None:
+                planted.add(("passed_down_date_unknown", city, wenhao))
+            elif city_delay > CHAIN_LIMIT_DAYS:
+                planted.add(("passed_down_late", city, wenhao))
+            if change > 0:
+                planted.add(("passed_down_more", city, wenhao))
+            elif change < 0:
+                planted.add(("not_passed_down_in_full", city, wenhao))
+            parts = _split(rng, amount + change, 3)
+            projects = [
+                (f"{city}{kind}项目", part)
+                for kind, part in zip(("高标准农田建设", "农田水利设施", "种业振兴"), parts, strict=True)
+            ]
+            notices.append(
+                ChainNotice(
+                    f"chain-2-{city}.txt",
+                    city_wenhao,
+                    _notice_text(f"{city}财政局", city_wenhao, city_when, [(title, wenhao)], "项目名称", projects),
+                )
+            )
+    return SynthChain(notices, planted)

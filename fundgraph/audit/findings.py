@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal
 from typing import Any, Protocol
@@ -89,6 +89,7 @@ class _Context:
         self.filters = {"year": year, "plan_id": plan_id}
         self.database = database
         self.timeout = timeout
+        self.passed_down_days = PASSED_DOWN_DAYS
 
     def query(self, name: str, **extra: Any) -> list[dict[str, Any]]:
         named = get_query(name)
@@ -212,6 +213,148 @@ def pass_through(ctx: Rows) -> Iterator[Finding]:
                 ctx.evidence(row["doc_id"], row["row"], row["implementer_col"], None, row["implementer"]),
             ],
             {"applicant": row["applicant"], "implementer": row["implementer"]},
+        )
+
+
+# The days a government has to pass a transfer on to the level below (预算法 第五十二条), unless a run says otherwise.
+PASSED_DOWN_DAYS = int(vocabulary("rules")["passed_down_late"]["limit_days"])
+
+
+def _wan(fen: int) -> str:
+    return format_wan(Decimal(fen) / 1_000_000)
+
+
+def _upper_wenhao(rows: Iterable[dict[str, Any]]) -> str:
+    return "、".join(sorted({r["upper_wenhao"] or r["plan_id"] for r in rows}))
+
+
+def not_passed_down_in_full(ctx: Rows) -> Iterator[Finding]:
+    """What each level received against what its notices passing it on allocate, summed. Rows and lower plans are
+    reconciled in groups joined by PASSED_DOWN_BY: a lower notice citing several upper ones against their sum, an
+    upper row passed on by several lower notices against all of them."""
+    rows = ctx.query("not_passed_down_in_full")
+    # Union-find over upper rows and lower plans.
+    parent: dict[str, str] = {}
+
+    def root(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            x = parent[x]
+        return x
+
+    for row in rows:
+        parent[root("u:" + row["project_id"])] = root("l:" + row["lower_plan_id"])
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(root("l:" + row["lower_plan_id"]), []).append(row)
+    for members in sorted(groups.values(), key=lambda m: (m[0]["plan_id"], m[0]["project_id"])):
+        uppers = {r["project_id"]: r for r in members}
+        lowers = {r["lower_plan_id"]: r for r in members}
+        evidence = [
+            ctx.evidence(r["doc_id"], r["row"], r["col"], r["line"], r["amount_text"]) for r in uppers.values()
+        ] + [ctx.evidence(r["lower_doc_id"], None, None, r["cited_line"], r["cited_as"]) for r in lowers.values()]
+        projects = [_project(r) for r in uppers.values()]
+        names = "、".join(sorted({r["project"] for r in uppers.values()}))
+        lower_wenhao = "、".join(sorted({r["lower_wenhao"] or r["lower_title"] or "" for r in lowers.values()}))
+        if any(r["amount_fen"] is None for r in uppers.values()) or any(
+            r["lower_total_fen"] is None for r in lowers.values()
+        ):
+            yield Finding(
+                "not_reconcilable",
+                "low",
+                f"{names}: what was received or what {lower_wenhao} allocates has no amount; not reconciled",
+                projects,
+                evidence,
+                {"lower_plans": sorted(lowers), "upper_wenhao": _upper_wenhao(uppers.values())},
+            )
+            continue
+        received = sum(int(r["amount_fen"]) for r in uppers.values())
+        allocated = sum(int(r["lower_total_fen"]) for r in lowers.values())
+        if received == allocated:
+            continue
+        several = " (against the sum of the rows it receives)" if len(uppers) > 1 else ""
+        details = {
+            "received_fen": received,
+            "allocated_fen": allocated,
+            "difference_fen": allocated - received,
+            "difference": _wan(abs(allocated - received)),
+            "lower_plans": sorted(lowers),
+            "upper_wenhao": _upper_wenhao(uppers.values()),
+        }
+        if allocated < received:
+            yield Finding(
+                "not_passed_down_in_full",
+                "high",
+                f"{names}: received {_wan(received)} 万元, {lower_wenhao} allocates {_wan(allocated)}{several} "
+                f"(short by {_wan(received - allocated)})",
+                projects,
+                evidence,
+                details,
+            )
+        else:
+            yield Finding(
+                "passed_down_more",
+                "low",
+                f"{names}: received {_wan(received)} 万元, {lower_wenhao} allocates {_wan(allocated)}{several} "
+                f"({_wan(allocated - received)} more: local money added)",
+                projects,
+                evidence,
+                details,
+            )
+
+
+def passed_down_late(ctx: Rows) -> Iterator[Finding]:
+    """Each pair of notices money passed down between, by the days from the upper one's date to the lower one's."""
+    limit = int(getattr(ctx, "passed_down_days", PASSED_DOWN_DAYS))
+    pairs: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in ctx.query("passed_down_late"):
+        pairs.setdefault((row["plan_id"], row["lower_plan_id"]), row)
+    for row in pairs.values():
+        evidence = [
+            ctx.evidence(row["doc_id"], row["row"], row["col"], row["line"], row["amount_text"]),
+            ctx.evidence(row["lower_doc_id"], None, None, row["cited_line"], row["cited_as"]),
+        ]
+        upper, lower = row["upper_wenhao"] or row["plan_id"], row["lower_wenhao"] or row["lower_plan_id"]
+        details = {
+            "upper_date": row["upper_date"],
+            "lower_date": row["lower_date"],
+            "days": row["days"],
+            "limit_days": limit,
+            "lower_plan_id": row["lower_plan_id"],
+            "upper_wenhao": row["upper_wenhao"],
+            "rule": "预算法 第五十二条",
+        }
+        if row["days"] is None:
+            yield Finding(
+                "passed_down_date_unknown",
+                "low",
+                f"{lower} passes on {upper}: a date is missing "
+                f"({row['upper_date'] or 'none'} → {row['lower_date'] or 'none'}); not verifiable",
+                [_project(row)],
+                evidence,
+                details,
+            )
+        elif row["days"] > limit:
+            yield Finding(
+                "passed_down_late",
+                "medium",
+                f"{lower} passes on {upper} {row['days']} days after it ({row['upper_date']} → "
+                f"{row['lower_date']}), beyond {limit} (预算法 第五十二条)",
+                [_project(row)],
+                evidence,
+                details,
+            )
+
+
+def not_passed_down(ctx: Rows) -> Iterator[Finding]:
+    for row in ctx.query("not_passed_down"):
+        yield Finding(
+            "not_passed_down",
+            "low",
+            f"序号 {row['seq']}: {row['project']} receives {row['amount']} 万元 from {row['wenhao']}; no loaded "
+            "notice of its government passes it on",
+            [_project(row)],
+            [ctx.evidence(row["doc_id"], row["row"], row["col"], row["line"], row["amount_text"])],
+            {"region": row["region"], "upper_wenhao": row["wenhao"]},
         )
 
 
@@ -389,6 +532,9 @@ RULES: dict[str, Callable[[Rows], Iterator[Finding]]] = {
     "near_duplicate_text": near_duplicate_text,
     "pass_through": pass_through,
     "alias_variants": alias_variants,
+    "not_passed_down_in_full": not_passed_down_in_full,
+    "passed_down_late": passed_down_late,
+    "not_passed_down": not_passed_down,
 }
 
 
@@ -435,10 +581,14 @@ def run_findings(
     rules: Collection[str] | None = None,
     severity: str | None = None,
     timeout: float = FINDINGS_TIMEOUT_S,
+    passed_down_days: int | None = None,
 ) -> list[Finding]:
     """The selected rules (all by default) over the plans selected by year (the plan's year) or plan_id, most
-    severe first; every rule reads its rows whole, each query within ``timeout`` seconds."""
+    severe first; every rule reads its rows whole, each query within ``timeout`` seconds. ``passed_down_days``:
+    the days within which a level must pass money on (default ``PASSED_DOWN_DAYS``, 预算法 第五十二条)."""
     ctx = _Context(driver, year, plan_id, database, timeout)
+    if passed_down_days is not None:
+        ctx.passed_down_days = passed_down_days
     found = apply_rules(ctx, rules, severity)
     ctx.fill_paths(found)
     records, _, _ = driver.execute_query(

@@ -254,6 +254,9 @@ class Rendered:
     links: list[Edge]
     tallies: tallies.Counter
     citations: list[Edge] = field(default_factory=list)  # the document's CITES, ended once all documents are read
+    # Its rows as PASSED_DOWN_BY needs them, matched once all documents are read: (project, the regions it is in,
+    # the bodies that applied for it, its ALLOCATES cell).
+    allocations: list[tuple[str, tuple[str, ...], tuple[str, ...], dict[str, Any]]] = field(default_factory=list)
 
 
 def _node_columns(schema: Schema, label: str) -> list[str]:
@@ -295,8 +298,40 @@ def render(elements: GraphElements, path: str = "", projects: int = 0, schema: S
     counter = tallies.Counter()
     counter.add(elements)
     return Rendered(
-        path, projects, elements.plan_id, elements.version, chunks, shared, links, counter, list(elements.citations)
+        path,
+        projects,
+        elements.plan_id,
+        elements.version,
+        chunks,
+        shared,
+        links,
+        counter,
+        list(elements.citations),
+        _allocations(elements),
     )
+
+
+_CELL = ("doc_id", "row", "col", "line", "page", "box", "confidence")
+
+
+def _allocations(elements: GraphElements) -> list[tuple[str, tuple[str, ...], tuple[str, ...], dict[str, Any]]]:
+    regions: dict[str, set[str]] = {}
+    orgs: dict[str, set[str]] = {}
+    for edge in elements.edges:
+        if edge.type == "IN_REGION":
+            regions.setdefault(edge.start, set()).add(edge.end)
+        elif edge.type == "APPLIED_FOR":
+            orgs.setdefault(edge.end, set()).add(edge.start)
+    return [
+        (
+            edge.end,
+            tuple(sorted(regions.get(edge.end, ()))),
+            tuple(sorted(orgs.get(edge.end, ()))),
+            {name: edge.props.get(name) for name in _CELL},
+        )
+        for edge in elements.edges
+        if edge.type == "ALLOCATES"
+    ]
 
 
 class CsvGraph:
@@ -315,6 +350,9 @@ class CsvGraph:
         self.placeholder_files: dict[str, _File] = {}
         self.citations: dict[tuple[str, str], dict[str, Any]] = {}  # (doc_id, cited key) -> properties
         self.wenhao: dict[str, str] = {}  # a notice's key -> the least doc_id of the documents that are it
+        self.allocations: dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...], dict[str, Any]]]] = {}
+        self.doc_plans: dict[str, list[str]] = {}  # doc_id -> its plans
+        self.issuers: dict[str, tuple[list[str], list[str]]] = {}  # doc_id -> (issuer regions, issuer orgs)
 
     def _node_file(self, label: str) -> _File:
         if label not in self.node_files:
@@ -348,6 +386,10 @@ class CsvGraph:
             self.tallies.merge(plan.tallies)
             for edge in plan.citations:
                 _set_plus(self.citations.setdefault((edge.start, edge.end), {}), edge.props, ())
+            document = next((n for n in plan.shared if n.label == "Document"), None)
+            if document is not None:
+                self.doc_plans.setdefault(document.key, []).append(plan.plan_id)
+                self.allocations.setdefault(document.key, []).extend(plan.allocations)
             for stem, chunk in plan.chunks.items():
                 kind, name = stem.split("-", 1)
                 (self._node_file(name) if kind == "node" else self._edge_file(name)).write_chunk(chunk)
@@ -357,6 +399,10 @@ class CsvGraph:
                     raise ValueError(f"document {node.key} in two groups")  # a document is never split
                 self.documents.add(node.key)
                 self._node_file(node.label).write([node.key], node.props)
+                self.issuers[node.key] = (
+                    list(node.props.get("issuer_regions") or []),
+                    list(node.props.get("issuer_orgs") or []),
+                )
                 key = node.props.get("wenhao_key")
                 if key is not None:
                     self.wenhao[key] = min(self.wenhao.get(key, node.key), node.key)
@@ -393,6 +439,32 @@ class CsvGraph:
             to_placeholder.write([start, key], props)
         self.placeholder_files = {"CITES": to_placeholder}
 
+    def _write_passed_down(self) -> None:
+        """Each upper row allocating to the region or body that issues a loaded notice citing the upper one, to that
+        notice's plans: the PASSED_DOWN_BY the writer keeps (store.link_passed_down), matched the same way."""
+        passed: dict[tuple[str, str], dict[str, Any]] = {}
+        for (lower, key), cited in sorted(self.citations.items()):
+            upper = self.wenhao.get(key)
+            if upper is None or upper == lower or lower not in self.issuers:
+                continue
+            regions, orgs = self.issuers[lower]
+            for project, in_regions, applicants, cell in self.allocations.get(upper, []):
+                region = min(set(in_regions) & set(regions), default=None)
+                org = min(set(applicants) & set(orgs), default=None)
+                if region is None and org is None:
+                    continue
+                props = {
+                    "matched_by": "organization" if region is None else "region",
+                    "match_key": region or org,
+                    "cited_as": cited.get("as_written"),
+                    "cited_line": cited.get("line"),
+                    **cell,
+                }
+                for plan_id in self.doc_plans.get(lower, []):
+                    passed[(project, plan_id)] = props
+        for (project, plan_id), props in passed.items():
+            self._edge_file("PASSED_DOWN_BY").write([project, plan_id], props)
+
     def _merge(self, node: Node) -> None:
         props = self.shared.setdefault(node.label, {}).setdefault(node.key, {})
         _set_plus(props, node.props, self.schema.node(node.label).accumulate)
@@ -406,6 +478,7 @@ class CsvGraph:
         for (rel_type, start, end, _), props in self.links.items():
             self._edge_file(rel_type).write([start, end], props)
         self._write_citations()
+        self._write_passed_down()
         aliases: set[str] = set()
         for label, nodes in self.shared.items():
             lookup = self.schema.node(label).lookup

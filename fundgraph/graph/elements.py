@@ -200,13 +200,43 @@ def plan_elements(plan: Plan, entities: PlanEntities | None = None, loaded_at: d
 def _notice_props(plan: Plan) -> Props:
     notice = plan.notice
     if notice is None:
-        return {"wenhao": None, "wenhao_key": None, "date": None, "issuers": None}
+        return {
+            "wenhao": None,
+            "wenhao_key": None,
+            "date": None,
+            "issuers": None,
+            "issuer_regions": None,
+            "issuer_orgs": None,
+        }
+    issuers = list(notice.issuers or [])
     return {
         "wenhao": notice.wenhao.text if notice.wenhao else None,
         "wenhao_key": notice.wenhao.key_text if notice.wenhao else None,
         "date": notice.date.isoformat() if notice.date else None,
-        "issuers": list(notice.issuers or []),
+        "issuers": issuers,
+        # What a row of the notice it passes money on from is matched by (PASSED_DOWN_BY): the region each issuer
+        # names (韶关市财政局 -> 440200), and each issuer as an organisation (a body allocated to directly).
+        # A notice whose signature is not read (no date under it) is matched by the region its table's title names.
+        "issuer_regions": issuer_regions(issuers or ([plan.title] if plan.title else [])),
+        "issuer_orgs": [org_id(name) for name in issuers],
     }
+
+
+def issuer_regions(issuers: Iterable[str]) -> list[str]:
+    """The region each issuing body is the government of: the most local place its name gives.
+
+    >>> issuer_regions(["韶关市财政局", "广东省财政厅", "财政部"])
+    ['440200', '440000']
+    """
+    index = region_index()
+    codes: list[str] = []
+    for name in issuers:
+        found = index.find(name)
+        if found:
+            code = max(found, key=lambda r: len(r.ancestors(index))).code
+            if code not in codes:
+                codes.append(code)
+    return codes
 
 
 def citations(plan: Plan) -> list[Edge]:

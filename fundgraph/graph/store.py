@@ -381,6 +381,46 @@ _CITES_TAKE_OVER = (
 )
 _NOTICE_ORPHANS = "MATCH (n:Notice) WHERE NOT (n)--() DELETE n"
 
+# Money passed down a level, kept afresh for every pair of loaded notices one of the written documents is in (as the
+# citing, lower one or the cited, upper one): the upper plan's rows allocating to the region the lower notice's
+# issuer governs (by the row's IN_REGION) or to the lower notice's issuing body (by APPLIED_FOR), each to the lower
+# notice's plans, with the upper row's amount cell and the lower notice's citation.
+_PASSED_DOWN_DROP = (
+    "UNWIND $docs AS doc_id MATCH (d:Document {doc_id: doc_id})<-[:FROM_DOCUMENT]-(plan:Plan) "
+    "CALL (plan) { MATCH (plan)-[:ALLOCATES]->(:Project)-[r:PASSED_DOWN_BY]->() DELETE r } "
+    "CALL (plan) { MATCH ()-[r:PASSED_DOWN_BY]->(plan) DELETE r }"
+)
+_PASSED_DOWN_WRITE = (
+    "UNWIND $docs AS doc_id MATCH (d:Document {doc_id: doc_id}) "
+    "CALL (d) { MATCH (lower:Document)-[c:CITES]->(d) RETURN lower, d AS upper, c "
+    "  UNION MATCH (d)-[c:CITES]->(upper:Document) RETURN d AS lower, upper, c } "
+    "WITH DISTINCT lower, upper, c "
+    "MATCH (upper)<-[:FROM_DOCUMENT]-(:Plan)-[a:ALLOCATES]->(p:Project) "
+    "OPTIONAL MATCH (p)-[:IN_REGION]->(r:Region) WHERE r.code IN coalesce(lower.issuer_regions, []) "
+    "OPTIONAL MATCH (o:Organization)-[:APPLIED_FOR]->(p) WHERE o.org_id IN coalesce(lower.issuer_orgs, []) "
+    "WITH lower, c, a, p, min(r.code) AS region, min(o.org_id) AS org "
+    "WHERE region IS NOT NULL OR org IS NOT NULL "
+    "MATCH (lowerPlan:Plan)-[:FROM_DOCUMENT]->(lower) "
+    "MERGE (p)-[pd:PASSED_DOWN_BY]->(lowerPlan) "
+    "SET pd.matched_by = CASE WHEN region IS NULL THEN 'organization' ELSE 'region' END, "
+    "pd.match_key = coalesce(region, org), pd.cited_as = c.as_written, pd.cited_line = c.line, "
+    "pd.doc_id = a.doc_id, pd.row = a.row, pd.col = a.col, pd.line = a.line, pd.page = a.page, pd.box = a.box, "
+    "pd.confidence = a.confidence"
+)
+
+
+def link_passed_down(
+    tx: ManagedTransaction, docs: Sequence[str] | None = None, counters: dict[str, int] | None = None
+) -> None:
+    """The PASSED_DOWN_BY relationships of the documents ``docs`` (every document when None), made afresh: the
+    same whichever of two notices was loaded first, by the transactional writer and after a bulk import."""
+    if docs is None:
+        docs = [r["doc_id"] for r in tx.run("MATCH (d:Document) RETURN d.doc_id AS doc_id").data()]
+    for statement in (_PASSED_DOWN_DROP, _PASSED_DOWN_WRITE):
+        summary = tx.run(statement, {"docs": sorted(docs)}).consume()
+        if counters is not None:
+            _count(counters, summary.counters)
+
 
 def _write_citations(
     tx: ManagedTransaction, documents: Sequence[GraphElements], counters: dict[str, int] | None = None
@@ -397,6 +437,7 @@ def _write_citations(
         summary = tx.run(statement, params).consume()
         if counters is not None:
             _count(counters, summary.counters)
+    link_passed_down(tx, docs, counters)
 
 
 def _or_sure(confidence: float | None) -> float:

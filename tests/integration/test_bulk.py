@@ -79,6 +79,8 @@ def test_the_bulk_load_builds_the_graph_the_transactional_load_builds(
     loaded = loading.load_paths(driver, files, workers=1).loaded
     assert [r.status for r in loaded].count("unchanged") == 1  # seed.pdf after the seed's text
     expected = _dump(driver)
+    # The chain's two rows passed down a level (广东省 and 韶关市 to the notices of their finance offices).
+    assert sum(n for row, n in expected[1].items() if '"PASSED_DOWN_BY"' in row) == 2
     expected_findings = [f.as_dict() for f in run_findings(driver)]
 
     server = LocalServer(home=tmp_path / "bulk", port=free_port(), jars=ROOT / ".neo4j", heap="1g", pagecache="256m")

@@ -102,3 +102,62 @@ def test_the_chain_query_gives_each_level_up_and_down_with_its_date_and_total(dr
         (-1, "财预〔2015〕163号"),
         (0, "韶财农〔2024〕5号"),
     ]
+
+
+def _passed_down(driver: Any) -> list[tuple[Any, ...]]:
+    records, _, _ = driver.execute_query(
+        "MATCH (up:Document)<-[:FROM_DOCUMENT]-(:Plan)-[:ALLOCATES]->(p:Project)-[r:PASSED_DOWN_BY]->(plan:Plan)"
+        "-[:FROM_DOCUMENT]->(down:Document) "
+        "RETURN up.wenhao AS upper, p.name AS row_name, p.amount AS amount, down.wenhao AS lower, "
+        "r.matched_by AS by, r.match_key AS key, r.cited_as AS cited_as, r.cited_line AS cited_line, "
+        "r.doc_id = up.doc_id AS cell_upper, r.row AS row, r.col AS col, r.line AS line ORDER BY upper"
+    )
+    return [tuple(r.values()) for r in records]
+
+
+PASSED_DOWN = [
+    (
+        "粤财农〔2024〕30号",
+        "韶关市",
+        "200",
+        "韶财农〔2024〕5号",
+        "region",
+        "440200",
+        "粤财农〔2024〕30号",
+        4,
+        True,
+        2,
+        3,
+        11,
+    ),
+    (
+        "财农〔2024〕12号",
+        "广东省",
+        "300",
+        "粤财农〔2024〕30号",
+        "region",
+        "440000",
+        "财农[2024]12号",
+        4,
+        True,
+        2,
+        3,
+        11,
+    ),
+]
+
+
+def test_money_passed_down_a_level_is_linked_in_either_order(driver: Any) -> None:
+    for path in CHAIN:
+        write_plan(driver, _elements(path))
+    assert _passed_down(driver) == PASSED_DOWN
+    driver.execute_query("MATCH (n) DETACH DELETE n")
+    write_plan(driver, _elements(SG))
+    assert _passed_down(driver) == []
+    write_plan(driver, _elements(GD))
+    assert _passed_down(driver) == PASSED_DOWN[:1]
+    write_plan(driver, _elements(MOF))
+    assert _passed_down(driver) == PASSED_DOWN
+    driver.execute_query("MATCH (n) DETACH DELETE n")
+    write_plans(driver, [_elements(path) for path in (GD, SG, MOF)])
+    assert _passed_down(driver) == PASSED_DOWN
