@@ -568,10 +568,17 @@ def findings(
     timeout: Annotated[
         float | None, typer.Option(help="Seconds each rule's query may take (default 600).", callback=_positive)
     ] = None,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="The findings' language: en or zh (default: FUNDGRAPH_LANG, else en).")
+    ] = None,
 ) -> None:
     """Run the red-flag rules: overlaps, duplicate services, cross-year work, reconciliation, money in text ..."""
     from fundgraph.audit.findings import FINDINGS_TIMEOUT_S, run_findings, select_rules
+    from fundgraph.vocabularies import LANGUAGES
 
+    if lang is not None and lang not in LANGUAGES:
+        raise typer.BadParameter(f"unknown language {lang!r}; the languages are {', '.join(LANGUAGES)}")
+    language = lang or get_settings().message_language
     select_rules(rule, severity)  # an unknown rule or severity is refused before connecting
     with driver_session() as driver:
         found = run_findings(
@@ -585,7 +592,7 @@ def findings(
         if html is not None:
             from fundgraph.audit.report import write_report
 
-            write_report(driver, found, html, year=year, plan_id=plan)
+            write_report(driver, found, html, year=year, plan_id=plan, lang=language)
             err.print(f"report written to {html}")
     if as_json:
         print_json([f.as_dict() for f in found])
@@ -595,7 +602,7 @@ def findings(
     colours = {"high": "bold red", "medium": "yellow", "low": "cyan"}
     for finding in found:
         out.print(
-            f"[{colours[finding.severity]}]{finding.severity:<6}[/] {finding.rule:<24} {finding.title}",
+            f"[{colours[finding.severity]}]{finding.severity:<6}[/] {finding.rule:<24} {finding.sentence(language)}",
             highlight=False,
             soft_wrap=True,
         )
