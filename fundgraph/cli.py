@@ -201,7 +201,16 @@ def parse(
         )
         out.print(f"stated total {data['stated_total']}  computed total {data['computed_total']}")
         for problem in data["problems"]:
-            out.print(f"[yellow]problem[/] {problem['code']}: {problem['message']}")
+            out.print(f"[yellow]problem[/] {problem['code']}: {_problem_text(problem)}")
+
+
+def _problem_text(problem: dict[str, Any]) -> str:
+    """A problem's message in FUNDGRAPH_LANG: its template and args, else the English message it was given."""
+    from fundgraph.vocabularies import render
+
+    if problem.get("template"):
+        return render(problem["template"], problem["args"], get_settings().message_language)
+    return str(problem["message"])
 
 
 def render_explanation(report: Explanation) -> str:

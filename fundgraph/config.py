@@ -80,7 +80,8 @@ class Settings(BaseSettings):
     # Reading recipes (fundgraph.loaders.recipes), found by the document's sha256.
     recipes: Path = Field(default_factory=lambda: project_root() / "data" / "recipes", alias="FUNDGRAPH_RECIPES")
     # The language of the CLI's findings and problems (fundgraph.vocabularies.render): en or zh.
-    # (Not `lang` or `language`: with populate_by_name the field's own name is read too, and LANG, LANGUAGE are the locale.)
+    # Not `lang` or `language`: with populate_by_name the field's own name is read too, and LANG and LANGUAGE are
+    # the locale's.
     message_language: Literal["en", "zh"] = Field(default="en", alias="FUNDGRAPH_LANG")
 
     @property

@@ -311,7 +311,7 @@ def totals(ctx: Rows) -> Iterator[Finding]:
             if data["code"] in {"total_mismatch", "no_stated_total"}:
                 continue
             where = data["where"]
-            problem = _msg(data["code"], **data["args"]) if data.get("args") is not None else data["message"]
+            problem = _msg(data["template"], **data["args"]) if data.get("template") else data["message"]
             yield _found(
                 data["code"],
                 "low" if data["code"] == "unit_assumed" else "medium",

@@ -3,15 +3,19 @@ templates in vocabularies.yaml (``messages``), which the CLI, the HTML report an
 
 from __future__ import annotations
 
+import ast
 import html
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+import fundgraph
 from fundgraph.audit.findings import Finding, apply_rules, mark_unverified
 from fundgraph.audit.report import render as report
 from fundgraph.errors import SchemaError
+from fundgraph.loaders.model import Problem, Source
 from fundgraph.vocabularies import LANGUAGES, placeholders, render, vocabulary
 from tests.unit.test_findings_rules import SHARED, FakeRows
 
@@ -94,3 +98,41 @@ def test_the_html_report_in_zh_has_no_english_sentence() -> None:
         assert finding.sentence("zh") in zh and finding.title not in zh
         assert finding.title in en
     assert "<html lang='zh-CN'>" in zh and "审计发现" in zh and "Findings" not in zh
+
+
+def _problem_calls() -> list[tuple[str, str, set[str]]]:
+    """Every ``Problem.of(code, where, template=..., **args)`` in the package: its code, template and arg names."""
+    found = []
+    for path in sorted((Path(fundgraph.__file__).parent).rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "of"
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id == "Problem"
+            ):
+                first = node.args[0]
+                assert isinstance(first, ast.Constant), (path, node.lineno)
+                keywords = {k.arg: k.value for k in node.keywords}
+                template = keywords.pop("template", None)
+                name = template.value if isinstance(template, ast.Constant) else f"problem_{first.value}"
+                assert None not in keywords, (path, node.lineno, "no **args: each argument is named")
+                found.append((str(first.value), str(name), {str(k) for k in keywords}))
+    return found
+
+
+def test_every_problem_has_its_templates_and_gives_their_args() -> None:
+    calls = _problem_calls()
+    assert {"total_mismatch", "subtotal_mismatch", "amount_missing", "ocr_unverified"} <= {c for c, _, _ in calls}
+    for code, template, given in calls:
+        assert template in MESSAGES, (code, template)
+        assert given == set(MESSAGES[template]["args"]), (code, template, given)
+
+
+def test_a_problem_is_data_rendered_in_either_language() -> None:
+    where = Source("d", 0, 3, 2, None)
+    problem = Problem.of("total_mismatch", where, stated="100", computed="90", difference="-10")
+    assert problem.message == "stated total 100 but the rows add up to 90 (difference -10)"
+    assert problem.as_dict()["args"] == {"stated": "100", "computed": "90", "difference": "-10"}
+    assert problem.text("zh") == "所列合计100，而各行相加为90（相差-10）"
