@@ -201,7 +201,16 @@ def parse(
         )
         out.print(f"stated total {data['stated_total']}  computed total {data['computed_total']}")
         for problem in data["problems"]:
-            out.print(f"[yellow]problem[/] {problem['code']}: {problem['message']}")
+            out.print(f"[yellow]problem[/] {problem['code']}: {_problem_text(problem)}")
+
+
+def _problem_text(problem: dict[str, Any]) -> str:
+    """A problem's message in FUNDGRAPH_LANG: its template and args, else the English message it was given."""
+    from fundgraph.vocabularies import render
+
+    if problem.get("template"):
+        return render(problem["template"], problem["args"], get_settings().message_language)
+    return str(problem["message"])
 
 
 def render_explanation(report: Explanation) -> str:
@@ -568,10 +577,17 @@ def findings(
     timeout: Annotated[
         float | None, typer.Option(help="Seconds each rule's query may take (default 600).", callback=_positive)
     ] = None,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="The findings' language: en or zh (default: FUNDGRAPH_LANG, else en).")
+    ] = None,
 ) -> None:
     """Run the red-flag rules: overlaps, duplicate services, cross-year work, reconciliation, money in text ..."""
     from fundgraph.audit.findings import FINDINGS_TIMEOUT_S, run_findings, select_rules
+    from fundgraph.vocabularies import LANGUAGES
 
+    if lang is not None and lang not in LANGUAGES:
+        raise typer.BadParameter(f"unknown language {lang!r}; the languages are {', '.join(LANGUAGES)}")
+    language = lang or get_settings().message_language
     select_rules(rule, severity)  # an unknown rule or severity is refused before connecting
     with driver_session() as driver:
         found = run_findings(
@@ -585,7 +601,7 @@ def findings(
         if html is not None:
             from fundgraph.audit.report import write_report
 
-            write_report(driver, found, html, year=year, plan_id=plan)
+            write_report(driver, found, html, year=year, plan_id=plan, lang=language)
             err.print(f"report written to {html}")
     if as_json:
         print_json([f.as_dict() for f in found])
@@ -595,7 +611,7 @@ def findings(
     colours = {"high": "bold red", "medium": "yellow", "low": "cyan"}
     for finding in found:
         out.print(
-            f"[{colours[finding.severity]}]{finding.severity:<6}[/] {finding.rule:<24} {finding.title}",
+            f"[{colours[finding.severity]}]{finding.severity:<6}[/] {finding.rule:<24} {finding.sentence(language)}",
             highlight=False,
             soft_wrap=True,
         )

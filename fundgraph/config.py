@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field
@@ -78,6 +79,10 @@ class Settings(BaseSettings):
     backups: Path | None = Field(default=None, alias="FUNDGRAPH_BACKUPS")
     # Reading recipes (fundgraph.loaders.recipes), found by the document's sha256.
     recipes: Path = Field(default_factory=lambda: project_root() / "data" / "recipes", alias="FUNDGRAPH_RECIPES")
+    # The language of the CLI's findings and problems (fundgraph.vocabularies.render): en or zh.
+    # Not `lang` or `language`: with populate_by_name the field's own name is read too, and LANG and LANGUAGE are
+    # the locale's.
+    message_language: Literal["en", "zh"] = Field(default="en", alias="FUNDGRAPH_LANG")
 
     @property
     def password(self) -> str | None:

@@ -10,6 +10,7 @@ findings and the API read the same words.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -70,3 +71,57 @@ def hosting_role() -> str:
     'hosted_on'
     """
     return next(name for name, spec in vocabulary("roles").items() if spec.get("hosting"))
+
+
+LANGUAGES = ("en", "zh")
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+_LIST_SEPARATOR = {"en": ", ", "zh": "、"}
+
+
+def placeholders(template: str) -> list[str]:
+    """The arguments a message template names.
+
+    >>> placeholders("序号 {seq}: {applicant} applies")
+    ['seq', 'applicant']
+    """
+    return _PLACEHOLDER.findall(template)
+
+
+def render(code: str, args: dict[str, Any], lang: str = "en") -> str:
+    """A message (``messages`` in vocabularies.yaml) in ``en`` or ``zh``: each ``{name}`` is its argument, a list
+    joined (a list of messages one after another), a ``{code, args}`` mapping rendered as a message of its own, a
+    ``{vocabulary, term}`` mapping the term's label;
+    SchemaError for an unknown code or language, or an argument the template names and ``args`` lacks.
+
+    >>> render("pass_through", {"seq": "3", "applicant": "甲", "implementer": "乙"}, "en")
+    '序号 3: 甲 applies, 乙 carries it out'
+    >>> render("pass_through", {"seq": "3", "applicant": "甲", "implementer": "乙"}, "zh")
+    '序号 3：由甲申报，乙实施'
+    >>> render("in_year", {"year": 2024}, "zh"), render("projects_listed", {"seqs": ["6", "7"]}, "zh")
+    ('在2024年', '序号6、7的项目')
+    """
+    if lang not in LANGUAGES:
+        raise SchemaError(f"unknown language {lang!r}; the languages are {', '.join(LANGUAGES)}")
+    spec = vocabulary("messages").get(code)
+    if spec is None:
+        raise SchemaError(f"no message {code!r} in vocabularies.yaml")
+
+    def value(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in args:
+            raise SchemaError(f"message {code}: no argument {name}")
+        return _shown(args[name], lang)
+
+    return _PLACEHOLDER.sub(value, str(spec[lang]))
+
+
+def _shown(value: Any, lang: str) -> str:
+    if isinstance(value, dict) and "code" in value:
+        return render(str(value["code"]), dict(value.get("args") or {}), lang)
+    if isinstance(value, dict) and "term" in value:  # a vocabulary's term, by its label
+        return label(str(value["vocabulary"]), str(value["term"]), lang)
+    if isinstance(value, list | tuple):
+        if all(isinstance(v, dict) and "code" in v for v in value):  # messages, one after another
+            return "".join(_shown(v, lang) for v in value)
+        return _LIST_SEPARATOR[lang].join(_shown(v, lang) for v in value)
+    return "" if value is None else str(value)

@@ -1,6 +1,7 @@
 """Red-flag rules: each runs named queries from the catalogue and turns their rows into findings that cite cells.
 
-A finding has a ``rule``, a ``severity`` (high | medium | low), a ``title``, the ``projects`` involved (plan id, year,
+A finding has a ``rule``, a ``severity`` (high | medium | low), its sentence as data (a ``code`` of
+vocabularies.yaml's ``messages`` and its ``args``) and in English (``title``), the ``projects`` involved (plan id, year,
 序号, name, amount) and the ``evidence`` (document, path, row, column, line and the text as written).
 """
 
@@ -22,7 +23,7 @@ from fundgraph.errors import BadParameter
 from fundgraph.graph.store import database_name, read
 from fundgraph.money import format_wan, parse_number
 from fundgraph.queries import get_query
-from fundgraph.vocabularies import vocabulary
+from fundgraph.vocabularies import render, vocabulary
 
 SEVERITY_ORDER = {name: rank for rank, name in enumerate(vocabulary("severities"))}
 # A service's wording in a finding's title (vocabularies.yaml: its phrase, else its label).
@@ -65,9 +66,38 @@ class Finding:
     projects: list[FindingProject] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
     details: dict[str, Any] = field(default_factory=dict)
+    code: str = ""  # the sentence's message (vocabularies.yaml), rendered with ``args`` in either language
+    args: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    def sentence(self, lang: str = "en") -> str:
+        """The finding's sentence in ``en`` or ``zh``."""
+        return render(self.code, self.args, lang) if self.code else self.title
+
+
+def _found(
+    rule: str,
+    severity: str,
+    message: tuple[str, dict[str, Any]],
+    projects: list[FindingProject],
+    evidence: list[Evidence] | None = None,
+    details: dict[str, Any] | None = None,
+) -> Finding:
+    """A finding whose sentence is the message ``(code, args)``; its title is the English one."""
+    code, args = message
+    return Finding(rule, severity, render(code, args, "en"), projects, evidence or [], details or {}, code, args)
+
+
+def _msg(code: str, **args: Any) -> dict[str, Any]:
+    """A message as an argument of another."""
+    return {"code": code, "args": args}
+
+
+def _role(role: str) -> dict[str, str]:
+    """A role as an argument: its label in the sentence's language."""
+    return {"vocabulary": "roles", "term": role}
 
 
 class Rows(Protocol):
@@ -126,10 +156,10 @@ def _project(row: dict[str, Any]) -> FindingProject:
     )
 
 
-def _unreviewed(row: dict[str, Any]) -> str:
+def _unreviewed(row: dict[str, Any]) -> dict[str, Any] | str:
     """Findings that rest on a platform found by its form, not yet confirmed by a person, say so."""
     if row.get("platform_source") == "discovered":
-        return " (the platform was found by its form and is not yet reviewed: `fundgraph entities review`)"
+        return _msg("platform_unreviewed")
     return ""
 
 
@@ -140,12 +170,20 @@ def platform_shared(ctx: Rows) -> Iterator[Finding]:
         projects = row["projects"]
         years = sorted(row["years"])
         roles = sorted(row["roles"])
-        yield Finding(
+        yield _found(
             "platform_shared",
             "medium",
-            f"{row['platform']} is paid for by {row['project_count']} projects ({', '.join(roles)}; "
-            f"{'/'.join(map(str, years))}), {format_wan(Decimal(row['amount_fen']) / 1_000_000)} 万元 in all"
-            f"{_unreviewed(row)}",
+            (
+                "platform_shared",
+                {
+                    "platform": row["platform"],
+                    "project_count": row["project_count"],
+                    "roles": [_role(r) for r in roles],
+                    "years": "/".join(map(str, years)),
+                    "amount": format_wan(Decimal(row["amount_fen"]) / 1_000_000),
+                    "unreviewed": _unreviewed(row),
+                },
+            ),
             [
                 FindingProject(p["plan_id"], p["year"], p["seq"], p["project"], p["amount"], p.get("project_id"))
                 for p in projects
@@ -163,17 +201,26 @@ def duplicate_service(ctx: Rows) -> Iterator[Finding]:
         # Counted and dated over every project; listed (and so cited) up to the query's limit.
         items = row["projects"]
         years = row["work_years"]
-        when = f"in {years[0]}" if len(years) == 1 else f"for {'/'.join(map(str, years))}"
-        listed = ", ".join(item["seq"] for item in items)
+        when = _msg("in_year", year=years[0]) if len(years) == 1 else _msg("for_years", years="/".join(map(str, years)))
+        seqs = [item["seq"] for item in items]
         if row["project_count"] > len(items):
-            listed = f"{row['project_count']} projects, first {len(items)}: {listed}, …"
+            listed = _msg("projects_first", count=row["project_count"], shown=len(items), seqs=seqs)
         else:
-            listed = f"projects {listed}"
-        yield Finding(
+            listed = _msg("projects_listed", seqs=seqs)
+        yield _found(
             "duplicate_service",
             "high",
-            f"{row['platform']}: {ROLE_WORDS.get(row['role'], row['role'])} ({row['role']}) funded {when} by {listed}"
-            f"{_unreviewed(row)}",
+            (
+                "duplicate_service",
+                {
+                    "platform": row["platform"],
+                    "role_phrase": ROLE_WORDS.get(row["role"], row["role"]),
+                    "role": _role(row["role"]),
+                    "when": when,
+                    "listed": listed,
+                    "unreviewed": _unreviewed(row),
+                },
+            ),
             [
                 FindingProject(i["plan_id"], i["plan_year"], i["seq"], i["project"], i["amount"], i.get("project_id"))
                 for i in items
@@ -191,10 +238,13 @@ def duplicate_service(ctx: Rows) -> Iterator[Finding]:
 def cross_year(ctx: Rows) -> Iterator[Finding]:
     for row in ctx.query("cross_year"):
         years = "/".join(map(str, row["other_years"]))
-        yield Finding(
+        yield _found(
             "cross_year",
             "medium",
-            f"The {row['plan_year']} plan funds {years} work: 序号 {row['seq']} {row['project']}",
+            (
+                "cross_year",
+                {"plan_year": row["plan_year"], "years": years, "seq": row["seq"], "project": row["project"]},
+            ),
             [_project(row | {"year": row["plan_year"]})],
             [ctx.evidence(row["doc_id"], row["row"], row["col"], row["line"], row["project"])],
             {"plan_year": row["plan_year"], "years_named": row["years_named"]},
@@ -203,10 +253,10 @@ def cross_year(ctx: Rows) -> Iterator[Finding]:
 
 def pass_through(ctx: Rows) -> Iterator[Finding]:
     for row in ctx.query("pass_through"):
-        yield Finding(
+        yield _found(
             "pass_through",
             "low",
-            f"序号 {row['seq']}: {row['applicant']} applies, {row['implementer']} carries it out",
+            ("pass_through", {"seq": row["seq"], "applicant": row["applicant"], "implementer": row["implementer"]}),
             [_project(row)],
             [
                 ctx.evidence(row["doc_id"], row["row"], row["applicant_col"], row["line"], row["applicant"]),
@@ -364,17 +414,17 @@ def totals(ctx: Rows) -> Iterator[Finding]:
         plan = FindingProject(row["plan_id"], row["year"], "", row["title"] or "", row["computed_total"])
         stated, computed = row["stated_total_fen"], row["computed_total_fen"]
         if stated is None:
-            yield Finding(
+            yield _found(
                 "no_stated_total",
                 "medium",
-                f"{row['title']}: no stated total; its rows add up to {row['computed_total']} 万元",
+                ("no_stated_total", {"plan": row["title"], "computed": row["computed_total"]}),
                 [plan],
             )
         elif stated == computed:
-            yield Finding(
+            yield _found(
                 "total_reconciled",
                 "low",
-                f"{row['title']}: its {row['projects']} rows add up to the stated total {row['stated_total']} 万元",
+                ("total_reconciled", {"plan": row["title"], "rows": row["projects"], "stated": row["stated_total"]}),
                 [plan],
                 [cell],
                 {"stated_fen": stated, "computed_fen": computed},
@@ -383,11 +433,18 @@ def totals(ctx: Rows) -> Iterator[Finding]:
         # what they would have to add up to.
         elif not any(json.loads(p)["code"] == "total_unverified" for p in row["problems"] or []):
             gap = format_wan(Decimal(computed - stated) / 1_000_000)
-            yield Finding(
+            yield _found(
                 "total_mismatch",
                 "high",
-                f"{row['title']}: stated total {row['stated_total']} 万元, rows add up to {row['computed_total']} "
-                f"(difference {gap})",
+                (
+                    "total_mismatch",
+                    {
+                        "plan": row["title"],
+                        "stated": row["stated_total"],
+                        "computed": row["computed_total"],
+                        "difference": gap,
+                    },
+                ),
                 [plan],
                 [cell],
                 {"stated_fen": stated, "computed_fen": computed},
@@ -397,10 +454,11 @@ def totals(ctx: Rows) -> Iterator[Finding]:
             if data["code"] in {"total_mismatch", "no_stated_total"}:
                 continue
             where = data["where"]
-            yield Finding(
+            problem = _msg(data["template"], **data["args"]) if data.get("template") else data["message"]
+            yield _found(
                 data["code"],
                 "low" if data["code"] == "unit_assumed" else "medium",
-                f"{row['title']}: {data['message']}",
+                ("plan_problem", {"plan": row["title"], "problem": problem}),
                 [plan],
                 [ctx.evidence(where["doc_id"], where["row"], where["col"], where["line"], None)],
             )
@@ -431,16 +489,23 @@ def amount_in_text(ctx: Rows) -> Iterator[Finding]:
                         "agrees": expected == claimed,
                     }
                 )
-        arithmetic = "".join(
-            f"; and {c['percent']}% of {c['base']} is {c['expected']}, not {c['stated']}"
+        arithmetic = [
+            _msg("percent_check", percent=c["percent"], base=c["base"], expected=c["expected"], stated=c["stated"])
             for c in checks
             if not c["agrees"]
-        )
-        yield Finding(
+        ]
+        yield _found(
             "amount_in_text_mismatch",
             "high",
-            f"序号 {row['seq']}: its own text names {', '.join(row['named_amounts'])} 万元 but the plan allocates "
-            f"{row['allocated']}{arithmetic}",
+            (
+                "amount_in_text_mismatch",
+                {
+                    "seq": row["seq"],
+                    "named": list(row["named_amounts"]),
+                    "allocated": row["allocated"],
+                    "arithmetic": arithmetic,
+                },
+            ),
             [_project(row | {"amount": row["allocated"]})],
             [
                 ctx.evidence(row["doc_id"], row["row"], col, line, context)
@@ -456,10 +521,13 @@ def amount_in_text(ctx: Rows) -> Iterator[Finding]:
 def alias_variants(ctx: Rows) -> Iterator[Finding]:
     for row in ctx.query("alias_variants"):
         written = row["written"]
-        yield Finding(
+        yield _found(
             "alias_variants",
             "low",
-            f"{row['organization']} is written {len(written)} ways: {', '.join(w['name'] for w in written)}",
+            (
+                "alias_variants",
+                {"organization": row["organization"], "count": len(written), "names": [w["name"] for w in written]},
+            ),
             [],
             [
                 ctx.evidence(w["cell"]["doc_id"], w["cell"]["row"], w["cell"]["col"], w["cell"]["line"], w["name"])
@@ -484,7 +552,7 @@ def near_duplicate_text(ctx: Rows) -> Iterator[Finding]:
     """
     rows = ctx.query("project_texts")
     common = min(max(BOILERPLATE_MIN_PROJECTS, len(rows) // 20), BOILERPLATE_MAX_PROJECTS)
-    for field_name, label in (("summary", "descriptions"), ("targets", "targets")):
+    for field_name in ("summary", "targets"):
         texts = [row[field_name] or "" for row in rows]
         # A pair whose wording is this share alike shares at least this share of the smaller text's grams.
         for pair in textpairs.rare_pairs(texts, common, SHARED_PASSAGE_CHARS, NEAR_DUPLICATE_JACCARD):
@@ -494,15 +562,13 @@ def near_duplicate_text(ctx: Rows) -> Iterator[Finding]:
             passage = _shared_passage(text_a, text_b)
             if jaccard < NEAR_DUPLICATE_JACCARD and len(passage) < SHARED_PASSAGE_CHARS:
                 continue
-            yield Finding(
+            pair_args = {"first": a["seq"], "second": b["seq"], "field": _msg(f"field_{field_name}")}
+            yield _found(
                 "near_duplicate_text",
                 "medium" if jaccard >= NEAR_DUPLICATE_JACCARD else "low",
-                f"序号 {a['seq']} and {b['seq']}: their {label} share "
-                + (
-                    f"{jaccard:.0%} of their wording"
-                    if jaccard >= NEAR_DUPLICATE_JACCARD
-                    else f"a {len(passage)}-character passage"
-                ),
+                ("near_duplicate_wording", pair_args | {"percent": f"{jaccard * 100:.0f}"})
+                if jaccard >= NEAR_DUPLICATE_JACCARD
+                else ("near_duplicate_passage", pair_args | {"length": len(passage)}),
                 [_project(a), _project(b)],
                 [
                     ctx.evidence(a["doc_id"], a["row"], None, a["line"], passage),
@@ -641,13 +707,20 @@ def snapshot_findings(
 def mark_unverified(found: list[Finding], unverified: Collection[str]) -> list[Finding]:
     """A finding that rests on a plan read by OCR and loaded without a total to check it against says so.
 
-    >>> f = Finding("r", "high", "Shared platform", [FindingProject("plan-x", 2024, "1", "n", "1")])
+    >>> f = _found("r", "high", ("in_year", {"year": 2024}), [FindingProject("plan-x", 2024, "1", "n", "1")])
     >>> mark_unverified([f], {"plan-x"})[0].title
-    'Shared platform (rests on plan-x, read by OCR and not checked against a total)'
+    'in 2024 (rests on plan-x, read by OCR and not checked against a total)'
+    >>> f.sentence("zh")
+    '在2024年（依据plan-x，系OCR识别，未能以合计核对）'
     """
     for finding in found:
         plans = sorted({p.plan_id for p in finding.projects} & set(unverified))
         if plans:
-            finding.title += f" (rests on {', '.join(plans)}, read by OCR and not checked against a total)"
+            if finding.code:
+                finding.args = {"finding": _msg(finding.code, **finding.args), "plans": plans}
+                finding.code = "rests_on_unverified"
+                finding.title = render(finding.code, finding.args, "en")
+            else:
+                finding.title += f" (rests on {', '.join(plans)}, read by OCR and not checked against a total)"
             finding.details["unverified_plans"] = plans
     return found

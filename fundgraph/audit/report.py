@@ -18,6 +18,8 @@ from fundgraph.audit.findings import Finding
 from fundgraph.graph.schema import load_schema
 from fundgraph.graph.store import read
 from fundgraph.queries import get_query
+from fundgraph.vocabularies import label
+from fundgraph.vocabularies import render as message
 
 ROLE_COLOURS = {name: spec["colour"] for name, spec in load_schema().vocabulary("roles").items()}
 SEVERITY_COLOURS = {name: spec["colour"] for name, spec in load_schema().vocabulary("severities").items()}
@@ -35,13 +37,20 @@ th{background:#f1f3f5}.cell{font-family:monospace;font-size:.8rem;color:#495057}
 
 
 def write_report(
-    driver: Driver, findings: list[Finding], path: Path, *, year: int | None = None, plan_id: str | None = None
+    driver: Driver,
+    findings: list[Finding],
+    path: Path,
+    *,
+    year: int | None = None,
+    plan_id: str | None = None,
+    lang: str = "en",
 ) -> Path:
     filters = {"year": year, "plan_id": plan_id}
     concentration = _run(driver, "concentration", {**filters, "by": "implementer"})
     platforms = _run(driver, "platforms_shared_by_projects", {**filters, "min_projects": 1})
     plans = _run(driver, "plans", {"year": year})
-    path.write_text(render(findings, concentration, platforms, plans, year=year, plan_id=plan_id), encoding="utf-8")
+    page = render(findings, concentration, platforms, plans, year=year, plan_id=plan_id, lang=lang)
+    path.write_text(page, encoding="utf-8")
     return path
 
 
@@ -59,25 +68,35 @@ def render(
     *,
     year: int | None = None,
     plan_id: str | None = None,
+    lang: str = "en",
 ) -> str:
-    scope = f"plan {plan_id}" if plan_id else (f"plans of {year}" if year else "all loaded plans")
+    """The report, its findings and headings in ``lang`` (en or zh)."""
+    if plan_id:
+        scope = message("report_scope_plan", {"plan": plan_id}, lang)
+    else:
+        scope = message("report_scope_year", {"year": year}, lang) if year else message("report_scope_all", {}, lang)
     counts = {s: sum(1 for f in findings if f.severity == s) for s in SEVERITY_COLOURS}
+    meta = {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "plans": len(plans),
+        "titles": "; ".join(str(p["title"]) for p in plans),
+        "count": len(findings),
+        **counts,
+    }
+    title = message("report_title", {"scope": scope}, lang)
     parts = [
-        "<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'>",
-        "<title>fundgraph findings</title>",
+        f"<!DOCTYPE html><html lang='{'zh-CN' if lang == 'zh' else 'en'}'><head><meta charset='utf-8'>",
+        f"<title>{_e(title)}</title>",
         f"<style>{_STYLE}</style></head><body>",
-        f"<h1>fundgraph findings — {_e(scope)}</h1>",
-        f"<p class='meta'>Written {datetime.now(UTC).isoformat(timespec='seconds')} from "
-        f"{len(plans)} plan(s): {_e('; '.join(str(p['title']) for p in plans))}. "
-        f"{len(findings)} findings: {counts['high']} high, {counts['medium']} medium, {counts['low']} low. "
-        "Amounts in 万元.</p>",
-        "<h2 id='findings'>Findings</h2>",
-        *(_finding(f) for f in findings),
-        "<h2 id='concentration'>Share by implementer</h2>",
+        f"<h1>{_e(title)}</h1>",
+        f"<p class='meta'>{_e(message('report_meta', meta, lang))}</p>",
+        f"<h2 id='findings'>{_e(message('report_findings', {}, lang))}</h2>",
+        *(_finding(f, lang) for f in findings),
+        f"<h2 id='concentration'>{_e(message('report_concentration', {}, lang))}</h2>",
         _bar_chart(concentration),
-        "<h2 id='matrix'>Platforms × projects</h2>",
+        f"<h2 id='matrix'>{_e(message('report_matrix', {}, lang))}</h2>",
         _matrix(platforms),
-        "<h2 id='graph'>Platform–project graph</h2>",
+        f"<h2 id='graph'>{_e(message('report_graph', {}, lang))}</h2>",
         _graph(platforms),
         "</body></html>",
     ]
@@ -88,27 +107,32 @@ def _e(value: Any) -> str:
     return html.escape("" if value is None else str(value))
 
 
-def _finding(finding: Finding) -> str:
+def _head(code: str, lang: str) -> str:
+    return "<tr>" + "".join(f"<th>{_e(name)}</th>" for name in message(code, {}, lang).split("|")) + "</tr>"
+
+
+def _finding(finding: Finding, lang: str = "en") -> str:
     colour = SEVERITY_COLOURS[finding.severity]
     projects = "".join(
         f"<tr><td>{_e(p.year)}</td><td>{_e(p.seq)}</td><td>{_e(p.name)}</td><td>{_e(p.amount)}</td></tr>"
         for p in finding.projects
     )
     evidence = "".join(
-        f"<tr><td class='cell'>{_e(Path(c.path or '?').name)} row {_e(c.row)} col {_e(c.col)} line {_e(c.line)}</td>"
+        "<tr><td class='cell'>"
+        + _e(
+            message("report_cell", {"file": Path(c.path or "?").name, "row": c.row, "col": c.col, "line": c.line}, lang)
+        )
+        + "</td>"
         f"<td>{_e(c.text)}</td></tr>"
         for c in finding.evidence
     )
     return (
         f"<div class='finding' data-rule='{_e(finding.rule)}' style='border-color:{colour}'>"
-        f"<span class='sev' style='color:{colour}'>{_e(finding.severity)}</span> "
-        f"<code>{_e(finding.rule)}</code> — {_e(finding.title)}"
-        + (
-            f"<table><tr><th>year</th><th>序号</th><th>project</th><th>万元</th></tr>{projects}</table>"
-            if projects
-            else ""
-        )
-        + (f"<table><tr><th>cell</th><th>as written</th></tr>{evidence}</table>" if evidence else "")
+        f"<span class='sev' style='color:{colour}'>{_e(label('severities', finding.severity, lang))}</span> "
+        f"<code title='{_e(finding.rule)}'>{_e(label('rules', finding.rule, lang))}</code> — "
+        f"<span class='sentence'>{_e(finding.sentence(lang))}</span>"
+        + (f"<table>{_head('report_projects_head', lang)}{projects}</table>" if projects else "")
+        + (f"<table>{_head('report_evidence_head', lang)}{evidence}</table>" if evidence else "")
         + "</div>"
     )
 

@@ -225,11 +225,8 @@ def check_ocr(plans: list[Plan], accept_unverified: bool) -> list[Plan]:
                     "--accept-unverified to load it anyway, marked as unverified in every finding)",
                     where,
                 )
-            problem = Problem(
-                "ocr_unverified",
-                f"read by OCR with no stated total to check its {len(cells)} amounts against; loaded unverified "
-                f"(least sure: {listing or 'none'})",
-                Source(plan.doc_id, plan.table),
+            problem = Problem.of(
+                "ocr_unverified", Source(plan.doc_id, plan.table), amounts=len(cells), least_sure=listing or "none"
             )
             plan = replace(plan, problems=(*plan.problems, problem))
         checked.append(plan)

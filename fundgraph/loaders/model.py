@@ -12,6 +12,7 @@ from typing import Any
 
 from fundgraph.loaders.notice import Notice
 from fundgraph.money import format_wan, normalize
+from fundgraph.vocabularies import render
 
 
 @dataclass(frozen=True)
@@ -43,11 +44,27 @@ class Problem:
     """Something an auditor must see that does not stop the plan loading (a total that disagrees, ...)."""
 
     code: str
-    message: str
+    message: str  # in English; with ``args``, the message ``template`` (vocabularies.yaml) renders it in zh or en
     where: Source
+    args: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    template: str = ""
+
+    @classmethod
+    def of(cls, code: str, where: Source, *, template: str = "", **args: Any) -> Problem:
+        """A problem whose message is data: the template ``problem_<code>`` (or ``template``) and its args (JSON:
+        money as decimal strings)."""
+        template = template or f"problem_{code}"
+        return cls(code, render(template, args, "en"), where, args, template)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "message": self.message, "where": self.where.as_dict()}
+        shown = {"code": self.code, "message": self.message, "where": self.where.as_dict()}
+        if self.template:
+            shown |= {"template": self.template, "args": self.args}
+        return shown
+
+    def text(self, lang: str = "en") -> str:
+        """The message in ``en`` or ``zh`` (English where it has no template)."""
+        return render(self.template, self.args, lang) if self.template else self.message
 
 
 @dataclass(frozen=True)

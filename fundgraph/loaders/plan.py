@@ -363,11 +363,13 @@ def _best_plan(document: RawDocument, table: Table, header: HeaderMap, index: in
     col, plan = built[0]
     if len(header.amount_cols) > 1:
         others = ", ".join(header.names.get(c, str(c)) for c, _ in header.amount_cols if c != col)
-        message = (
-            f"the amount is read from {header.names.get(col)!r} (column {col}), chosen by its header; no money column "
-            f"adds up to a stated total, so the choice is not verified (other money columns: {others})"
+        problem = Problem.of(
+            "amount_column_unverified",
+            Source(document.doc_id, table.index),
+            header=str(header.names.get(col)),
+            col=col,
+            others=others,
         )
-        problem = Problem("amount_column_unverified", message, Source(document.doc_id, table.index))
         plan = replace(plan, problems=(*plan.problems, problem))
     why = f"column {col} ({header.names.get(col)}) is the first money column by its header words"
     if col == row_total:
@@ -392,12 +394,14 @@ def _blank_row_totals_disagree(table: Table, header: HeaderMap, col: int, plan: 
         if not any(c.col in parts and _number_or_zero(c.text) for c in row):
             return plan
     names = ", ".join(p.name for p in missing)[:200]
-    message = (
-        f"stated total {format_wan(plan.stated_total or Decimal(0))} but the rows add up to "
-        f"{format_wan(plan.computed_total)}: the total column is left blank for {names}, whose other money columns "
-        "are filled"
+    problem = Problem.of(
+        "total_mismatch",
+        unverified.where,
+        template="problem_total_column_blank",
+        stated=format_wan(plan.stated_total or Decimal(0)),
+        computed=format_wan(plan.computed_total),
+        names=names,
     )
-    problem = Problem("total_mismatch", message, unverified.where)
     return replace(plan, problems=tuple(problem if p is unverified else p for p in plan.problems))
 
 
@@ -436,12 +440,15 @@ def _unless_another_adds_up(
         except ParseError:
             continue
         if rival.stated_total is not None and rival.stated_total == rival.computed_total:
-            message = (
-                f"the amount is read from {header.names.get(col)!r} (column {col}), but {header.names.get(other)!r} "
-                f"(column {other}) adds up to its stated total as well, and neither header says more surely that it "
-                "is this notice's allocation: the choice is not verified (a reading recipe can settle it)"
+            problem = Problem.of(
+                "amount_column_unverified",
+                Source(document.doc_id, table.index),
+                template="problem_amount_column_rival",
+                header=str(header.names.get(col)),
+                col=col,
+                other_header=str(header.names.get(other)),
+                other=other,
             )
-            problem = Problem("amount_column_unverified", message, Source(document.doc_id, table.index))
             return replace(plan, problems=(*plan.problems, problem))
     return plan
 
@@ -638,11 +645,7 @@ class _PlanBuilder:
         unit = self.header.unit or prose_unit or "万元"
         if self.header.unit is None and prose_unit is None and not units_in_cells:
             self.problems.append(
-                Problem(
-                    "unit_assumed",
-                    "no unit is stated in the header, a 单位 line or the title; 万元 assumed",
-                    self.source(row=self.table.rows[self.header.row_index][0].row),
-                )
+                Problem.of("unit_assumed", self.source(row=self.table.rows[self.header.row_index][0].row))
             )
         projects = self._rows(unit)
         if self.table.cut_inside and not self.last_row_whole and not any(p.code == "truncated" for p in self.problems):
@@ -777,11 +780,7 @@ class _PlanBuilder:
             if project.seq in seen_seq:
                 earlier = seen_seq[project.seq]
                 self.problems.append(
-                    Problem(
-                        "duplicate_seq",
-                        f"序号 {project.seq} appears again (first at row {earlier.row})",
-                        project.source,
-                    )
+                    Problem.of("duplicate_seq", project.source, seq=project.seq, first_row=earlier.row)
                 )
             else:
                 seq_cell = self._cell(row, "seq")
@@ -810,7 +809,13 @@ class _PlanBuilder:
         if got == value or truncated:
             return
         if after:
-            message = f"小计 {format_wan(value)} but the {len(rows)} rows it covers add up to {format_wan(got)}"
+            problem = Problem.of(
+                "subtotal_mismatch",
+                self.source(cell),
+                stated=format_wan(value),
+                rows=len(rows),
+                computed=format_wan(got),
+            )
         else:
             # A 小计 that stands first covers the rows after it up to the next heading, 小计 or the total; where
             # places follow its bodies with no heading between (潮州市辖区小计, ten schools, then 湘桥区), the
@@ -822,11 +827,15 @@ class _PlanBuilder:
                 prefix += row.amount
                 if prefix == value:
                     return
-            message = (
-                f"小计 {format_wan(value)} stands before its rows, and no run of the {len(rows)} rows after it adds "
-                f"up to it (all of them: {format_wan(got)})"
+            problem = Problem.of(
+                "subtotal_mismatch",
+                self.source(cell),
+                template="problem_subtotal_before",
+                stated=format_wan(value),
+                rows=len(rows),
+                computed=format_wan(got),
             )
-        self.problems.append(Problem("subtotal_mismatch", message, self.source(cell)))
+        self.problems.append(problem)
 
     def _group_rows(self, projects: list[Project], widths: list[int]) -> list[Project]:
         """A row without a 序号 naming a place, with fewer cells than the body named in the row after it, whose amount
@@ -863,10 +872,14 @@ class _PlanBuilder:
             got = sum((p.amount for p in rows if p.amount is not None), Decimal(0))
             if rows and got != value and not (self.cut and end == len(projects)):
                 self.problems.append(
-                    Problem(
+                    Problem.of(
                         "subtotal_mismatch",
-                        f"{group}: stated {format_wan(value)} but its {len(rows)} rows add up to {format_wan(got)}",
                         where,
+                        template="problem_group_mismatch",
+                        group=group,
+                        stated=format_wan(value),
+                        rows=len(rows),
+                        computed=format_wan(got),
                     )
                 )
 
@@ -914,11 +927,8 @@ class _PlanBuilder:
             col = self.header.columns["amount"]
             where = Source(self.document.doc_id, self.table.index, anchor.row, col, anchor.line)
             self.problems.append(
-                Problem(
-                    "amount_missing",
-                    f"project {name_cell.text!r} has no amount in column {col} ({self.header.names.get(col)}); "
-                    "read as missing, not zero",
-                    where,
+                Problem.of(
+                    "amount_missing", where, project=name_cell.text, col=col, header=str(self.header.names.get(col))
                 )
             )
             amount: Decimal | None = None
@@ -1127,31 +1137,28 @@ class _PlanBuilder:
     def _reconcile(self, plan: Plan) -> None:
         computed = plan.computed_total
         if self.stated_total is None:
-            self.problems.append(
-                Problem(
-                    "no_stated_total",
-                    f"the plan states no total; its rows add up to {format_wan(computed)}",
-                    self.source(row=None),
-                )
-            )
+            self.problems.append(Problem.of("no_stated_total", self.source(row=None), computed=format_wan(computed)))
         elif self.stated_total != computed and self.stated_total_source is not None and plan.missing_amounts:
             # A mismatch is established only when every amount is known: the missing ones may make it up.
             names = ", ".join(p.name for p in plan.projects if p.amount is None)[:200]
             self.problems.append(
-                Problem(
+                Problem.of(
                     "total_unverified",
-                    f"stated total {format_wan(self.stated_total)}; the rows with an amount add up to "
-                    f"{format_wan(computed)}, and {plan.missing_amounts} amount(s) are missing ({names}): the total is "
-                    f"met only if they add up to {format_wan(self.stated_total - computed)}",
                     self.stated_total_source,
+                    stated=format_wan(self.stated_total),
+                    computed=format_wan(computed),
+                    missing=plan.missing_amounts,
+                    names=names,
+                    needed=format_wan(self.stated_total - computed),
                 )
             )
         elif self.stated_total != computed and self.stated_total_source is not None:
             self.problems.append(
-                Problem(
+                Problem.of(
                     "total_mismatch",
-                    f"stated total {format_wan(self.stated_total)} but the rows add up to {format_wan(computed)} "
-                    f"(difference {format_wan(computed - self.stated_total)})",
                     self.stated_total_source,
+                    stated=format_wan(self.stated_total),
+                    computed=format_wan(computed),
+                    difference=format_wan(computed - self.stated_total),
                 )
             )

@@ -192,10 +192,10 @@ def test_findings_list_the_duplicate_maintenance_and_cross_year_items_with_their
 ) -> None:
     _open(page, base_url, "findings")
     page.wait_for_selector("details.finding")
-    titles = page.locator("details.finding summary").all_inner_texts()
-    assert any("运行维护 (maintains) funded in 2024 by projects 6, 7" in t for t in titles)
-    assert sum("The 2024 plan funds 2023 work" in t for t in titles) == 2
-    maintenance = page.locator("details.finding", has_text="(maintains) funded in 2024 by projects 6, 7")
+    titles = page.locator("details.finding summary").all_inner_texts()  # the page is in Chinese: so are they
+    assert any("运行维护（运维）在2024年由序号6、7的项目重复安排" in t for t in titles)
+    assert sum("2024年方案安排2023年的工作" in t for t in titles) == 2
+    maintenance = page.locator("details.finding", has_text="在2024年由序号6、7的项目重复安排")
     evidence = maintenance.locator("ul.evidence")
     assert not evidence.is_visible()
     maintenance.locator(":scope > summary").click()
@@ -209,6 +209,31 @@ def test_findings_list_the_duplicate_maintenance_and_cross_year_items_with_their
     page.wait_for_selector("[data-route=entity] dl.facts")
     assert "49.282 万元" in page.locator("dl.facts").inner_text()
     _graph_ready(page)
+    page.watch.clean()
+
+
+def test_findings_speak_the_pages_language(page: Any, base_url: str) -> None:
+    """Each finding's sentence is its code and args rendered in the page's language, by the templates the schema
+    gives: the same sentence fundgraph.vocabularies.render writes (the CLI, the HTML report)."""
+    from fundgraph.vocabularies import render
+
+    answer = page.request.get(
+        f"{base_url}/api/v1/findings?limit=200", headers={"Authorization": f"Bearer {AUDITOR_KEY}"}
+    )
+    found = answer.json()["items"]
+    assert found and all(f["code"] and f["title"] == render(f["code"], f["args"], "en") for f in found)
+    _open(page, base_url, "findings")
+    page.wait_for_selector("details.finding")
+    shown = page.locator("details.finding .finding-title").all_inner_texts()
+    assert shown == [render(f["code"], f["args"], "zh") for f in found[: len(shown)]]
+    assert not any(f["title"] in shown for f in found)
+    assert not any(re.search(r"\b(funded|plan|projects|applies)\b", text) for text in shown), shown
+    page.click("header [data-lang=en]")
+    page.wait_for_selector("details.finding .finding-title:has-text('funded in 2024')")
+    shown = page.locator("details.finding .finding-title").all_inner_texts()
+    assert shown == [f["title"] for f in found[: len(shown)]]
+    page.click("header [data-lang=zh]")
+    page.wait_for_selector("header nav [data-nav=search]:has-text('搜索')")
     page.watch.clean()
 
 

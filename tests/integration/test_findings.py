@@ -132,6 +132,31 @@ def test_the_html_report_renders_in_headless_chromium(driver: Any, cli_env: dict
     assert screenshot.stat().st_size > 50_000 and screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def test_the_seeds_findings_in_chinese_in_the_report_and_the_cli(
+    tmp_path: Path, driver: Any, cli_env: dict[str, str]
+) -> None:
+    """`findings --html --lang zh` and FUNDGRAPH_LANG=zh: every sentence is its code and args in Chinese, none of the
+    English ones is left."""
+    import html
+
+    from fundgraph.vocabularies import render
+
+    run_cli("load", str(SEED_TXT), env=cli_env)
+    found = json.loads(run_cli("findings", "--year", "2024", "--json", env=cli_env).stdout)
+    assert found and {"code", "args", "title"} <= set(found[0])
+    target = tmp_path / "zh.html"
+    assert run_cli("findings", "--year", "2024", "--html", str(target), "--lang", "zh", env=cli_env).returncode == 0
+    page = html.unescape(target.read_text(encoding="utf-8"))
+    listed = run_cli("findings", "--year", "2024", env={**cli_env, "FUNDGRAPH_LANG": "zh"}).stdout
+    for finding in found:
+        chinese = render(finding["code"], finding["args"], "zh")
+        assert chinese != finding["title"] and chinese in page and finding["title"] not in page
+        assert chinese.split("：")[-1][:20] in " ".join(listed.split())
+    assert "<html lang='zh-CN'>" in page and "Findings" not in page
+    refused = run_cli("findings", "--lang", "fr", env=cli_env)
+    assert refused.returncode != 0 and "unknown language" in refused.stderr
+
+
 def test_report_paths_are_written_where_asked(tmp_path: Path, driver: Any, cli_env: dict[str, str]) -> None:
     run_cli("load", str(SEED_TXT), env=cli_env)
     target = tmp_path / "out.html"

@@ -444,3 +444,24 @@ export function term(kind, value) {
   if (spec) return spec[language] ?? spec.zh;
   return STRINGS[language][`${kind}.${value}`] ?? value;
 }
+
+// A message (a finding's sentence, a problem) in the page's language: its code's template from the `messages`
+// vocabulary (fundgraph/vocabularies.yaml, as /api/v1/schema gives it), each {name} its argument — a list joined, a
+// {vocabulary, term} its label, a {code, args} another message (a list of them one after another). `fallback` when the code has no template.
+export function message(code, args = {}, fallback = "") {
+  const spec = vocabularies.messages?.[code];
+  if (!spec) return fallback || code;
+  const shown = (value) => {
+    if (value && typeof value === "object" && !Array.isArray(value) && "code" in value) return message(value.code, value.args || {});
+    if (value && typeof value === "object" && "term" in value) {
+      const spec = vocabularies[value.vocabulary]?.[value.term];
+      return spec ? (spec[language] ?? spec.zh) : value.term;
+    }
+    if (Array.isArray(value)) {
+      if (value.every((v) => v && typeof v === "object" && "code" in v)) return value.map(shown).join("");
+      return value.map(shown).join(language === "zh" ? "、" : ", ");
+    }
+    return value == null ? "" : String(value);
+  };
+  return (spec[language] ?? spec.en).replace(/\{(\w+)\}/g, (_, name) => shown(args[name]));
+}

@@ -1,7 +1,7 @@
 import { api, cached } from "../api.js";
 import { h } from "../dom.js";
 import { csv } from "../format.js";
-import { t, term, terms } from "../i18n.js";
+import { message, t, term, terms } from "../i18n.js";
 import { downloadLink, entityLink, loading, money, provenance, severityBadge } from "../widgets.js";
 
 function details(finding) {
@@ -19,11 +19,16 @@ function details(finding) {
   );
 }
 
+// The finding's sentence in the page's language (its code and args); the English title when it has no code.
+function sentence(finding) {
+  return finding.code ? message(finding.code, finding.args, finding.title) : finding.title;
+}
+
 function card(finding, index) {
   return h(
     "details",
     { className: `finding severity-${finding.severity}`, "data-rule": finding.rule, "data-index": index },
-    h("summary", {}, severityBadge(finding.severity), h("code", { className: "rule", title: finding.rule }, term("rule", finding.rule)), " ", h("span", { className: "finding-title" }, finding.title)),
+    h("summary", {}, severityBadge(finding.severity), h("code", { className: "rule", title: finding.rule }, term("rule", finding.rule)), " ", h("span", { className: "finding-title" }, sentence(finding))),
     h(
       "div",
       { className: "finding-body" },
@@ -74,7 +79,7 @@ export async function renderFindings(main, route, { go }) {
   main.append(wait);
   const page = await api("/findings", { params: { severity, year, limit: 1000 } });
   wait.remove();
-  const rows = page.items.map((f) => ({ severity: f.severity, rule: f.rule, title: f.title, projects: f.projects.map((p) => p.project_id).join(" "), evidence: f.evidence.map((e) => `${e.path} r${e.row}c${e.col}`).join("; ") }));
+  const rows = page.items.map((f) => ({ severity: f.severity, rule: f.rule, title: sentence(f), projects: f.projects.map((p) => p.project_id).join(" "), evidence: f.evidence.map((e) => `${e.path} r${e.row}c${e.col}`).join("; ") }));
   main.append(
     h("p", {}, t("findings.count", { n: page.total }), " ", downloadLink(() => toCsv(rows), "findings.csv")),
     h("div", { className: "findings" }, page.items.map(card)),

@@ -2,7 +2,7 @@
 // waiting for review, and the search box.
 import { api } from "../api.js";
 import { h } from "../dom.js";
-import { t, term, terms } from "../i18n.js";
+import { message, t, term, terms } from "../i18n.js";
 import { entityLink, errorBox, loading, money, severityBadge, statusBadge } from "../widgets.js";
 
 const WAITING = ["refused", "unverified"];
@@ -57,7 +57,7 @@ async function latestFindings(section) {
             "li",
             { "data-severity": severity, "data-count": found.length },
             h("a", { href: `#/findings?severity=${severity}` }, severityBadge(severity), ` ${found.length}`),
-            h("ul", {}, found.slice(0, FINDINGS_SHOWN).map((f) => h("li", {}, h("code", { className: "rule" }, term("rule", f.rule)), " ", f.title))),
+            h("ul", {}, found.slice(0, FINDINGS_SHOWN).map((f) => h("li", {}, h("code", { className: "rule" }, term("rule", f.rule)), " ", f.code ? message(f.code, f.args, f.title) : f.title))),
           ),
         ),
       ),
