@@ -308,10 +308,10 @@ def not_passed_down_in_full(ctx: Rows) -> Iterator[Finding]:
         if any(r["amount_fen"] is None for r in uppers.values()) or any(
             r["lower_total_fen"] is None for r in lowers.values()
         ):
-            yield Finding(
+            yield _found(
                 "not_reconcilable",
                 "low",
-                f"{names}: what was received or what {lower_wenhao} allocates has no amount; not reconciled",
+                ("level_not_reconcilable", {"names": names, "lower": lower_wenhao}),
                 projects,
                 evidence,
                 {"lower_plans": sorted(lowers), "upper_wenhao": _upper_wenhao(uppers.values())},
@@ -321,7 +321,8 @@ def not_passed_down_in_full(ctx: Rows) -> Iterator[Finding]:
         allocated = sum(int(r["lower_total_fen"]) for r in lowers.values())
         if received == allocated:
             continue
-        several = " (against the sum of the rows it receives)" if len(uppers) > 1 else ""
+        several = [_msg("against_their_sum")] if len(uppers) > 1 else []
+        sums = {"names": names, "received": _wan(received), "lower": lower_wenhao, "allocated": _wan(allocated)}
         details = {
             "received_fen": received,
             "allocated_fen": allocated,
@@ -331,21 +332,19 @@ def not_passed_down_in_full(ctx: Rows) -> Iterator[Finding]:
             "upper_wenhao": _upper_wenhao(uppers.values()),
         }
         if allocated < received:
-            yield Finding(
+            yield _found(
                 "not_passed_down_in_full",
                 "high",
-                f"{names}: received {_wan(received)} 万元, {lower_wenhao} allocates {_wan(allocated)}{several} "
-                f"(short by {_wan(received - allocated)})",
+                ("level_short", {**sums, "several": several, "difference": _wan(received - allocated)}),
                 projects,
                 evidence,
                 details,
             )
         else:
-            yield Finding(
+            yield _found(
                 "passed_down_more",
                 "low",
-                f"{names}: received {_wan(received)} 万元, {lower_wenhao} allocates {_wan(allocated)}{several} "
-                f"({_wan(allocated - received)} more: local money added)",
+                ("level_more", {**sums, "several": several, "difference": _wan(allocated - received)}),
                 projects,
                 evidence,
                 details,
@@ -374,21 +373,24 @@ def passed_down_late(ctx: Rows) -> Iterator[Finding]:
             "rule": "预算法 第五十二条",
         }
         if row["days"] is None:
-            yield Finding(
+            dates = {
+                "upper_date": row["upper_date"] or _msg("no_date"),
+                "lower_date": row["lower_date"] or _msg("no_date"),
+            }
+            yield _found(
                 "passed_down_date_unknown",
                 "low",
-                f"{lower} passes on {upper}: a date is missing "
-                f"({row['upper_date'] or 'none'} → {row['lower_date'] or 'none'}); not verifiable",
+                ("level_date_unknown", {"lower": lower, "upper": upper, **dates}),
                 [_project(row)],
                 evidence,
                 details,
             )
         elif row["days"] > limit:
-            yield Finding(
+            late = {"days": row["days"], "upper_date": row["upper_date"], "lower_date": row["lower_date"]}
+            yield _found(
                 "passed_down_late",
                 "medium",
-                f"{lower} passes on {upper} {row['days']} days after it ({row['upper_date']} → "
-                f"{row['lower_date']}), beyond {limit} (预算法 第五十二条)",
+                ("level_late", {"lower": lower, "upper": upper, **late, "limit": limit}),
                 [_project(row)],
                 evidence,
                 details,
@@ -397,11 +399,11 @@ def passed_down_late(ctx: Rows) -> Iterator[Finding]:
 
 def not_passed_down(ctx: Rows) -> Iterator[Finding]:
     for row in ctx.query("not_passed_down"):
-        yield Finding(
+        said = {"seq": row["seq"], "project": row["project"], "amount": row["amount"], "wenhao": row["wenhao"]}
+        yield _found(
             "not_passed_down",
             "low",
-            f"序号 {row['seq']}: {row['project']} receives {row['amount']} 万元 from {row['wenhao']}; no loaded "
-            "notice of its government passes it on",
+            ("level_not_passed_down", said),
             [_project(row)],
             [ctx.evidence(row["doc_id"], row["row"], row["col"], row["line"], row["amount_text"])],
             {"region": row["region"], "upper_wenhao": row["wenhao"]},

@@ -4,6 +4,7 @@ and the same PASSED_DOWN_BY whichever order its notices are loaded in."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +48,10 @@ def test_the_generated_chain_gives_exactly_the_planted_findings(driver: Any, tmp
         assert finding.evidence[0].doc_id and finding.evidence[0].line
         if finding.rule != "not_passed_down":
             assert len({e.doc_id for e in finding.evidence}) == 2
+    # Each in either language from its message: the Chinese sentence has no English word in it.
+    for finding in found:
+        assert finding.code and finding.sentence("en") == finding.title
+        assert not re.search(r"[A-Za-z]{3,}", finding.sentence("zh")), finding.sentence("zh")
     short = next(f for f in found if f.rule == "not_passed_down_in_full")
     assert short.details["difference"] == "10" and short.details["difference_fen"] == -10 * 1_000_000
     late = next(f for f in found if f.rule == "passed_down_late" and f.projects[0].name == "湖南省")
