@@ -30,7 +30,7 @@ from fundgraph.loaders.readers.html_reader import looks_like_html
 from fundgraph.loaders.recipes import Recipe, apply_recipe, recipe_for
 
 SUPPORTED_SUFFIXES = (
-    *(".txt", ".text", ".md", ".html", ".htm", ".docx", ".xlsx", ".csv", ".tsv", ".pdf", ".xls"),
+    *(".txt", ".text", ".md", ".html", ".htm", ".docx", ".xlsx", ".csv", ".tsv", ".pdf", ".ofd", ".xls"),
     *CONVERTED,
     *sorted(IMAGE_SUFFIXES),
 )
@@ -99,8 +99,9 @@ def read_document(data: bytes, path: str) -> RawDocument:
         return read_csv(data, path, doc_id)
     if suffix in TEXT_SUFFIXES:
         return read_text(decode_text(data, path)[0], path, doc_id)
-    if suffix == ".pdf":
-        for document in pdf_readings(data, path, doc_id):
+    if suffix in {".pdf", ".ofd"}:
+        readings = pdf_readings if suffix == ".pdf" else ofd_readings
+        for document in readings(data, path, doc_id):
             if find_headers(document):
                 return document
         raise _no_table(path)
@@ -145,6 +146,8 @@ def document_readings(data: bytes, path: str) -> list[RawDocument]:
     suffix = Path(path).suffix.lower()
     if suffix == ".pdf":
         return pdf_readings(data, path, _doc_id(data, path))
+    if suffix == ".ofd":
+        return ofd_readings(data, path, _doc_id(data, path))
     if suffix in TEXT_SUFFIXES:
         return text_readings(decode_text(data, path)[0], path, _doc_id(data, path))
     return [read_document(data, path)]
@@ -284,6 +287,19 @@ def pdf_readings(data: bytes, path: str, doc_id: str) -> list[RawDocument]:
     for reading in text_readings(laid.text, path, doc_id):
         reading.format = f"pdf-text/{reading.format}"
         readings.append(reading)
+    return readings
+
+
+def ofd_readings(data: bytes, path: str, doc_id: str) -> list[RawDocument]:
+    """An OFD's text layer laid out by its glyphs' positions, read by every text layout; each cell given the page
+    and box its glyphs have."""
+    from fundgraph.loaders.readers.ofd_reader import read_ofd_text, with_provenance
+
+    laid = read_ofd_text(data, path)
+    readings = []
+    for reading in text_readings(laid.text, path, doc_id):
+        reading.format = f"ofd-text/{reading.format}"
+        readings.append(with_provenance(reading, laid))
     return readings
 
 
