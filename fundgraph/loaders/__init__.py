@@ -293,7 +293,8 @@ def pdf_readings(data: bytes, path: str, doc_id: str) -> list[RawDocument]:
 def ofd_readings(data: bytes, path: str, doc_id: str) -> list[RawDocument]:
     """An OFD's text layer laid out by its glyphs' positions, read by every text layout; each cell given the page
     and box its glyphs have."""
-    from fundgraph.loaders.readers.ofd_reader import read_ofd_text, with_provenance
+    from fundgraph.loaders.readers.ofd_reader import read_ofd_text
+    from fundgraph.loaders.readers.positioned import with_provenance
 
     laid = read_ofd_text(data, path)
     readings = []
