@@ -82,11 +82,8 @@ def read_document(data: bytes, path: str) -> RawDocument:
     if suffix in {".xlsx", ".xlsm"}:
         return read_xlsx(data, path, doc_id)
     if suffix in IMAGE_SUFFIXES:
-        ocr = _ocr()
-        return _scan(
-            f"{ocr.engine().name}:{doc_id}:{path}",
-            lambda: ocr.read_scan(ocr.images_from_bytes(data, path), path, doc_id),
-        )
+        scans = _image_readings(data, path, doc_id)
+        return next((document for document in scans if find_headers(document)), scans[0])
     if suffix == ".xls":
         return read_xls(data, path, doc_id)
     if suffix in CONVERTED:
@@ -148,6 +145,8 @@ def document_readings(data: bytes, path: str) -> list[RawDocument]:
         return pdf_readings(data, path, _doc_id(data, path))
     if suffix == ".ofd":
         return ofd_readings(data, path, _doc_id(data, path))
+    if suffix in IMAGE_SUFFIXES:
+        return _image_readings(data, path, _doc_id(data, path))
     if suffix in TEXT_SUFFIXES:
         return text_readings(decode_text(data, path)[0], path, _doc_id(data, path))
     return [read_document(data, path)]
@@ -173,7 +172,7 @@ def read_plans(data: bytes, path: str, *, accept_unverified: bool = False, recip
         reading = Reading(readings[0], build_plans(readings[0]), [])
     else:
         reading = _best_reading(readings, path)
-    if reading.document.format == "ocr":
+    if reading.document.format.startswith("ocr"):
         reading = Reading(reading.document, check_ocr(reading.plans, accept_unverified), reading.others)
     lines, cells = notice_lines(data, path, reading.document)
     notice = read_notice(lines, table_lines=cells)
@@ -239,7 +238,7 @@ def check_ocr(plans: list[Plan], accept_unverified: bool) -> list[Plan]:
     return checked
 
 
-_SCANS: OrderedDict[str, RawDocument] = OrderedDict()
+_SCANS: OrderedDict[str, list[RawDocument]] = OrderedDict()
 _SCANS_LOCK = threading.Lock()
 _SCANS_KEPT = 4
 
@@ -252,7 +251,15 @@ def _ocr() -> ModuleType:
     return ocr
 
 
-def _scan(key: str, read: Callable[[], RawDocument]) -> RawDocument:
+def _image_readings(data: bytes, path: str, doc_id: str) -> list[RawDocument]:
+    ocr = _ocr()
+    return _scan(
+        f"{ocr.engine().name}:{doc_id}:{path}",
+        lambda: ocr.scan_readings(ocr.images_from_bytes(data, path), path, doc_id),
+    )
+
+
+def _scan(key: str, read: Callable[[], list[RawDocument]]) -> list[RawDocument]:
     """OCR is seconds a page, and a load reads each file twice (the check, then the write): the last few scans
     read in this process are kept, by engine, content hash and path."""
     with _SCANS_LOCK:
@@ -275,12 +282,10 @@ def pdf_readings(data: bytes, path: str, doc_id: str) -> list[RawDocument]:
     with open_pdf(data, path) as pdf:
         if text_chars(pdf) < MIN_TEXT_CHARS:
             ocr = _ocr()
-            return [
-                _scan(
-                    f"{ocr.engine().name}:{doc_id}:{path}",
-                    lambda: ocr.read_scan(ocr.images_from_pdf(pdf), path, doc_id),
-                )
-            ]
+            return _scan(
+                f"{ocr.engine().name}:{doc_id}:{path}",
+                lambda: ocr.scan_readings(ocr.images_from_pdf(pdf), path, doc_id),
+            )
         ruled = read_pdf_tables(pdf, path, doc_id)
         laid = layout_text(pdf)
     readings = [ruled] if ruled.tables else []

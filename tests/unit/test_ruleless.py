@@ -34,6 +34,26 @@ def test_a_pdf_table_without_ruling_lines_is_the_plan_of_its_text(text: Plan) ->
     ]
 
 
+def test_a_scan_of_a_table_without_ruling_lines_reads_as_its_text(text: Plan) -> None:
+    # No rules to find the grid by or to straighten the page by: the page is turned level by its lines of text, and
+    # the words PP-OCR found (a detected line that spans two columns cut at the gap) are laid out by position.
+    path = FORMATS / "other-ruleless-scan.pdf"
+    reading = read_plans(path.read_bytes(), str(path))
+    [plan] = reading.plans
+    assert reading.document.format == "ocr-text/aligned-columns"
+    assert (plan.plan_id, plan.version) == (text.plan_id, text.version)
+    assert plan.stated_total == plan.computed_total == Decimal("6873.08")  # checked, as every OCR reading is
+    assert [(p.seq, p.name, p.implementer, p.amount) for p in plan.projects] == [
+        (p.seq, p.name, p.implementer, p.amount) for p in text.projects
+    ]
+    amounts = [p.cells["amount"] for p in plan.projects]
+    assert all(c.page == 1 and c.confidence is not None and c.confidence > 90 for c in amounts)
+    tops = [c.box[1] for c in amounts if c.box is not None]
+    assert len(tops) == 14 and tops == sorted(tops)  # row under row, in points from the page's top-left
+    assert all(400 < c.box[0] < c.box[2] < 460 for c in amounts if c.box is not None)  # the 安排资金 column
+    assert plan.read_confidence is not None and plan.read_confidence > 90
+
+
 def test_pieces_go_to_the_column_they_sit_under() -> None:
     # Laid out as a page's words are: each piece starts at the character column its position gives.
     def laid(*pieces: str) -> str:

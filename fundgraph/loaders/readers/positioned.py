@@ -141,7 +141,7 @@ def _line(row: list[Glyph], page: int, left: float, unit: float) -> PlacedLine:
         else:
             gap = glyph.x0 - previous.x1
             half = min(glyph.size, previous.size) / 2
-            spaces = 0 if gap < 0.3 * half else 1 if gap < 1.5 * half else min(_MAX_SPACES, max(2, column - length))
+            spaces = 0 if gap < 0.3 * half else 1 if gap < half else min(_MAX_SPACES, max(2, column - length))
         text.append(" " * spaces)
         placed.extend([None] * spaces)
         text.append(glyph.text)
