@@ -11,6 +11,7 @@ goes to stdout and to bench/results/ocr.md.
 from __future__ import annotations
 
 import os
+import platform
 import sys
 import tempfile
 import time
@@ -82,6 +83,7 @@ def main(engines: list[str]) -> int:
     lines = ["| engine | scan | 序号 exact | amounts exact | names exact | total reconciled | s/page |",
              "| --- | --- | --- | --- | --- | --- | --- |"]  # fmt: skip
     sums: dict[str, dict[str, float]] = {}
+    started, load = time.strftime("%Y-%m-%d %H:%M"), os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as name:
         for label, path, text_path in scans(Path(name)):
             text = parse_path(text_path)
@@ -117,7 +119,13 @@ def main(engines: list[str]) -> int:
         )
     table = "\n".join(lines)
     print(table)
-    (ROOT / "bench" / "results" / "ocr.md").write_text(table + "\n", encoding="utf-8")
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    header = (
+        f"`make bench-ocr` ({' '.join(engines)}), {started} UTC: {platform.machine()}, "
+        f"{os.cpu_count()} cores, {memory:.0f} GiB, Python {platform.python_version()}; load average "
+        f"{load:.1f} at the start (seconds a page are wall time on a shared machine)."
+    )
+    (ROOT / "bench" / "results" / "ocr.md").write_text(header + "\n\n" + table + "\n", encoding="utf-8")
     return 0
 
 

@@ -30,7 +30,7 @@ from fundgraph.loaders.readers.html_reader import looks_like_html
 from fundgraph.loaders.recipes import Recipe, apply_recipe, recipe_for
 
 SUPPORTED_SUFFIXES = (
-    *(".txt", ".text", ".md", ".html", ".htm", ".docx", ".xlsx", ".csv", ".tsv", ".pdf", ".xls"),
+    *(".txt", ".text", ".md", ".html", ".htm", ".docx", ".xlsx", ".csv", ".tsv", ".pdf", ".ofd", ".xls"),
     *CONVERTED,
     *sorted(IMAGE_SUFFIXES),
 )
@@ -82,11 +82,8 @@ def read_document(data: bytes, path: str) -> RawDocument:
     if suffix in {".xlsx", ".xlsm"}:
         return read_xlsx(data, path, doc_id)
     if suffix in IMAGE_SUFFIXES:
-        ocr = _ocr()
-        return _scan(
-            f"{ocr.engine().name}:{doc_id}:{path}",
-            lambda: ocr.read_scan(ocr.images_from_bytes(data, path), path, doc_id),
-        )
+        scans = _image_readings(data, path, doc_id)
+        return next((document for document in scans if find_headers(document)), scans[0])
     if suffix == ".xls":
         return read_xls(data, path, doc_id)
     if suffix in CONVERTED:
@@ -99,8 +96,9 @@ def read_document(data: bytes, path: str) -> RawDocument:
         return read_csv(data, path, doc_id)
     if suffix in TEXT_SUFFIXES:
         return read_text(decode_text(data, path)[0], path, doc_id)
-    if suffix == ".pdf":
-        for document in pdf_readings(data, path, doc_id):
+    if suffix in {".pdf", ".ofd"}:
+        readings = pdf_readings if suffix == ".pdf" else ofd_readings
+        for document in readings(data, path, doc_id):
             if find_headers(document):
                 return document
         raise _no_table(path)
@@ -145,6 +143,10 @@ def document_readings(data: bytes, path: str) -> list[RawDocument]:
     suffix = Path(path).suffix.lower()
     if suffix == ".pdf":
         return pdf_readings(data, path, _doc_id(data, path))
+    if suffix == ".ofd":
+        return ofd_readings(data, path, _doc_id(data, path))
+    if suffix in IMAGE_SUFFIXES:
+        return _image_readings(data, path, _doc_id(data, path))
     if suffix in TEXT_SUFFIXES:
         return text_readings(decode_text(data, path)[0], path, _doc_id(data, path))
     return [read_document(data, path)]
@@ -170,7 +172,7 @@ def read_plans(data: bytes, path: str, *, accept_unverified: bool = False, recip
         reading = Reading(readings[0], build_plans(readings[0]), [])
     else:
         reading = _best_reading(readings, path)
-    if reading.document.format == "ocr":
+    if reading.document.format.startswith("ocr"):
         reading = Reading(reading.document, check_ocr(reading.plans, accept_unverified), reading.others)
     lines, cells = notice_lines(data, path, reading.document)
     notice = read_notice(lines, table_lines=cells)
@@ -233,7 +235,7 @@ def check_ocr(plans: list[Plan], accept_unverified: bool) -> list[Plan]:
     return checked
 
 
-_SCANS: OrderedDict[str, RawDocument] = OrderedDict()
+_SCANS: OrderedDict[str, list[RawDocument]] = OrderedDict()
 _SCANS_LOCK = threading.Lock()
 _SCANS_KEPT = 4
 
@@ -246,7 +248,15 @@ def _ocr() -> ModuleType:
     return ocr
 
 
-def _scan(key: str, read: Callable[[], RawDocument]) -> RawDocument:
+def _image_readings(data: bytes, path: str, doc_id: str) -> list[RawDocument]:
+    ocr = _ocr()
+    return _scan(
+        f"{ocr.engine().name}:{doc_id}:{path}",
+        lambda: ocr.scan_readings(ocr.images_from_bytes(data, path), path, doc_id),
+    )
+
+
+def _scan(key: str, read: Callable[[], list[RawDocument]]) -> list[RawDocument]:
     """OCR is seconds a page, and a load reads each file twice (the check, then the write): the last few scans
     read in this process are kept, by engine, content hash and path."""
     with _SCANS_LOCK:
@@ -269,18 +279,30 @@ def pdf_readings(data: bytes, path: str, doc_id: str) -> list[RawDocument]:
     with open_pdf(data, path) as pdf:
         if text_chars(pdf) < MIN_TEXT_CHARS:
             ocr = _ocr()
-            return [
-                _scan(
-                    f"{ocr.engine().name}:{doc_id}:{path}",
-                    lambda: ocr.read_scan(ocr.images_from_pdf(pdf), path, doc_id),
-                )
-            ]
+            return _scan(
+                f"{ocr.engine().name}:{doc_id}:{path}",
+                lambda: ocr.scan_readings(ocr.images_from_pdf(pdf), path, doc_id),
+            )
         ruled = read_pdf_tables(pdf, path, doc_id)
         laid = layout_text(pdf)
     readings = [ruled] if ruled.tables else []
     for reading in text_readings(laid.text, path, doc_id):
         reading.format = f"pdf-text/{reading.format}"
         readings.append(reading)
+    return readings
+
+
+def ofd_readings(data: bytes, path: str, doc_id: str) -> list[RawDocument]:
+    """An OFD's text layer laid out by its glyphs' positions, read by every text layout; each cell given the page
+    and box its glyphs have."""
+    from fundgraph.loaders.readers.ofd_reader import read_ofd_text
+    from fundgraph.loaders.readers.positioned import with_provenance
+
+    laid = read_ofd_text(data, path)
+    readings = []
+    for reading in text_readings(laid.text, path, doc_id):
+        reading.format = f"ofd-text/{reading.format}"
+        readings.append(with_provenance(reading, laid))
     return readings
 
 

@@ -6,8 +6,8 @@ no layout read a text names the layouts from this registry, so it lists what was
 
 >>> [layout.name for layout in TEXT_LAYOUTS][:4]
 ['html', 'word-text', 'csv', 'box-drawing']
->>> layout_names().split(", ")[-3:]
-['space-separated rows', 'flattened table', 'prose']
+>>> layout_names().split(", ")[-4:]
+['space-separated rows', 'columns by position', 'flattened table', 'prose']
 """
 
 from __future__ import annotations
@@ -27,8 +27,10 @@ from fundgraph.loaders.readers.html_reader import looks_like_html, read_html
 from fundgraph.loaders.readers.prose import read_prose
 from fundgraph.loaders.readers.streams import read_cell_stream
 from fundgraph.loaders.readers.text_tables import (
+    looks_like_aligned_columns,
     looks_like_pipe_table,
     looks_like_space_separated,
+    read_aligned_columns,
     read_pipe_table,
     read_space_separated,
 )
@@ -134,6 +136,14 @@ TEXT_LAYOUTS: tuple[TextLayout, ...] = (
         "space-separated rows",
         lambda t: looks_like_space_separated(t.lines) and not t.comma_dump,
         lambda t: read_space_separated(t.folded, t.path, t.doc_id),
+    ),
+    # The same rows laid out by position, their cells wrapped onto lines of their own: a table without ruling lines
+    # in a PDF, an OFD or a scan, its words placed where the page shows them.
+    TextLayout(
+        "aligned-columns",
+        "columns by position",
+        lambda t: looks_like_aligned_columns(t.lines),
+        lambda t: read_aligned_columns(t.folded, t.path, t.doc_id),
     ),
     TextLayout("glued", "flattened table", lambda t: looks_glued(t.lines), _glued),
     # Prose is read only where no table is found: a table (or its error) is better evidence.

@@ -9,7 +9,9 @@ better was measured, not assumed: ``make bench-ocr`` (``bench/ocr.py``) reads th
 Per page: straighten the page by the angle of its long horizontal lines; find the ruling lines by morphology
 (openings longer than any character stroke); the cells are the regions the lines enclose, so merged cells come out
 whole; the lines are painted out and the page is read once by Tesseract; every word goes to the cell its centre is
-in, and the rest is the prose around the table. Tables continue over pages as in :mod:`pdf_reader`.
+in, and the rest is the prose around the table. Tables continue over pages as in :mod:`pdf_reader`. Pages with no
+ruled table (:func:`scan_readings`) are turned level by their lines of text, and their words laid out by position
+(:mod:`positioned`) for the text layouts, as an OFD's glyphs or a PDF's words are.
 
 What this reads is not trusted on its own: the plan built from it is checked against its stated total by the
 loader (see ``fundgraph.loaders.check_ocr``), and refused when the amounts do not add up.
@@ -36,6 +38,7 @@ from PIL import Image, ImageSequence, UnidentifiedImageError
 from fundgraph.errors import Location, ParseError
 from fundgraph.loaders.cells import Cell, RawDocument
 from fundgraph.loaders.readers.pdf_reader import Page, PageTable, assemble, join_pieces
+from fundgraph.loaders.readers.positioned import Glyph, lay_out, spread, with_provenance
 
 DPI = 200
 LANGUAGE = "chi_sim"
@@ -109,15 +112,56 @@ class PaddleOCR:
                 if str(text).strip()
             ]
         result, _ = engine(rgb, use_cls=False)
-        words = []
+        boxes = []
         for box, text, score in result or []:
             xs = [int(point[0]) for point in box]
             ys = [int(point[1]) for point in box]
-            if str(text).strip():
-                words.append(
-                    Word(_unspaced(str(text)), float(score) * 100, min(xs), min(ys), max(xs), max(ys), (0, 0, 0))
-                )
+            x0, top, x1, bottom = max(0, min(xs)), max(0, min(ys)), min(width, max(xs)), min(height, max(ys))
+            boxes.append((x0, top, x1, bottom, str(text), float(score) * 100))
+        words = []
+        for i, (x0, top, x1, bottom, text, score) in enumerate(boxes):
+            pieces = _ink_pieces(image[top:bottom, x0:x1])
+            if len(pieces) > 1:
+                # A piece another box already holds (the end of its last character) is that box's.
+                others = [b for j, b in enumerate(boxes) if j != i and b[1] < bottom and top < b[3]]
+                pieces = [(a, b) for a, b in pieces if not any(o[0] <= x0 + (a + b) / 2 < o[2] for o in others)]
+                words.extend(self._pieces(rgb, pieces, x0, top, bottom))
+            elif text.strip():
+                words.append(Word(_unspaced(text), score, x0, top, x1, bottom, (0, 0, 0)))
         return _lines_by_position(words)
+
+    def _pieces(self, rgb: np.ndarray, pieces: list[tuple[int, int]], x0: int, top: int, bottom: int) -> list[Word]:
+        """A detected line that runs over a gap wider than a character (the detector joins a table's columns where
+        they stand close, 梅州市第11批民生 and 梅州市教育局): each piece read by the recogniser on its own, a piece
+        read below half sure or as punctuation alone (a speck) dropped."""
+        margin = max(2, (bottom - top) // 4)
+        words = []
+        for left, right in pieces:
+            crop = rgb[top:bottom, max(0, x0 + left - margin) : x0 + right + margin]
+            result, _ = _rapid().text_rec(crop)
+            for text, score, *_ in result or []:
+                if _has_text(str(text)) and float(score) * 100 >= _PP_MIN_SCORE:
+                    words.append(Word(_unspaced(str(text)), float(score) * 100, x0 + left, top, x0 + right, bottom,
+                                      (0, 0, 0)))  # fmt: skip
+        return words
+
+
+def _ink_pieces(crop: np.ndarray) -> list[tuple[int, int]]:
+    """The column ranges of a line's ink, cut where a gap is wider than four fifths of the line's height (wider than
+    the space between any two characters of a word or a number)."""
+    if crop.size == 0:
+        return []
+    inked = np.flatnonzero((crop < 128).any(axis=0))
+    if not len(inked):
+        return []
+    gap = 0.8 * crop.shape[0]
+    pieces = [[int(inked[0]), int(inked[0]) + 1]]
+    for x in inked[1:].tolist():
+        if x - pieces[-1][1] > gap:
+            pieces.append([x, x + 1])
+        else:
+            pieces[-1][1] = x + 1
+    return [(a, b) for a, b in pieces]
 
 
 def _unspaced(text: str) -> str:
@@ -210,10 +254,42 @@ def images_from_pdf(pdf: Any) -> list[Image.Image]:
     return [page.to_image(resolution=DPI).original.convert("L") for page in pdf.pages]
 
 
+def scan_readings(
+    images: Sequence[Image.Image], path: str, doc_id: str, *, dpi: int = DPI, ocr: Engine | None = None
+) -> list[RawDocument]:
+    """The readings of scanned pages: their ruled tables (:func:`read_scan`) where the pages have any; else the
+    words OCR found laid out by their positions (:mod:`positioned`) and read by every text layout, as a PDF's words
+    are — a table without ruling lines. Every cell has its page, box (points) and confidence (its least sure word)."""
+    ruled, pages = _read_pages(images, path, doc_id, dpi=dpi, ocr=ocr)
+    if ruled.tables:
+        return [ruled]
+    from fundgraph.loaders.layouts import text_readings
+
+    scale = _POINTS_PER_INCH / dpi
+
+    def placed(word: Word) -> list[Glyph]:
+        x0, top, x1, bottom = (v * scale for v in (word.x0, word.top, word.x1, word.bottom))
+        return spread(tidy(word.text), x0, top, x1, bottom, word.confidence)
+
+    laid = lay_out([[glyph for word in words for glyph in placed(word)] for _, words in pages])
+    readings = []
+    for reading in text_readings(laid.text, path, doc_id):
+        reading.format = f"ocr-text/{reading.format}"
+        readings.append(with_provenance(reading, laid))
+    return [*readings, ruled]
+
+
 def read_scan(
     images: Sequence[Image.Image], path: str, doc_id: str, *, dpi: int = DPI, ocr: Engine | None = None
 ) -> RawDocument:
     """The tables and prose of scanned pages; every cell has its page, box (points) and OCR confidence."""
+    return _read_pages(images, path, doc_id, dpi=dpi, ocr=ocr)[0]
+
+
+def _read_pages(
+    images: Sequence[Image.Image], path: str, doc_id: str, *, dpi: int = DPI, ocr: Engine | None = None
+) -> tuple[RawDocument, list[tuple[list[_Grid], list[Word]]]]:
+    """The ruled tables and prose of scanned pages, and each page's grids and the words outside them."""
     ocr = ocr or engine()
     problem = ocr_problem() if ocr is engine() else ocr.problem()
     if problem is not None:
@@ -246,7 +322,9 @@ def read_scan(
         table.rows = [
             [Cell(tidy(c.text), c.row, c.col, c.line, c.page, c.box, c.confidence) for c in row] for row in table.rows
         ]
-    return RawDocument(path=path, doc_id=doc_id, format="ocr", tables=tables, before=before, after=after)
+    document = RawDocument(path=path, doc_id=doc_id, format="ocr", tables=tables, before=before, after=after)
+    outside = [(grids, [w for w in words if not any(_within(w, grid.box) for grid in grids)]) for grids, words in pages]
+    return document, outside
 
 
 def _columns(grid: _Grid, scale: float) -> tuple[float, ...]:
@@ -384,14 +462,32 @@ def _straighten(gray: np.ndarray) -> np.ndarray:
         _horizontal(_binary(gray)), 1, np.pi / 1800, threshold=200, minLineLength=gray.shape[1] // 4, maxLineGap=20
     )
     if lines is None:
-        return gray
-    angles = [np.degrees(np.arctan2(y2 - y1, x2 - x1)) for x1, y1, x2, y2 in lines.reshape(-1, 4)]
-    angle = float(np.median([a for a in angles if abs(a) < 10] or [0.0]))
+        angle = _text_angle(gray)
+    else:
+        angles = [np.degrees(np.arctan2(y2 - y1, x2 - x1)) for x1, y1, x2, y2 in lines.reshape(-1, 4)]
+        angle = float(np.median([a for a in angles if abs(a) < 10] or [0.0]))
     if abs(angle) < 0.05:
         return gray
     height, width = gray.shape
     matrix = cv2.getRotationMatrix2D((width / 2, height / 2), angle, 1.0)
     return cv2.warpAffine(gray, matrix, (width, height), flags=cv2.INTER_CUBIC, borderValue=255)
+
+
+def _text_angle(gray: np.ndarray) -> float:
+    """A page without rules is straightened by its lines of text: the turn (within 2.5°, by tenths) at which the
+    rows of ink are sharpest — the row sums' variance is greatest when each line of text lies on rows of its own."""
+    small = cv2.resize(_binary(gray), None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
+    if not small.any():
+        return 0.0
+    height, width = small.shape
+    centre = (width / 2, height / 2)
+
+    def sharpness(angle: float) -> float:
+        matrix = cv2.getRotationMatrix2D(centre, angle, 1.0)
+        turned = cv2.warpAffine(small, matrix, (width, height), flags=cv2.INTER_NEAREST, borderValue=0)
+        return float(np.var(turned.sum(axis=1, dtype=np.float64)))
+
+    return max((a / 10 for a in range(-25, 26)), key=lambda a: (sharpness(a), -abs(a)))
 
 
 def _ruling(gray: np.ndarray) -> tuple[np.ndarray, int]:
@@ -493,7 +589,9 @@ def _prose_lines(words: list[Word]) -> list[tuple[float, str]]:
 
 
 _CJK = "\u4e00-\u9fff"
-_STRAY = re.compile(rf"(?<=[{_CJK}])[.·'`](?=[{_CJK}])|(?<=[{_CJK}])\.$")
+_STRAY = re.compile(rf"(?<=[{_CJK}])[.·'`](?=[{_CJK}])|(?<=[{_CJK}])[.．·]$")
+# A speck read before a decimal number: no number has two points (.214.76), so the first is no part of it.
+_SPECK_BEFORE_NUMBER = re.compile(r"^[.．·'`]+\s*(?=\d[\d,]*\.\d+$)")
 _ASCII_AFTER_CJK = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！"}
 _OPENERS, _CLOSERS = "（(〈《〔【", "）)〉》〕】"
 
@@ -501,11 +599,15 @@ _OPENERS, _CLOSERS = "（(〈《〔【", "）)〉》〕】"
 def tidy(text: str) -> str:
     """Chinese punctuation where Tesseract gave ASCII or look-alikes, in text with Chinese in it: brackets paired
     as （ ）, quotes alternating “ ”, a comma or colon after a character full width, and a stray full stop between
-    two characters (a speck) dropped. Letters and digits are never changed.
+    two characters or after the last (a speck) dropped; and a speck before a decimal number. Letters and digits
+    are never changed.
 
     >>> tidy('省地方金融监管局(2024年〉项目'), tidy('汕尾市金融.局'), tidy('发展工程“示范"项目')
     ('省地方金融监管局（2024年）项目', '汕尾市金融局', '发展工程“示范”项目')
+    >>> tidy('. 214.76'), tidy('.25'), tidy('第11批民生．')
+    ('214.76', '.25', '第11批民生')
     """
+    text = _SPECK_BEFORE_NUMBER.sub("", text)
     if not re.search(f"[{_CJK}]", text):
         return text
     text = _STRAY.sub("", text)

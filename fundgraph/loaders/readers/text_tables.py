@@ -17,7 +17,7 @@ from fundgraph.errors import Location, ParseError
 from fundgraph.loaders.cells import Cell, RawDocument, Table, TextLine, clean_cell_text
 from fundgraph.loaders.plan import map_header
 from fundgraph.loaders.readers.streams import cell_kind
-from fundgraph.loaders.roles import fold, is_total_label, role_of
+from fundgraph.loaders.roles import fold, is_total_label, role_of, vocabulary
 from fundgraph.money import parse_number
 
 _PIPE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
@@ -270,3 +270,95 @@ def _document(
     before = [TextLine(t.strip(), line=n) for n, t in enumerate(lines[: first - 1], start=1) if t.strip()]
     after = [TextLine(t.strip(), line=n) for n, t in enumerate(lines[last:], start=last + 1) if t.strip()]
     return RawDocument(path=path, doc_id=doc_id, format=layout, tables=[table], before=before, after=after)
+
+
+# A header cell or a row's piece: runs of text apart by two or more spaces (or an ideographic one).
+_RUN = re.compile(r"\S+(?: \S+)*")
+
+
+def _runs(line: str) -> list[tuple[int, int, str]]:
+    """The line's runs of text with their start and end offsets: what stands apart by two or more spaces."""
+    return [(m.start(), m.end(), m.group()) for m in _RUN.finditer(line.replace("\u3000", "  "))]
+
+
+def _aligned_header(lines: list[str]) -> tuple[int, list[tuple[int, int, str]]] | None:
+    for index, line in enumerate(lines):
+        runs = _runs(line)
+        if len(runs) >= 3 and map_header([Cell(t, 1, col) for col, (_, _, t) in enumerate(runs, start=1)], 0):
+            return index, runs
+    return None
+
+
+def looks_like_aligned_columns(lines: list[str]) -> bool:
+    """A header set out in columns, with a line under it that holds text in some columns but not the first: a row
+    whose cells wrapped, as a table without ruling lines shows when its words are laid out by position."""
+    found = _aligned_header(lines)
+    if found is None:
+        return False
+    index, header = found
+    first_end = header[1][0]
+    return any(
+        runs and runs[0][0] >= first_end - 1 for runs in (_runs(line) for line in lines[index + 1 : index + 200])
+    )
+
+
+def _column_of(start: int, end: int, header: list[tuple[int, int, str]]) -> int:
+    """The header column a piece sits under: the one it overlaps most, else the nearest (1-based)."""
+
+    def overlap(i: int) -> tuple[int, int]:
+        left = header[i][0]
+        right = header[i + 1][0] if i + 1 < len(header) else 1 << 30
+        shared = min(end, right) - max(start, left)
+        centre = (start + end) / 2
+        return shared, -int(abs(centre - (header[i][0] + header[i][1]) / 2))
+
+    return max(range(len(header)), key=overlap) + 1
+
+
+def read_aligned_columns(text: str, path: str, doc_id: str) -> RawDocument:
+    """A table set out by position (its words laid out where the page shows them): the header's runs are the
+    columns, every piece of a later line goes to the column it sits under, and a line with nothing in the first
+    column continues the row above (its cells wrapped), joined as wrapped text is. The table ends after its total
+    row, at a note, or at a line whose text runs across the columns."""
+    from fundgraph.loaders.readers.pdf_reader import join_pieces
+
+    lines = text.splitlines()
+    found = _aligned_header(lines)
+    if found is None:
+        return _document(path, doc_id, "aligned-columns", Table(index=1), lines, len(lines) + 1, len(lines))
+    header_at, header = found
+    header_text = [t for _, _, t in header]
+    table = Table(index=1, rows=[[Cell(t, 1, col, header_at + 1) for col, t in enumerate(header_text, start=1)]])
+    cells: dict[int, tuple[list[str], int]] = {}
+    last = header_at + 1
+
+    def end_row() -> None:
+        if cells:
+            row = len(table.rows) + 1
+            table.rows.append(
+                [Cell(join_pieces(parts), row, col, line) for col, (parts, line) in sorted(cells.items())]
+            )
+            cells.clear()
+
+    total_row = False
+    for index in range(header_at + 1, len(lines)):
+        runs = _runs(lines[index])
+        if not runs:
+            continue
+        if [t for _, _, t in runs] == header_text:
+            continue  # the header repeated on the next page
+        if _NOTE.match(fold(runs[0][2])) or total_row:
+            break
+        placed = [(_column_of(start, end, header), piece) for start, end, piece in runs]
+        columns = [col for col, _ in placed]
+        if len(set(columns)) < len(columns):
+            break  # two pieces under one column: prose, or another table
+        if 1 in columns or (not table.rows[1:] and not cells):
+            end_row()
+            total_row = fold(runs[0][2]) in vocabulary().total_labels
+        for col, piece in placed:
+            parts, line = cells.get(col, ([], index + 1))
+            cells[col] = ([*parts, piece], line)
+        last = index + 1
+    end_row()
+    return _document(path, doc_id, "aligned-columns", table, lines, header_at + 1, last)
