@@ -617,7 +617,7 @@ def select_rules(rules: Collection[str] | None = None, severity: str | None = No
     """The rules to run, chosen before any runs; BadParameter names an unknown rule or severity.
 
     >>> select_rules(severity="high")
-    ['duplicate_service', 'amount_in_text_mismatch', 'totals']
+    ['duplicate_service', 'amount_in_text_mismatch', 'totals', 'not_passed_down_in_full']
     >>> select_rules(["cross_year", "pass_through"], severity="low")
     ['pass_through']
     """
