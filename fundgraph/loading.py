@@ -283,18 +283,7 @@ def load_paths(
     def record(group: list[Prepared], written: list[WriteResult]) -> None:
         nonlocal documents_done
         for item, result in zip(group, written, strict=True):
-            results.append(
-                LoadResult(
-                    item.path,
-                    result.plan_id,
-                    result.version,
-                    result.status,
-                    item.projects,
-                    item.problems,
-                    dict(result.counters),
-                    item.status,
-                )
-            )
+            results.append(_loaded(item, result))
         documents_done = len({r.path for r in results})
         if on_progress:
             on_progress("loading", documents_done, len(files))
@@ -313,6 +302,20 @@ def load_paths(
 
     write_grouped(driver, documents(), record)
     return report
+
+
+def _loaded(item: Prepared, result: WriteResult) -> LoadResult:
+    """What a written plan reports: the reading's side (path, projects, problems, status) and the store's."""
+    return LoadResult(
+        item.path,
+        result.plan_id,
+        result.version,
+        result.status,
+        item.projects,
+        item.problems,
+        dict(result.counters),
+        item.status,
+    )
 
 
 def load_bytes(
@@ -336,18 +339,7 @@ def load_bytes(
 
     def record(group: list[Prepared], written: list[WriteResult]) -> None:
         for item, result in zip(group, written, strict=True):
-            report.loaded.append(
-                LoadResult(
-                    item.path,
-                    result.plan_id,
-                    result.version,
-                    result.status,
-                    item.projects,
-                    item.problems,
-                    dict(result.counters),
-                    item.status,
-                )
-            )
+            report.loaded.append(_loaded(item, result))
 
     write_grouped(driver, [prepared], record)
     return report
