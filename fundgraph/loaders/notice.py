@@ -26,7 +26,7 @@ import datetime
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from typing import Any
 
@@ -47,6 +47,8 @@ _DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _GLUED = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _FILLER = re.compile(r"[\s:|•·]*")
+# A navigation list (相关文件 on a line of its own) runs at most this many lines: a page lists a handful.
+_NAVIGATION_LIST = 12
 
 
 @dataclass(frozen=True)
@@ -131,6 +133,7 @@ class _Vocabulary:
     wenhao_labels: tuple[str, ...]
     date_labels: tuple[str, ...]
     issuer_labels: tuple[str, ...]
+    navigation_labels: tuple[str, ...]
     org_suffixes: tuple[str, ...]
     contact_words: tuple[str, ...]
     title_ends: tuple[str, ...]
@@ -156,6 +159,7 @@ def _vocabulary() -> _Vocabulary:
         wenhao_labels=tuple(data["wenhao_labels"]),
         date_labels=tuple(data["date_labels"]),
         issuer_labels=tuple(data["issuer_labels"]),
+        navigation_labels=tuple(data["navigation_labels"]),
         org_suffixes=tuple(data["org_suffixes"]),
         contact_words=tuple(data["contact_words"]),
         title_ends=tuple(data["title_ends"]),
@@ -205,6 +209,23 @@ class _Text:
             offset += len(line.text) + 1
         self.numbers = [line.line if line.line is not None else line.row for line in lines]
         self.lines = [_fold(line.text) for line in lines]
+
+    @cached_property
+    def navigation(self) -> frozenset[int]:
+        """The indexes of the lines of a web page's navigation (上一篇：…, a 相关文件 list)."""
+        labels = "|".join(map(re.escape, _vocabulary().navigation_labels))
+        opener = re.compile(rf"\s*(?:[\[【](?:{labels})[\]】]|(?:{labels})\s*(?::|$))\s*(?P<rest>.*)$")
+        lines: set[int] = set()
+        for i, line in enumerate(self.lines):
+            if (match := opener.match(line)) is None or i in lines:
+                continue
+            lines.add(i)
+            if not (match.group("rest") or "").strip():
+                j = i + 1
+                while j < len(self.lines) and j <= i + _NAVIGATION_LIST and self.lines[j].strip():
+                    lines.add(j)
+                    j += 1
+        return frozenset(lines)
 
     def index(self, pos: int) -> int:
         return bisect.bisect_right(self.starts, pos) - 1
@@ -461,9 +482,9 @@ def read_notice(lines: Sequence[TextLine], *, table_lines: frozenset[int] = froz
     """The notice's own 文号, signing bodies, date and citations, from its text lines; ``table_lines`` are the
     numbers of the lines that are table cells."""
     text = _Text(lines)
-    found = _find_wenhao(text)
+    found = [f for f in _find_wenhao(text) if text.index(f.start) not in text.navigation]
     own = _own_wenhao(text, found)
-    titles = _titles(text, found, table_lines)
+    titles = [t for t in _titles(text, found, table_lines) if text.index(t[1]) not in text.navigation]
     titled = {id(f): title for title, _, f in titles if f is not None}
     cites: list[tuple[int, Citation]] = []
     seen: set[object] = {own.wenhao.key} if own else set()

@@ -318,3 +318,33 @@ def test_a_docx_notice_is_read_from_the_prose_around_its_table(tmp_path: Path) -
         "citations": [],
     }
     assert plan.notice.wenhao_line == 2
+
+
+_BODY = "根据《关于下达2024年补助资金的通知》（粤财农〔2024〕12号），现将资金分配如下。\n某市财政局\n2024年5月6日\n"
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        # the previous and next articles of the site, each on its own line
+        _BODY + "上一篇：关于下达2022年中央财政衔接资金的通知（粤财农〔2022〕88号）\n"
+        "下一篇：《关于拨付专项资金的通知》\n",
+        # a related-documents list under a heading of its own, closed by a blank line
+        _BODY + "\n相关文件：\n《某某专项资金管理办法》（财教〔2019〕5号）\n"
+        "关于印发实施细则的通知（粤财教〔2020〕3号）\n",
+        # the same in traditional characters, with bracketed labels
+        _BODY + "【上一條】關於下達資金的通知（粵財農〔2022〕88號）\n【相關閱讀】《關於撥付資金的通知》\n",
+    ],
+)
+def test_a_pages_navigation_is_never_a_citation(page: str) -> None:
+    """A web page lists other notices around the one it shows (上一篇, 下一篇, 相关文件): the site's links, which
+    this notice does not cite; a CITES edge from them would chain unrelated notices."""
+    notice = _notice(page)
+    assert notice.cited_wenhao == ["粤财农〔2024〕12号"]
+    assert [c.title for c in notice.cites] == ["关于下达2024年补助资金的通知"]
+    assert notice.date == datetime.date(2024, 5, 6)
+
+
+def test_a_body_sentence_opening_with_a_navigation_word_still_cites() -> None:
+    notice = _notice("相关文件要求见《关于下达资金的通知》（财农〔2024〕12号）。\n某市财政局\n2024年5月6日\n")
+    assert notice.cited_wenhao == ["财农〔2024〕12号"]
