@@ -23,6 +23,10 @@ UNIT_TO_WAN = {"元": Decimal("0.0001"), "千元": Decimal("0.1"), "万元": Dec
 
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 
+# A comma that separates clauses, as a pattern: not one grouping a number's thousands (共下达资金1,234.5万元, 拨付
+# 12,345,678元), which a split on every comma cuts into two figures.
+CLAUSE_COMMA = r"(?:(?<!\d)[,，]|[,，](?!\d{3}(?!\d)))"
+
 
 def parse_number(text: str) -> Decimal | None:
     """The exact decimal a cell shows, or None when it is not a plain number.

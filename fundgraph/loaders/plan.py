@@ -28,7 +28,7 @@ from fundgraph.loaders.roles import (
     vocabulary,
 )
 from fundgraph.loaders.targets import split_targets
-from fundgraph.money import LARGEST_PLAUSIBLE_WAN, UNIT_TO_WAN, format_wan, parse_number, to_wan
+from fundgraph.money import CLAUSE_COMMA, LARGEST_PLAUSIBLE_WAN, UNIT_TO_WAN, format_wan, parse_number, to_wan
 
 _UNIT_LINE = re.compile(r"单位\s*[:：]\s*(?:[^元万亿千]{0,6}[、,，])?(新台币|人民币)?(元|千元|万元|亿元)")
 _HEADING = re.compile(r"^(?:[(（]?[一二三四五六七八九十]+[)）、.]|第[一二三四五六七八九十]+[类部分章节项])")
@@ -271,7 +271,7 @@ def _whole_clauses(text: str) -> list[str]:
     """
     clauses: list[str] = []
     for sentence in text.split("。"):
-        for clause in re.split(r"[；;，,]", sentence):
+        for clause in re.split(rf"[；;]|{CLAUSE_COMMA}", sentence):
             if clause.lstrip().startswith("其中"):
                 break
             clauses.append(clause)

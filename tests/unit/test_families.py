@@ -828,3 +828,34 @@ def test_run_together_numbers_the_sums_split_in_several_ways_are_refused() -> No
     nine = "".join(f"{i}东城县{firms[i - 1]}机械有限公司123.4556.78" for i in range(1, 10)) + "合计511.02"
     plan = parse_bytes((GLUED_NOTICE + GLUED_HEADER + nine + GLUED_NOTE).encode(), "notice.txt")
     assert [str(p.amount) for p in plan.projects] == ["56.78"] * 9 and plan.problems == ()
+
+
+# §11 Money in the text grouped by thousands (1,250.5万元, 3,500万元): a comma inside a number is no clause break.
+
+THOUSANDS_IN_PROSE = {
+    "total-decides-the-unit": (
+        "某镇2023年耕地保护补贴发放情况\n共发放补贴资金 1,250.5 万元,已全部发放到位。\n"
+        "村名 | 应补贴户数 | 补贴系统数 |\n东村 | 10 | 5000000 |\n西村 | 20 | 7505000 |\n合计 | 30 | 12505000 |\n",
+        [("东村", "500"), ("西村", "750.5")],
+    ),
+    "list-inside-the-sentence": (
+        "关于下达某县2023年饮水安全资金的通知\n各乡镇:\n"
+        "现将2023年饮水安全资金共计3,500万元下达给你们,其中:东城镇2,000万元、西城镇1,500万元。\n某县财政局\n",
+        [("东城镇", "2000"), ("西城镇", "1500")],
+    ),
+    "labelled-lines-in-yuan": (
+        "现将省级专项资金12,000,000元下达给你们。\n甲区:省级专项资金4,000,000元;\n"
+        "乙区:省级专项资金8,000,000元。\n资金用途:用于基础设施建设。\n",
+        [("甲区", "400"), ("乙区", "800")],
+    ),
+}
+
+
+@pytest.mark.parametrize("member", sorted(THOUSANDS_IN_PROSE))
+def test_money_in_the_text_grouped_by_thousands(member: str) -> None:
+    text, expected = THOUSANDS_IN_PROSE[member]
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert [(p.name, str(p.amount)) for p in plan.projects] == expected
+    assert plan.stated_total == sum((Decimal(a) for _, a in expected), Decimal(0)) and plan.problems == ()
+    ungrouped = parse_bytes(text.replace(",0", "0").replace(",5", "5").encode(), "notice.txt")
+    assert [(p.name, p.amount) for p in ungrouped.projects] == [(p.name, p.amount) for p in plan.projects]

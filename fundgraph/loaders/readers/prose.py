@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from fundgraph.loaders.cells import Cell, RawDocument, Table, TextLine
 from fundgraph.loaders.roles import fold, role_of, vocabulary
+from fundgraph.money import CLAUSE_COMMA
 
 _MONEY = re.compile(r"(?<![\d.])(\d[\d,，]*(?:\.\d+)?)\s*(亿元|千元|万元|元)")
 _MARKERS = (
@@ -27,6 +28,8 @@ _MARKERS = (
     re.compile(r"(?<![\d.])(\d{1,3})[、．.](?!\d)"),
     re.compile(r"[(（](\d{1,3})[)）]"),
 )
+# A part of an enumeration and the separator after it; a comma grouping a number's thousands is inside a part.
+_PART = re.compile(rf"((?:(?![、;；。]|{CLAUSE_COMMA}).)+)([、;；。]|{CLAUSE_COMMA}|$)")
 _CUT = re.compile(r"[,，;；。:：()（）!！【】\s]")
 _KEY = re.compile(r"^\s*([\u4e00-\u9fff]{2,8})\s*[:：]\s*(.+)$")
 _LEADING_VERB = re.compile(r"^(?:下达|安排|拨付|补助|用于|对|给予|支持|向)")
@@ -245,7 +248,7 @@ def _enumeration(lines: list[tuple[int, str]]) -> list[_Row]:
     """
     parts: list[tuple[int, int, int, str, str]] = []  # (line, start, end, text, separator after)
     for line_no, text in lines:
-        for piece in re.finditer(r"([^、,，;；。]+)([、,，;；。]|$)", text):
+        for piece in _PART.finditer(text):
             if piece.group(1).strip():
                 parts.append((line_no, piece.start(1), piece.end(1), piece.group(1).strip(), piece.group(2) or "\n"))
         if parts and parts[-1][0] == line_no:
@@ -321,7 +324,7 @@ def _labelled_lines(lines: list[tuple[int, str]]) -> list[_Row]:
     run: list[_Row] = []
     labels: tuple[str, ...] | None = None
     for line_no, text in lines:
-        clauses = [c.strip() for c in re.split(r"[,，;；。!！】【]", text) if c.strip()]
+        clauses = [c.strip() for c in re.split(rf"[;；。!！】【]|{CLAUSE_COMMA}", text) if c.strip()]
         tail = 0
         while tail < len(clauses) and _MONEY.fullmatch(_money_part(clauses[-1 - tail])):
             tail += 1
