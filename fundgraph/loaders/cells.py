@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from functools import cache
 
@@ -94,8 +95,17 @@ def fold_forms(text: str) -> str:
 
     >>> fold_forms("｜２４１．３萬元｜\u3000合計\u00a0"), len(fold_forms("①２")) == len("①２")
     ('|241.3万元| 合计 ', True)
+    >>> fold_forms("补助20万 元,单位:万　元")
+    '补助20 万元,单位: 万元'
+
     """
-    return _simplified(text.translate(_WIDTH_FOLD))
+    folded = _simplified(text.translate(_WIDTH_FOLD))
+    return _SPREAD_UNIT.sub(r"\2\1元", folded) if "元" in folded else folded
+
+
+# A unit of money spread by typesetting (万 元, 亿　元): its spaces moved before it, so that the patterns written for
+# 万元 match it and each character keeps its offset but for the unit's own.
+_SPREAD_UNIT = re.compile(r"([万千亿])(\s+)元")
 
 
 @cache

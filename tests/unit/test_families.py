@@ -859,3 +859,24 @@ def test_money_in_the_text_grouped_by_thousands(member: str) -> None:
     assert plan.stated_total == sum((Decimal(a) for _, a in expected), Decimal(0)) and plan.problems == ()
     ungrouped = parse_bytes(text.replace(",0", "0").replace(",5", "5").encode(), "notice.txt")
     assert [(p.name, p.amount) for p in ungrouped.projects] == [(p.name, p.amount) for p in plan.projects]
+
+
+# §12 A unit of money spread by typesetting (万 元, 千　元) means 万元, in the text, a header and a cell.
+
+SPREAD_UNIT = {
+    "in-the-text": "关于下达某县2023年饮水安全资金的通知\n各乡镇:\n"
+    "现将2023年饮水安全资金共计350万 元下达给你们,其中:东城镇200万 元、西城镇150万 元。\n某县财政局\n",
+    "in-the-header": "某县2023年饮水安全资金分配表\n序号 | 乡镇 | 金额(万 元) |\n1 | 东城镇 | 200 |\n"
+    "2 | 西城镇 | 150 |\n合计 | | 350 |\n",
+    "in-the-cells": "某县2023年饮水安全资金分配表\n序号 | 乡镇 | 金额 |\n1 | 东城镇 | 200万　元 |\n"
+    "2 | 西城镇 | 150万 元 |\n合计 | | 350万 元 |\n",
+}
+
+
+@pytest.mark.parametrize("member", sorted(SPREAD_UNIT))
+def test_a_unit_spread_by_spaces_is_the_unit(member: str) -> None:
+    plan = parse_bytes(SPREAD_UNIT[member].encode(), "notice.txt")
+    assert [(p.name, str(p.amount)) for p in plan.projects] == [("东城镇", "200"), ("西城镇", "150")]
+    assert plan.unit == "万元" and plan.stated_total == Decimal("350") and plan.problems == ()
+    in_yuan = parse_bytes(SPREAD_UNIT[member].replace("万", "").encode(), "notice.txt")
+    assert [p.amount for p in in_yuan.projects] == [Decimal("0.02"), Decimal("0.015")]
