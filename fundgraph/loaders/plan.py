@@ -158,7 +158,10 @@ def extend_with_subheader(header: HeaderMap, row: list[Cell]) -> bool:
     Sub-columns under a money header become amount columns named ``parent/sub``; one named like a total (合计)
     is taken as the allocation, the others are kept.
     """
-    filled = [c for c in row if c.text]
+    # A header cell spanning both rows (rowspan: 序号, 项目名称) is carried into the second with the row it was
+    # written in: it is the first row's, not a sub-column.
+    own = max((c.row for c in row), default=0)
+    filled = [c for c in row if c.text and c.row == own]
     if not filled or any(parse_number(c.text) is not None for c in filled):
         return False
     name_col = header.columns.get("name")

@@ -3,6 +3,7 @@ family), each written here small and by hand: the rule must hold for the kind, n
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
@@ -880,3 +881,84 @@ def test_a_unit_spread_by_spaces_is_the_unit(member: str) -> None:
     assert plan.unit == "万元" and plan.stated_total == Decimal("350") and plan.problems == ()
     in_yuan = parse_bytes(SPREAD_UNIT[member].replace("万", "").encode(), "notice.txt")
     assert [p.amount for p in in_yuan.projects] == [Decimal("0.02"), Decimal("0.015")]
+
+
+# §13 A two-row header whose first-row cells span both rows (序号, 项目名称 over rowspan or a vertical merge) and a
+# money group over its sub-columns (资金来源 over 中央资金 / 省级资金 / 小计): the spanning cells are the first row's.
+
+TWO_ROW_SPANS = [
+    ["序号", "乡镇", "项目名称", "资金来源（万元）", None, None],
+    [None, None, None, "中央资金", "省级资金", "小计"],
+    ["1", "城关镇", "城关至河口道路养护", "300", "100", "400"],
+    ["2", None, "城关镇东环路养护", "200", "80", "280"],
+    ["3", "河口乡", "河口至石门道路养护", "350", "250", "600"],
+    ["合计", None, None, "850", "430", "1280"],
+]
+# (first row, first col, last row, last col), 0-based: the header's three, the group, a town over two rows, 合计.
+TWO_ROW_MERGES = [(0, 0, 1, 0), (0, 1, 1, 1), (0, 2, 1, 2), (0, 3, 0, 5), (2, 1, 3, 1), (5, 0, 5, 2)]
+TWO_ROW_TITLE = "关于下达2024年农村公路养护资金的通知"
+
+
+def _two_row_html() -> bytes:
+    spans = {(r0, c0): (r1 - r0 + 1, c1 - c0 + 1) for r0, c0, r1, c1 in TWO_ROW_MERGES}
+    covered = {(r, c) for r0, c0, r1, c1 in TWO_ROW_MERGES for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)}
+    rows = []
+    for r, row in enumerate(TWO_ROW_SPANS):
+        tds = []
+        for c, text in enumerate(row):
+            if (r, c) in covered and (r, c) not in spans:
+                continue
+            rowspan, colspan = spans.get((r, c), (1, 1))
+            tds.append(f'<td rowspan="{rowspan}" colspan="{colspan}">{text or ""}</td>')
+        rows.append("<tr>" + "".join(tds) + "</tr>")
+    return (f"<html><body><h1>{TWO_ROW_TITLE}</h1><table>{''.join(rows)}</table></body></html>").encode()
+
+
+def _two_row_docx() -> bytes:
+    import io
+
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph(TWO_ROW_TITLE)
+    table = document.add_table(rows=len(TWO_ROW_SPANS), cols=6)
+    for r, row in enumerate(TWO_ROW_SPANS):
+        for c, text in enumerate(row):
+            if text:
+                table.cell(r, c).text = text
+    for r0, c0, r1, c1 in TWO_ROW_MERGES:
+        table.cell(r0, c0).merge(table.cell(r1, c1))
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _two_row_xlsx() -> bytes:
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append([TWO_ROW_TITLE])
+    for row in TWO_ROW_SPANS:
+        sheet.append(row)
+    for r0, c0, r1, c1 in TWO_ROW_MERGES:
+        sheet.merge_cells(start_row=r0 + 2, start_column=c0 + 1, end_row=r1 + 2, end_column=c1 + 1)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "make"), [("n.html", _two_row_html), ("n.docx", _two_row_docx), ("n.xlsx", _two_row_xlsx)]
+)
+def test_header_cells_spanning_two_header_rows_over_a_money_group(name: str, make: Callable[[], bytes]) -> None:
+    plan = parse_bytes(make(), name)
+    assert [(p.name, str(p.amount)) for p in plan.projects] == [
+        ("城关至河口道路养护", "400"),
+        ("城关镇东环路养护", "280"),
+        ("河口至石门道路养护", "600"),
+    ]
+    assert plan.stated_total == Decimal("1280") and plan.problems == ()

@@ -41,6 +41,7 @@ def _read(document: Any, path: str, doc_id: str) -> RawDocument:
 
 def _read_table(source: DocxTable, index: int) -> Table:
     table = Table(index=index)
+    above: dict[int, tuple[object, Cell]] = {}  # grid column -> the cell of the row above and what it was read as
     for row_number, row in enumerate(source.rows, start=1):
         cells: list[Cell] = []
         previous = None
@@ -48,6 +49,12 @@ def _read_table(source: DocxTable, index: int) -> Table:
             if previous is not None and cell._tc is previous:  # a horizontally merged cell repeats
                 continue
             previous = cell._tc
-            cells.append(Cell(clean_cell_text(cell.text), row_number, col_number))
+            carried = above.get(col_number)
+            # A vertically merged cell repeats down the rows it covers, keeping the row it was written in (as an
+            # HTML rowspan): a header cell spanning two header rows is the first row's.
+            read = carried[1] if carried is not None and carried[0] is cell._tc else None
+            read = read or Cell(clean_cell_text(cell.text), row_number, col_number)
+            above[col_number] = (cell._tc, read)
+            cells.append(read)
         table.rows.append(cells)
     return table
