@@ -713,7 +713,7 @@ class _PlanBuilder:
             filled = [c for c in row if c.text]
             if not filled:
                 continue
-            if any(is_total_label(c.text) for c in filled[:2]):
+            if self._total_label(row) is not None:
                 subtotal = self._total_row(row, unit)
                 if subtotal is not None:
                     if len(projects) > block[0] and block[1] is None:
@@ -982,7 +982,7 @@ class _PlanBuilder:
 
     def _total_row(self, row: list[Cell], unit: str) -> tuple[Decimal, Cell] | None:
         """Record a 合计 row's amount as the stated total; a 小计 row's amount is returned, to be checked."""
-        label_cell = next(c for c in row if c.text)
+        label_cell = self._total_label(row) or next(c for c in row if c.text)
         is_grand = not fold(label_cell.text).endswith("小计") or self._only_total_row()
         amount_cell = self._cell(row, "amount")
         if self._label_spans_seq_and_name(row, label_cell):
@@ -1021,14 +1021,24 @@ class _PlanBuilder:
     def _only_total_row(self) -> bool:
         """The table's one total-labelled row is its grand total, whatever its label (小计 over every row)."""
         data = self.table.rows[self.header.data_start :]
-        return sum(1 for r in data if any(is_total_label(c.text) for c in [c for c in r if c.text][:2])) == 1
+        return sum(1 for r in data if self._total_label(r) is not None) == 1
+
+    def _total_label(self, row: list[Cell]) -> Cell | None:
+        """The cell that makes a row a total row: 合计 opening it, or standing as its name (一 | 东县 | 小计 | 500,
+        the place it totals before it)."""
+        filled = [c for c in row if c.text]
+        label = next((c for c in filled[:2] if is_total_label(c.text)), None)
+        named = self._cell(row, "name")
+        if label is None and named is not None and named.text and is_total_label(named.text):
+            return named
+        return label
 
     def _amount_cells(self) -> Iterator[Cell]:
         """The written amount cell of each row under the header that is not a total row."""
         for row in self.table.rows[self.header.data_start :]:
             filled = [c for c in row if c.text]
             cell = self._cell(row, "amount")
-            if filled and not any(is_total_label(c.text) for c in filled[:2]) and cell is not None and cell.text:
+            if filled and self._total_label(row) is None and cell is not None and cell.text:
                 yield cell
 
     def _column_sum(self, unit: str) -> Decimal | None:

@@ -962,3 +962,23 @@ def test_header_cells_spanning_two_header_rows_over_a_money_group(name: str, mak
         ("河口至石门道路养护", "600"),
     ]
     assert plan.stated_total == Decimal("1280") and plan.problems == ()
+
+
+# §14 A 小计 or 合计 standing as a row's name, after the place it totals (一 | 东县 | 小计 | 500): a total row, checked
+# against its rows, never a project.
+
+NAMED_SUBTOTALS = (
+    "关于下达2022年高标准农田建设补助资金的通知\n单位:万元\n"
+    "序号|县区|项目名称|补助资金\n一|东县|小计|500\n1|东县|东乡高标准农田|300\n2|东县|北乡高标准农田|200\n"
+    "二|西县|小计|{west}\n3|西县|西乡高标准农田|250\n4|西县|南乡高标准农田|200\n|合计||950\n"
+)
+
+
+@pytest.mark.parametrize("separator", ["\t", " | ", "  "])
+def test_a_subtotal_named_in_the_name_column_is_no_project(separator: str) -> None:
+    text = NAMED_SUBTOTALS.format(west="450").replace("|", separator)
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert [p.name for p in plan.projects] == ["东乡高标准农田", "北乡高标准农田", "西乡高标准农田", "南乡高标准农田"]
+    assert plan.stated_total == plan.computed_total == Decimal("950") and plan.problems == ()
+    wrong = parse_bytes(NAMED_SUBTOTALS.format(west="460").replace("|", separator).encode(), "notice.txt")
+    assert [p.code for p in wrong.problems] == ["subtotal_mismatch"]
