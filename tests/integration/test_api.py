@@ -429,6 +429,7 @@ def test_documents_are_named_by_base_name_in_every_answer(client: TestClient) ->
             "/api/v1/path", params={"from": "广东股权交易中心股份有限公司", "to": document}, headers=AS_READER
         ),
         "catalogue": client.post("/api/v1/queries/documents", json={"parameters": {}}, headers=AS_READER),
+        "notice": client.get(f"/api/v1/notices/{_sha256(SEED_TXT)}/chain", headers=AS_READER),
         "cypher": client.post(
             "/api/v1/cypher",
             json={"query": "MATCH (d:Document) RETURN d, d.path AS path, [d.path] AS paths"},
@@ -624,6 +625,12 @@ def test_a_notices_chain_with_the_money_down_each_link(neo4j_server: Any, sessio
         assert client.get("/api/v1/notices", params={"wenhao": "没有文号"}, headers=AS_READER).status_code == 422
     session_driver.execute_query("MATCH (n) DETACH DELETE n")
     write_plan(session_driver, plan_elements(parse_path(SEED_TXT)))
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _wan(fen: int) -> str:
