@@ -45,9 +45,11 @@ def _wan(fen: int | None) -> str | None:
 
 
 def _days(upper: str | None, lower: str | None) -> int | None:
-    if not upper or not lower:
+    """Days from one notice's date to the other's; None where either is missing or not a date."""
+    try:
+        return (datetime.date.fromisoformat(lower or "") - datetime.date.fromisoformat(upper or "")).days
+    except ValueError:
         return None
-    return (datetime.date.fromisoformat(lower) - datetime.date.fromisoformat(upper)).days
 
 
 def _sum(values: Iterable[Any]) -> int | None:

@@ -103,6 +103,8 @@ def test_a_missing_amount_is_no_difference_and_a_missing_date_no_days() -> None:
     assert (row["received"], row["allocated"], row["difference"]) == ("100", None, None)
     assert (link["days"], link["late"]) == (None, False)
     assert row["lower_plans"][0]["total_cell"] is None  # no stated total: the citation line is the cell
+    not_a_date = _row("U", "plan-U/1", WAN, "L", "plan-L", WAN, upper_date="2024-13-01")
+    assert links_of([not_a_date], {"U": 0, "L": 1}, 30)[0]["days"] is None
 
 
 def test_the_limit_itself_is_in_time_a_day_more_is_late() -> None:
