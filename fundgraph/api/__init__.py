@@ -18,7 +18,18 @@ from fundgraph.api import logging as request_log
 from fundgraph.api.auth import ApiKey, KeyThrottle
 from fundgraph.api.deps import Store
 from fundgraph.api.limits import BodyLimit
-from fundgraph.api.routers import analytics, catalogue, cypher, documents, entities, explorer, findings, health, meta
+from fundgraph.api.routers import (
+    analytics,
+    catalogue,
+    cypher,
+    documents,
+    entities,
+    explorer,
+    findings,
+    health,
+    meta,
+    notices,
+)
 from fundgraph.config import LIMITS, Settings, get_settings
 from fundgraph.errors import ConfigError
 
@@ -97,7 +108,7 @@ def create_app(
     app.add_middleware(BodyLimit, limit=settings.max_request_bytes)
     headers.install(app)  # last, so outermost: every response gets the headers, whichever layer made it
     app.include_router(health.router)
-    for module in (entities, documents, analytics, findings, catalogue, cypher, meta):
+    for module in (entities, documents, notices, analytics, findings, catalogue, cypher, meta):
         app.include_router(module.router, prefix=API_PREFIX)
     explorer.install(app)
     return app

@@ -278,11 +278,18 @@ def _upper_wenhao(rows: Iterable[dict[str, Any]]) -> str:
     return "、".join(sorted({r["upper_wenhao"] or r["plan_id"] for r in rows}))
 
 
-def not_passed_down_in_full(ctx: Rows) -> Iterator[Finding]:
-    """What each level received against what its notices passing it on allocate, summed. Rows and lower plans are
-    reconciled in groups joined by PASSED_DOWN_BY: a lower notice citing several upper ones against their sum, an
-    upper row passed on by several lower notices against all of them."""
-    rows = ctx.query("not_passed_down_in_full")
+def level_groups(rows: Iterable[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """Rows of ``not_passed_down_in_full`` (an upper row, a lower plan passing it on) in the groups PASSED_DOWN_BY
+    joins, each reconciled as one: a lower notice citing several upper ones with all of their rows, an upper row
+    passed on by several lower notices with all of them.
+
+    >>> rows = [{"plan_id": "a", "project_id": "a/1", "lower_plan_id": "x"},
+    ...         {"plan_id": "b", "project_id": "b/1", "lower_plan_id": "x"},
+    ...         {"plan_id": "a", "project_id": "a/2", "lower_plan_id": "y"}]
+    >>> [[r["project_id"] for r in group] for group in level_groups(rows)]
+    [['a/1', 'b/1'], ['a/2']]
+    """
+    rows = list(rows)
     # Union-find over upper rows and lower plans.
     parent: dict[str, str] = {}
 
@@ -296,7 +303,14 @@ def not_passed_down_in_full(ctx: Rows) -> Iterator[Finding]:
     groups: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         groups.setdefault(root("l:" + row["lower_plan_id"]), []).append(row)
-    for members in sorted(groups.values(), key=lambda m: (m[0]["plan_id"], m[0]["project_id"])):
+    return sorted(groups.values(), key=lambda m: (m[0]["plan_id"], m[0]["project_id"]))
+
+
+def not_passed_down_in_full(ctx: Rows) -> Iterator[Finding]:
+    """What each level received against what its notices passing it on allocate, summed. Rows and lower plans are
+    reconciled in groups joined by PASSED_DOWN_BY (:func:`level_groups`): a lower notice citing several upper ones
+    against their sum, an upper row passed on by several lower notices against all of them."""
+    for members in level_groups(ctx.query("not_passed_down_in_full")):
         uppers = {r["project_id"]: r for r in members}
         lowers = {r["lower_plan_id"]: r for r in members}
         evidence = [

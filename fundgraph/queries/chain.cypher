@@ -27,7 +27,7 @@ WITH d, n, level, cited_as, plans, fen,
      reduce(s = substring(toString(1000000 + fen % 1000000), 1), i IN range(1, 6) |
             CASE WHEN s ENDS WITH '0' THEN left(s, size(s) - 1) ELSE s END) AS fraction
 RETURN d.doc_id AS of, level, CASE WHEN level < 0 THEN 'up' WHEN level > 0 THEN 'down' ELSE 'self' END AS direction,
-       coalesce(n.wenhao, cited_as) AS wenhao, n.date AS date, n.issuers AS issuers, n.doc_id AS doc_id,
+       coalesce(n.wenhao, cited_as) AS wenhao, n.title AS title, n.date AS date, n.issuers AS issuers, n.doc_id AS doc_id,
        n.path AS path, n:Notice AS not_loaded, plans,
        CASE WHEN plans = 0 THEN null ELSE toString(fen / 1000000) + CASE fraction WHEN '' THEN '' ELSE '.' + fraction END END AS total,
        CASE WHEN plans = 0 THEN null ELSE fen END AS total_fen

@@ -429,6 +429,7 @@ def test_documents_are_named_by_base_name_in_every_answer(client: TestClient) ->
             "/api/v1/path", params={"from": "广东股权交易中心股份有限公司", "to": document}, headers=AS_READER
         ),
         "catalogue": client.post("/api/v1/queries/documents", json={"parameters": {}}, headers=AS_READER),
+        "notice": client.get(f"/api/v1/notices/{_sha256(SEED_TXT)}/chain", headers=AS_READER),
         "cypher": client.post(
             "/api/v1/cypher",
             json={"query": "MATCH (d:Document) RETURN d, d.path AS path, [d.path] AS paths"},
@@ -558,3 +559,83 @@ def test_a_documents_bytes_come_from_the_archive_to_auditors_only(client: TestCl
     assert unknown.status_code == 404 and "no document" in unknown.json()["error"]["message"]
     for bad in ("..%2F..%2Fetc%2Fpasswd", "ABC", doc_id[:-1] + "g"):
         assert client.get(f"/api/v1/documents/{bad}/content", headers=AS_AUDITOR).status_code in {404, 422}
+
+
+def test_a_notices_chain_with_the_money_down_each_link(neo4j_server: Any, session_driver: Any, tmp_path: Path) -> None:
+    """The generated chain (fundgraph.synth): 湖南's notice, found by its 文号 however bracketed, gives its levels up
+    and down, the Ministry's row it received against what it allocates (the planted 10 万元 short, both cells), the
+    days each link took, and the level findings that cite it."""
+    from fundgraph.audit.findings import run_findings
+    from fundgraph.synth import CHAIN_LIMIT_DAYS, generate_chain
+
+    session_driver.execute_query("MATCH (n) DETACH DELETE n")
+    chain = generate_chain(seed=3)
+    for notice in chain.notices:
+        (tmp_path / notice.name).write_text(notice.text, encoding="utf-8")
+        write_plan(session_driver, plan_elements(parse_path(tmp_path / notice.name)))
+    short = next(f for f in run_findings(session_driver, rules=["not_passed_down_in_full"]) if f.severity == "high")
+    received, allocated = short.details["received_fen"], short.details["allocated_fen"]
+    upper_doc, lower_doc = short.evidence[0].doc_id, short.evidence[-1].doc_id
+    records, _, _ = session_driver.execute_query(
+        "MATCH (d:Document) RETURN d.doc_id AS id, d.wenhao AS wenhao, d.date AS date"
+    )
+    wenhao = {r["id"]: r["wenhao"] for r in records}
+    settings = Settings(
+        NEO4J_URI=neo4j_server.uri, NEO4J_PASSWORD=neo4j_server.password(), FUNDGRAPH_NEO4J_HOME=neo4j_server.home
+    )
+    with TestClient(create_app([READER], settings)) as client:
+        # By its 文号 written with other brackets, as a reader would type it.
+        typed = wenhao[lower_doc].replace("〔", "[").replace("〕", "]")
+        found = client.get("/api/v1/notices", params={"wenhao": typed}, headers=AS_READER)
+        assert found.status_code == 200, found.text
+        assert [(n["doc_id"], n["not_loaded"]) for n in found.json()["items"]] == [(lower_doc, False)]
+        cited_only = client.get("/api/v1/notices", params={"wenhao": "财农〔2023〕7号"}, headers=AS_READER).json()
+        assert [(n["doc_id"], n["not_loaded"], n["cited_by"]) for n in cited_only["items"]] == [(None, True, 1)]
+
+        response = client.get(f"/api/v1/notices/{lower_doc}/chain", headers=AS_READER)
+        assert response.status_code == 200, response.text
+        page = response.json()
+        assert page["notice"]["doc_id"] == lower_doc and page["notice"]["wenhao"] == wenhao[lower_doc]
+        levels = {(r["level"], r["wenhao"], r["not_loaded"]) for r in page["levels"]}
+        assert (-1, wenhao[upper_doc], False) in levels and (-2, "财农〔2023〕7号", True) in levels
+        down = [r for r in page["levels"] if r["level"] == 1]
+        assert len(down) == 2 and all(r["doc_id"] and r["date"] and r["total"] for r in down)
+
+        [up_link] = [k for k in page["links"] if k["upper"]["doc_id"] == upper_doc]
+        assert (up_link["upper_level"], up_link["lower_level"]) == (-1, 0)
+        assert up_link["days"] == 45 and up_link["late"] and up_link["limit_days"] == CHAIN_LIMIT_DAYS
+        [row] = up_link["rows"]
+        assert (row["name"], row["received"], row["allocated"]) == ("湖南省", _wan(received), _wan(allocated))
+        assert row["difference"] == "-10" == "-" + short.details["difference"]
+        assert row["cell"]["doc_id"] == upper_doc and row["cell"]["row"] and row["cell"]["col"]
+        [plan] = row["lower_plans"]
+        assert plan["doc_id"] == lower_doc and plan["total_cell"]["doc_id"] == lower_doc
+        assert plan["total_cell"]["line"] and plan["cited_cell"]["line"]
+        # Down to its cities: each passed on in full, the second 40 days after.
+        below = [k for k in page["links"] if k["upper"]["doc_id"] == lower_doc]
+        assert sorted(k["days"] for k in below) == [20, 40] and [k["late"] for k in below if k["days"] == 40] == [True]
+        assert {r["difference"] for k in below for r in k["rows"]} == {"0"}
+
+        rules = sorted((f["rule"], f["projects"][0]["name"]) for f in page["findings"])
+        assert ("not_passed_down_in_full", "湖南省") in rules and ("passed_down_late", "湖南省") in rules
+        assert all(any(e["doc_id"] == lower_doc for e in f["evidence"]) for f in page["findings"])
+
+        missing = client.get(f"/api/v1/notices/{'0' * 64}/chain", headers=AS_READER)
+        assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
+        assert client.get("/api/v1/notices", params={"wenhao": "没有文号"}, headers=AS_READER).status_code == 422
+    session_driver.execute_query("MATCH (n) DETACH DELETE n")
+    write_plan(session_driver, plan_elements(parse_path(SEED_TXT)))
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _wan(fen: int) -> str:
+    from decimal import Decimal
+
+    from fundgraph.money import format_wan
+
+    return format_wan(Decimal(fen) / 1_000_000)

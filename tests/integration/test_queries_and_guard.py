@@ -24,7 +24,7 @@ def seeded(driver: Any) -> Any:
 
 # Queries across levels of government need notices citing each other: they run on the seed with the chain of
 # tests/fixtures/chain beside it.
-ACROSS_LEVELS = {"not_passed_down_in_full", "passed_down_late", "not_passed_down", "project_chain"}
+ACROSS_LEVELS = {"not_passed_down_in_full", "passed_down_late", "not_passed_down", "project_chain", "notices"}
 CHAIN = sorted((Path(__file__).resolve().parents[1] / "fixtures" / "chain").glob("*.txt"))
 
 

@@ -51,7 +51,15 @@ FLOORS: list[tuple[str, tuple[str, ...]]] = [
     ("audit", ("fundgraph.audit",)),
     (
         "application",
-        ("fundgraph.loading", "fundgraph.prefetch", "fundgraph.synth", "fundgraph.backup", "fundgraph.review"),
+        (
+            "fundgraph.loading",
+            "fundgraph.prefetch",
+            "fundgraph.synth",
+            "fundgraph.backup",
+            "fundgraph.review",
+            # A notice's chain and the money down it, for the API, the explorer and notebooks.
+            "fundgraph.notices",
+        ),
     ),
     ("interfaces", ("fundgraph.api", "fundgraph.cli", "fundgraph.__main__")),
 ]

@@ -8,6 +8,7 @@ import { renderConsole } from "./pages/console.js";
 import { renderDocument } from "./pages/document.js";
 import { renderDocuments, renderReview } from "./pages/documents.js";
 import { renderHome } from "./pages/home.js";
+import { renderNotice } from "./pages/notice.js";
 import { renderEntity } from "./pages/entity.js";
 import { renderFindings } from "./pages/findings.js";
 import { renderQueries } from "./pages/queries.js";
@@ -28,6 +29,8 @@ const ROUTES = [
   { name: "console", render: renderConsole, auditor: true },
   // Opened from a cited cell and from the documents page.
   { name: "document", render: renderDocument, hidden: true },
+  // A notice's chain up and down: opened from a level finding, a document, another notice.
+  { name: "notice", render: renderNotice, hidden: true },
   { name: "review", render: renderReview, auditor: true, hidden: true, readers: "doc.auditors" },
 ];
 

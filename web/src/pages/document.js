@@ -1,10 +1,11 @@
 // The source behind a number: #/document/ID?row=&col=&line=&page= opens the document at its cited cell — a text
 // with line numbers and the cell's line and words highlighted; a PDF or a scan as its page drawn by the server with
 // the cell's box (and the OCR confidence); an Office file as the cells its reader saw, the cited one highlighted.
-import { api, apiObjectUrl } from "../api.js";
+import { api, apiObjectUrl, cached } from "../api.js";
 import { append, h } from "../dom.js";
 import { t } from "../i18n.js";
 import { loading, statusBadge } from "../widgets.js";
+import { noticeHref } from "./notice.js";
 
 const number = (value) => (value === null || value === undefined || value === "" ? null : Number(value));
 
@@ -141,10 +142,15 @@ export async function renderDocument(main, route, { state }) {
   main.append(wait);
   const view = await api(`/documents/${encodeURIComponent(docId)}/view`);
   const cell = citedCell(view, where);
+  const [listed] = (await cached("/documents", { doc_id: docId })).items;
   append(
     main,
     [
       h("h1", {}, view.name, " ", statusBadge(view.status)),
+      // A notice with a 文号 or citations: its chain up and down.
+      listed && (listed.wenhao || listed.citations)
+        ? h("p", {}, h("a", { href: noticeHref(docId), className: "notice-chain", "data-doc": docId }, "⇅ ", listed.wenhao || t("notice.no_wenhao"), " · ", t("notice.chain")))
+        : null,
       view.error ? h("p", { className: "error" }, view.error) : null,
       cellFacts(cell, where),
       !cell && where.row !== null ? h("p", { className: "notice" }, t("doc.no_cell", { row: where.row, col: where.col ?? "" })) : null,

@@ -5,6 +5,7 @@ import { api } from "../api.js";
 import { clear, h } from "../dom.js";
 import { t, term, terms } from "../i18n.js";
 import { entityLink, errorBox, loading, money, readByBadge, statusBadge, table } from "../widgets.js";
+import { noticeHref } from "./notice.js";
 
 const REVIEWABLE = ["refused", "unverified"];
 const FIELDS = ["name", "amount", "applicant", "implementer"];
@@ -66,6 +67,12 @@ export async function renderDocuments(main, route, { go, state }) {
         },
         { key: "error", title: t("docs.error"), render: (d) => h("span", { className: "doc-error" }, d.error || "") },
         {
+          key: "wenhao",
+          title: t("docs.chain"),
+          // A notice with a 文号 or citations has a chain to show.
+          render: (d) => (d.wenhao || d.citations ? h("a", { href: noticeHref(d.doc_id), className: "notice-chain", "data-doc": d.doc_id }, d.wenhao || t("notice.no_wenhao")) : null),
+        },
+        {
           key: "doc_id",
           title: "",
           render: (d) =>
@@ -77,7 +84,7 @@ export async function renderDocuments(main, route, { go, state }) {
               : null,
         },
       ],
-      { filename: "documents.csv", csvColumns: ["name", "status", "plans", "error", "doc_id"] },
+      { filename: "documents.csv", csvColumns: ["name", "status", "plans", "error", "wenhao", "doc_id"] },
     ),
   );
 }

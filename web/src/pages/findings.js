@@ -3,6 +3,19 @@ import { h } from "../dom.js";
 import { csv } from "../format.js";
 import { message, t, term, terms } from "../i18n.js";
 import { downloadLink, entityLink, loading, money, provenance, severityBadge } from "../widgets.js";
+import { noticeHref } from "./notice.js";
+
+// The findings across levels of government (fundgraph/notices.py's LEVEL_RULES and what they find): each opens on the
+// notice that passed the money on, or should have — its evidence's last document — at the row it is about.
+const LEVEL_RULES = new Set(["not_passed_down_in_full", "passed_down_more", "not_reconcilable", "passed_down_late", "passed_down_date_unknown", "not_passed_down"]);
+
+function chainLink(finding) {
+  if (!LEVEL_RULES.has(finding.rule)) return null;
+  const cited = finding.evidence.filter((e) => e.doc_id);
+  if (!cited.length) return null;
+  const docId = cited[cited.length - 1].doc_id;
+  return h("a", { href: noticeHref(docId, { project: finding.projects[0]?.project_id }), className: "open-chain", "data-doc": docId }, "⇅ ", t("notice.open"));
+}
 
 function details(finding) {
   const entries = Object.entries(finding.details || {});
@@ -32,6 +45,7 @@ function card(finding, index) {
     h(
       "div",
       { className: "finding-body" },
+      chainLink(finding),
       finding.projects.length
         ? [
             h("h4", {}, t("findings.projects")),
