@@ -1077,6 +1077,8 @@ class _PlanBuilder:
         seq, name = self.header.columns.get("seq"), self.header.columns.get("name")
         if seq is None or name is None or label_cell.col != seq or name != seq + 1 or not all(c.text for c in row):
             return False
+        if [c.col for c in row] != list(range(row[0].col, row[0].col + len(row))):
+            return False  # cells placed by position keep their columns: a gap is where the page shows one
         widths = [len(r) for r in self.table.rows[self.header.data_start :] if r and r[-1].text]
         usual = max(set(widths), key=widths.count) if widths else 0
         return len(row) == usual - 1

@@ -163,3 +163,59 @@ def test_with_an_amount_missing_a_total_that_differs_is_unverified_not_a_mismatc
     assert [(p.name, p.amount) for p in plan.projects] == [("甲村道路", Decimal(120)), ("乙村水渠", None)]
     assert {"amount_missing", "total_unverified"} <= set(codes) and "total_mismatch" not in codes
     assert "乙村水渠" in codes["total_unverified"] and "only if they add up to 30" in codes["total_unverified"]
+
+
+# A table laid out by position (a rule-less PDF's words where the page shows them, one character a column) under a
+# two-line header: a money group over its sub-columns, the group's unit wrapped under it, names wrapped under their
+# column.
+
+
+def _placed(*lines: list[tuple[int, str]]) -> str:
+    """Lines of pieces, each at its character column, as the page layout writes them."""
+    out = []
+    for pieces in lines:
+        line = ""
+        for col, text in pieces:
+            line = line.ljust(col) + text
+        out.append(line)
+    return "\n".join(out) + "\n"
+
+
+GROUPED_BY_POSITION = {
+    "group-last": "关于下达2024年农村公路养护资金的通知\n\n"
+    + _placed(
+        [(0, "序号"), (10, "乡镇"), (20, "项目名称"), (32, "资金来源")],
+        [(32, "（万元）")],
+        [],
+        [(32, "中央资金"), (44, "省级资金"), (56, "小计")],
+        [],
+        [(0, "1"), (10, "城关镇"), (20, "城关道路养"), (32, "300"), (44, "100"), (56, "400")],
+        [(20, "护")],
+        [(0, "2"), (10, "城关镇"), (20, "东环路养护"), (32, "200"), (44, "80"), (56, "280")],
+        [(0, "合计"), (32, "500"), (44, "180"), (56, "680")],
+    ),
+    "group-in-the-middle": "某县2024年农村公路养护资金分配表\n"
+    + _placed(
+        [(0, "序号"), (8, "项目名称"), (24, "补助资金（万元）"), (52, "备注")],
+        [(24, "中央"), (34, "省级"), (44, "合计")],
+        [(0, "1"), (8, "城关道路养护"), (24, "300"), (34, "100"), (44, "400"), (52, "新建")],
+        [(0, "2"), (8, "东环路养护"), (24, "200"), (34, "80"), (44, "280")],
+        [(0, "合计"), (24, "500"), (34, "180"), (44, "680")],
+    ),
+    "group-unit-in-a-line": "单位：万元\n"
+    + _placed(
+        [(0, "序号"), (8, "项目名称"), (24, "安排资金")],
+        [(24, "中央资金"), (36, "省级资金"), (48, "合计")],
+        [(0, "1"), (8, "城关道路养"), (24, "300"), (36, "100"), (48, "400")],
+        [(8, "护")],
+        [(0, "2"), (8, "东环路养护"), (24, "200"), (36, "80"), (48, "280")],
+        [(0, "合计"), (24, "500"), (36, "180"), (48, "680")],
+    ),
+}
+
+
+@pytest.mark.parametrize("member", sorted(GROUPED_BY_POSITION))
+def test_a_money_group_over_sub_columns_laid_out_by_position(member: str) -> None:
+    plan = parse_bytes(GROUPED_BY_POSITION[member].encode(), "notice.txt")
+    assert [(p.name, str(p.amount)) for p in plan.projects] == [("城关道路养护", "400"), ("东环路养护", "280")]
+    assert plan.stated_total == Decimal("680") and plan.problems == ()

@@ -315,6 +315,59 @@ def _column_of(start: int, end: int, header: list[tuple[int, int, str]]) -> int:
     return max(range(len(header)), key=overlap) + 1
 
 
+def _header_block(
+    lines: list[str], header_at: int, header: list[tuple[int, int, str]]
+) -> tuple[list[tuple[int, int, str]], list[list[Cell]], int]:
+    """The header's own lines under its first: the columns, the header rows as cells, and the line after them.
+
+    A line of words only (no figure, nothing under the first column) is the header's: one piece a column continues
+    the column's words (资金来源 over （万元）, a cell that wrapped); two or more under one column are its
+    sub-columns (中央资金 · 省级资金 · 小计 under 资金来源), which then stand as columns of their own, the parent
+    written over the first of them, as a table with merged header cells is read."""
+    from fundgraph.loaders.readers.pdf_reader import join_pieces
+
+    words: dict[int, list[str]] = {}
+    subs: list[tuple[int, int, str]] = []
+    last = header_at + 1
+    for index in range(header_at + 1, min(len(lines), header_at + 6)):
+        runs = _runs(lines[index])
+        if not runs:
+            continue
+        placed = [_column_of(start, end, header) for start, end, _ in runs]
+        if 1 in placed or subs or any(parse_number(t) is not None for _, _, t in runs):
+            break
+        if len(set(placed)) < len(placed):
+            subs = runs
+        else:
+            for col, (_, _, piece) in zip(placed, runs, strict=True):
+                words.setdefault(col, []).append(piece)
+        last = index + 1
+    names = [join_pieces([t, *words.get(col, [])]) for col, (_, _, t) in enumerate(header, start=1)]
+    row = header_at + 1
+    if not subs:
+        return header, [[Cell(t, 1, col, row) for col, t in enumerate(names, start=1)]], last
+    under = {col: [r for r in subs if _column_of(r[0], r[1], header) == col] for col in range(1, len(header) + 1)}
+    columns: list[tuple[int, int, str]] = []
+    top: list[str] = []
+    second: list[str] = []
+    for col, (start, end, _) in enumerate(header, start=1):
+        parts = under[col] if len(under[col]) >= 2 else []
+        if not parts:
+            columns.append((start, end, names[col - 1]))
+            top.append(names[col - 1])
+            second.append(" ".join(t for _, _, t in under[col]))
+            continue
+        for number, part in enumerate(parts):
+            columns.append(part if number else (min(start, part[0]), part[1], part[2]))
+            top.append(names[col - 1] if number == 0 else "")
+            second.append(part[2])
+    head_rows = [
+        [Cell(t, 1, col, row) for col, t in enumerate(top, start=1)],
+        [Cell(t, 2, col, last) for col, t in enumerate(second, start=1) if t],
+    ]
+    return columns, head_rows, last
+
+
 def read_aligned_columns(text: str, path: str, doc_id: str) -> RawDocument:
     """A table set out by position (its words laid out where the page shows them): the header's runs are the
     columns, every piece of a later line goes to the column it sits under, and a line with nothing in the first
@@ -328,9 +381,9 @@ def read_aligned_columns(text: str, path: str, doc_id: str) -> RawDocument:
         return _document(path, doc_id, "aligned-columns", Table(index=1), lines, len(lines) + 1, len(lines))
     header_at, header = found
     header_text = [t for _, _, t in header]
-    table = Table(index=1, rows=[[Cell(t, 1, col, header_at + 1) for col, t in enumerate(header_text, start=1)]])
+    header, head_rows, last = _header_block(lines, header_at, header)
+    table = Table(index=1, rows=head_rows)
     cells: dict[int, tuple[list[str], int]] = {}
-    last = header_at + 1
 
     def end_row() -> None:
         if cells:
@@ -341,7 +394,7 @@ def read_aligned_columns(text: str, path: str, doc_id: str) -> RawDocument:
             cells.clear()
 
     total_row = False
-    for index in range(header_at + 1, len(lines)):
+    for index in range(last, len(lines)):
         runs = _runs(lines[index])
         if not runs:
             continue
