@@ -4,7 +4,7 @@
 import { api, apiObjectUrl } from "../api.js";
 import { append, h } from "../dom.js";
 import { t } from "../i18n.js";
-import { loading, statusBadge } from "../widgets.js";
+import { loading, refusalText, statusBadge } from "../widgets.js";
 
 const number = (value) => (value === null || value === undefined || value === "" ? null : Number(value));
 
@@ -145,7 +145,7 @@ export async function renderDocument(main, route, { state }) {
     main,
     [
       h("h1", {}, view.name, " ", statusBadge(view.status)),
-      view.error ? h("p", { className: "error" }, view.error) : null,
+      view.error ? h("p", { className: "error" }, refusalText(view)) : null,
       cellFacts(cell, where),
       !cell && where.row !== null ? h("p", { className: "notice" }, t("doc.no_cell", { row: where.row, col: where.col ?? "" })) : null,
     ],
