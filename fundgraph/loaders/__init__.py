@@ -18,7 +18,7 @@ from types import ModuleType
 
 from fundgraph.errors import EmptyTableError, Location, ParseError
 from fundgraph.loaders.cells import RawDocument, TextLine
-from fundgraph.loaders.layouts import is_fallback, layout_names, text_readings
+from fundgraph.loaders.layouts import is_fallback, layout_terms, text_readings
 from fundgraph.loaders.model import Plan, Problem, Source
 from fundgraph.loaders.notice import read_notice
 from fundgraph.loaders.plan import build_plans, find_headers
@@ -113,8 +113,8 @@ def read_text(text: str, path: str, doc_id: str) -> RawDocument:
 
 def _no_table(path: str) -> ParseError:
     if path.lower().endswith(".pdf"):
-        return ParseError.of("no_table_pdf", Location(path), layouts=layout_names())
-    return ParseError.of("no_table", Location(path), layouts=layout_names())
+        return ParseError.of("no_table_pdf", Location(path), layouts=layout_terms())
+    return ParseError.of("no_table", Location(path), layouts=layout_terms())
 
 
 @dataclass(frozen=True)

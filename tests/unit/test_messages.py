@@ -245,3 +245,9 @@ def test_a_refusal_inside_a_cut_row_is_passed_on_as_a_message_and_placed_in_eith
     assert render(said["code"], said["args"], "zh") == (
         "t.txt，表2，第5行，第3列，第9行文字：金额“1O”不是数字；请修正该单元格或删除该行"
     )
+
+
+def test_every_text_layout_is_a_term_a_refusal_can_name() -> None:
+    from fundgraph.loaders.layouts import TEXT_LAYOUTS
+
+    assert list(vocabulary("layouts")) == [layout.name for layout in TEXT_LAYOUTS]
