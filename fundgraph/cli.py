@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -21,6 +21,7 @@ from fundgraph.loaders import parse_plans
 
 if TYPE_CHECKING:
     from fundgraph.loaders.explain import Explanation
+    from fundgraph.loading import Refused
 
 app = typer.Typer(
     help="fundgraph: a graph knowledge base of public fund-allocation plans (资金分配方案) on Neo4j.",
@@ -53,7 +54,7 @@ def main() -> None:
     try:
         app()
     except FundgraphError as exc:
-        err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        err.print(f"[bold red]error:[/] {_error_text(exc)}", highlight=False, soft_wrap=True)
         sys.exit(exc.exit_code)
     except Exception as exc:
         # Only a command that loaded the driver can raise its errors: the others (`parse`) do not load it (1.5 s of
@@ -213,6 +214,22 @@ def _problem_text(problem: dict[str, Any]) -> str:
     return str(problem["message"])
 
 
+def _said(message: dict[str, Any] | None, english: str) -> str:
+    """A message (``{code, args}``) in FUNDGRAPH_LANG, else the English text it stands for."""
+    from fundgraph.vocabularies import render
+
+    if message is None:
+        return english
+    return render(message["code"], message["args"], get_settings().message_language)
+
+
+def _error_text(exc: FundgraphError) -> str:
+    """An error in FUNDGRAPH_LANG where it is data (a refused document's), else in English."""
+    from fundgraph.errors import ParseError
+
+    return _said(exc.as_message() if isinstance(exc, ParseError) else None, str(exc))
+
+
 def render_explanation(report: Explanation) -> str:
     """The --explain report as text: per plan, the reading, the header row, each column's role and why."""
     if report.refused:
@@ -233,12 +250,13 @@ def render_explanation(report: Explanation) -> str:
             f"  {plan.rows} rows, unit {plan.unit} {plan.currency}, stated total {plan.stated_total}, "
             f"computed {plan.computed_total}"
         )
-        lines.extend(f"  problem {problem}" for problem in plan.problems)
+        lines.extend(f"  problem {data['code']}: {_problem_text(data)}" for data in plan.problem_data)
     return "\n".join(lines)
 
 
 def _render_refusal(report: Explanation) -> str:
-    lines = [f"refused: {report.refused}", f"doc_id (a recipe's `document`): {report.doc_id}"]
+    refused = _said(report.refusal, report.refused or "")
+    lines = [f"refused: {refused}", f"doc_id (a recipe's `document`): {report.doc_id}"]
     for found in report.candidates:
         lines.append(f"candidate: reading {found.reading}, table {found.table} ({found.rows} rows)")
         for number, row in enumerate(found.first_rows, start=1):
@@ -319,9 +337,15 @@ def load(
                 f"{row['path']}: {row['status']} {row['plan_id']} ({row['projects']} projects, "
                 f"{row['reading']}{problems})"
             )
-        for refused in report.refused:
-            err.print(f"[red]refused[/] {refused.error}", highlight=False, soft_wrap=True)
+        _print_refused(report.refused)
     _exit_for_refusals(len(report.refused), len({r.path for r in report.loaded}))
+
+
+def _print_refused(refused: Sequence[Refused]) -> None:
+    """Each refused document's error, in FUNDGRAPH_LANG."""
+    lang = get_settings().message_language
+    for document in refused:
+        err.print(f"[red]refused[/] {document.text(lang)}", highlight=False, soft_wrap=True)
 
 
 def _exit_for_refusals(refused: int, loaded: int) -> None:
@@ -382,8 +406,7 @@ def _bulk_load(
             out.print(f"the store it replaced is backed up in {result.backup} (`fundgraph restore` brings it back)")
         for path in result.skipped:
             out.print(f"{path}: unchanged (the same plan, already in this load)")
-        for refused in result.refused:
-            err.print(f"[red]refused[/] {refused.error}", highlight=False, soft_wrap=True)
+        _print_refused(result.refused)
     _exit_for_refusals(len(result.refused), result.documents)
 
 
@@ -424,6 +447,7 @@ def documents(
         err.print(f"[yellow]only the first {len(rows)} documents are listed[/]")
     for row in rows:
         row["problems"] = sorted({json.loads(p)["code"] for p in row.pop("problems") or []})
+        row["refusal"] = json.loads(row["refusal"]) if row.get("refusal") else None
     if as_json:
         print_json(rows)
         return
@@ -433,7 +457,7 @@ def documents(
             "status": row["status"],
             "plans": len(row["plans"]),
             "problems": ", ".join(row["problems"]),
-            "error": row["error"] or "",
+            "error": _said(row["refusal"], row["error"] or ""),
         }
         for row in rows
     ]

@@ -7,6 +7,7 @@ exit non-zero, and the API can map it to an HTTP status in one place.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Self
 
 
 class FundgraphError(Exception):
@@ -40,16 +41,57 @@ class Location:
             parts.append(f"line {self.line}")
         return ", ".join(parts)
 
+    def parts(self) -> list[dict[str, Any]]:
+        """The place as messages (``where_*`` in vocabularies.yaml), one after another after the path: its str in
+        English, and in Chinese rendered as 第3页，表1，第2行."""
+        shown = [("page", self.page), ("table", self.table), ("row", self.row), ("col", self.col), ("line", self.line)]
+        return [{"code": f"where_{name}", "args": {name: value}} for name, value in shown if value is not None]
+
 
 class ParseError(FundgraphError):
-    """The document cannot be read faithfully; nothing from it is loaded."""
+    """The document cannot be read faithfully; nothing from it is loaded.
+
+    A refusal made with :meth:`of` is data: its ``code`` and ``arguments`` render the template ``refusal_<code>``
+    (vocabularies.yaml) in zh or en; ``message`` and ``str()`` stay English."""
 
     exit_code = 2
 
-    def __init__(self, message: str, where: Location) -> None:
+    def __init__(
+        self, message: str, where: Location, *, code: str = "", arguments: dict[str, Any] | None = None
+    ) -> None:
         super().__init__(f"{where}: {message}")
         self.message = message
         self.where = where
+        # ``arguments``, not ``args``: Exception.args is the tuple an exception was raised with.
+        self.code = code
+        self.arguments = dict(arguments or {})
+
+    @classmethod
+    def of(cls, code: str, where: Location, **arguments: Any) -> Self:
+        """A refusal whose message is the template ``refusal_<code>`` and its arguments."""
+        from fundgraph.vocabularies import render  # the vocabularies read this module's SchemaError
+
+        return cls(render(f"refusal_{code}", arguments, "en"), where, code=code, arguments=arguments)
+
+    def reason(self) -> dict[str, Any] | None:
+        """The refusal's reason as a message (``{code, args}``), None for one given only as English text."""
+        return {"code": f"refusal_{self.code}", "args": self.arguments} if self.code else None
+
+    def as_message(self, path: str | None = None) -> dict[str, Any] | None:
+        """The whole refusal as a message, place and reason (``path`` in place of the location's, e.g. its base
+        name): in English it reads as ``str()`` does. None for a refusal given only as English text."""
+        reason = self.reason()
+        if reason is None:
+            return None
+        shown = self.where.path if path is None else path
+        return {"code": "refused_at", "args": {"path": shown, "where": self.where.parts(), "reason": reason}}
+
+    def text(self, lang: str = "en") -> str:
+        """The reason (without the place) in ``en`` or ``zh``; English where it has no template."""
+        from fundgraph.vocabularies import render
+
+        reason = self.reason()
+        return self.message if reason is None else render(reason["code"], reason["args"], lang)
 
 
 class EmptyTableError(ParseError):

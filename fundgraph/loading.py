@@ -19,6 +19,7 @@ True
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import resource
 import tempfile
@@ -44,6 +45,7 @@ from fundgraph.loaders.model import Plan, worst_status
 from fundgraph.loaders.recipes import Recipe
 from fundgraph.localserver import LocalServer
 from fundgraph.prefetch import collect_less, collecting_less, map_ahead
+from fundgraph.vocabularies import render as render_message
 
 # New plans are written this many projects to a transaction: commits, not rows, are what a bulk load waits on.
 GROUP_PROJECTS = 2_000
@@ -98,10 +100,23 @@ class Refused:
 
     path: str
     doc_id: str | None
-    error: str
+    error: str  # in English
+    # The error as a message (``{code, args}``: ParseError.as_message), for a reader in zh or en; None for an error
+    # given only as English text.
+    refusal: dict[str, Any] | None = None
+
+    @classmethod
+    def of(cls, file: Path, error: FundgraphError) -> Refused:
+        refusal = error.as_message() if isinstance(error, ParseError) else None
+        return cls(str(file), content_id(file), str(error) or type(error).__name__, refusal)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"path": self.path, "status": "refused", "doc_id": self.doc_id, "error": self.error}
+        shown = {"path": self.path, "status": "refused", "doc_id": self.doc_id, "error": self.error}
+        return shown | ({"refusal": self.refusal} if self.refusal is not None else {})
+
+    def text(self, lang: str = "en") -> str:
+        """The error in ``en`` or ``zh`` (English where it is not a message)."""
+        return self.error if self.refusal is None else render_message(self.refusal["code"], self.refusal["args"], lang)
 
 
 @dataclass
@@ -132,14 +147,14 @@ def workers_for(files: int) -> int:
     return (os.cpu_count() or 1) if files >= PARALLEL_FROM_FILES else 1
 
 
-def _check_file(file: Path, accept_unverified: bool = False) -> str | None:
-    """Read a file (in a worker): None if it reads, else its error's text."""
+def _check_file(file: Path, accept_unverified: bool = False) -> tuple[str, dict[str, Any] | None] | None:
+    """Read a file (in a worker): None if it reads, else its error's text and its message (None where it has none)."""
     try:
         parse_plans(file, accept_unverified=accept_unverified)
     except FundgraphError as exc:
         # The caller reads the file again to raise the error: errors carry their location, which does not cross a
         # process boundary intact.
-        return str(exc) or type(exc).__name__
+        return str(exc) or type(exc).__name__, exc.as_message() if isinstance(exc, ParseError) else None
     return None
 
 
@@ -190,7 +205,7 @@ def check_paths(
         if failed:
             if strict:
                 parse_plans(file, accept_unverified=accept_unverified)  # again here, to raise it with its location
-            refused.append(Refused(str(file), content_id(file), failed))
+            refused.append(Refused(str(file), content_id(file), *failed))
         if on_progress:
             on_progress("checking", done, len(files))
     return refused
@@ -221,12 +236,21 @@ def keep_refused(
             "format": Path(r.path).suffix.lstrip(".").lower() or "text",
             # By base name: the API shows the error, and where the file lies is the loading machine's business.
             "error": r.error.replace(r.path, Path(r.path).name),
+            "refusal": None if r.refusal is None else json.dumps(_by_name(r.refusal, r.path), ensure_ascii=False),
             "loaded_at": when,
         }
         for r in refused
         if r.doc_id is not None
     ]
     record_refused(driver, rows, database)
+
+
+def _by_name(refusal: dict[str, Any], path: str) -> dict[str, Any]:
+    """A refusal that names its file by its base name, as the kept error does."""
+    args = refusal["args"]
+    if args.get("path") != path:
+        return refusal
+    return {**refusal, "args": {**args, "path": Path(path).name}}
 
 
 def write_grouped(
@@ -267,7 +291,7 @@ def load_paths(
     folder = archived or get_settings().archive_folder
     files = expand(paths)
     if not files:
-        raise ParseError("no plan files found", Location(", ".join(str(p) for p in paths)))
+        raise ParseError.of("no_files", Location(", ".join(str(p) for p in paths)))
     workers = workers or workers_for(len(files))
     report = LoadReport()
     report.refused = check_paths(
@@ -297,7 +321,7 @@ def load_paths(
                 parse_plans(file, accept_unverified=accept_unverified)  # changed since the check: raise it here
                 continue
             if prepared and archive.keep_file(folder, file, prepared[0].elements.doc_id) is None:
-                raise ParseError("the file changed while it was loaded; load it again", Location(str(file)))
+                raise ParseError.of("changed_while_loaded", Location(str(file)))
             yield prepared
 
     write_grouped(driver, documents(), record)
@@ -333,7 +357,7 @@ def load_bytes(
     prepared = prepare_plans(plans)
     folder = archived or get_settings().archive_folder
     if archive.keep(folder, data) != prepared[0].elements.doc_id:
-        raise ParseError("the document's bytes are not the ones it was read from", Location(path))
+        raise ParseError.of("bytes_differ", Location(path))
     apply_schema(driver)
     report = LoadReport()
 
@@ -431,7 +455,7 @@ def bulk_load(
     folder = archived or get_settings().archive_folder
     files = expand(paths)
     if not files:
-        raise ParseError("no plan files found", Location(", ".join(str(p) for p in paths)))
+        raise ParseError.of("no_files", Location(", ".join(str(p) for p in paths)))
     workers = workers or os.cpu_count() or 1
     result = BulkResult()
     # No separate pass that reads every file first (the transactional load has one, so that nothing is written
@@ -478,9 +502,9 @@ def bulk_load(
                     except FundgraphError as exc:
                         if strict:
                             raise
-                        result.refused.append(Refused(str(file), content_id(file), str(exc)))
+                        result.refused.append(Refused.of(file, exc))
                         continue
-                    raise ParseError("the file changed while it was read; load again", Location(str(file)))
+                    raise ParseError.of("changed_while_read", Location(str(file)))
                 for plan in prepared:
                     earlier = seen.get(plan.plan_id)
                     if earlier is None:
@@ -489,12 +513,8 @@ def bulk_load(
                         skipped.add(id(plan))
                         result.skipped.append(plan.path)
                     else:
-                        raise ParseError(
-                            f"plan {plan.plan_id} comes in two versions ({earlier[1]} and this file); a "
-                            "bulk load writes one version of each plan: load these transactionally, so that the "
-                            "later replaces the earlier with its history",
-                            Location(plan.path),
-                        )
+                        where = Location(plan.path)
+                        raise ParseError.of("two_versions", where, plan=plan.plan_id, earlier=earlier[1])
                 result.documents += 1
                 if on_progress:
                     on_progress("preparing", done, len(files))
@@ -511,10 +531,9 @@ def bulk_load(
             args, result.nodes, result.relationships = csv.finish()
         if not result.plans and result.refused:
             # Nothing reads: the store is left as it is rather than replaced by an empty one.
-            raise ParseError(
-                f"no document could be read ({len(result.refused)} refused; the first: {result.refused[0].error})",
-                Location(", ".join(str(p) for p in paths)),
-            )
+            first = result.refused[0]
+            where = Location(", ".join(str(p) for p in paths))
+            raise ParseError.of("nothing_read", where, count=len(result.refused), first=first.refusal or first.error)
         result.seconds["prepare"] = time.perf_counter() - started
         # The workers have been waited for (the pool shuts down when the documents run out), so their CPU is in
         # this process's children's.

@@ -19,6 +19,7 @@ fundgraph.review.RecipeRefused: the recipe has keys no recipe has: shell
 from __future__ import annotations
 
 import io
+import json
 import os
 import tempfile
 from dataclasses import dataclass
@@ -52,12 +53,28 @@ MAX_PAGE_PIXELS = 4000
 class RecipeRefused(ParseError):
     """A recipe that is not one (unknown keys, a bad column), or that the document contradicts."""
 
-    def __init__(self, message: str, where: Location | None = None) -> None:
-        super().__init__(message, where or Location("recipe"))
+    def __init__(
+        self,
+        message: str,
+        where: Location | None = None,
+        *,
+        code: str = "",
+        arguments: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(message, where or Location("recipe"), code=code, arguments=arguments)
         self.args = (message,)
+
+    @classmethod
+    def wrapping(cls, error: ParseError, where: Location | None = None) -> RecipeRefused:
+        """The refusal of a recipe that ``error`` refused (its code and arguments), at ``where`` in the document."""
+        return cls(error.message, where, code=error.code, arguments=error.arguments)
 
     def __str__(self) -> str:
         return self.message if self.where.path == "recipe" else f"{self.where}: {self.message}"
+
+    def as_message(self, path: str | None = None) -> dict[str, Any] | None:
+        # A recipe's own fault has no place in the document: its reason alone, as str() says it.
+        return self.reason() if self.where.path == "recipe" else super().as_message(path)
 
 
 @dataclass(frozen=True)
@@ -69,6 +86,8 @@ class Document:
     status: str
     error: str | None
     data: bytes
+    # A refused document's error as a message (``{code, args}``) to render in zh or en; None where it has none.
+    refusal: dict[str, Any] | None = None
 
     @property
     def name(self) -> str:
@@ -88,7 +107,8 @@ def document(driver: Driver, database: str, folder: Path, doc_id: str) -> Docume
     if data is None:
         raise UnknownDocument(f"document {doc_id[:12]}… is not in the archive (loaded before it was kept)")
     row = rows[0]
-    return Document(doc_id, row["path"] or "document", row["status"] or "verified", row["error"], data)
+    refusal = json.loads(row["refusal"]) if row.get("refusal") else None
+    return Document(doc_id, row["path"] or "document", row["status"] or "verified", row["error"], data, refusal)
 
 
 # The viewer.
@@ -143,6 +163,7 @@ def view(driver: Driver, database: str, doc: Document) -> dict[str, Any]:
         "name": doc.name,
         "status": doc.status,
         "error": doc.error,
+        "refusal": doc.refusal,
         "kind": kind,
         "reading": reading.format if reading else None,
         "lines": decode_text(doc.data, doc.path)[0].splitlines() if kind == "text" else None,
@@ -224,6 +245,7 @@ def candidates_of(doc: Document) -> dict[str, Any]:
         "name": doc.name,
         "status": doc.status,
         "error": doc.error,
+        "refusal": doc.refusal,
         "candidates": [
             {
                 "reading": c.reading,
@@ -247,7 +269,7 @@ def recipe_from(doc_id: str, fields: dict[str, Any]) -> Recipe:
     key no recipe has or a value no recipe takes."""
     unknown = sorted(set(fields) - RECIPE_KEYS)
     if unknown:
-        raise RecipeRefused(f"the recipe has keys no recipe has: {', '.join(unknown)}")
+        raise RecipeRefused.of("recipe_unknown_keys", Location("recipe"), keys=unknown)
     data = {k: v for k, v in fields.items() if v is not None}
     if isinstance(data.get("columns"), dict):
         data["columns"] = {k: v for k, v in data["columns"].items() if v is not None}
@@ -255,9 +277,9 @@ def recipe_from(doc_id: str, fields: dict[str, Any]) -> Recipe:
     try:
         recipe = Recipe.from_yaml(_yaml(data), f"{doc_id}.yaml")
     except ParseError as error:
-        raise RecipeRefused(error.message) from None
+        raise RecipeRefused.wrapping(error) from None
     if recipe.extra:
-        raise RecipeRefused(f"the recipe has keys no recipe has: {', '.join(sorted(recipe.extra))}")
+        raise RecipeRefused.of("recipe_unknown_keys", Location("recipe"), keys=sorted(recipe.extra))
     return recipe
 
 
@@ -274,7 +296,7 @@ def _read(doc: Document, recipe: Recipe) -> list[Plan]:
         where = Location(
             doc.name, error.where.table, error.where.row, error.where.col, error.where.line, error.where.page
         )
-        raise RecipeRefused(error.message, where) from None
+        raise RecipeRefused.wrapping(error, where) from None
 
 
 def preview(doc: Document, recipe: Recipe) -> dict[str, Any]:

@@ -82,7 +82,8 @@ def create_app(
         description=(
             "Amounts are decimal strings in 万元 (never binary floats), with `*_fen` integers where exact sums matter. "
             "Every list is a page: `items`, `total`, `offset`, `limit`, `truncated`. Every error has one body: "
-            '`{"error": {"status", "code", "message"}}`. Send the key as `Authorization: Bearer KEY`.'
+            '`{"error": {"status", "code", "message"}}`, with `template` and `args` where the error is a refused '
+            "document's (a message to render in zh or en). Send the key as `Authorization: Bearer KEY`."
         ),
         lifespan=lifespan,
         # /docs is served from the package (routers/explorer.py), not from FastAPI's CDN; ReDoc would be a CDN too.

@@ -11,6 +11,12 @@ class ErrorDetail(BaseModel):
     status: int
     code: str = Field(examples=["query_refused"])
     message: str = Field(examples=["only read-only Cypher is allowed; this statement is a write"])
+    # A refused document's error is data as well: the message template (vocabularies.yaml `messages`) and its
+    # arguments, which the explorer renders in zh or en. Only there; ``message`` says it in English either way.
+    template: str | None = Field(
+        default=None, examples=["refused_at"], description="the message's template, where the error is data"
+    )
+    args: dict[str, Any] | None = Field(default=None, description="the template's arguments (nested messages too)")
 
 
 class ErrorBody(BaseModel):

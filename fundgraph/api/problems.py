@@ -1,4 +1,5 @@
-"""Typed errors mapped to HTTP in one place, all with one body: ``{"error": {"status", "code", "message"}}``.
+"""Typed errors mapped to HTTP in one place, all with one body: ``{"error": {"status", "code", "message"}}``, and
+``template`` and ``args`` where the error is data (a refused document: ParseError.as_message), to show in zh or en.
 
 A 500 is a fault of fundgraph's: its traceback goes to the ``fundgraph.api`` log with the request's id, and the
 answer says only that the server log has the details, and under which request id to look for them.
@@ -16,7 +17,7 @@ from fastapi.responses import JSONResponse
 from neo4j.exceptions import DriverError, Neo4jError
 from starlette.exceptions import HTTPException
 
-from fundgraph.errors import FundgraphError, classify
+from fundgraph.errors import FundgraphError, ParseError, classify
 
 LOGGER = logging.getLogger("fundgraph.api")
 
@@ -25,8 +26,8 @@ def error_body(status: int, code: str, message: str, **extra: Any) -> dict[str, 
     return {"error": {"status": status, "code": code, "message": message, **extra}}
 
 
-def respond(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse(error_body(status, code, message), status_code=status, headers=headers)
+def respond(status: int, code: str, message: str, headers: dict[str, str] | None = None, **extra: Any) -> JSONResponse:
+    return JSONResponse(error_body(status, code, message, **extra), status_code=status, headers=headers)
 
 
 def error_response(request: Request, exc: Exception) -> JSONResponse:
@@ -36,7 +37,9 @@ def error_response(request: Request, exc: Exception) -> JSONResponse:
         failure = {"request_id": request_id, "method": request.method, "path": request.url.path, "error": code}
         LOGGER.error(json.dumps(failure, ensure_ascii=False), exc_info=exc)
         message = f"{message} (request id {request_id})"
-    return respond(status, code, message)
+    said = exc.as_message() if isinstance(exc, ParseError) else None
+    extra = {"template": said["code"], "args": said["args"]} if said is not None else {}
+    return respond(status, code, message, **extra)
 
 
 def install(app: FastAPI) -> None:

@@ -146,6 +146,7 @@ def plan_elements(plan: Plan, entities: PlanEntities | None = None, loaded_at: d
                 "loaded_at": when,
                 "status": plan.status,
                 "error": None,
+                "refusal": None,
                 **_notice_props(plan),
             },
         )

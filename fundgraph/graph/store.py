@@ -242,15 +242,16 @@ def write_plans(
 
 
 def record_refused(driver: Driver, documents: Sequence[dict[str, Any]], database: str | None = None) -> None:
-    """Keep a Document node for each refused document (``doc_id``, ``path``, ``format``, ``error``), status
-    ``refused``, so that it can be listed and read later. A document with plans loaded from it keeps its status."""
+    """Keep a Document node for each refused document (``doc_id``, ``path``, ``format``, ``error``, and ``refusal``:
+    the error as a message, JSON, or None), status ``refused``, so that it can be listed and read later. A document
+    with plans loaded from it keeps its status."""
     if not documents:
         return
     driver.execute_query(
         "UNWIND $rows AS row MERGE (d:Document {doc_id: row.doc_id}) "
         "WITH d, row WHERE NOT EXISTS { (:Plan)-[:FROM_DOCUMENT]->(d) } "
-        "SET d.path = row.path, d.format = row.format, d.error = row.error, d.status = 'refused', "
-        "d.loaded_at = row.loaded_at, d.title = null",
+        "SET d.path = row.path, d.format = row.format, d.error = row.error, d.refusal = row.refusal, "
+        "d.status = 'refused', d.loaded_at = row.loaded_at, d.title = null",
         {"rows": list(documents)},
         database_=database or database_name(),
     )

@@ -18,7 +18,7 @@ from types import ModuleType
 
 from fundgraph.errors import EmptyTableError, Location, ParseError
 from fundgraph.loaders.cells import RawDocument, TextLine
-from fundgraph.loaders.layouts import is_fallback, layout_names, text_readings
+from fundgraph.loaders.layouts import is_fallback, layout_terms, text_readings
 from fundgraph.loaders.model import Plan, Problem, Source
 from fundgraph.loaders.notice import read_notice
 from fundgraph.loaders.plan import build_plans, find_headers
@@ -59,11 +59,8 @@ def _doc_id(data: bytes, path: str) -> str:
     """The document's content hash, once its size is checked."""
     limit = max_document_bytes()
     if len(data) > limit:
-        raise ParseError(
-            f"the file is {len(data) / 1048576:.0f} MiB, larger than any allocation plan; fundgraph reads files up "
-            f"to {limit / 1048576:.0f} MiB (set FUNDGRAPH_MAX_DOCUMENT_MB to raise the limit)",
-            Location(path),
-        )
+        size, most = f"{len(data) / 1048576:.0f}", f"{limit / 1048576:.0f}"
+        raise ParseError.of("too_large", Location(path), size=size, limit=most)
     return hashlib.sha256(data).hexdigest()
 
 
@@ -102,9 +99,7 @@ def read_document(data: bytes, path: str) -> RawDocument:
             if find_headers(document):
                 return document
         raise _no_table(path)
-    raise ParseError(
-        f"unsupported file type {suffix!r}; fundgraph reads {', '.join(SUPPORTED_SUFFIXES)}", Location(path)
-    )
+    raise ParseError.of("unsupported_format", Location(path), suffix=suffix, formats=list(SUPPORTED_SUFFIXES))
 
 
 def read_text(text: str, path: str, doc_id: str) -> RawDocument:
@@ -117,16 +112,9 @@ def read_text(text: str, path: str, doc_id: str) -> RawDocument:
 
 
 def _no_table(path: str) -> ParseError:
-    layouts = f"the text layouts fundgraph reads ({layout_names()})"
     if path.lower().endswith(".pdf"):
-        return ParseError(
-            "no table found: the PDF has no ruled table with a project and an amount column, and its text holds "
-            f"none in {layouts}",
-            Location(path),
-        )
-    return ParseError(
-        f"no table found: none of {layouts} holds a header with a project and an amount column", Location(path)
-    )
+        return ParseError.of("no_table_pdf", Location(path), layouts=layout_terms())
+    return ParseError.of("no_table", Location(path), layouts=layout_terms())
 
 
 @dataclass(frozen=True)
@@ -214,19 +202,11 @@ def check_ocr(plans: list[Plan], accept_unverified: bool) -> list[Plan]:
             for c in cells[:8]
         )
         if plan.stated_total is not None and plan.stated_total != plan.computed_total:
-            raise ParseError(
-                f"read by OCR, and its amounts add up to {plan.computed_total}, not the stated total "
-                f"{plan.stated_total}: a number was misread. Nothing is loaded from it; check these amount cells "
-                f"(least sure first): {listing}",
-                where,
-            )
+            computed, stated = str(plan.computed_total), str(plan.stated_total)
+            raise ParseError.of("ocr_total_mismatch", where, computed=computed, stated=stated, cells=listing)
         if plan.stated_total is None:
             if not accept_unverified:
-                raise ParseError(
-                    "read by OCR, and it states no total to check the amounts against; refused (pass "
-                    "--accept-unverified to load it anyway, marked as unverified in every finding)",
-                    where,
-                )
+                raise ParseError.of("ocr_no_total", where)
             problem = Problem.of(
                 "ocr_unverified", Source(plan.doc_id, plan.table), amounts=len(cells), least_sure=listing or "none"
             )
@@ -356,9 +336,7 @@ def recipes_folder() -> Path:
 def parse_bytes(data: bytes, path: str) -> Plan:
     plans = plans_from_bytes(data, path)
     if len(plans) > 1:
-        raise ParseError(
-            f"the document holds {len(plans)} tables, one plan each; read it with parse_plans", Location(path)
-        )
+        raise ParseError.of("several_plans", Location(path), count=len(plans))
     return plans[0]
 
 
@@ -366,7 +344,7 @@ def read_file(path: str | Path) -> bytes:
     try:
         return Path(path).read_bytes()
     except OSError as exc:
-        raise ParseError(f"cannot read the file: {exc.strerror}", Location(str(path))) from exc
+        raise ParseError.of("cannot_read_file", Location(str(path)), reason=exc.strerror) from exc
 
 
 def parse_path(path: str | Path) -> Plan:

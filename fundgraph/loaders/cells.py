@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from functools import cache
+from typing import Any
 
 import opencc
 
@@ -35,6 +36,18 @@ class TextLine:
     row: int | None = None
 
 
+@dataclass(frozen=True)
+class CountDoubt:
+    """A group the text counts (等5家) naming another number of bodies: the count as written, how many it names,
+    the first and the last, and its line."""
+
+    said: str
+    named: int
+    first: str
+    last: str
+    line: int | None = None
+
+
 @dataclass
 class Table:
     """A grid of cells as the document lays it out; rows may be ragged (merged or missing cells)."""
@@ -47,13 +60,14 @@ class Table:
     last_row_cut: bool = False  # the cut fell inside a number of the last row, which is then no row
     at_end: bool = False  # nothing follows the table: a last row that lacks a cell it needs was cut short
     next_row_cut: bool = False  # the text ends just after the start of a row past the last one (its 序号)
-    # Why a reader could not lay the table out; the plan refuses the table with this reason.
-    unreadable: str | None = None
-    # What the text says against the reading of its rows (a count its names do not match), with its line: a
-    # `count_mismatch` problem of the plan.
-    doubts: list[tuple[str, int | None]] = field(default_factory=list)
-    # Text inside the table that no column holds and the reader left out (a fragment after a row's figures): a
-    # `left_unread` problem of the plan, with its line.
+    # Why a reader could not lay the table out, as a message (``{code, args}``, vocabularies.yaml): the plan
+    # refuses the table with this reason.
+    unreadable: dict[str, Any] | None = None
+    # What the text says against the reading of its rows (a count its names do not match): a `count_mismatch`
+    # problem of the plan.
+    doubts: list[CountDoubt] = field(default_factory=list)
+    # Text inside the table that no column holds and the reader left out (a fragment after a row's figures), with
+    # its line: a `left_unread` problem of the plan.
     left_unread: list[tuple[str, int | None]] = field(default_factory=list)
 
 

@@ -44,7 +44,9 @@ class ExplainedPlan:
     currency: str
     stated_total: str | None
     computed_total: str
-    problems: list[str]
+    problems: list[str]  # code: message, in English
+    # Each problem as Problem.as_dict gives it (its template and args), to show in zh or en.
+    problem_data: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,8 @@ class Explanation:
     plans: list[ExplainedPlan] = field(default_factory=list)
     reading: str | None = None
     other_readings: list[str] = field(default_factory=list)
-    refused: str | None = None
+    refused: str | None = None  # in English
+    refusal: dict[str, Any] | None = None  # the refusal as a message (ParseError.as_message), to show in zh or en
     candidates: list[Candidate] = field(default_factory=list)
     line_blocks: list[LineBlock] = field(default_factory=list)
 
@@ -91,8 +94,8 @@ class Explanation:
         data = asdict(self)
         for block in data["line_blocks"]:
             block["lines"] = list(block["lines"])
-        keep = ("refused", "candidates", "line_blocks") if self.refused else ("reading", "other_readings")
-        drop = {"refused", "candidates", "line_blocks", "reading", "other_readings"} - set(keep)
+        keep = ("refused", "refusal", "candidates", "line_blocks") if self.refused else ("reading", "other_readings")
+        drop = {"refused", "refusal", "candidates", "line_blocks", "reading", "other_readings"} - set(keep)
         return {k: v for k, v in data.items() if k not in drop}
 
 
@@ -108,6 +111,7 @@ def explain_document(path: str | Path, recipe: Recipe | None = None) -> Explanat
             path=str(path),
             doc_id=readings[0].doc_id if readings else None,
             refused=str(error),
+            refusal=error.as_message(),
             candidates=candidates(readings),
             line_blocks=line_blocks(data, str(path)),
         )
@@ -182,6 +186,7 @@ def _explained(path: str | Path, reading: Reading) -> Explanation:
                 stated_total=None if plan.stated_total is None else format_wan(plan.stated_total),
                 computed_total=format_wan(plan.computed_total),
                 problems=[f"{p.code}: {p.message}" for p in plan.problems],
+                problem_data=[p.as_dict() for p in plan.problems],
             )
         )
     return Explanation(

@@ -6,8 +6,8 @@ no layout read a text names the layouts from this registry, so it lists what was
 
 >>> [layout.name for layout in TEXT_LAYOUTS][:4]
 ['html', 'word-text', 'csv', 'box-drawing']
->>> layout_names().split(", ")[-4:]
-['space-separated rows', 'columns by position', 'flattened table', 'prose']
+>>> [term["term"] for term in layout_terms()][-4:]
+['space-separated', 'aligned-columns', 'glued', 'prose']
 """
 
 from __future__ import annotations
@@ -58,7 +58,8 @@ class Text:
 
 @dataclass(frozen=True)
 class TextLayout:
-    """One layout: its ``name`` (a reading's format), its ``label`` in messages, ``detect`` and ``read``.
+    """One layout: its ``name`` (a reading's format, and its term in the ``layouts`` vocabulary, which labels it in
+    zh and en), ``detect`` and ``read``.
 
     ``as_written``: its structure is the characters as written (a box-drawn report is placed by display width; a CSV
     quotes only the cells holding its own ASCII delimiter), so it reads the raw text. ``alone``: when it detects the
@@ -66,7 +67,6 @@ class TextLayout:
     where its rows do not end. ``fallback``: read only where no earlier layout gave a table or an error."""
 
     name: str
-    label: str
     detect: Callable[[Text], bool]
     read: Callable[[Text], RawDocument]
     as_written: bool = False
@@ -89,7 +89,6 @@ TEXT_LAYOUTS: tuple[TextLayout, ...] = (
     # A web page: its tables are its own; &nbsp; is a character only once it is parsed, so it reads the raw text.
     TextLayout(
         "html",
-        "HTML",
         lambda t: looks_like_html(t.raw),
         lambda t: read_html(t.raw, t.path, t.doc_id),
         as_written=True,
@@ -97,43 +96,37 @@ TEXT_LAYOUTS: tuple[TextLayout, ...] = (
     ),
     TextLayout(
         "word-text",
-        "Word text export",
         lambda t: looks_like_word_text(t.folded),
         lambda t: read_word_text(t.folded, t.path, t.doc_id),
         alone="detected",
     ),
     # A spreadsheet saved as text: CSV in a .txt, quoted where a cell holds an ASCII comma.
-    TextLayout("csv", "CSV text", lambda t: t.delimiter is not None, _csv, as_written=True),
+    TextLayout("csv", lambda t: t.delimiter is not None, _csv, as_written=True),
     TextLayout(
         "box-drawing",
-        "box drawing",
         lambda t: looks_like_box_drawing(t.lines),
         lambda t: read_box_drawing(t.raw, t.path, t.doc_id),
         as_written=True,
     ),
     TextLayout(
         "pipe-table",
-        "pipe table",
         lambda t: looks_like_pipe_table(t.lines),
         lambda t: read_pipe_table(t.folded, t.path, t.doc_id),
     ),
     TextLayout(
         "comma-dump",
-        "comma-separated dump",
         lambda t: t.comma_dump,
         lambda t: read_comma_dump(t.folded, t.path, t.doc_id),
         alone="found",
     ),
     TextLayout(
         "cell-per-line",
-        "one cell per line",
         lambda t: True,
         lambda t: read_cell_stream(t.folded, t.path, t.doc_id, vocabulary().total_labels),
     ),
     # A dump's cells are cut at commas, not at runs of spaces.
     TextLayout(
         "space-separated",
-        "space-separated rows",
         lambda t: looks_like_space_separated(t.lines) and not t.comma_dump,
         lambda t: read_space_separated(t.folded, t.path, t.doc_id),
     ),
@@ -141,19 +134,25 @@ TEXT_LAYOUTS: tuple[TextLayout, ...] = (
     # in a PDF, an OFD or a scan, its words placed where the page shows them.
     TextLayout(
         "aligned-columns",
-        "columns by position",
         lambda t: looks_like_aligned_columns(t.lines),
         lambda t: read_aligned_columns(t.folded, t.path, t.doc_id),
     ),
-    TextLayout("glued", "flattened table", lambda t: looks_glued(t.lines), _glued),
+    TextLayout("glued", lambda t: looks_glued(t.lines), _glued),
     # Prose is read only where no table is found: a table (or its error) is better evidence.
-    TextLayout("prose", "prose", lambda t: True, lambda t: read_prose(t.folded, t.path, t.doc_id), fallback=True),
+    TextLayout("prose", lambda t: True, lambda t: read_prose(t.folded, t.path, t.doc_id), fallback=True),
 )
 
 
-def layout_names() -> str:
-    """The layouts' labels, for an error that none of them read a text."""
-    return ", ".join(layout.label for layout in TEXT_LAYOUTS)
+def layout_terms() -> list[dict[str, str]]:
+    """The layouts as terms of the ``layouts`` vocabulary, for a message that none of them read a text.
+
+    >>> from fundgraph.vocabularies import render
+    >>> render("refusal_no_table", {"layouts": layout_terms()[:2]}, "en").split("(")[1].split(")")[0]
+    'HTML, Word text export'
+    >>> render("refusal_no_table", {"layouts": layout_terms()[:2]}, "zh").split("（")[1].split("）")[0]
+    'HTML、Word导出的文字'
+    """
+    return [{"vocabulary": "layouts", "term": layout.name} for layout in TEXT_LAYOUTS]
 
 
 def is_fallback(reading: RawDocument) -> bool:

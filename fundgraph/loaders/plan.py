@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from typing import Any
 
 from fundgraph.errors import EmptyTableError, Location, ParseError
 from fundgraph.loaders.cells import Cell, RawDocument, Table, TextLine, fold_forms
@@ -198,10 +199,7 @@ def build_plan(document: RawDocument) -> Plan:
     """The one plan a document holds; raises ParseError when it holds none (or several: use :func:`build_plans`)."""
     plans = build_plans(document)
     if len(plans) > 1:
-        raise ParseError(
-            f"the document holds {len(plans)} tables; read it with build_plans (one plan per table)",
-            Location(document.path),
-        )
+        raise ParseError.of("several_tables", Location(document.path), count=len(plans))
     return plans[0]
 
 
@@ -213,11 +211,7 @@ def build_plans(document: RawDocument) -> list[Plan]:
     """
     located = find_headers(document)
     if not located:
-        raise ParseError(
-            "no table with a project (or recipient) column and an amount column was found; "
-            "docs/loaders.md lists the headers fundgraph recognises",
-            Location(document.path),
-        )
+        raise ParseError.of("no_header", Location(document.path))
     several = len(located) > 1
     plans: list[Plan] = []
     unread: list[ParseError] = []
@@ -234,10 +228,7 @@ def build_plans(document: RawDocument) -> list[Plan]:
     if announced is not None:
         plans[-1] = replace(plans[-1], problems=(*plans[-1].problems, announced))
     # A table that cannot be read faithfully is not guessed at; the plans read beside it say so.
-    problems = tuple(
-        Problem("table_unread", f"another table of this document was not read: {e.message}", _source_of(document, e))
-        for e in unread
-    )
+    problems = tuple(Problem.of("table_unread", _source_of(document, e), reason=_reason(e)) for e in unread)
     return [replace(plan, problems=(*plan.problems, *problems)) for plan in plans]
 
 
@@ -287,16 +278,18 @@ def _announced_but_missing(document: RawDocument) -> Problem | None:
     tail = document.after[-3:]
     for number, line in enumerate(tail):
         if re.search(r"如下\s*[:：]\s*$", line.text) and len(tail) - number <= 2:
-            return Problem(
+            return Problem.of(
                 "truncated",
-                f"the text announces a table ({line.text[-30:]}) and ends before it",
                 Source(document.doc_id, None, None, None, line.line),
+                template="problem_truncated_announced",
+                text=line.text[-30:],
             )
     if tail and _NEXT_TABLE_HEADING.search(fold(tail[-1].text)):
-        return Problem(
+        return Problem.of(
             "truncated",
-            f"the text ends in the title of another table ({tail[-1].text[-40:]}), before its rows",
             Source(document.doc_id, None, None, None, tail[-1].line),
+            template="problem_truncated_next_table",
+            text=tail[-1].text[-40:],
         )
     return None
 
@@ -306,6 +299,11 @@ _NEXT_TABLE_HEADING = re.compile(r"表(?:[(（][^()（）]{0,12}[)）])?\s*单�
 
 def _source_of(document: RawDocument, error: ParseError) -> Source:
     return Source(document.doc_id, error.where.table, error.where.row, error.where.col, error.where.line)
+
+
+def _reason(error: ParseError) -> dict[str, Any] | str:
+    """A refusal's reason to pass on inside another message: the message itself, or its English text."""
+    return error.reason() or error.message
 
 
 def _is_number_cell(text: str) -> bool:
@@ -319,9 +317,11 @@ _SENTENCE_END = re.compile(r"[。;；:：,，!！?？]$")
 def _best_plan(document: RawDocument, table: Table, header: HeaderMap, index: int | None) -> Plan:
     if table.unreadable is not None:
         first = table.rows[header.row_index][0]
-        raise ParseError(
-            f"table {table.index} cannot be read: {table.unreadable}",
+        raise ParseError.of(
+            "table_unreadable",
             Location(document.path, table.index, first.row, None, first.line),
+            table=table.index,
+            why=table.unreadable,
         )
     built: list[tuple[int, Plan]] = []
     first_error: ParseError | None = None
@@ -653,19 +653,23 @@ class _PlanBuilder:
         projects = self._rows(unit)
         if self.table.cut_inside and not self.last_row_whole and not any(p.code == "truncated" for p in self.problems):
             if self.table.next_row_cut:
-                self._truncated("the text ends just after the start of the next row; that row is not read")
+                self._cut(Problem.of("truncated", self._last_row(), template="problem_truncated_next_row"))
             else:
-                self._truncated("the text ends inside the table's last cell")
+                self._cut(Problem.of("truncated", self._last_row()))
         if not projects:
             header_row = self.table.rows[self.header.row_index]
-            raise EmptyTableError(
-                "the table has a header but no projects under it; is the file truncated?",
+            raise EmptyTableError.of(
+                "empty_table",
                 Location(self.document.path, self.table.index, header_row[0].row, None, header_row[0].line),
             )
-        for message, at in self.table.doubts:
-            self.problems.append(Problem("count_mismatch", message, Source(self.document.doc_id, None, None, None, at)))
-        for message, at in self.table.left_unread:
-            self.problems.append(Problem("left_unread", message, Source(self.document.doc_id, None, None, None, at)))
+        for doubt in self.table.doubts:
+            at = Source(self.document.doc_id, None, None, None, doubt.line)
+            self.problems.append(
+                Problem.of("count_mismatch", at, said=doubt.said, named=doubt.named, first=doubt.first, last=doubt.last)
+            )
+        for fragment, at_line in self.table.left_unread:
+            at = Source(self.document.doc_id, None, None, None, at_line)
+            self.problems.append(Problem.of("left_unread", at, fragment=fragment))
         if self.stated_total is None:
             self._total_from_prose()
         for line in self.prose_after:
@@ -729,7 +733,7 @@ class _PlanBuilder:
                 block = (len(projects), None)
                 continue
             if len(filled) == 1 and position == last and self._cut_name_only(filled[0]):
-                self._truncated("the text ends after the last row's name; that row is not read")
+                self._cut(Problem.of("truncated", self._last_row(), template="problem_truncated_after_name"))
                 continue
             if len(filled) == 1 and parse_number(filled[0].text) is None:
                 self.prose_after.append(TextLine(filled[0].text, line=filled[0].line, row=filled[0].row))
@@ -760,7 +764,7 @@ class _PlanBuilder:
                 and (self.table.last_row_cut or (self.table.cut_inside and cut_at <= self.header.columns["amount"]))
                 and not self._completes_the_stated_total(row, projects, unit)
             ):
-                self._truncated("the text ends inside a number of the last row; that row is not read")
+                self._cut(Problem.of("truncated", self._last_row(), template="problem_truncated_in_number"))
                 continue
             problems_before = len(self.problems)
             try:
@@ -772,14 +776,15 @@ class _PlanBuilder:
                 if not (position == last and (self.table.cut_inside or (self.cut and missing))):
                     raise
                 # The text ends inside this row: what is there is not a row (a cut amount is no amount).
-                self._truncated(f"the text ends inside the last row ({error.message}); that row is not read")
+                where = self._last_row()
+                self._cut(Problem.of("truncated", where, template="problem_truncated_in_row", reason=_reason(error)))
                 continue
             if project.amount is None and self.cut and position == last:
                 del self.problems[problems_before:]
-                self._truncated("the text ends inside the last row, before its amount; that row is not read")
+                self._cut(Problem.of("truncated", self._last_row(), template="problem_truncated_before_amount"))
                 continue
             if position == last and self.cut and self._lacks_a_money_cell_every_row_had(row, data[:position]):
-                self._truncated("the text ends inside the last row, after its amount; the cells after it are cut")
+                self._cut(Problem.of("truncated", self._last_row(), template="problem_truncated_after_amount"))
             if project.seq in seen_seq:
                 earlier = seen_seq[project.seq]
                 self.problems.append(
@@ -886,8 +891,11 @@ class _PlanBuilder:
                     )
                 )
 
-    def _truncated(self, message: str) -> None:
-        self.problems.append(Problem("truncated", message, self.source(row=self.table.rows[-1][0].row)))
+    def _last_row(self) -> Source:
+        return self.source(row=self.table.rows[-1][0].row)
+
+    def _cut(self, problem: Problem) -> None:
+        self.problems.append(problem)
 
     def _cell(self, row: list[Cell], field_name: str) -> Cell | None:
         col = self.header.columns.get(field_name)
@@ -920,11 +928,8 @@ class _PlanBuilder:
         anchor = name_cell or amount_cell or row[0]
         if name_cell is None or not name_cell.text:
             col = self.header.columns["name"]
-            raise ParseError(
-                f"the row has no {self.header.names.get(col, 'project name')} (column {col}); "
-                "is the file truncated or the row shifted?",
-                self.location(anchor),
-            )
+            header = self.header.names.get(col, "project name")
+            raise ParseError.of("row_without_name", self.location(anchor), header=header, col=col)
         if amount_cell is None or not amount_cell.text:
             # A blank amount is missing, not zero: the row is kept and the plan says so.
             col = self.header.columns["amount"]
@@ -968,16 +973,12 @@ class _PlanBuilder:
         match = _AMOUNT_CELL.match(fold_forms(cell.text))
         number = parse_number(match.group("number")) if match else None
         if match is None or number is None:
-            raise ParseError(
-                f"the amount {cell.text!r} is not a number; fix the cell or remove the row", self.location(cell)
-            )
+            raise ParseError.of("amount_not_a_number", self.location(cell), cell=cell.text)
         if abs(number) >= LARGEST_PLAUSIBLE_WAN:
-            raise ParseError(
-                f"the amount {cell.text!r} is larger than any plan's money; check the cell", self.location(cell)
-            )
+            raise ParseError.of("amount_too_large", self.location(cell), cell=cell.text)
         amount = to_wan(number, match.group("unit") or unit)
         if amount.as_tuple().exponent < -6:  # type: ignore[operator]
-            raise ParseError(f"the amount {cell.text!r} is finer than one 分; check the unit", self.location(cell))
+            raise ParseError.of("amount_too_fine", self.location(cell), cell=cell.text)
         return amount
 
     def _total_row(self, row: list[Cell], unit: str) -> tuple[Decimal, Cell] | None:

@@ -67,38 +67,36 @@ class Recipe:
         try:
             raw = yaml.safe_load(text)
         except yaml.YAMLError as exc:
-            raise ParseError(f"the recipe is not YAML: {exc}", Location(source)) from exc
+            raise ParseError.of("recipe_not_yaml", Location(source), detail=str(exc)) from exc
         if not isinstance(raw, dict):
-            raise ParseError("a recipe is a mapping: table, columns, unit, ...", Location(source))
-
-        def fail(message: str) -> ParseError:
-            return ParseError(message, Location(source))
+            raise ParseError.of("recipe_not_mapping", Location(source))
+        where = Location(source)
 
         columns = raw.get("columns")
         if not isinstance(columns, dict) or not {"name", "amount"} <= set(columns):
-            raise fail("`columns` must name at least the `name` and the `amount` column by number")
+            raise ParseError.of("recipe_columns", where)
         unknown = sorted(set(columns) - set(FIELDS))
         if unknown:
-            raise fail(f"`columns` names {', '.join(unknown)}; a column is one of {', '.join(FIELDS)}")
+            raise ParseError.of("recipe_unknown_columns", where, unknown=unknown, fields=list(FIELDS))
         if not all(isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in columns.values()):
-            raise fail("each column is a number from 1, as `parse --explain` shows it")
+            raise ParseError.of("recipe_column_number", where)
         table = raw.get("table", 1)
         header_row = raw.get("header_row", 1)
         for name, value in (("table", table), ("header_row", header_row)):
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise fail(f"`{name}` is a number from 1")
+                raise ParseError.of("recipe_number", where, name=name)
         unit = raw.get("unit")
         if unit not in UNITS:
-            raise fail(f"`unit` is one of {', '.join(UNITS)}, not {unit!r}")
+            raise ParseError.of("recipe_unit", where, units=list(UNITS), unit=repr(unit))
         total: Decimal | None = None
         if raw.get("total") is not None:
             try:
                 total = Decimal(str(raw["total"]))
             except InvalidOperation:
-                raise fail(f"`total` is a decimal number, not {raw['total']!r}") from None
+                raise ParseError.of("recipe_total", where, total=repr(raw["total"])) from None
         document = raw.get("document")
         if document is not None and not (isinstance(document, str) and len(document) == 64):
-            raise fail("`document` is the document's sha256 (64 hexadecimal digits, in quotes), as --explain shows it")
+            raise ParseError.of("recipe_document", where)
         lines = raw.get("lines")
         if lines is not None and not (
             isinstance(lines, list)
@@ -106,10 +104,10 @@ class Recipe:
             and all(isinstance(n, int) and n >= 1 for n in lines)
             and lines[0] <= lines[1]
         ):
-            raise fail("`lines` is [first, last], 1-based line numbers of the text")
+            raise ParseError.of("recipe_lines", where)
         separator = raw.get("separator")
         if separator is not None and separator not in SEPARATORS:
-            raise fail(f"`separator` is one of {', '.join(repr(s) for s in SEPARATORS)}")
+            raise ParseError.of("recipe_separator", where, separators=[repr(s) for s in SEPARATORS])
         known = {"document", "reading", "table", "lines", "separator", "header_row", "columns", "unit", "total"}
         return cls(
             source=source,
@@ -161,7 +159,7 @@ def lines_reading(recipe: Recipe, text: str, path: str, doc_id: str) -> RawDocum
     lines = text.splitlines()
     first, last = recipe.lines
     if last > len(lines):
-        raise ParseError(f"the recipe's lines {first}-{last} run past the text's {len(lines)} lines", Location(path))
+        raise ParseError.of("recipe_lines_past_end", Location(path), first=first, last=last, count=len(lines))
     chosen = [(n, lines[n - 1]) for n in range(first, last + 1) if lines[n - 1].strip()]
     separator = recipe.separator or next(
         (s for s in SEPARATORS if sum(s in line for _, line in chosen) * 2 > len(chosen)), "  "
@@ -186,10 +184,10 @@ def apply_recipe(
     """The plan the recipe describes, checked as any reading is; ParseError when the document contradicts it."""
     where = Location(path)
     if recipe.document is not None and recipe.document != doc_id:
-        raise ParseError(f"the recipe {recipe.source} is for document {recipe.document[:12]}…, not this one", where)
+        raise ParseError.of("recipe_other_document", where, recipe=recipe.source, document=recipe.document[:12])
     if recipe.lines is not None:
         if text is None:
-            raise ParseError(f"the recipe {recipe.source} names lines, and this document is not text", where)
+            raise ParseError.of("recipe_lines_not_text", where, recipe=recipe.source)
         readings = [lines_reading(recipe, text, path, doc_id)]
         recipe = replace(recipe, table=1, reading=None)
     document = next(
@@ -202,22 +200,18 @@ def apply_recipe(
     )
     if document is None:
         layouts = ", ".join(f"{r.format} ({len(r.tables)} tables)" for r in readings) or "none"
-        raise ParseError(
-            f"the recipe {recipe.source} names table {recipe.table}"
-            + (f" of the {recipe.reading} reading" if recipe.reading else "")
-            + f", which the document does not have (readings: {layouts})",
-            where,
+        of_reading = {"code": "of_reading", "args": {"reading": recipe.reading}} if recipe.reading else ""
+        raise ParseError.of(
+            "recipe_no_table", where, recipe=recipe.source, table=recipe.table, of_reading=of_reading, readings=layouts
         )
     table = next(t for t in document.tables if t.index == recipe.table)
     if recipe.header_row > len(table.rows):
-        raise ParseError(
-            f"the recipe's header_row {recipe.header_row} is past the table's {len(table.rows)} rows", where
-        )
+        raise ParseError.of("recipe_header_row", where, header_row=recipe.header_row, rows=len(table.rows))
     header_cells = {c.col: c.text for c in table.rows[recipe.header_row - 1]}
     widest = max((c.col for row in table.rows for c in row), default=0)
     for name, col in recipe.columns.items():
         if col > widest:
-            raise ParseError(f"the recipe's {name} column {col} is past the table's {widest} columns", where)
+            raise ParseError.of("recipe_column_past", where, name=name, col=col, widest=widest)
     header = HeaderMap(
         row_index=recipe.header_row - 1,
         data_start=recipe.header_row,
@@ -231,10 +225,8 @@ def apply_recipe(
     given = None if recipe.total is None else to_wan(recipe.total, recipe.unit)
     plan = build_from_header(document, table, header)
     if given is not None and plan.stated_total is not None and given != plan.stated_total:
-        raise ParseError(
-            f"the recipe {recipe.source} gives the total {given} 万元, but the document states {plan.stated_total}",
-            where,
-        )
+        stated = str(plan.stated_total)
+        raise ParseError.of("recipe_total_differs", where, recipe=recipe.source, given=str(given), stated=stated)
     if given is not None and plan.stated_total is None:
         plan = replace(
             plan,
@@ -243,9 +235,6 @@ def apply_recipe(
             problems=tuple(p for p in plan.problems if p.code != "no_stated_total"),
         )
     if plan.stated_total is not None and plan.stated_total != plan.computed_total:
-        raise ParseError(
-            f"read by the recipe {recipe.source}, the rows add up to {plan.computed_total} 万元, not the stated "
-            f"total {plan.stated_total} 万元: the recipe or the document is wrong; nothing is loaded",
-            where,
-        )
+        computed, stated = str(plan.computed_total), str(plan.stated_total)
+        raise ParseError.of("recipe_rows_disagree", where, recipe=recipe.source, computed=computed, stated=stated)
     return document, replace(plan, read_by="recipe", decisions=(*plan.decisions, f"read by the recipe {recipe.source}"))

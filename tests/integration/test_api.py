@@ -27,6 +27,7 @@ from fundgraph.graph.elements import plan_elements
 from fundgraph.graph.store import write_plan
 from fundgraph.loaders import parse_path
 from fundgraph.localserver import LocalServer, free_port, wait_for_url
+from fundgraph.vocabularies import render
 from tests.conftest import ROOT, SEED_TXT
 
 AUDITOR = ApiKey("alice", "auditor", "alice-secret-key-0001")
@@ -526,6 +527,12 @@ def test_documents_list_their_status_and_the_refused_with_their_error(
         refused = client.get("/api/v1/documents", params={"status": "refused"}, headers=AS_READER).json()
         [row] = refused["items"]
         assert row["status"] == "refused" and row["plans"] == [] and "refused-notice.txt" in row["error"]
+        # The error as a message too, which the explorer says in zh or en: in English, the error itself.
+        said = json.loads(row["refusal"])
+        assert render(said["code"], said["args"], "en") == row["error"]
+        assert render(said["code"], said["args"], "zh") == "refused-notice.txt：" + render(
+            "refusal_no_table", said["args"]["reason"]["args"], "zh"
+        )
         assert str(tmp_path) not in json.dumps(refused, ensure_ascii=False)
         verified = client.get("/api/v1/documents", params={"status": "verified"}, headers=AS_READER).json()
         assert [r["plans"] != [] for r in verified["items"]] == [True]

@@ -20,6 +20,7 @@ from fundgraph.graph.schema import load_schema
 from fundgraph.loading import bulk_load
 from fundgraph.localserver import LocalServer, free_port
 from fundgraph.synth import generate, render_word_text
+from fundgraph.vocabularies import render
 from tests.conftest import FORMATS, ROOT, SEED_TXT
 
 # Timestamps of the load, not of the plans.
@@ -151,14 +152,19 @@ def test_the_bulk_load_builds_the_graph_the_transactional_load_builds(
         assert plans_in(server) == 2
         bulk = connect(server)
         try:
-            query = "MATCH (d:Document {status: 'refused'}) RETURN d.path AS p, d.error AS e"
+            query = "MATCH (d:Document {status: 'refused'}) RETURN d.path AS p, d.error AS e, d.refusal AS r"
             [kept] = bulk.execute_query(query).records
         finally:
             bulk.close()
         assert kept["p"] == str(bad) and "zz-bad.csv" in kept["e"]
+        # Its error as a message as well (to say in zh or en), which in English is the error kept.
+        said = json.loads(kept["r"])
+        assert said["args"]["reason"]["code"] == "refusal_amount_not_a_number"
+        assert render(said["code"], said["args"], "en") == kept["e"]
         # Nothing that reads: the store is left as it was, not replaced by an empty one.
-        with pytest.raises(ParseError, match="no document could be read"):
+        with pytest.raises(ParseError, match="no document could be read") as nothing:
             bulk_load(server, connect, [bad], workers=1, replace=True)
+        assert nothing.value.arguments["first"]["code"] == "refused_at"
         assert plans_in(server) == 2
     finally:
         server.stop()

@@ -73,6 +73,12 @@ def test_bad_input_is_refused_naming_the_cell_and_the_rest_loads(
     assert listed.returncode == 0, listed.stderr
     [row] = json.loads(listed.stdout)
     assert row["path"] == str(bad) and row["status"] == "refused" and "column 7" in row["error"]
+    assert row["refusal"]["args"]["reason"]["code"] == "refusal_amount_not_a_number"
+    # Loaded again in Chinese: refused again, its reason said in Chinese, the place too.
+    in_chinese = run_cli("load", str(bad), env={**cli_env, "FUNDGRAPH_LANG": "zh"})
+    assert in_chinese.returncode == 2, in_chinese.stderr
+    assert "第3行，第7列" in in_chinese.stderr and "金额“待定”不是数字" in in_chinese.stderr
+    assert "not a number" not in in_chinese.stderr
     everything = json.loads(run_cli("documents", "--json", env=cli_env).stdout)
     assert sorted(r["status"] for r in everything) == ["refused", "verified"]
     # Both are in the archive, the refused one too, as their bytes: what every cited doc_id stands for.

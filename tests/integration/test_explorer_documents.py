@@ -15,8 +15,11 @@ from typing import Any
 import pytest
 
 from bench.loadtest import start_server
+from fundgraph.errors import ParseError
+from fundgraph.loaders import parse_plans
 from fundgraph.loading import load_paths
 from fundgraph.localserver import free_port
+from fundgraph.vocabularies import render
 from tests.conftest import ROOT, SEED_TXT, server_env
 from tests.integration import test_explorer as explorer
 from tests.integration.test_explorer import AUDITOR_KEY, READER_KEY, _open
@@ -114,6 +117,33 @@ def test_the_viewer_is_for_auditors(page: Any, base_url: str) -> None:
     _open(page, base_url, f"document/{_id(SEED_TXT)}?row=2&col=2", key=READER_KEY)
     page.wait_for_selector("main .notice")
     assert page.locator("ol.doc-lines").count() == 0
+    page.watch.clean()
+
+
+def test_a_refused_file_s_reason_and_the_findings_are_said_in_the_page_s_language(page: Any, base_url: str) -> None:
+    with pytest.raises(ParseError) as caught:
+        parse_plans(REFUSED)
+    said = caught.value.as_message(REFUSED.name)
+    assert said is not None
+    _open(page, base_url, "documents?status=refused")
+    reason = page.locator(f"tr:has(span.doc-name[data-doc='{_id(REFUSED)}']) .doc-error")
+    reason.wait_for()
+    assert reason.inner_text() == render(said["code"], said["args"], "zh")
+    _shoot(page, "documents-refused-zh")
+    page.locator("button[data-lang=en]").click()
+    page.wait_for_selector(f"tr:has(span.doc-name[data-doc='{_id(REFUSED)}'])")
+    # In English it reads as the error kept with it, file by its base name.
+    assert reason.inner_text() == str(caught.value).replace(str(REFUSED), REFUSED.name)
+
+    _open(page, base_url, "findings")
+    page.wait_for_selector("details.finding .finding-title")
+    english = page.locator("details.finding .finding-title").all_inner_texts()
+    _shoot(page, "findings-en")
+    page.locator("button[data-lang=zh]").click()
+    page.wait_for_selector("details.finding .finding-title")
+    chinese = page.locator("details.finding .finding-title").all_inner_texts()
+    assert len(chinese) == len(english) and all(zh != en for zh, en in zip(chinese, english, strict=True))
+    _shoot(page, "findings-zh")
     page.watch.clean()
 
 

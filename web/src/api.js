@@ -3,10 +3,13 @@
 const KEY = "fundgraph.key";
 
 export class ApiError extends Error {
-  constructor(status, code, message) {
+  // template and args: a refused document's error as data (the error body has them), shown in the page's language.
+  constructor(status, code, message, { template = null, args = null } = {}) {
     super(message);
     this.status = status;
     this.code = code;
+    this.template = template;
+    this.args = args;
   }
 }
 
@@ -56,7 +59,7 @@ export async function api(path, { method = "GET", params = null, body = null } =
   const data = await response.json().catch(() => null);
   if (!response.ok) {
     const detail = data && data.error ? data.error : { code: "http_error", message: response.statusText };
-    const error = new ApiError(response.status, detail.code, detail.message);
+    const error = new ApiError(response.status, detail.code, detail.message, detail);
     if (response.status === 401) window.dispatchEvent(new CustomEvent("fundgraph:unauthorised", { detail: error }));
     throw error;
   }
@@ -82,7 +85,7 @@ export async function apiObjectUrl(path) {
   if (!response.ok) {
     const data = await response.json().catch(() => null);
     const detail = data && data.error ? data.error : { code: "http_error", message: response.statusText };
-    throw new ApiError(response.status, detail.code, detail.message);
+    throw new ApiError(response.status, detail.code, detail.message, detail);
   }
   return URL.createObjectURL(await response.blob());
 }

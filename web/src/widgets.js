@@ -1,7 +1,7 @@
 import { cached } from "./api.js";
 import { h } from "./dom.js";
 import { csv, wan } from "./format.js";
-import { t, term } from "./i18n.js";
+import { message, t, term } from "./i18n.js";
 
 const KEYS = { Organization: "name", Platform: "name", ServiceType: "name", Project: "key", Plan: "key", Region: "key", Target: "key" };
 
@@ -50,15 +50,30 @@ export function loading() {
   return h("p", { className: "loading" }, t("loading"));
 }
 
+// A refused document's error in the page's language: its refusal ({code, args}, JSON in the documents listing) where
+// it has one, else the English text it was kept with.
+export function refusalText(doc) {
+  let said = doc.refusal;
+  if (typeof said === "string") {
+    try {
+      said = JSON.parse(said);
+    } catch {
+      said = null;
+    }
+  }
+  return said && said.code ? message(said.code, said.args || {}, doc.error || "") : doc.error || "";
+}
+
 export function errorBox(error) {
   const title = error.status === 400 ? t("console.refused") : t("error.title");
-  const message = error.status === 503 ? `${t("error.neo4j_down")} (${error.message})` : error.message;
+  const said = error.template ? message(error.template, error.args || {}, error.message) : error.message;
+  const text = error.status === 503 ? `${t("error.neo4j_down")} (${error.message})` : said;
   return h(
     "div",
     { className: "error-box", role: "alert", "data-code": error.code || "" },
     h("strong", {}, title),
     error.code ? h("code", {}, ` ${error.code}`) : null,
-    h("p", {}, message),
+    h("p", {}, text),
   );
 }
 

@@ -223,10 +223,7 @@ def read_comma_dump(text: str, path: str, doc_id: str) -> RawDocument:
         else "a spreadsheet dumped as text: each row has one figure, its amount"
     )
     if added_up * 3 < len(rows) * 2:
-        table.unreadable = (
-            f"a spreadsheet dumped as text with its empty cells gone: in {len(rows) - added_up} of {len(rows)} rows "
-            "no figure adds up to the ones before it, so the amount column cannot be told apart"
-        )
+        table.unreadable = {"code": "unreadable_dump", "args": {"failing": len(rows) - added_up, "rows": len(rows)}}
     document.tables.append(table)
     return document
 

@@ -34,11 +34,8 @@ def convert(data: bytes, path: str, *, timeout: float = TIMEOUT_S) -> tuple[byte
     target = CONVERTED[suffix]
     command = soffice()
     if command is None:
-        raise ParseError(
-            f"reading {suffix} needs LibreOffice (Debian package {DEBIAN_PACKAGE[target]}; `make formats` installs "
-            f"it), or save the file as .{target}",
-            Location(path),
-        )
+        package = DEBIAN_PACKAGE[target]
+        raise ParseError.of("needs_libreoffice", Location(path), suffix=suffix, package=package, target=target)
     with tempfile.TemporaryDirectory(prefix="fundgraph-convert-") as scratch:
         work = Path(scratch)
         source = work / f"document{suffix}"
@@ -64,15 +61,17 @@ def convert(data: bytes, path: str, *, timeout: float = TIMEOUT_S) -> tuple[byte
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.communicate()
-            raise ParseError(
-                f"LibreOffice did not finish converting it to .{target} in {timeout:.0f} s", Location(path)
-            ) from None
+            seconds = f"{timeout:.0f}"
+            raise ParseError.of("conversion_timeout", Location(path), target=target, seconds=seconds) from None
         converted = out / f"document.{target}"
         if process.returncode != 0 or not converted.is_file():
             detail = stderr.decode("utf-8", "replace").strip().splitlines()
-            raise ParseError(
-                f"LibreOffice could not convert it to .{target} (exit {process.returncode}"
-                f"{': ' + detail[-1] if detail else ''}); the file is damaged or not a {suffix} document",
+            raise ParseError.of(
+                "conversion_failed",
                 Location(path),
+                target=target,
+                exit=process.returncode,
+                detail=": " + detail[-1] if detail else "",
+                suffix=suffix,
             )
         return converted.read_bytes(), target

@@ -76,9 +76,8 @@ def read_csv(data: bytes, path: str, doc_id: str, delimiter: str | None = None) 
             if cells:
                 table.rows.append(cells)
     except csv.Error as exc:
-        raise ParseError(
-            f"not readable as CSV: {exc}", Location(path, 1, row_number + 1, None, reader.line_num)
-        ) from exc
+        where = Location(path, 1, row_number + 1, None, reader.line_num)
+        raise ParseError.of("csv_unreadable", where, detail=str(exc)) from exc
     # A file that ends without its last line's break was cut: a last row that lacks a cell it needs was cut short.
     table.at_end = bool(text) and not text.endswith(("\n", "\r"))
     return RawDocument(path=path, doc_id=doc_id, format="csv", tables=[table])

@@ -15,9 +15,9 @@ _CHINESE_FALLBACKS = ("gb18030",)
 def decode_text(data: bytes, path: str) -> tuple[str, str]:
     """Return the text and the encoding it was read with; refuse bytes no supported encoding decodes cleanly."""
     if not data.strip():
-        raise ParseError("the file is empty", Location(path))
+        raise ParseError.of("empty_file", Location(path))
     if b"\x00" in data[:4096]:
-        raise ParseError("the file is binary (it has NUL bytes), not text", Location(path))
+        raise ParseError.of("binary_file", Location(path))
     if data.startswith(codecs.BOM_UTF8):
         return _strict(data[len(codecs.BOM_UTF8) :], "utf-8", path), "utf-8-sig"
     try:
@@ -33,17 +33,14 @@ def decode_text(data: bytes, path: str) -> tuple[str, str]:
             continue
         if _looks_like_text(text):
             return text, encoding
-    raise ParseError(
-        "no supported encoding (UTF-8, GBK, GB18030) decodes these bytes cleanly; re-save the file as UTF-8",
-        Location(path),
-    )
+    raise ParseError.of("no_encoding", Location(path))
 
 
 def _strict(data: bytes, encoding: str, path: str) -> str:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise ParseError(f"invalid {encoding} at byte {exc.start}", Location(path)) from exc
+        raise ParseError.of("invalid_encoding", Location(path), encoding=encoding, byte=exc.start) from exc
 
 
 def _looks_like_text(text: str) -> bool:

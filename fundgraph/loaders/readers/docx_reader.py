@@ -11,7 +11,7 @@ from docx.text.paragraph import Paragraph
 
 from fundgraph.errors import Location, ParseError
 from fundgraph.loaders.cells import Cell, RawDocument, Table, TextLine, clean_cell_text
-from fundgraph.loaders.readers.office import CORRUPT_OFFICE_FILE, describe_corruption
+from fundgraph.loaders.readers.office import CORRUPT_OFFICE_FILE, corruption
 
 
 def read_docx(data: bytes, path: str, doc_id: str) -> RawDocument:
@@ -20,7 +20,7 @@ def read_docx(data: bytes, path: str, doc_id: str) -> RawDocument:
     try:
         return _read(docx.Document(io.BytesIO(data)), path, doc_id)
     except CORRUPT_OFFICE_FILE as exc:
-        raise ParseError(f"not a readable .docx file: {describe_corruption(exc)}", Location(path)) from exc
+        raise ParseError.of("office_unreadable", Location(path), kind=".docx", why=corruption(exc)) from exc
 
 
 def _read(document: Any, path: str, doc_id: str) -> RawDocument:

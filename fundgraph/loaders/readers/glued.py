@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from itertools import combinations, takewhile
+from typing import Any
 
 from fundgraph.loaders.cells import Cell, RawDocument, Table, TextLine
 from fundgraph.loaders.readers.streams import StreamCell, align_rows, cell_kind, column_kind, header_role, is_prose
@@ -215,7 +216,7 @@ def _split_glued_numbers(
     total_labels: frozenset[str],
     total: Decimal | None,
     table: Table,
-) -> str | None:
+) -> dict[str, Any] | None:
     """Split numbers that fill a run of number columns alone; a reason to refuse the table when nothing decides.
 
     Every row's split is decided at once, by the sums: the table's total row (each of its figures the sum of its
@@ -243,7 +244,8 @@ def _split_glued_numbers(
         is_total = [any(fold(v) in total_labels for v, _ in row) for row in rows]
         totals = [r for r in range(len(rows)) if is_total[r]]
         if amount is None or len(totals) > 1 or (not totals and total is None):
-            return f"numbers are run together under {listed} ({in_run[min(lonely)][0][0]}) and no total decides"
+            example = in_run[min(lonely)][0][0]
+            return {"code": "unreadable_glued_no_total", "args": {"columns": listed, "example": example}}
         scale = UNIT_TO_WAN.get(header_unit(names[amount]) or "万元", Decimal(1))
         total_row = totals[0] if totals else None
         last_row = total_row - 1 if total_row else None
@@ -259,28 +261,22 @@ def _split_glued_numbers(
             if viable is None or any(viable):
                 break
         if viable is None:
-            return f"numbers are run together under {listed} in too many ways to decide where each ends"
+            return {"code": "unreadable_glued_too_many", "args": {"columns": listed}}
         if not _one_amount(viable, options, amount) and total is not None and total_row is not None:
             # The table's sums leave several readings: the total the notice states decides among them.
             viable = _viable_splits(options, total_row, amount, scale, total, total / scale)
             if viable is None:
-                return f"numbers are run together under {listed} in too many ways to decide where each ends"
+                return {"code": "unreadable_glued_too_many", "args": {"columns": listed}}
         if not any(viable) or not _one_amount(viable, options, amount):
-            how = "in no way" if not any(viable) else "in several ways"
-            return f"numbers run together under {listed} split {how} that adds up to the total"
+            how = "unreadable_glued_no_way" if not any(viable) else "unreadable_glued_several_ways"
+            return {"code": how, "args": {"columns": listed}}
         for r in lonely:
             chosen, fragment = options[r][min(viable[r])]
             keep = chosen if len(viable[r]) == 1 else {amount: chosen[amount]}
             rows[r] = [(v, c) for v, c in rows[r] if c not in run] + [(v, c) for c, v in keep.items() if v]
             rows[r].sort(key=lambda vc: vc[1])
             if fragment:
-                table.left_unread.append(
-                    (
-                        f"'{fragment}' after the figures of the last row, before the total, is read as no column's: "
-                        "only without it do the amounts add up to the total; check that row",
-                        None,
-                    )
-                )
+                table.left_unread.append((fragment, None))
     return None
 
 

@@ -245,7 +245,7 @@ def images_from_bytes(data: bytes, path: str) -> list[Image.Image]:
         image = Image.open(io.BytesIO(data))
         pages = [frame.convert("L") for frame in ImageSequence.Iterator(image)]
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
-        raise ParseError(f"not a readable image: {exc}", Location(path)) from exc
+        raise ParseError.of("not_an_image", Location(path), detail=str(exc)) from exc
     return pages
 
 
@@ -293,7 +293,7 @@ def _read_pages(
     ocr = ocr or engine()
     problem = ocr_problem() if ocr is engine() else ocr.problem()
     if problem is not None:
-        raise ParseError(f"the document is a scan (no text layer); {problem}", Location(path))
+        raise ParseError.of("scan_without_ocr", Location(path), problem=problem)
     # Tesseract is a process per page: two pages at once keep both cores busy (onnxruntime's own threads do that
     # for PP-OCR, so its pages are read one after the other).
     workers = 1 if ocr.name == "ppocr" else max(1, min(len(images), os.cpu_count() or 1))
@@ -313,10 +313,7 @@ def _read_pages(
         tolerance=6.0,
     )
     if not tables and not before and not after:
-        raise ParseError(
-            f"OCR found no text and no table in {len(images)} page image(s): a blank page, or not a scan of text",
-            Location(path),
-        )
+        raise ParseError.of("ocr_found_nothing", Location(path), pages=len(images))
     # Once rows broken by a page are joined: a quote opened on one page is closed on the next.
     for table in tables:
         table.rows = [

@@ -40,12 +40,12 @@ def read_ofd_text(data: bytes, path: str) -> LaidText:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise ParseError(f"not a readable OFD: it is not a zip archive ({exc})", Location(path)) from exc
+        raise ParseError.of("ofd_not_zip", Location(path), detail=str(exc)) from exc
     with archive:
         root = _xml(archive, "OFD.xml", path)
         doc_root = root.findtext(f"{_Q}DocBody/{_Q}DocRoot")
         if not doc_root:
-            raise ParseError("not a readable OFD: OFD.xml names no document (DocBody/DocRoot)", Location(path))
+            raise ParseError.of("ofd_no_document", Location(path))
         doc_path = _part(doc_root, "")
         document = _xml(archive, doc_path, path)
         default_box = _page_box(document.find(f"{_Q}CommonData/{_Q}PageArea"), _DEFAULT_PAGE)
@@ -61,14 +61,10 @@ def read_ofd_text(data: bytes, path: str) -> LaidText:
             paged.append([g for g in glyphs if -1 <= g.x0 <= width + 1 and 0 <= g.baseline <= height + 1])
     laid = lay_out(paged)
     if not pages:
-        raise ParseError("not a readable OFD: its document has no pages", Location(path))
+        raise ParseError.of("ofd_no_pages", Location(path))
     if not any(line.text.strip() for line in laid.lines):
-        drawn = f" ({outlines} drawn shapes: its text is drawn as outlines, not written as text)" if outlines else ""
-        raise ParseError(
-            f"the OFD has no text layer{drawn}; fundgraph reads an OFD's text, not its drawing — read the "
-            "document it was made from (PDF, Word), or an OFD exported with its text",
-            Location(path),
-        )
+        drawn = {"code": "ofd_outlines", "args": {"outlines": outlines}} if outlines else ""
+        raise ParseError.of("ofd_no_text", Location(path), drawn=drawn)
     return laid
 
 
@@ -81,13 +77,13 @@ def _xml(archive: zipfile.ZipFile, name: str, path: str) -> etree._Element:
     try:
         info = archive.getinfo(name)
         if info.file_size > _MAX_PART_BYTES:
-            raise ParseError(f"not a readable OFD: its part {name} is {info.file_size} bytes", Location(path))
+            raise ParseError.of("ofd_part_too_large", Location(path), part=name, size=info.file_size)
         return etree.fromstring(archive.read(info), _PARSER)
     except KeyError as exc:
-        raise ParseError(f"not a readable OFD: it lacks the part {name}", Location(path)) from exc
+        raise ParseError.of("ofd_part_missing", Location(path), part=name) from exc
     except (etree.XMLSyntaxError, zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
         # RuntimeError: an encrypted member; NotImplementedError: a compression zipfile does not read.
-        raise ParseError(f"not a readable OFD: its part {name} is damaged ({exc})", Location(path)) from exc
+        raise ParseError.of("ofd_part_damaged", Location(path), part=name, detail=str(exc)) from exc
 
 
 def _numbers(text: str | None) -> list[float]:

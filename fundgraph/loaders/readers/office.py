@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import zipfile
 import zlib
+from typing import Any
 from xml.etree import ElementTree
 
 from docx.opc.exceptions import PackageNotFoundError
@@ -25,16 +26,17 @@ CORRUPT_OFFICE_FILE: tuple[type[BaseException], ...] = (
 )
 
 
-def describe_corruption(exc: BaseException) -> str:
-    """What went wrong, in words a user can act on.
+def corruption(exc: BaseException) -> dict[str, Any]:
+    """What went wrong, in words a user can act on: a message (``why_*`` in vocabularies.yaml).
 
-    >>> describe_corruption(zipfile.BadZipFile("File is not a zip file"))
+    >>> from fundgraph.vocabularies import render
+    >>> render(**corruption(zipfile.BadZipFile("File is not a zip file")))
     'it is not a complete zip archive (cut short, or not an Office file at all)'
     """
     if isinstance(exc, zipfile.BadZipFile | EOFError | zlib.error):
-        return "it is not a complete zip archive (cut short, or not an Office file at all)"
+        return {"code": "why_zip_cut", "args": {}}
     if isinstance(exc, etree.XMLSyntaxError | ElementTree.ParseError):
-        return f"a part of it is not well-formed XML ({exc})"
+        return {"code": "why_xml_broken", "args": {"detail": str(exc)}}
     if isinstance(exc, KeyError | PackageNotFoundError):
-        return f"a part it needs is missing ({exc})"
-    return f"{type(exc).__name__}: {exc}"
+        return {"code": "why_part_missing", "args": {"detail": str(exc)}}
+    return {"code": "why_error", "args": {"error": type(exc).__name__, "detail": str(exc)}}

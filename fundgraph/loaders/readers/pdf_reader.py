@@ -55,33 +55,31 @@ def open_pdf(data: bytes, path: str) -> Iterator[Any]:
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except PdfminerException as exc:
-        raise ParseError(f"not a readable PDF: {_describe(exc)}", Location(path)) from exc
+        raise ParseError.of("pdf_unreadable", Location(path), why=_describe(exc)) from exc
     try:
         for page in pdf.pages:
             if not (0 < page.width <= _MAX_PAGE_POINTS and 0 < page.height <= _MAX_PAGE_POINTS):
-                raise ParseError(
-                    f"not a readable PDF: page {page.page_number} is {page.width} by {page.height} points, "
-                    "no paper size (the file is damaged)",
-                    Location(path),
-                )
+                width, height = str(page.width), str(page.height)
+                raise ParseError.of("pdf_page_size", Location(path), page=page.page_number, width=width, height=height)
         yield pdf
     except (PdfminerException, PSException, RecursionError) as exc:
         # pdfminer follows object references recursively: a damaged file can point an object back at itself.
-        raise ParseError(f"not a readable PDF: {_describe(exc)}", Location(path)) from exc
+        raise ParseError.of("pdf_unreadable", Location(path), why=_describe(exc)) from exc
     finally:
         # Closing walks the pages again: on a damaged file that re-raises what was already refused above.
         with suppress(PdfminerException, PSException, RecursionError):
             pdf.close()
 
 
-def _describe(exc: BaseException) -> str:
+def _describe(exc: BaseException) -> dict[str, Any]:
+    """Why pdfminer could not read it, as a message (``why_*`` in vocabularies.yaml)."""
     cause = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
     if isinstance(cause, PDFPasswordIncorrect):
-        return "it is encrypted with a password; open it with the password and save an unprotected copy"
+        return {"code": "why_pdf_encrypted", "args": {}}
     text = str(cause) or type(cause).__name__
     if "EOF" in text or "Unexpected" in text:
-        return f"it is cut short or damaged ({text})"
-    return text
+        return {"code": "why_pdf_cut", "args": {"detail": text}}
+    return {"code": "why_detail", "args": {"detail": text}}
 
 
 def text_chars(pdf: Any) -> int:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from fundgraph.loaders.cells import Cell, RawDocument, Table, TextLine
+from fundgraph.loaders.cells import Cell, CountDoubt, RawDocument, Table, TextLine
 from fundgraph.loaders.roles import fold, role_of, vocabulary
 from fundgraph.money import CLAUSE_COMMA
 
@@ -55,7 +55,7 @@ class _Row:
     line: int
     values: list[tuple[str, str, int]] = field(default_factory=list)  # (label, amount text, line)
     bodies: dict[str, tuple[str, int]] = field(default_factory=dict)
-    doubt: str = ""  # what the text says against this row's reading (a group's count that its names do not match)
+    doubt: CountDoubt | None = None  # a group's count that its names do not match
     lead: str = ""  # a list's first item: the words of its line before it (现将…共计350万元下达,其中:)
     trail: str = ""  # a list's last item: the words of its line after it
 
@@ -201,9 +201,9 @@ def _counted_groups(lines: list[tuple[int, str]]) -> list[_Row]:
             count = int(count_text) if count_text.isdigit() else _cn_number(count_text)
             if len(names) < 2 or any(len(n) > MAX_NAME for n in names):
                 continue
-            doubt = ""
+            doubt = None
             if count != len(names):
-                doubt = f"the text says {count_text} but names {len(names)} ({names[0]} … {names[-1]})"
+                doubt = CountDoubt(count_text, len(names), names[0], names[-1], line_no)
             for name in names:
                 rows.append(_Row(name, line_no, [("金额", group.group(3), line_no)], doubt=doubt))
             end = group.end()
@@ -394,10 +394,10 @@ def read_prose(text: str, path: str, doc_id: str) -> RawDocument:
     if titled is not None:
         # Prose is read where no layout found a table; a text that shows one was not read, and its amounts are
         # not to be guessed from the sentences around it (资金来源 adds up to the total as the table does).
-        document.tables[0].unreadable = (
-            f"the text shows a table (line {titled[0]}: {titled[1][:40]}) that no layout could read; its amounts "
-            "are not taken from the prose around it"
-        )
+        document.tables[0].unreadable = {
+            "code": "unreadable_prose_table",
+            "args": {"line": titled[0], "text": titled[1][:40]},
+        }
     return document
 
 
@@ -440,8 +440,8 @@ def _as_document(rows: list[_Row], lines: list[tuple[int, str]], path: str, doc_
             cells.append(Cell(amount, number, 2 + len(bodies) + labels.index(label), line_no))
         table.rows.append(cells)
     for row in rows:
-        if row.doubt and (row.doubt, row.line) not in table.doubts:
-            table.doubts.append((row.doubt, row.line))
+        if row.doubt is not None and row.doubt not in table.doubts:
+            table.doubts.append(row.doubt)
     last = max(line for row in rows for _, _, line in row.values)
     before = [TextLine(t, line=n) for n, t in lines if n < first]
     if rows[0].lead.strip():

@@ -469,10 +469,7 @@ def stream_document(
         names = [cells[x].text for x in header.columns]
         arranged = lay_out_header(names, header.roles, body, total_labels)
         if arranged is None:
-            table.unreadable = (
-                "its header spans several rows (小计 under a parent column) and no arrangement of parent and "
-                "sub-columns makes every 小计 the sum of its parts; the columns cannot be told apart"
-            )
+            table.unreadable = {"code": "unreadable_header_rows", "args": {}}
             arranged = (names, header.roles, align_rows(body, header.roles, total_labels))
         names, _, aligned = arranged
         first_line_of_header = cells[header.start].line

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from typing import Any
 
 from fundgraph.errors import Location, ParseError
 from fundgraph.loaders.cells import Cell, RawDocument, Table, TextLine, clean_cell_text
@@ -160,9 +161,12 @@ def read_space_separated(text: str, path: str, doc_id: str) -> RawDocument:
                 table.last_row_cut = table.at_end = True
                 last = index + 1
                 break
-            raise ParseError(
-                f"row {words[0]} has {len(words)} fields but the header has {width}; is the file truncated?",
+            raise ParseError.of(
+                "row_wider_than_header",
                 Location(path, 1, len(table.rows) + 1, len(words) + 1, index + 1),
+                seq=words[0],
+                fields=len(words),
+                width=width,
             )
         if len(words) < width - 1 or _NOTE.match(fold(line)):
             break
@@ -237,12 +241,12 @@ def _gapped_record(lines: list[str], index: int, width: int) -> tuple[list[str],
     return (cells, end) if len(cells) == width else None
 
 
-def _columns_disagree(rows: list[list[Cell]], names: list[str]) -> str | None:
+def _columns_disagree(rows: list[list[Cell]], names: list[str]) -> dict[str, Any] | None:
     """Where rows were read across gaps, every number column must add up to its total row's figure: a gap taken
     for the wrong number of empty cells would put a figure in another column. The reason to refuse, or None."""
     totals = [r for r in rows if r and is_total_label(r[0].text)]
     if len(totals) != 1:
-        return "rows read across blank-line gaps and no single total row checks where their figures belong"
+        return {"code": "unreadable_gaps_no_total", "args": {}}
     data = [r for r in rows if r and not is_total_label(r[0].text)]
     # The label spans the columns before the figures, which stand under the last columns.
     figures = [c.text for c in totals[0][1:]]
@@ -252,10 +256,7 @@ def _columns_disagree(rows: list[list[Cell]], names: list[str]) -> str | None:
             continue
         values = [parse_number(r[col].text) if col < len(r) and r[col].text else Decimal(0) for r in data]
         if any(v is None for v in values) or sum((v for v in values if v is not None), Decimal(0)) != figure:
-            return (
-                f"rows read across blank-line gaps do not add up under {names[col]} to the total row's {stated}: "
-                "which column each figure belongs to is not certain"
-            )
+            return {"code": "unreadable_gaps_disagree", "args": {"column": names[col], "stated": stated}}
     return None
 
 

@@ -35,13 +35,13 @@ _CORRUPT_XLS: tuple[type[BaseException], ...] = (
 
 def read_xls(data: bytes, path: str, doc_id: str) -> RawDocument:
     if not data:
-        raise ParseError("not a readable .xls file: it is empty", Location(path))
+        raise ParseError.of("xls_empty", Location(path))
     try:
         # xlrd writes its warnings to stdout by default; they would mix into `parse --json`. It reads every sheet
         # here, so only this call is guarded: reading the loaded cells below parses nothing more.
         book = xlrd.open_workbook(file_contents=data, logfile=io.StringIO())
     except _CORRUPT_XLS as exc:
-        raise ParseError(f"not a readable .xls file: {exc or type(exc).__name__}", Location(path)) from exc
+        raise ParseError.of("xls_unreadable", Location(path), detail=str(exc or type(exc).__name__)) from exc
     return _read(book, path, doc_id)
 
 

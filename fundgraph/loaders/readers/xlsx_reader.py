@@ -12,7 +12,7 @@ import openpyxl
 
 from fundgraph.errors import Location, ParseError
 from fundgraph.loaders.cells import Cell, RawDocument, Table, clean_cell_text
-from fundgraph.loaders.readers.office import CORRUPT_OFFICE_FILE, describe_corruption
+from fundgraph.loaders.readers.office import CORRUPT_OFFICE_FILE, corruption
 from fundgraph.money import format_wan
 
 # openpyxl turns a part's XML attributes into keyword arguments: a damaged attribute name is a TypeError.
@@ -25,11 +25,11 @@ def read_xlsx(data: bytes, path: str, doc_id: str) -> RawDocument:
         workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=False)
     except _CORRUPT_ON_LOAD as exc:
         # Only the loading is guarded so: a TypeError in reading the loaded cells would be a bug here.
-        raise ParseError(f"not a readable .xlsx file: {describe_corruption(exc)}", Location(path)) from exc
+        raise ParseError.of("office_unreadable", Location(path), kind=".xlsx", why=corruption(exc)) from exc
     try:
         return _read(workbook, path, doc_id)
     except CORRUPT_OFFICE_FILE as exc:
-        raise ParseError(f"not a readable .xlsx file: {describe_corruption(exc)}", Location(path)) from exc
+        raise ParseError.of("office_unreadable", Location(path), kind=".xlsx", why=corruption(exc)) from exc
 
 
 def _read(workbook: Any, path: str, doc_id: str) -> RawDocument:

@@ -4,7 +4,7 @@
 import { api, apiObjectUrl, cached } from "../api.js";
 import { append, h } from "../dom.js";
 import { t } from "../i18n.js";
-import { loading, statusBadge } from "../widgets.js";
+import { loading, refusalText, statusBadge } from "../widgets.js";
 import { noticeHref } from "./notice.js";
 
 const number = (value) => (value === null || value === undefined || value === "" ? null : Number(value));
@@ -151,7 +151,7 @@ export async function renderDocument(main, route, { state }) {
       listed && (listed.wenhao || listed.citations)
         ? h("p", {}, h("a", { href: noticeHref(docId), className: "notice-chain", "data-doc": docId }, "⇅ ", listed.wenhao || t("notice.no_wenhao"), " · ", t("notice.chain")))
         : null,
-      view.error ? h("p", { className: "error" }, view.error) : null,
+      view.error ? h("p", { className: "error" }, refusalText(view)) : null,
       cellFacts(cell, where),
       !cell && where.row !== null ? h("p", { className: "notice" }, t("doc.no_cell", { row: where.row, col: where.col ?? "" })) : null,
     ],

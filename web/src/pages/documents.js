@@ -4,7 +4,7 @@
 import { api } from "../api.js";
 import { clear, h } from "../dom.js";
 import { t, term, terms } from "../i18n.js";
-import { entityLink, errorBox, loading, money, readByBadge, statusBadge, table } from "../widgets.js";
+import { entityLink, errorBox, loading, money, readByBadge, refusalText, statusBadge, table } from "../widgets.js";
 import { noticeHref } from "./notice.js";
 
 const REVIEWABLE = ["refused", "unverified"];
@@ -65,7 +65,7 @@ export async function renderDocuments(main, route, { go, state }) {
           title: t("docs.plans"),
           render: (d) => d.plans.map((p) => [entityLink("Plan", p), (d.read_by_recipe || []).includes(p) ? [" ", readByBadge("recipe")] : null, " "]),
         },
-        { key: "error", title: t("docs.error"), render: (d) => h("span", { className: "doc-error" }, d.error || "") },
+        { key: "error", title: t("docs.error"), render: (d) => h("span", { className: "doc-error" }, refusalText(d)) },
         {
           key: "wenhao",
           title: t("docs.chain"),
@@ -160,7 +160,7 @@ export async function renderReview(main, route) {
   const found = await api(`/documents/${encodeURIComponent(docId)}/candidates`);
   wait.remove();
   main.append(h("h1", {}, t("review.title", { name: found.name }), " ", statusBadge(found.status)));
-  if (found.error) main.append(h("p", { className: "error doc-error" }, found.error));
+  if (found.error) main.append(h("p", { className: "error doc-error" }, refusalText(found)));
   if (!REVIEWABLE.includes(found.status)) main.append(h("p", { className: "notice" }, t("review.nothing")));
 
   const choices = [
