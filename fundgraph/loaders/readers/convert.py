@@ -32,17 +32,31 @@ def convert(data: bytes, path: str, *, timeout: float = TIMEOUT_S) -> tuple[byte
     """The document as ``.docx`` or ``.xlsx`` bytes, and which of the two."""
     suffix = Path(path).suffix.lower()
     target = CONVERTED[suffix]
+    return convert_many({f"document{suffix}": data}, target, path=path, timeout=timeout)[f"document{suffix}"], target
+
+
+def convert_many(
+    documents: dict[str, bytes], target: str, *, path: str = "", timeout: float = TIMEOUT_S
+) -> dict[str, bytes]:
+    """Several documents (file name -> bytes) converted to ``target`` (docx, xlsx, pdf) by one LibreOffice run, by
+    file name: starting LibreOffice is most of a conversion's time. ``path`` is where an error is reported."""
+    suffixes = sorted({Path(name).suffix.lower() for name in documents})
     command = soffice()
     if command is None:
+        package = DEBIAN_PACKAGE.get(target, DEBIAN_PACKAGE["docx"])
         raise ParseError(
-            f"reading {suffix} needs LibreOffice (Debian package {DEBIAN_PACKAGE[target]}; `make formats` installs "
+            f"reading {'/'.join(suffixes)} needs LibreOffice (Debian package {package}; `make formats` installs "
             f"it), or save the file as .{target}",
             Location(path),
         )
     with tempfile.TemporaryDirectory(prefix="fundgraph-convert-") as scratch:
         work = Path(scratch)
-        source = work / f"document{suffix}"
-        source.write_bytes(data)
+        sources = []
+        for name, data in documents.items():
+            source = work / "in" / name
+            source.parent.mkdir(exist_ok=True)
+            source.write_bytes(data)
+            sources.append(str(source))
         out = work / "out"
         args = [
             command,
@@ -54,7 +68,7 @@ def convert(data: bytes, path: str, *, timeout: float = TIMEOUT_S) -> tuple[byte
             target,
             "--outdir",
             str(out),
-            str(source),
+            *sources,
         ]
         process = subprocess.Popen(
             args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, cwd=scratch
@@ -67,12 +81,12 @@ def convert(data: bytes, path: str, *, timeout: float = TIMEOUT_S) -> tuple[byte
             raise ParseError(
                 f"LibreOffice did not finish converting it to .{target} in {timeout:.0f} s", Location(path)
             ) from None
-        converted = out / f"document.{target}"
-        if process.returncode != 0 or not converted.is_file():
+        converted = {name: out / f"{Path(name).stem}.{target}" for name in documents}
+        if process.returncode != 0 or not all(c.is_file() for c in converted.values()):
             detail = stderr.decode("utf-8", "replace").strip().splitlines()
             raise ParseError(
                 f"LibreOffice could not convert it to .{target} (exit {process.returncode}"
-                f"{': ' + detail[-1] if detail else ''}); the file is damaged or not a {suffix} document",
+                f"{': ' + detail[-1] if detail else ''}); the file is damaged or not a {'/'.join(suffixes)} document",
                 Location(path),
             )
-        return converted.read_bytes(), target
+        return {name: c.read_bytes() for name, c in converted.items()}
