@@ -339,6 +339,7 @@ class _City:
     change: int  # 万元 allocated beyond what it received (negative: short)
     loaded: bool
     provincial: bool  # also receives the province's own money, and passes both on in one notice
+    unloaded: int = 0  # 万元 it also passes on from a provincial notice it cites that is not loaded
 
 
 # province: (days after the Ministry's, short by, its cities)
@@ -353,7 +354,7 @@ _CHAIN_PLAN: dict[str, tuple[int, int, list[_City]]] = {
             _City(5, -30, True, True),
         ],
     ),
-    "湖南省": (45, 10, [_City(20, 0, True, False), _City(40, 0, True, False)]),
+    "湖南省": (45, 10, [_City(20, 0, True, False), _City(40, 0, True, False, unloaded=120)]),
     "江西省": (0, 0, []),
 }
 # Bodies the Ministry allocates to directly: (name, passes it on with a notice of its own: (days after, short by);
@@ -371,7 +372,7 @@ def generate_chain(seed: int = 0) -> SynthChain:
     (short by 20), 江西省农业农村厅's is not loaded, and 中国农业大学 spends it. 广东 also allocates its own money to
     three of its cities, which two pass on together with the Ministry's in one notice citing both (one in full, one
     short by 30); one city adds local money and has no date, one is not loaded. 湖南's cities pass theirs on, one of
-    them late."""
+    them late and with money from a provincial notice it cites that is not loaded (not reconcilable)."""
     rng = random.Random(seed)
     index = region_index()
     planted: set[tuple[str, str, str]] = set()
@@ -475,11 +476,17 @@ def generate_chain(seed: int = 0) -> SynthChain:
                     planted.add(("passed_down_late", city, upper.wenhao))
             # Several upper notices are reconciled together: the finding names them all.
             upper_wenhao = "、".join(sorted(u.wenhao for u in uppers))
+            cites = [(u.title, u.wenhao) for u in uppers]
+            if plan.unloaded:
+                # More than it received from the notices loaded, and a cited one is not: not reconcilable.
+                number += 1
+                cites.append((f"{issuer}关于下达2024年省级农业发展资金的通知", f"{short}财农〔2024〕{number}号"))
+                planted.add(("not_reconcilable", city, upper_wenhao))
             if plan.change > 0:
                 planted.add(("passed_down_more", city, upper_wenhao))
             elif plan.change < 0:
                 planted.add(("not_passed_down_in_full", city, upper_wenhao))
-            total = amount + own_amounts.get(city, 0) * plan.provincial + plan.change
+            total = amount + own_amounts.get(city, 0) * plan.provincial + plan.unloaded + plan.change
             kinds = ("高标准农田建设", "农田水利设施", "种业振兴")
             parts = _split(rng, total, len(kinds))
             projects = tuple((f"{city}{kind}项目", part) for kind, part in zip(kinds, parts, strict=True))
@@ -489,7 +496,7 @@ def generate_chain(seed: int = 0) -> SynthChain:
                     city_wenhao,
                     f"{city}财政局",
                     city_when,
-                    tuple((u.title, u.wenhao) for u in uppers),
+                    tuple(cites),
                     "项目名称",
                     projects,
                 )

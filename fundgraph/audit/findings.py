@@ -345,6 +345,17 @@ def not_passed_down_in_full(ctx: Rows) -> Iterator[Finding]:
                 evidence,
                 details,
             )
+        elif unloaded := sorted({w for r in lowers.values() for w in r.get("lower_cites_unloaded") or []}):
+            # More than the rows it receives, but it also cites notices not loaded: the difference may be their
+            # money, not local money added. (Short stays short: money from them only adds to what was received.)
+            yield _found(
+                "not_reconcilable",
+                "low",
+                ("level_more_unloaded", {**sums, "several": several, "unloaded": "、".join(unloaded)}),
+                projects,
+                evidence,
+                {**details, "unloaded": unloaded},
+            )
         else:
             yield _found(
                 "passed_down_more",

@@ -83,6 +83,9 @@ def test_the_generated_chain_gives_exactly_the_planted_findings(
     both = short["珠海市"]
     assert both.details["difference"] == "30" and len(both.projects) == 2
     assert "against the sum" in both.title and "按所收各行之和核对" in both.sentence("zh")
+    # More than the rows it receives, but it also cites a notice not loaded: never taken for local money added.
+    unloaded = next(f for f in found if f.rule == "not_reconcilable")
+    assert unloaded.details["unloaded"] == ["湘财农〔2024〕30号"] and unloaded.details["difference"] == "120"
     late = next(f for f in found if f.rule == "passed_down_late" and f.projects[0].name == "湖南省")
     assert late.details["days"] == 45 and late.details["rule"] == "预算法 第五十二条"
     # The undated notice's issuer is not read: its region is the table title's, and what it leads to says so.
