@@ -1,5 +1,6 @@
 """Word-processor and spreadsheet formats fundgraph has no reader of its own for (.doc, .rtf, .odt, .wps; .ods,
-.et), turned into .docx or .xlsx by LibreOffice headless and read by those readers.
+.et), turned into .docx or .xlsx by LibreOffice headless and read by those readers. (:func:`convert_many` also makes
+the PDFs of generated test documents from their Word ones: fundgraph.synth.render_chain.)
 
 Each conversion runs in a temporary directory with its own LibreOffice profile: two conversions at once (parallel
 loads) would otherwise fight over one profile's lock, and one of them would fail or hang. A conversion that does not
