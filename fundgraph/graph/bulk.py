@@ -237,6 +237,11 @@ def _spans(text: str, rows: int) -> bool:
     return text.count("\n") != rows or "\r" in text
 
 
+# A row as PASSED_DOWN_BY matches it: (project, the regions it is matched by, the bodies that applied for it, whether
+# the row is to that body itself (its name is the body's), its ALLOCATES cell).
+Allocation = tuple[str, tuple[str, ...], tuple[str, ...], bool, dict[str, Any]]
+
+
 @dataclass(frozen=True)
 class Rendered:
     """One plan as the import needs it, made in the worker that read it: the rows that are its own (its plan,
@@ -254,9 +259,8 @@ class Rendered:
     links: list[Edge]
     tallies: tallies.Counter
     citations: list[Edge] = field(default_factory=list)  # the document's CITES, ended once all documents are read
-    # Its rows as PASSED_DOWN_BY needs them, matched once all documents are read: (project, the regions it is in,
-    # the bodies that applied for it, its ALLOCATES cell).
-    allocations: list[tuple[str, tuple[str, ...], tuple[str, ...], dict[str, Any]]] = field(default_factory=list)
+    # Its rows as PASSED_DOWN_BY needs them, matched once all documents are read.
+    allocations: list[Allocation] = field(default_factory=list)
 
 
 def _node_columns(schema: Schema, label: str) -> list[str]:
@@ -314,7 +318,7 @@ def render(elements: GraphElements, path: str = "", projects: int = 0, schema: S
 _CELL = ("doc_id", "row", "col", "line", "page", "box", "confidence")
 
 
-def _allocations(elements: GraphElements) -> list[tuple[str, tuple[str, ...], tuple[str, ...], dict[str, Any]]]:
+def _allocations(elements: GraphElements) -> list[Allocation]:
     """Each row's regions and applying bodies as store.link_passed_down matches them: a row to a body (its name is
     the body's as written) by the region it names itself only, and never by a region taken from its plan."""
     names = {node.key: node.props.get("name") for node in elements.nodes if node.label == "Project"}
@@ -345,6 +349,7 @@ def _allocations(elements: GraphElements) -> list[tuple[str, tuple[str, ...], tu
             edge.end,
             matched(edge.end),
             tuple(sorted(orgs.get(edge.end, ()))),
+            edge.end in to_body,
             {name: edge.props.get(name) for name in _CELL},
         )
         for edge in elements.edges
@@ -368,7 +373,7 @@ class CsvGraph:
         self.placeholder_files: dict[str, _File] = {}
         self.citations: dict[tuple[str, str], dict[str, Any]] = {}  # (doc_id, cited key) -> properties
         self.wenhao: dict[str, str] = {}  # a notice's key -> the least doc_id of the documents that are it
-        self.allocations: dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...], dict[str, Any]]]] = {}
+        self.allocations: dict[str, list[Allocation]] = {}
         self.doc_plans: dict[str, list[str]] = {}  # doc_id -> its plans
         # doc_id -> (issuer regions, issuer orgs, whether the regions are guessed from a table's title)
         self.issuers: dict[str, tuple[list[str], list[str], bool]] = {}
@@ -469,15 +474,15 @@ class CsvGraph:
                 continue
             regions, orgs, guessed = self.issuers[lower]
             found = []
-            for project, in_regions, applicants, cell in self.allocations.get(upper, []):
+            for project, in_regions, applicants, to_body, cell in self.allocations.get(upper, []):
                 region = min(set(in_regions) & set(regions), default=None)
                 org = min(set(applicants) & set(orgs), default=None)
                 if region is not None or org is not None:
-                    found.append((project, region, org, cell))
-            # A lower notice issued by a body the upper one allocates to passes on that body's rows only.
-            if any(org is not None for _, _, org, _ in found):
-                found = [f for f in found if f[2] is not None]
-            for project, region, org, cell in found:
+                    found.append((project, region, org, org is not None and to_body, cell))
+            # A lower notice issued by a body the upper one allocates to directly passes on those rows only.
+            if any(direct for *_, direct, _ in found):
+                found = [f for f in found if f[3]]
+            for project, region, org, _, cell in found:
                 props = {
                     "matched_by": "organization" if org is not None else "title" if guessed else "region",
                     "match_key": org or region,

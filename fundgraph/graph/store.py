@@ -387,7 +387,8 @@ _NOTICE_ORPHANS = "MATCH (n:Notice) WHERE NOT (n)--() DELETE n"
 # notice's plans, with the upper row's amount cell and the lower notice's citation.
 # - A row to a body (the row's name is the body's as written: 湖南省农业农村厅) is that body's money, not its region's:
 #   it is matched by region only where it names the region itself, and a region taken from the plan is no match.
-# - A lower notice issued by a body the upper one allocates to passes on that body's rows, not its region's.
+# - A lower notice issued by a body the upper one allocates to directly (a row naming it) passes on those rows only,
+#   not its region's (nor the projects it applied for).
 # - A region guessed from the lower notice's table title (its signature not read) is matched_by 'title'.
 _PASSED_DOWN_DROP = (
     "UNWIND $docs AS doc_id MATCH (d:Document {doc_id: doc_id})<-[:FROM_DOCUMENT]-(plan:Plan) "
@@ -403,12 +404,12 @@ _PASSED_DOWN_WRITE = (
     "OPTIONAL MATCH (p)-[ir:IN_REGION]->(r:Region) WHERE r.code IN coalesce(lower.issuer_regions, []) "
     "  AND coalesce(ir.field, '') <> 'plan' AND (ir.as_written = p.name "
     "  OR NOT EXISTS { (:Organization)-[b:APPLIED_FOR]->(p) WHERE b.as_written = p.name }) "
-    "OPTIONAL MATCH (o:Organization)-[:APPLIED_FOR]->(p) WHERE o.org_id IN coalesce(lower.issuer_orgs, []) "
-    "WITH lower, upper, c, a, p, min(r.code) AS region, min(o.org_id) AS org "
+    "OPTIONAL MATCH (o:Organization)-[ob:APPLIED_FOR]->(p) WHERE o.org_id IN coalesce(lower.issuer_orgs, []) "
+    "WITH lower, upper, c, a, p, min(r.code) AS region, min(o.org_id) AS org, collect(ob.as_written) AS written "
     "WHERE region IS NOT NULL OR org IS NOT NULL "
-    "WITH lower, upper, c, collect({a: a, p: p, region: region, org: org}) AS found "
-    "UNWIND CASE WHEN any(f IN found WHERE f.org IS NOT NULL) THEN [f IN found WHERE f.org IS NOT NULL] "
-    "  ELSE found END AS f "
+    "WITH lower, upper, c, collect({a: a, p: p, region: region, org: org, "
+    "  direct: org IS NOT NULL AND p.name IN written}) AS found "
+    "UNWIND CASE WHEN any(f IN found WHERE f.direct) THEN [f IN found WHERE f.direct] ELSE found END AS f "
     "WITH lower, c, f.a AS a, f.p AS p, f.region AS region, f.org AS org "
     "MATCH (lowerPlan:Plan)-[:FROM_DOCUMENT]->(lower) "
     "MERGE (p)-[pd:PASSED_DOWN_BY]->(lowerPlan) "

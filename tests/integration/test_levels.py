@@ -132,3 +132,46 @@ def test_a_projects_chain_back_to_the_top_as_a_frame(driver: Any, rendered: Call
     assert list(frame["wenhao"]) == ["财农〔2024〕12号", "湘财农〔2024〕27号", "长财农〔2024〕28号"]
     assert list(frame["name"])[:2] == ["湖南省", "长沙市"]
     assert frame["date"].iloc[0] == "2024-01-10"
+
+
+UPPER_PROJECTS = """广东省财政厅关于下达2024年农业项目资金的通知
+粤财农〔2024〕50号
+各地级以上市财政局：
+根据《财政部关于下达2024年农业相关转移支付资金的通知》（财农〔2024〕12号），现将资金下达。
+广东省财政厅
+2024年3月1日
+附件
+广东省2024年农业项目资金分配表
+单位：万元
+序号 | 项目名称 | 申报单位 | 金额 |
+1 | 韶关市高标准农田建设项目 | 韶关市财政局 | 100 |
+2 | 韶关市种业振兴项目 | 韶关市农业农村局 | 50 |
+合计 | | | 150 |
+"""
+LOWER_PROJECTS = """韶关市财政局关于下达2024年农业项目资金的通知
+韶财农〔2024〕60号
+各县（市、区）财政局：
+根据《广东省财政厅关于下达2024年农业项目资金的通知》（粤财农〔2024〕50号），现将资金下达。
+韶关市财政局
+2024年3月10日
+附件
+韶关市2024年农业项目资金分配表
+单位：万元
+序号 | 项目名称 | 金额 |
+1 | 曲江区高标准农田建设项目 | 100 |
+2 | 乐昌市种业振兴项目 | 50 |
+合计 | | 150 |
+"""
+
+
+def test_projects_a_body_applied_for_leave_its_regions_rows_matched(driver: Any, tmp_path: Path) -> None:
+    """Only a row naming the body itself makes its notice pass on that row alone: project rows the finance office
+    applied for (row 1) leave the other rows of its region (row 2) passed on by its notice too."""
+    for name, text in (("upper.txt", UPPER_PROJECTS), ("lower.txt", LOWER_PROJECTS)):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        write_plan(driver, plan_elements(parse_path(tmp_path / name)))
+    assert _passed_down(driver) == [
+        ("韶关市种业振兴项目", "韶财农〔2024〕60号", "region", "440200"),
+        ("韶关市高标准农田建设项目", "韶财农〔2024〕60号", "organization", "org:韶关市财政局"),
+    ]
+    assert run_findings(driver, rules=["not_passed_down_in_full"]) == []

@@ -48,10 +48,13 @@ def test_without_a_read_signature_the_title_region_is_marked_a_guess() -> None:
 
 def test_a_row_to_a_body_is_matched_by_the_body_not_the_region_in_its_name() -> None:
     elements = plan_elements(parse_bytes(SIGNED.format(title="分配表").encode(), "notice.txt"))
-    rows = {project.rsplit("/", 1)[1]: (regions, orgs) for project, regions, orgs, _ in _allocations(elements)}
+    rows = {
+        project.rsplit("/", 1)[1]: (regions, orgs, to_body)
+        for project, regions, orgs, to_body, _ in _allocations(elements)
+    }
     assert rows["1"][0] == ("440200",)  # 韶关市: the row names the region itself
-    assert rows["2"] == ((), ("org:广东省农业农村厅",))  # the department's money, not 广东省's
-    assert rows["3"][0] == ()
+    assert rows["2"] == ((), ("org:广东省农业农村厅",), True)  # the department's money, not 广东省's
+    assert rows["3"][0] == () and rows["3"][2] is True
 
 
 class Rows:
