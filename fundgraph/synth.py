@@ -239,40 +239,93 @@ def render_xlsx(plan: SynthPlan) -> bytes:
     return buffer.getvalue()
 
 
-# A chain of notices down the levels of government (issue #38): the Ministry's to provinces, each province's to its
-# cities, each city's to projects, with 文号 and dates in their real forms. Some levels are planted short, some more,
-# some late, some undated and some not loaded; `ChainNotice.planted` says which finding each should give, so a test
-# can ask for exactly those.
+# A chain of notices down the levels of government (issue #38): the Ministry's to provinces and bodies, each
+# province's to its cities, each city's to projects, with 文号 and dates in their real forms. Some levels are planted
+# short, some more, some late, some undated and some not loaded; `SynthChain.planted` says which finding each should
+# give, so a test can ask for exactly those. Each notice renders as text, Word and (by LibreOffice) PDF.
 CHAIN_PROVINCES = {"广东省": ("粤", "440000"), "湖南省": ("湘", "430000"), "江西省": ("赣", "360000")}
 CHAIN_LIMIT_DAYS = 30
+CHAIN_FORMATS = ("txt", "docx", "pdf")
 
 
 @dataclass(frozen=True)
 class ChainNotice:
-    name: str  # a file name
+    name: str  # a file name without its suffix
     wenhao: str
-    text: str
+    issuer: str
+    when: date | None  # None: undated (its signature is then not read, nor its issuer)
+    cites: tuple[tuple[str, str], ...]  # (title, 文号) of the notices it passes money on from
+    header: str  # what its rows are: 地区, 项目名称, 地区或单位
+    rows: tuple[tuple[str, int], ...]  # (name, 万元)
+    # What money it allocates, in its title and its table's: two notices of one body whose tables had one title
+    # would be read as two versions of one plan.
+    money: str = "农业相关转移支付资金"
+
+    @property
+    def title(self) -> str:
+        return f"{self.issuer}关于下达2024年{self.money}的通知"
+
+    def _prose(self) -> tuple[list[str], list[str]]:
+        """The lines before its table: title, 文号, body, signature and date; and the table's title and unit."""
+        basis = "和".join(f"《{t}》（{w}）" for t, w in self.cites)
+        head = [self.title, self.wenhao, "各有关单位：", f"根据{basis}，现将资金下达。", self.issuer]
+        if self.when is not None:
+            head.append(f"{self.when.year}年{self.when.month}月{self.when.day}日")
+        return head, ["附件", f"{self.issuer}2024年{self.money}分配表", "单位：万元"]
+
+    def _table(self) -> list[list[str]]:
+        rows = [[str(seq), name, str(amount)] for seq, (name, amount) in enumerate(self.rows, start=1)]
+        return [["序号", self.header, "金额"], *rows, ["合计", "", str(sum(a for _, a in self.rows))]]
+
+    @property
+    def text(self) -> str:
+        """As a web page gives it: the table's cells between pipes."""
+        head, table_head = self._prose()
+        lines = head + table_head + [" | ".join(row) + " |" for row in self._table()]
+        return "\n".join(lines).replace(" |  |", " | |") + "\n"
+
+    def docx(self) -> bytes:
+        """As a Word document: its prose in paragraphs, its table a real one."""
+        import docx
+
+        document = docx.Document()
+        head, table_head = self._prose()
+        for line in head + table_head:
+            document.add_paragraph(line)
+        cells = self._table()
+        table = document.add_table(rows=len(cells), cols=3)
+        table.style = "Table Grid"
+        for row, values in zip(table.rows, cells, strict=True):
+            for cell, value in zip(row.cells, values, strict=True):
+                cell.text = value
+        buffer = io.BytesIO()
+        document.save(buffer)
+        return buffer.getvalue()
+
+
+def render_chain(notices: list[ChainNotice], fmt: str) -> dict[str, bytes]:
+    """Each notice as a file (name -> bytes) in ``fmt``: txt, docx, or pdf (the Word document converted by
+    LibreOffice, all in one run)."""
+    if fmt == "txt":
+        return {f"{n.name}.txt": n.text.encode("utf-8") for n in notices}
+    words = {f"{n.name}.docx": n.docx() for n in notices}
+    if fmt == "docx":
+        return words
+    if fmt != "pdf":
+        raise ValueError(f"a chain renders as {', '.join(CHAIN_FORMATS)}, not {fmt}")
+    from fundgraph.loaders.readers.convert import convert_many
+
+    pdfs = convert_many(words, "pdf", path="generated chain")
+    return {name.removesuffix(".docx") + ".pdf": data for name, data in pdfs.items()}
 
 
 @dataclass
 class SynthChain:
     notices: list[ChainNotice]
-    # (rule, the upper row's name, the upper notice's 文号): the findings the chain must give, and no others.
+    # (rule, the upper row's name, the upper notice's 文号 — several joined by 、 in their order): the findings the
+    # chain must give, and no others.
     planted: set[tuple[str, str, str]]
-
-
-def _notice_text(
-    issuer: str, wenhao: str, when: date | None, cites: list[tuple[str, str]], header: str, rows: list[tuple[str, int]]
-) -> str:
-    title = f"{issuer}关于下达2024年农业相关转移支付资金的通知"
-    basis = "和".join(f"《{t}》（{w}）" for t, w in cites)
-    lines = [title, wenhao, "各有关单位：", f"根据{basis}，现将资金下达。", issuer]
-    if when is not None:
-        lines.append(f"{when.year}年{when.month}月{when.day}日")
-    lines += ["附件", f"{issuer}农业相关转移支付资金分配表", "单位：万元", f"序号 | {header} | 金额 |"]
-    lines += [f"{seq} | {name} | {amount} |" for seq, (name, amount) in enumerate(rows, start=1)]
-    lines.append(f"合计 | | {sum(a for _, a in rows)} |")
-    return "\n".join(lines) + "\n"
+    links: int  # the rows passed down (PASSED_DOWN_BY) its notices make
 
 
 def _split(rng: random.Random, total: int, parts: int) -> list[int]:
@@ -280,89 +333,173 @@ def _split(rng: random.Random, total: int, parts: int) -> list[int]:
     return [b - a for a, b in zip([0, *cuts], [*cuts, total], strict=True)]
 
 
+@dataclass(frozen=True)
+class _City:
+    delay: int | None  # days after its province's notice; None: undated
+    change: int  # 万元 allocated beyond what it received (negative: short)
+    loaded: bool
+    provincial: bool  # also receives the province's own money, and passes both on in one notice
+    unloaded: int = 0  # 万元 it also passes on from a provincial notice it cites that is not loaded
+
+
+# province: (days after the Ministry's, short by, its cities)
+_CHAIN_PLAN: dict[str, tuple[int, int, list[_City]]] = {
+    "广东省": (
+        25,
+        0,
+        [
+            _City(10, 0, True, True),
+            _City(None, 50, True, False),
+            _City(0, 0, False, True),
+            _City(5, -30, True, True),
+        ],
+    ),
+    "湖南省": (45, 10, [_City(20, 0, True, False), _City(40, 0, True, False, unloaded=120)]),
+    "江西省": (0, 0, []),
+}
+# Bodies the Ministry allocates to directly: (name, passes it on with a notice of its own: (days after, short by);
+# None when its notice is not loaded; False when it is a unit that spends the money, which passes nothing on).
+_CHAIN_BODIES: list[tuple[str, tuple[int, int] | bool | None]] = [
+    ("湖南省农业农村厅", (20, 20)),
+    ("江西省农业农村厅", None),
+    ("中国农业大学", False),
+]
+
+
 def generate_chain(seed: int = 0) -> SynthChain:
-    """Three levels: 财政部 to three provinces; 广东 and 湖南 pass it on (湖南's notice 45 days late and short by 10
-    万元), 江西's notice is not loaded; 广东's cities: one passes its money on in full, one adds local money and has
-    no date, one is not loaded; 湖南's cities pass theirs on, one of them late."""
+    """Three levels. 财政部 to three provinces and three bodies: 广东 and 湖南 pass it on (湖南's notice 45 days
+    late and short by 10 万元), 江西's notice is not loaded; 湖南省农业农村厅 passes its own on in a notice of its own
+    (short by 20), 江西省农业农村厅's is not loaded, and 中国农业大学 spends it. 广东 also allocates its own money to
+    three of its cities, which two pass on together with the Ministry's in one notice citing both (one in full, one
+    short by 30); one city adds local money and has no date, one is not loaded. 湖南's cities pass theirs on, one of
+    them late and with money from a provincial notice it cites that is not loaded (not reconcilable)."""
     rng = random.Random(seed)
     index = region_index()
     planted: set[tuple[str, str, str]] = set()
     notices: list[ChainNotice] = []
-    top = ("财政部", "财农〔2024〕12号", date(2024, 1, 10))
-    top_title = f"{top[0]}关于下达2024年农业相关转移支付资金的通知"
-    provinces = {name: rng.randrange(300, 900) * 10 for name in CHAIN_PROVINCES}
-    notices.append(
-        ChainNotice(
-            "chain-0-mof.txt",
-            top[1],
-            _notice_text(
-                top[0],
-                top[1],
-                top[2],
-                [("中央财政农业相关转移支付资金管理办法", "财农〔2023〕7号")],
-                "地区",
-                list(provinces.items()),
-            ),
-        )
+    links = 0
+    top = ChainNotice(
+        "chain-0-mof",
+        "财农〔2024〕12号",
+        "财政部",
+        date(2024, 1, 10),
+        (("中央财政农业相关转移支付资金管理办法", "财农〔2023〕7号"),),
+        "地区或单位",
+        tuple(
+            [(name, rng.randrange(300, 900) * 10) for name in CHAIN_PROVINCES]
+            + [(name, rng.randrange(20, 90) * 10) for name, _ in _CHAIN_BODIES]
+        ),
     )
+    notices.append(top)
+    received = dict(top.rows)
     number = 20
-    plan: dict[str, tuple[int, int, list[tuple[int | None, int, bool]]]] = {
-        # province: (days after the Ministry's, short by, cities as (days after the province's, change, loaded))
-        "广东省": (25, 0, [(10, 0, True), (None, 50, True), (0, 0, False)]),
-        "湖南省": (45, 10, [(20, 0, True), (40, 0, True)]),
-        "江西省": (0, 0, []),
-    }
+    for body, passes in _CHAIN_BODIES:
+        if passes is None:
+            planted.add(("not_passed_down", body, top.wenhao))
+        elif isinstance(passes, tuple):
+            delay, short_by = passes
+            number += 1
+            if delay > CHAIN_LIMIT_DAYS:
+                planted.add(("passed_down_late", body, top.wenhao))
+            if short_by:
+                planted.add(("not_passed_down_in_full", body, top.wenhao))
+            kinds = ("农业产业强镇", "现代农业产业园", "农产品产地冷藏保鲜设施")
+            parts = _split(rng, received[body] - short_by, len(kinds))
+            rows = tuple((f"{body[:3]}{kind}项目", part) for kind, part in zip(kinds, parts, strict=True))
+            when = top.when + timedelta(days=delay) if top.when else None
+            wenhao = f"{CHAIN_PROVINCES[body[:3]][0]}农计〔2024〕{number}号"
+            notices.append(
+                ChainNotice(f"chain-1-{body}", wenhao, body, when, ((top.title, top.wenhao),), "项目名称", rows)
+            )
+            links += 1
     for province, (short, code) in CHAIN_PROVINCES.items():
-        received = provinces[province]
-        delay, short_by, cities_plan = plan[province]
+        delay, short_by, cities_plan = _CHAIN_PLAN[province]
         if not cities_plan:
-            planted.add(("not_passed_down", province, top[1]))
+            planted.add(("not_passed_down", province, top.wenhao))
             continue
         number += 1
         wenhao = f"{short}财农〔2024〕{number}号"
         issuer = f"{province}财政厅"
-        when = top[2] + timedelta(days=delay)
+        assert top.when is not None
+        when = top.when + timedelta(days=delay)
         if delay > CHAIN_LIMIT_DAYS:
-            planted.add(("passed_down_late", province, top[1]))
+            planted.add(("passed_down_late", province, top.wenhao))
         if short_by:
-            planted.add(("not_passed_down_in_full", province, top[1]))
+            planted.add(("not_passed_down_in_full", province, top.wenhao))
         cities = [r.name for r in index.by_code.values() if r.parent == code][: len(cities_plan)]
-        amounts = _split(rng, received - short_by, len(cities))
-        notices.append(
-            ChainNotice(
-                f"chain-1-{code}.txt",
-                wenhao,
-                _notice_text(
-                    issuer, wenhao, when, [(top_title, top[1])], "地区", list(zip(cities, amounts, strict=True))
-                ),
-            )
+        amounts = _split(rng, received[province] - short_by, len(cities))
+        central = ChainNotice(
+            f"chain-1-{code}",
+            wenhao,
+            issuer,
+            when,
+            ((top.title, top.wenhao),),
+            "地区",
+            tuple(zip(cities, amounts, strict=True)),
         )
-        title = f"{issuer}关于下达2024年农业相关转移支付资金的通知"
-        for city, amount, (city_delay, change, loaded) in zip(cities, amounts, cities_plan, strict=True):
-            if not loaded:
-                planted.add(("not_passed_down", city, wenhao))
+        notices.append(central)
+        links += 1
+        # The province's own money to some of its cities, in a notice of its own a few days before.
+        own_rows = tuple(
+            (city, rng.randrange(10, 60) * 10)
+            for city, plan in zip(cities, cities_plan, strict=True)
+            if plan.provincial
+        )
+        own: ChainNotice | None = None
+        if own_rows:
+            number += 1
+            own = ChainNotice(
+                f"chain-1-{code}-own",
+                f"{short}财农〔2024〕{number}号",
+                issuer,
+                when - timedelta(days=3),
+                ((f"{province}省级涉农资金管理办法", f"{short}财农〔2023〕9号"),),
+                "地区",
+                own_rows,
+                "省级农业发展资金",
+            )
+            notices.append(own)
+        own_amounts = dict(own_rows)
+        for city, amount, plan in zip(cities, amounts, cities_plan, strict=True):
+            uppers = [central] + ([own] if own is not None and plan.provincial else [])
+            if not plan.loaded:
+                planted.update(("not_passed_down", city, upper.wenhao) for upper in uppers)
                 continue
             number += 1
             city_wenhao = f"{city[0]}财农〔2024〕{number}号"
-            city_when = None if city_delay is None else when + timedelta(days=city_delay)
-            if city_delay is None:
-                planted.add(("passed_down_date_unknown", city, wenhao))
-            elif city_delay > CHAIN_LIMIT_DAYS:
-                planted.add(("passed_down_late", city, wenhao))
-            if change > 0:
-                planted.add(("passed_down_more", city, wenhao))
-            elif change < 0:
-                planted.add(("not_passed_down_in_full", city, wenhao))
-            parts = _split(rng, amount + change, 3)
-            projects = [
-                (f"{city}{kind}项目", part)
-                for kind, part in zip(("高标准农田建设", "农田水利设施", "种业振兴"), parts, strict=True)
-            ]
+            city_when = None if plan.delay is None else when + timedelta(days=plan.delay)
+            for upper in uppers:
+                assert upper.when is not None
+                if city_when is None:
+                    planted.add(("passed_down_date_unknown", city, upper.wenhao))
+                elif (city_when - upper.when).days > CHAIN_LIMIT_DAYS:
+                    planted.add(("passed_down_late", city, upper.wenhao))
+            # Several upper notices are reconciled together: the finding names them all.
+            upper_wenhao = "、".join(sorted(u.wenhao for u in uppers))
+            cites = [(u.title, u.wenhao) for u in uppers]
+            if plan.unloaded:
+                # More than it received from the notices loaded, and a cited one is not: not reconcilable.
+                number += 1
+                cites.append((f"{issuer}关于下达2024年省级农业发展资金的通知", f"{short}财农〔2024〕{number}号"))
+                planted.add(("not_reconcilable", city, upper_wenhao))
+            if plan.change > 0:
+                planted.add(("passed_down_more", city, upper_wenhao))
+            elif plan.change < 0:
+                planted.add(("not_passed_down_in_full", city, upper_wenhao))
+            total = amount + own_amounts.get(city, 0) * plan.provincial + plan.unloaded + plan.change
+            kinds = ("高标准农田建设", "农田水利设施", "种业振兴")
+            parts = _split(rng, total, len(kinds))
+            projects = tuple((f"{city}{kind}项目", part) for kind, part in zip(kinds, parts, strict=True))
             notices.append(
                 ChainNotice(
-                    f"chain-2-{city}.txt",
+                    f"chain-2-{city}",
                     city_wenhao,
-                    _notice_text(f"{city}财政局", city_wenhao, city_when, [(title, wenhao)], "项目名称", projects),
+                    f"{city}财政局",
+                    city_when,
+                    tuple(cites),
+                    "项目名称",
+                    projects,
                 )
             )
-    return SynthChain(notices, planted)
+            links += len(uppers)
+    return SynthChain(notices, planted, links)

@@ -336,8 +336,13 @@ def not_passed_down_in_full(ctx: Rows) -> Iterator[Finding]:
         if received == allocated:
             continue
         several = [_msg("against_their_sum")] if len(uppers) > 1 else []
+        # A lower notice matched by the region its table's title names (its signature not read) may not be the
+        # region's at all: what it leads to is low and says it rests on a guess.
+        guessed = any(r.get("matched_by") == "title" for r in members)
+        guess = [_msg("level_guessed")] if guessed else []
         sums = {"names": names, "received": _wan(received), "lower": lower_wenhao, "allocated": _wan(allocated)}
         details = {
+            "guessed": guessed,
             "received_fen": received,
             "allocated_fen": allocated,
             "difference_fen": allocated - received,
@@ -348,17 +353,28 @@ def not_passed_down_in_full(ctx: Rows) -> Iterator[Finding]:
         if allocated < received:
             yield _found(
                 "not_passed_down_in_full",
-                "high",
-                ("level_short", {**sums, "several": several, "difference": _wan(received - allocated)}),
+                "low" if guessed else "high",
+                ("level_short", {**sums, "several": several, "difference": _wan(received - allocated), "guess": guess}),
                 projects,
                 evidence,
                 details,
+            )
+        elif unloaded := sorted({w for r in lowers.values() for w in r.get("lower_cites_unloaded") or []}):
+            # More than the rows it receives, but it also cites notices not loaded: the difference may be their
+            # money, not local money added. (Short stays short: money from them only adds to what was received.)
+            yield _found(
+                "not_reconcilable",
+                "low",
+                ("level_more_unloaded", {**sums, "several": several, "unloaded": "、".join(unloaded)}),
+                projects,
+                evidence,
+                {**details, "unloaded": unloaded},
             )
         else:
             yield _found(
                 "passed_down_more",
                 "low",
-                ("level_more", {**sums, "several": several, "difference": _wan(allocated - received)}),
+                ("level_more", {**sums, "several": several, "difference": _wan(allocated - received), "guess": guess}),
                 projects,
                 evidence,
                 details,
@@ -377,7 +393,10 @@ def passed_down_late(ctx: Rows) -> Iterator[Finding]:
             ctx.evidence(row["lower_doc_id"], None, None, row["cited_line"], row["cited_as"]),
         ]
         upper, lower = row["upper_wenhao"] or row["plan_id"], row["lower_wenhao"] or row["lower_plan_id"]
+        guessed = row.get("matched_by") == "title"
+        guess = [_msg("level_guessed")] if guessed else []
         details = {
+            "guessed": guessed,
             "upper_date": row["upper_date"],
             "lower_date": row["lower_date"],
             "days": row["days"],
@@ -394,7 +413,7 @@ def passed_down_late(ctx: Rows) -> Iterator[Finding]:
             yield _found(
                 "passed_down_date_unknown",
                 "low",
-                ("level_date_unknown", {"lower": lower, "upper": upper, **dates}),
+                ("level_date_unknown", {"lower": lower, "upper": upper, **dates, "guess": guess}),
                 [_project(row)],
                 evidence,
                 details,
@@ -403,24 +422,31 @@ def passed_down_late(ctx: Rows) -> Iterator[Finding]:
             late = {"days": row["days"], "upper_date": row["upper_date"], "lower_date": row["lower_date"]}
             yield _found(
                 "passed_down_late",
-                "medium",
-                ("level_late", {"lower": lower, "upper": upper, **late, "limit": limit}),
+                "low" if guessed else "medium",
+                ("level_late", {"lower": lower, "upper": upper, **late, "limit": limit, "guess": guess}),
                 [_project(row)],
                 evidence,
                 details,
             )
 
 
+# The kinds of body (organizations.yaml's) that pass a transfer on to the level below with notices of their own: a
+# row to such a body that no loaded notice passes on is listed; a unit that spends the money (a university, a
+# company) is not, or every implementing unit would be.
+PASSING_BODIES = list(vocabulary("rules")["not_passed_down"]["bodies"])
+
+
 def not_passed_down(ctx: Rows) -> Iterator[Finding]:
-    for row in ctx.query("not_passed_down"):
+    for row in ctx.query("not_passed_down", bodies=PASSING_BODIES):
         said = {"seq": row["seq"], "project": row["project"], "amount": row["amount"], "wenhao": row["wenhao"]}
+        code = "level_not_passed_down" if row.get("region") else "level_body_not_passed_down"
         yield _found(
             "not_passed_down",
             "low",
-            ("level_not_passed_down", said),
+            (code, said),
             [_project(row)],
             [ctx.evidence(row["doc_id"], row["row"], row["col"], row["line"], row["amount_text"])],
-            {"region": row["region"], "upper_wenhao": row["wenhao"]},
+            {"region": row.get("region"), "body": row.get("body"), "upper_wenhao": row["wenhao"]},
         )
 
 

@@ -237,6 +237,11 @@ def _spans(text: str, rows: int) -> bool:
     return text.count("\n") != rows or "\r" in text
 
 
+# A row as PASSED_DOWN_BY matches it: (project, the regions it is matched by, the bodies that applied for it, whether
+# the row is to that body itself (its name is the body's), its ALLOCATES cell).
+Allocation = tuple[str, tuple[str, ...], tuple[str, ...], bool, dict[str, Any]]
+
+
 @dataclass(frozen=True)
 class Rendered:
     """One plan as the import needs it, made in the worker that read it: the rows that are its own (its plan,
@@ -254,9 +259,8 @@ class Rendered:
     links: list[Edge]
     tallies: tallies.Counter
     citations: list[Edge] = field(default_factory=list)  # the document's CITES, ended once all documents are read
-    # Its rows as PASSED_DOWN_BY needs them, matched once all documents are read: (project, the regions it is in,
-    # the bodies that applied for it, its ALLOCATES cell).
-    allocations: list[tuple[str, tuple[str, ...], tuple[str, ...], dict[str, Any]]] = field(default_factory=list)
+    # Its rows as PASSED_DOWN_BY needs them, matched once all documents are read.
+    allocations: list[Allocation] = field(default_factory=list)
 
 
 def _node_columns(schema: Schema, label: str) -> list[str]:
@@ -314,19 +318,38 @@ def render(elements: GraphElements, path: str = "", projects: int = 0, schema: S
 _CELL = ("doc_id", "row", "col", "line", "page", "box", "confidence")
 
 
-def _allocations(elements: GraphElements) -> list[tuple[str, tuple[str, ...], tuple[str, ...], dict[str, Any]]]:
-    regions: dict[str, set[str]] = {}
+def _allocations(elements: GraphElements) -> list[Allocation]:
+    """Each row's regions and applying bodies as store.link_passed_down matches them: a row to a body (its name is
+    the body's as written) by the region it names itself only, and never by a region taken from its plan."""
+    names = {node.key: node.props.get("name") for node in elements.nodes if node.label == "Project"}
+    regions: dict[str, list[tuple[str, Any, Any]]] = {}
     orgs: dict[str, set[str]] = {}
+    to_body: set[str] = set()
     for edge in elements.edges:
         if edge.type == "IN_REGION":
-            regions.setdefault(edge.start, set()).add(edge.end)
+            regions.setdefault(edge.start, []).append((edge.end, edge.props.get("field"), edge.props.get("as_written")))
         elif edge.type == "APPLIED_FOR":
             orgs.setdefault(edge.end, set()).add(edge.start)
+            if edge.props.get("as_written") == names.get(edge.end):
+                to_body.add(edge.end)
+
+    def matched(project: str) -> tuple[str, ...]:
+        return tuple(
+            sorted(
+                {
+                    code
+                    for code, field_name, written in regions.get(project, [])
+                    if field_name != "plan" and (project not in to_body or written == names.get(project))
+                }
+            )
+        )
+
     return [
         (
             edge.end,
-            tuple(sorted(regions.get(edge.end, ()))),
+            matched(edge.end),
             tuple(sorted(orgs.get(edge.end, ()))),
+            edge.end in to_body,
             {name: edge.props.get(name) for name in _CELL},
         )
         for edge in elements.edges
@@ -350,9 +373,10 @@ class CsvGraph:
         self.placeholder_files: dict[str, _File] = {}
         self.citations: dict[tuple[str, str], dict[str, Any]] = {}  # (doc_id, cited key) -> properties
         self.wenhao: dict[str, str] = {}  # a notice's key -> the least doc_id of the documents that are it
-        self.allocations: dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...], dict[str, Any]]]] = {}
+        self.allocations: dict[str, list[Allocation]] = {}
         self.doc_plans: dict[str, list[str]] = {}  # doc_id -> its plans
-        self.issuers: dict[str, tuple[list[str], list[str]]] = {}  # doc_id -> (issuer regions, issuer orgs)
+        # doc_id -> (issuer regions, issuer orgs, whether the regions are guessed from a table's title)
+        self.issuers: dict[str, tuple[list[str], list[str], bool]] = {}
 
     def _node_file(self, label: str) -> _File:
         if label not in self.node_files:
@@ -402,6 +426,7 @@ class CsvGraph:
                 self.issuers[node.key] = (
                     list(node.props.get("issuer_regions") or []),
                     list(node.props.get("issuer_orgs") or []),
+                    bool(node.props.get("issuer_guessed")),
                 )
                 key = node.props.get("wenhao_key")
                 if key is not None:
@@ -447,15 +472,20 @@ class CsvGraph:
             upper = self.wenhao.get(key)
             if upper is None or upper == lower or lower not in self.issuers:
                 continue
-            regions, orgs = self.issuers[lower]
-            for project, in_regions, applicants, cell in self.allocations.get(upper, []):
+            regions, orgs, guessed = self.issuers[lower]
+            found = []
+            for project, in_regions, applicants, to_body, cell in self.allocations.get(upper, []):
                 region = min(set(in_regions) & set(regions), default=None)
                 org = min(set(applicants) & set(orgs), default=None)
-                if region is None and org is None:
-                    continue
+                if region is not None or org is not None:
+                    found.append((project, region, org, org is not None and to_body, cell))
+            # A lower notice issued by a body the upper one allocates to directly passes on those rows only.
+            if any(direct for *_, direct, _ in found):
+                found = [f for f in found if f[3]]
+            for project, region, org, _, cell in found:
                 props = {
-                    "matched_by": "organization" if region is None else "region",
-                    "match_key": region or org,
+                    "matched_by": "organization" if org is not None else "title" if guessed else "region",
+                    "match_key": org or region,
                     "cited_as": cited.get("as_written"),
                     "cited_line": cited.get("line"),
                     **cell,

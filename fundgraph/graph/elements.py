@@ -208,18 +208,24 @@ def _notice_props(plan: Plan) -> Props:
             "issuers": None,
             "issuer_regions": None,
             "issuer_orgs": None,
+            "issuer_guessed": None,
         }
     issuers = list(notice.issuers or [])
+    # A notice whose signature is not read (no date under it) is matched by the region its table's title names: a
+    # guess (the title may name the region the money is for, or the upper notice's), which what it leads to says.
+    guessed = not issuers and bool(plan.title)
+    orgs = load_reference().orgs
     return {
         "wenhao": notice.wenhao.text if notice.wenhao else None,
         "wenhao_key": notice.wenhao.key_text if notice.wenhao else None,
         "date": notice.date.isoformat() if notice.date else None,
         "issuers": issuers,
         # What a row of the notice it passes money on from is matched by (PASSED_DOWN_BY): the region each issuer
-        # names (韶关市财政局 -> 440200), and each issuer as an organisation (a body allocated to directly).
-        # A notice whose signature is not read (no date under it) is matched by the region its table's title names.
-        "issuer_regions": issuer_regions(issuers or ([plan.title] if plan.title else [])),
-        "issuer_orgs": [org_id(name) for name in issuers],
+        # names (韶关市财政局 -> 440200), and each issuer as an organisation (a body allocated to directly), by the
+        # canonical name a row naming it resolves to.
+        "issuer_regions": issuer_regions([plan.title] if guessed and plan.title else issuers),
+        "issuer_orgs": [org_id(orgs.resolve(name) or "".join(name.split())) for name in issuers],
+        "issuer_guessed": guessed,
     }
 
 

@@ -386,6 +386,11 @@ _NOTICE_ORPHANS = "MATCH (n:Notice) WHERE NOT (n)--() DELETE n"
 # citing, lower one or the cited, upper one): the upper plan's rows allocating to the region the lower notice's
 # issuer governs (by the row's IN_REGION) or to the lower notice's issuing body (by APPLIED_FOR), each to the lower
 # notice's plans, with the upper row's amount cell and the lower notice's citation.
+# - A row to a body (the row's name is the body's as written: 湖南省农业农村厅) is that body's money, not its region's:
+#   it is matched by region only where it names the region itself, and a region taken from the plan is no match.
+# - A lower notice issued by a body the upper one allocates to directly (a row naming it) passes on those rows only,
+#   not its region's (nor the projects it applied for).
+# - A region guessed from the lower notice's table title (its signature not read) is matched_by 'title'.
 _PASSED_DOWN_DROP = (
     "UNWIND $docs AS doc_id MATCH (d:Document {doc_id: doc_id})<-[:FROM_DOCUMENT]-(plan:Plan) "
     "CALL (plan) { MATCH (plan)-[:ALLOCATES]->(:Project)-[r:PASSED_DOWN_BY]->() DELETE r } "
@@ -397,14 +402,21 @@ _PASSED_DOWN_WRITE = (
     "  UNION MATCH (d)-[c:CITES]->(upper:Document) RETURN d AS lower, upper, c } "
     "WITH DISTINCT lower, upper, c "
     "MATCH (upper)<-[:FROM_DOCUMENT]-(:Plan)-[a:ALLOCATES]->(p:Project) "
-    "OPTIONAL MATCH (p)-[:IN_REGION]->(r:Region) WHERE r.code IN coalesce(lower.issuer_regions, []) "
-    "OPTIONAL MATCH (o:Organization)-[:APPLIED_FOR]->(p) WHERE o.org_id IN coalesce(lower.issuer_orgs, []) "
-    "WITH lower, c, a, p, min(r.code) AS region, min(o.org_id) AS org "
+    "OPTIONAL MATCH (p)-[ir:IN_REGION]->(r:Region) WHERE r.code IN coalesce(lower.issuer_regions, []) "
+    "  AND coalesce(ir.field, '') <> 'plan' AND (ir.as_written = p.name "
+    "  OR NOT EXISTS { (:Organization)-[b:APPLIED_FOR]->(p) WHERE b.as_written = p.name }) "
+    "OPTIONAL MATCH (o:Organization)-[ob:APPLIED_FOR]->(p) WHERE o.org_id IN coalesce(lower.issuer_orgs, []) "
+    "WITH lower, upper, c, a, p, min(r.code) AS region, min(o.org_id) AS org, collect(ob.as_written) AS written "
     "WHERE region IS NOT NULL OR org IS NOT NULL "
+    "WITH lower, upper, c, collect({a: a, p: p, region: region, org: org, "
+    "  direct: org IS NOT NULL AND p.name IN written}) AS found "
+    "UNWIND CASE WHEN any(f IN found WHERE f.direct) THEN [f IN found WHERE f.direct] ELSE found END AS f "
+    "WITH lower, c, f.a AS a, f.p AS p, f.region AS region, f.org AS org "
     "MATCH (lowerPlan:Plan)-[:FROM_DOCUMENT]->(lower) "
     "MERGE (p)-[pd:PASSED_DOWN_BY]->(lowerPlan) "
-    "SET pd.matched_by = CASE WHEN region IS NULL THEN 'organization' ELSE 'region' END, "
-    "pd.match_key = coalesce(region, org), pd.cited_as = c.as_written, pd.cited_line = c.line, "
+    "SET pd.matched_by = CASE WHEN org IS NOT NULL THEN 'organization' "
+    "  WHEN lower.issuer_guessed THEN 'title' ELSE 'region' END, "
+    "pd.match_key = coalesce(org, region), pd.cited_as = c.as_written, pd.cited_line = c.line, "
     "pd.doc_id = a.doc_id, pd.row = a.row, pd.col = a.col, pd.line = a.line, pd.page = a.page, pd.box = a.box, "
     "pd.confidence = a.confidence"
 )

@@ -1,5 +1,5 @@
 // name: not_passed_down_in_full
-// description: Money passed down a level: each upper plan row (its amount cell) with the lower notice's plan that passes it on (PASSED_DOWN_BY), that plan's total and the line where it cites the upper notice, to reconcile what a level received against what it allocated; doc_ids: only where either notice is one of these (a notice's chain).
+// description: Money passed down a level: each upper plan row (its amount cell) with the lower notice's plan that passes it on (PASSED_DOWN_BY), that plan's total, the line where it cites the upper notice and how the row was matched (matched_by: region, organization, or title — the region the lower notice's table title names, a guess) and the 文号s the lower notice cites that are not loaded, to reconcile what a level received against what it allocated; doc_ids: only where either notice is one of these (a notice's chain).
 // params: year: int = null, plan_id: string = null, doc_ids: list = null
 // mode: read
 MATCH (up:Plan)-[:ALLOCATES]->(p:Project)-[r:PASSED_DOWN_BY]->(down:Plan)
@@ -17,5 +17,6 @@ RETURN up.plan_id AS plan_id, up.year AS year, p.project_id AS project_id, p.seq
        down.stated_total_row AS lower_total_row, down.stated_total_col AS lower_total_col,
        down.stated_total_line AS lower_total_line,
        dd.doc_id AS lower_doc_id, dd.wenhao AS lower_wenhao, dd.date AS lower_date,
-       r.cited_as AS cited_as, r.cited_line AS cited_line
+       r.cited_as AS cited_as, r.cited_line AS cited_line, r.matched_by AS matched_by,
+       [(dd)-[c:CITES]->(:Notice) | c.as_written] AS lower_cites_unloaded
 ORDER BY plan_id, toInteger(p.seq), project_id, lower_plan_id

@@ -19,10 +19,11 @@ from fundgraph.errors import ParseError, StoreNotEmpty
 from fundgraph.graph.schema import load_schema
 from fundgraph.loading import bulk_load
 from fundgraph.localserver import LocalServer, free_port
-from fundgraph.synth import generate, render_word_text
+from fundgraph.synth import generate, generate_chain, render_chain, render_word_text
 from fundgraph.vocabularies import render
 from tests.conftest import FORMATS, ROOT, SEED_TXT
 
+CHAIN = generate_chain(seed=3)
 # Timestamps of the load, not of the plans.
 VOLATILE = {"loaded_at"}
 
@@ -44,6 +45,9 @@ def _corpus(folder: Path) -> list[Path]:
     ]
     for path in extra:
         shutil.copy(path, folder / path.name)
+    # The generated chain: rows to bodies, notices citing two, an undated notice matched by its title (a guess).
+    for name, data in render_chain(CHAIN.notices, "txt").items():
+        (folder / name).write_bytes(data)
     return sorted(folder.iterdir())
 
 
@@ -80,8 +84,9 @@ def test_the_bulk_load_builds_the_graph_the_transactional_load_builds(
     loaded = loading.load_paths(driver, files, workers=1).loaded
     assert [r.status for r in loaded].count("unchanged") == 1  # seed.pdf after the seed's text
     expected = _dump(driver)
-    # The chain's two rows passed down a level (广东省 and 韶关市 to the notices of their finance offices).
-    assert sum(n for row, n in expected[1].items() if '"PASSED_DOWN_BY"' in row) == 2
+    # The fixture chain's two rows passed down a level (广东省 and 韶关市 to the notices of their finance offices),
+    # and the generated chain's.
+    assert sum(n for row, n in expected[1].items() if '"PASSED_DOWN_BY"' in row) == 2 + CHAIN.links
     expected_findings = [f.as_dict() for f in run_findings(driver)]
 
     server = LocalServer(home=tmp_path / "bulk", port=free_port(), jars=ROOT / ".neo4j", heap="1g", pagecache="256m")

@@ -1,5 +1,6 @@
 """Word-processor and spreadsheet formats fundgraph has no reader of its own for (.doc, .rtf, .odt, .wps; .ods,
-.et), turned into .docx or .xlsx by LibreOffice headless and read by those readers.
+.et), turned into .docx or .xlsx by LibreOffice headless and read by those readers. (:func:`convert_many` also makes
+the PDFs of generated test documents from their Word ones: fundgraph.synth.render_chain.)
 
 Each conversion runs in a temporary directory with its own LibreOffice profile: two conversions at once (parallel
 loads) would otherwise fight over one profile's lock, and one of them would fail or hang. A conversion that does not
@@ -32,14 +33,29 @@ def convert(data: bytes, path: str, *, timeout: float = TIMEOUT_S) -> tuple[byte
     """The document as ``.docx`` or ``.xlsx`` bytes, and which of the two."""
     suffix = Path(path).suffix.lower()
     target = CONVERTED[suffix]
+    return convert_many({f"document{suffix}": data}, target, path=path, timeout=timeout)[f"document{suffix}"], target
+
+
+def convert_many(
+    documents: dict[str, bytes], target: str, *, path: str = "", timeout: float = TIMEOUT_S
+) -> dict[str, bytes]:
+    """Several documents (file name -> bytes) converted to ``target`` (docx, xlsx, pdf) by one LibreOffice run, by
+    file name: starting LibreOffice is most of a conversion's time. ``path`` is where an error is reported."""
+    suffixes = sorted({Path(name).suffix.lower() for name in documents})
     command = soffice()
     if command is None:
-        package = DEBIAN_PACKAGE[target]
-        raise ParseError.of("needs_libreoffice", Location(path), suffix=suffix, package=package, target=target)
+        package = DEBIAN_PACKAGE.get(target, DEBIAN_PACKAGE["docx"])
+        raise ParseError.of(
+            "needs_libreoffice", Location(path), suffix="/".join(suffixes), package=package, target=target
+        )
     with tempfile.TemporaryDirectory(prefix="fundgraph-convert-") as scratch:
         work = Path(scratch)
-        source = work / f"document{suffix}"
-        source.write_bytes(data)
+        sources = []
+        for name, data in documents.items():
+            source = work / "in" / name
+            source.parent.mkdir(exist_ok=True)
+            source.write_bytes(data)
+            sources.append(str(source))
         out = work / "out"
         args = [
             command,
@@ -51,7 +67,7 @@ def convert(data: bytes, path: str, *, timeout: float = TIMEOUT_S) -> tuple[byte
             target,
             "--outdir",
             str(out),
-            str(source),
+            *sources,
         ]
         process = subprocess.Popen(
             args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, cwd=scratch
@@ -63,8 +79,8 @@ def convert(data: bytes, path: str, *, timeout: float = TIMEOUT_S) -> tuple[byte
             process.communicate()
             seconds = f"{timeout:.0f}"
             raise ParseError.of("conversion_timeout", Location(path), target=target, seconds=seconds) from None
-        converted = out / f"document.{target}"
-        if process.returncode != 0 or not converted.is_file():
+        converted = {name: out / f"{Path(name).stem}.{target}" for name in documents}
+        if process.returncode != 0 or not all(c.is_file() for c in converted.values()):
             detail = stderr.decode("utf-8", "replace").strip().splitlines()
             raise ParseError.of(
                 "conversion_failed",
@@ -72,6 +88,6 @@ def convert(data: bytes, path: str, *, timeout: float = TIMEOUT_S) -> tuple[byte
                 target=target,
                 exit=process.returncode,
                 detail=": " + detail[-1] if detail else "",
-                suffix=suffix,
+                suffix="/".join(suffixes),
             )
-        return converted.read_bytes(), target
+        return {name: c.read_bytes() for name, c in converted.items()}
