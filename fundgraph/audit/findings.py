@@ -104,6 +104,9 @@ class Rows(Protocol):
     """What a rule reads: a named query's rows, and evidence for a cell. Neo4j behind it in a run (:class:`_Context`),
     a dictionary of rows in a unit test."""
 
+    # The run's year and plan_id (None: every one); a rule that must see past them to be right reads them itself.
+    filters: dict[str, Any]
+
     def query(self, name: str, **extra: Any) -> list[dict[str, Any]]: ...
 
     def evidence(self, doc_id: str | None, row: Any, col: Any, line: Any, text: str | None) -> Evidence: ...
@@ -116,7 +119,7 @@ class _Context:
         self, driver: Driver, year: int | None, plan_id: str | None, database: str | None, timeout: float
     ) -> None:
         self.driver = driver
-        self.filters = {"year": year, "plan_id": plan_id}
+        self.filters: dict[str, Any] = {"year": year, "plan_id": plan_id}
         self.database = database
         self.timeout = timeout
         self.passed_down_days = PASSED_DOWN_DAYS
@@ -310,7 +313,16 @@ def not_passed_down_in_full(ctx: Rows) -> Iterator[Finding]:
     """What each level received against what its notices passing it on allocate, summed. Rows and lower plans are
     reconciled in groups joined by PASSED_DOWN_BY (:func:`level_groups`): a lower notice citing several upper ones
     against their sum, an upper row passed on by several lower notices against all of them."""
-    for members in level_groups(ctx.query("not_passed_down_in_full")):
+    # A group is reconciled whole even where a run asks for one year or plan: a lower notice citing a plan outside
+    # them would otherwise be compared with part of what it receives (a false 'more'). Groups touching none of the
+    # run's plans or years are left out after grouping.
+    year, plan_id = ctx.filters.get("year"), ctx.filters.get("plan_id")
+    everything = ctx.query("not_passed_down_in_full", year=None, plan_id=None)
+    for members in level_groups(everything):
+        if (year is not None and all(year not in (r["year"], r.get("lower_year")) for r in members)) or (
+            plan_id is not None and all(plan_id not in (r["plan_id"], r["lower_plan_id"]) for r in members)
+        ):
+            continue
         uppers = {r["project_id"]: r for r in members}
         lowers = {r["lower_plan_id"]: r for r in members}
         evidence = [

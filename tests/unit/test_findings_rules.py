@@ -44,6 +44,7 @@ class FakeRows:
     def __init__(self, rows: dict[str, list[dict[str, Any]]]) -> None:
         self.rows = rows
         self.asked: list[str] = []
+        self.filters: dict[str, Any] = {"year": None, "plan_id": None}
 
     def query(self, name: str, **extra: Any) -> list[dict[str, Any]]:
         self.asked.append(name)

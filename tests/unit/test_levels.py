@@ -61,6 +61,7 @@ class Rows:
     def __init__(self, rows: dict[str, list[dict[str, Any]]]) -> None:
         self.rows = rows
         self.extra: dict[str, dict[str, Any]] = {}
+        self.filters: dict[str, Any] = {"year": None, "plan_id": None}
 
     def query(self, name: str, **extra: Any) -> list[dict[str, Any]]:
         self.extra[name] = extra
@@ -160,3 +161,20 @@ def test_bodies_are_listed_only_of_the_kinds_the_vocabulary_says_pass_money_on()
     assert source.extra["not_passed_down"] == {"bodies": vocabulary("rules")["not_passed_down"]["bodies"]}
     assert finding.code == "level_body_not_passed_down" and finding.details["body"] == "广东省农业农村厅"
     assert "that body" in finding.title and "该单位" in finding.sentence("zh")
+
+
+def test_a_run_for_one_plan_reconciles_the_groups_it_touches_whole() -> None:
+    """A lower notice passing on rows of two upper plans is reconciled against both even in a run asked for one of
+    them (the other's row is outside the run's plan): never a false 'more'. Groups not touching the plan are left."""
+    central = _passed(200_000_000, 300_000_000, "region")
+    provincial = {**_passed(100_000_000, 300_000_000, "region"), "plan_id": "up2", "project_id": "up2/1"}
+    elsewhere = {**_passed(50_000_000, 10_000_000, "region"), "plan_id": "other", "project_id": "other/1"}
+    elsewhere |= {"lower_plan_id": "down-other", "year": 2023, "lower_year": 2023}
+    source = Rows({"not_passed_down_in_full": [central, provincial, elsewhere]})
+    for scope in ({"plan_id": "up", "year": None}, {"plan_id": None, "year": 2024}):
+        source.filters = scope
+        assert apply_rules(source, rules=["not_passed_down_in_full"]) == []
+        assert source.extra["not_passed_down_in_full"] == {"year": None, "plan_id": None}
+    source.filters = {"plan_id": None, "year": 2023}
+    [short] = apply_rules(source, rules=["not_passed_down_in_full"])
+    assert short.rule == "not_passed_down_in_full" and [p.project_id for p in short.projects] == ["other/1"]
