@@ -982,3 +982,19 @@ def test_a_subtotal_named_in_the_name_column_is_no_project(separator: str) -> No
     assert plan.stated_total == plan.computed_total == Decimal("950") and plan.problems == ()
     wrong = parse_bytes(NAMED_SUBTOTALS.format(west="460").replace("|", separator).encode(), "notice.txt")
     assert [p.code for p in wrong.problems] == ["subtotal_mismatch"]
+
+
+# §15 Numbered items announced by a colon on the line of the sentence stating their whole (分配如下:一、城关镇120万元;
+# 二、…): the items are rows and the sentence before them states the total.
+
+
+@pytest.mark.parametrize(("first", "second"), [("一、", "二、"), ("(1)", "(2)"), ("1.", "2.")])
+def test_numbered_items_after_the_colon_of_the_sentence_stating_their_whole(first: str, second: str) -> None:
+    text = (
+        "关于下达2023年农村饮水安全维修养护资金的通知\n各乡镇人民政府:\n"
+        f"现将2023年农村饮水安全维修养护资金200万元分配如下:{first}城关镇120万元;{second}河口乡80万元。\n"
+        "请按规定使用。\n某县财政局\n"
+    )
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert [(p.name, str(p.amount)) for p in plan.projects] == [("城关镇", "120"), ("河口乡", "80")]
+    assert plan.stated_total == Decimal("200") and plan.problems == ()

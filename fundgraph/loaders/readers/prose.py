@@ -123,7 +123,8 @@ _NAME_KEYS = frozenset({"name", "recipient", "body"})
 
 
 def _items(lines: list[tuple[int, str]], marker: re.Pattern[str]) -> list[_Row]:
-    """Blocks that start at a marker of one style (at a line's start or after ; 。); each block with money is a row."""
+    """Blocks that start at a marker of one style (at a line's start or after ; 。 :); each block with money is a
+    row."""
     flat = ""
     line_at: list[tuple[int, int]] = []  # (offset where the line starts, line number)
     for line_no, text in lines:
@@ -136,7 +137,8 @@ def _items(lines: list[tuple[int, str]], marker: re.Pattern[str]) -> list[_Row]:
     starts = [
         (m.start(), m.end())
         for m in marker.finditer(flat)
-        if m.start() == 0 or flat[: m.start()].rstrip(" ").endswith(("\n", ";", "；", "。"))
+        # …分配如下:一、城关镇120万元;二、… — a colon announces the list, as a line's end does.
+        if m.start() == 0 or flat[: m.start()].rstrip(" ").endswith(("\n", ";", "；", "。", ":", "："))
     ]
     # A block also ends where a line starts with a marker of another style (三、 after the (一) (二) items).
     line_starts = sorted(
@@ -146,7 +148,7 @@ def _items(lines: list[tuple[int, str]], marker: re.Pattern[str]) -> list[_Row]:
     line_starts += [m.start() for m in re.finditer(r"(?m)^(?:以上|上述)?\s*(?:合计|共计|总计)", flat)]
     line_starts.sort()
     rows: list[_Row] = []
-    for number, (_, body_at) in enumerate(starts):
+    for number, (marker_at, body_at) in enumerate(starts):
         end = starts[number + 1][0] if number + 1 < len(starts) else len(flat)
         end = min([end, *(x for x in line_starts if body_at < x < end)])
         block: list[tuple[int, str]] = []
@@ -162,7 +164,9 @@ def _items(lines: list[tuple[int, str]], marker: re.Pattern[str]) -> list[_Row]:
         if not amounts:
             continue
         first_money = next((a[3] for a in amounts if a[2] == first_line), None)
-        row = _Row(_name_from(first_text, first_money), first_line)
+        # The words before an item on its line (现将…200万元分配如下:) stand before the list, as prose.
+        lead = flat[flat.rfind("\n", 0, marker_at) + 1 : marker_at]
+        row = _Row(_name_from(first_text, first_money), first_line, lead=lead)
         if not row.name:
             continue
         # The words before the item's first amount on its first line are its name (按1%提取项目管理费46.3万元), not
