@@ -998,3 +998,31 @@ def test_numbered_items_after_the_colon_of_the_sentence_stating_their_whole(firs
     plan = parse_bytes(text.encode(), "notice.txt")
     assert [(p.name, str(p.amount)) for p in plan.projects] == [("城关镇", "120"), ("河口乡", "80")]
     assert plan.stated_total == Decimal("200") and plan.problems == ()
+
+
+# §16 Money by level of government side by side (中央 | 省级 | 县级), each column with its own total: each is a part of
+# the allocation, none the whole. Without a column of their sum the choice is said to be unverified; with one, the
+# sum is the allocation.
+
+
+@pytest.mark.parametrize(
+    "levels", [("中央资金", "省级资金", "县级资金"), ("省级资金", "市级资金"), ("中央资金", "区级资金")]
+)
+def test_parallel_levels_of_money_are_parts_never_silently_the_allocation(levels: tuple[str, ...]) -> None:
+    figures = [[200, 100, 20][: len(levels)], [100, 50, 10][: len(levels)]]
+    totals = [a + b for a, b in zip(*figures, strict=True)]
+
+    def table(with_sum: bool) -> str:
+        head = ["序号", "项目名称", *levels, *(["合计"] if with_sum else [])]
+        rows = [
+            [str(n), name, *map(str, f), *([str(sum(f))] if with_sum else [])]
+            for n, name, f in [(1, "产业路建设", figures[0]), (2, "线路改造", figures[1])]
+        ]
+        total = ["合计", "", *map(str, totals), *([str(sum(totals))] if with_sum else [])]
+        return "某县2024年衔接资金分配表\n单位:万元\n" + "\n".join(" | ".join(r) for r in [head, *rows, total]) + "\n"
+
+    parts = parse_bytes(table(False).encode(), "notice.txt")
+    assert "amount_column_unverified" in [p.code for p in parts.problems]
+    whole = parse_bytes(table(True).encode(), "notice.txt")
+    assert [str(p.amount) for p in whole.projects] == [str(sum(figures[0])), str(sum(figures[1]))]
+    assert whole.problems == ()
