@@ -24,6 +24,7 @@ from fundgraph.loaders.readers.comma_dump import looks_like_comma_dump, read_com
 from fundgraph.loaders.readers.csv_reader import looks_delimited, read_csv
 from fundgraph.loaders.readers.glued import looks_glued, read_glued
 from fundgraph.loaders.readers.html_reader import looks_like_html, read_html
+from fundgraph.loaders.readers.pages import renumbered, unbroken
 from fundgraph.loaders.readers.prose import read_prose
 from fundgraph.loaders.readers.streams import read_cell_stream
 from fundgraph.loaders.readers.text_tables import (
@@ -164,12 +165,18 @@ def text_readings(raw: str, path: str, doc_id: str) -> list[RawDocument]:
     """Every layout's reading of a text, in the registry's order, each value taken back as written
     (:func:`~fundgraph.loaders.cells.as_written`, lines and offsets the file's)."""
     text = Text(raw, path, doc_id)
+    # A table broken over pages is read without the page's number and the header repeated after it.
+    kept = unbroken(text.lines)
+    if kept is not None:
+        written = raw.splitlines()
+        text = Text("\n".join(written[i] for i in kept), path, doc_id)
     readings: list[RawDocument] = []
     for layout in TEXT_LAYOUTS:
         if not layout.detect(text):
             continue
         reading = _attempt(layout.name, path, doc_id, partial(layout.read, text))
-        readings.append(reading if layout.as_written else as_written(reading, raw, text.folded))
+        reading = reading if layout.as_written else as_written(reading, text.raw, text.folded)
+        readings.append(reading if kept is None else renumbered(reading, kept))
         if layout.alone == "detected" or (layout.alone == "found" and reading.tables):
             break
     return readings

@@ -86,6 +86,7 @@ class HeaderVocabulary:
     page_furniture: tuple[str, ...] = ()
     figure_heads: tuple[str, ...] = ()
     whole_words: tuple[str, ...] = ()
+    page_numbers: tuple[str, ...] = ()
 
 
 @cache
@@ -109,6 +110,7 @@ def vocabulary() -> HeaderVocabulary:
         tuple(data.get("page_furniture", ())),
         tuple(sorted(data.get("figure_heads", ()), key=len, reverse=True)),
         tuple(data.get("whole_words", ())),
+        tuple(data.get("page_numbers", ())),
     )
 
 

@@ -1026,3 +1026,28 @@ def test_parallel_levels_of_money_are_parts_never_silently_the_allocation(levels
     whole = parse_bytes(table(True).encode(), "notice.txt")
     assert [str(p.amount) for p in whole.projects] == [str(sum(figures[0])), str(sum(figures[1]))]
     assert whole.problems == ()
+
+
+# §17 A table broken over pages, as a PDF's copied text keeps it: the page's number on a line of its own between two
+# rows, and the header said again on the next page. The rows run on; every cell keeps its line in the file.
+
+PAGE_BROKEN = {
+    "pipe-dashes-header-again": "单位:万元\n序号 | 乡镇 | 金额 |\n1 | 城关镇 | 120 |\n2 | 河口乡 | 80 |\n— 1 —\n"
+    "序号 | 乡镇 | 金额 |\n3 | 石门乡 | 50 |\n合计 | | 250 |\n",
+    "spaces-form-feed": "单位:万元\n序号  乡镇  金额\n1  城关镇  120\n2  河口乡  80\n- 1 -\n\f\n序号  乡镇  金额\n"
+    "3  石门乡  50\n合计    250\n",
+    "cell-a-line-page-of": "单位:万元\n序号\n乡镇\n金额\n1\n城关镇\n120\n2\n河口乡\n80\n第 1 页 共 2 页\n"
+    "3\n石门乡\n50\n合计\n\n250\n",
+}
+
+
+@pytest.mark.parametrize("member", sorted(PAGE_BROKEN))
+def test_a_table_broken_over_pages_reads_on(member: str) -> None:
+    text = "某县2024年农村公路养护资金分配表\n" + PAGE_BROKEN[member]
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert [(p.name, str(p.amount)) for p in plan.projects] == [("城关镇", "120"), ("河口乡", "80"), ("石门乡", "50")]
+    assert plan.stated_total == Decimal("250") and plan.problems == ()
+    lines = text.splitlines()
+    for project in plan.projects:
+        where = project.cells["amount"]
+        assert where.line is not None and str(project.amount) in lines[where.line - 1]
