@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from fundgraph.errors import ParseError
-from fundgraph.loaders import parse_bytes
+from fundgraph.loaders import parse_bytes, plans_from_bytes
 from tests.layouts import LAYOUTS
 
 
@@ -1051,3 +1051,40 @@ def test_a_table_broken_over_pages_reads_on(member: str) -> None:
     for project in plan.projects:
         where = project.cells["amount"]
         assert where.line is not None and str(project.amount) in lines[where.line - 1]
+
+
+# §18 A web page laid out in tables: the notice's table nested in the page's layout tables is read once, as itself,
+# with the page's text around it as prose; a table nested in a data table's cell leaves the data table its rows.
+
+_DATA_TABLE = (
+    '<table border="1"><tr><td>序号</td><td>乡镇</td><td>金额（万元）</td></tr>'
+    "<tr><td>1</td><td>城关镇</td><td>120</td></tr><tr><td>2</td><td>河口乡</td><td>80</td></tr>"
+    '<tr><td colspan="2">合计</td><td>200</td></tr></table>'
+)
+
+
+@pytest.mark.parametrize("depth", [1, 2])
+def test_a_table_nested_in_the_pages_layout_tables_is_read_once(depth: int) -> None:
+    inner = (
+        f"<p>关于下达2024年农村公路养护资金的通知</p><p>现将资金200万元下达给你们：</p>{_DATA_TABLE}<p>某县财政局</p>"
+    )
+    for _ in range(depth):
+        inner = f'<table width="100%"><tr><td>首页 | 通知公告</td></tr><tr><td>{inner}</td></tr></table>'
+    plans = plans_from_bytes(f"<html><body>{inner}<p>网站标识码：1234</p></body></html>".encode(), "n.html")
+    assert len(plans) == 1
+    [plan] = plans
+    assert [(p.name, str(p.amount)) for p in plan.projects] == [("城关镇", "120"), ("河口乡", "80")]
+    assert plan.stated_total == Decimal("200") and plan.problems == ()
+
+
+def test_a_table_in_a_data_tables_cell_leaves_the_data_table_its_rows() -> None:
+    note = "<table><tr><td>新建</td><td>2公里</td></tr></table>"
+    page = (
+        '<html><body><p>某县2024年农村公路养护资金分配表</p><table border="1">'
+        "<tr><td>序号</td><td>乡镇</td><td>金额（万元）</td><td>备注</td></tr>"
+        f"<tr><td>1</td><td>城关镇</td><td>120</td><td>{note}</td></tr><tr><td>2</td><td>河口乡</td><td>80</td><td></td></tr>"
+        '<tr><td colspan="2">合计</td><td>200</td><td></td></tr></table></body></html>'
+    )
+    [plan] = plans_from_bytes(page.encode(), "n.html")
+    assert [(p.name, str(p.amount)) for p in plan.projects] == [("城关镇", "120"), ("河口乡", "80")]
+    assert plan.stated_total == Decimal("200") and plan.problems == ()

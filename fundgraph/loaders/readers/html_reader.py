@@ -28,10 +28,13 @@ def read_html(text: str, path: str, doc_id: str) -> RawDocument:
     chosen = chosen or ([0] if tables else [])
     if not chosen:
         return RawDocument(path=path, doc_id=doc_id, format="html", tables=[], before=_prose(text))
-    spans = [m.span() for m in re.finditer(r"(?is)<table[\s>].*?</table>", text)]
+    spans = _table_spans(text)
 
     def span(i: int) -> tuple[int, int]:
-        return spans[i] if i < len(spans) else (len(text), len(text))
+        if i >= len(spans):
+            return len(text), len(text)
+        start, end = spans[i]
+        return start, len(text) if end is None else end
 
     for previous, i in itertools.pairwise(chosen):
         # A later table's title and unit line: the prose between the table before it and this one.
@@ -39,7 +42,7 @@ def read_html(text: str, path: str, doc_id: str) -> RawDocument:
         tables[i].rows[:0] = [[Cell(line.text, 0, 1)] for line in titles]
     last = chosen[-1]
     # A table with no closing tag: the text ends inside it, in its last cell.
-    tables[last].cut_inside = tables[last].at_end = last >= len(spans)
+    tables[last].cut_inside = tables[last].at_end = last >= len(spans) or spans[last][1] is None
     return RawDocument(
         path=path,
         doc_id=doc_id,
@@ -50,10 +53,32 @@ def read_html(text: str, path: str, doc_id: str) -> RawDocument:
     )
 
 
+def _table_spans(text: str) -> list[tuple[int, int | None]]:
+    """Where each table's markup starts and ends (None: never closed, the text ends inside it), in the order the
+    tables open (lxml's document order): a layout table around the notice holds the data table, so each close is
+    matched with the table it closes."""
+    spans: list[tuple[int, int | None]] = []
+    open_at: list[int] = []  # indexes into spans of the tables still open
+    for match in re.finditer(r"(?i)<(/?)table(?=[\s>])", text):
+        if not match.group(1):
+            open_at.append(len(spans))
+            spans.append((match.start(), None))
+        elif open_at:
+            i = open_at.pop()
+            end = text.find(">", match.end())
+            spans[i] = (spans[i][0], None if end < 0 else end + 1)
+    return spans
+
+
+def _own_rows(element: etree._Element) -> list[etree._Element]:
+    """The table's own rows: a table nested in a cell (a page's layout table around the notice's) has its own."""
+    return [tr for tr in element.iter("tr") if next(tr.iterancestors("table"), None) is element]
+
+
 def _read_table(element: etree._Element, index: int) -> Table:
     table = Table(index=index)
     carried: dict[int, tuple[int, Cell]] = {}  # col -> (rows still covered, the cell)
-    for row_number, tr in enumerate(element.iter("tr"), start=1):
+    for row_number, tr in enumerate(_own_rows(element), start=1):
         cells: list[Cell] = []
         col = 1
         for td in tr:
