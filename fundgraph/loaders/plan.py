@@ -18,6 +18,7 @@ from fundgraph.loaders.cells import Cell, RawDocument, Table, TextLine, fold_for
 from fundgraph.loaders.measures import measures
 from fundgraph.loaders.model import Plan, Problem, Project, Source
 from fundgraph.loaders.roles import (
+    SHORT_UNITS,
     allocation_weight,
     drop_pinyin,
     fold,
@@ -34,10 +35,10 @@ from fundgraph.money import CLAUSE_COMMA, LARGEST_PLAUSIBLE_WAN, UNIT_TO_WAN, fo
 _UNIT_LINE = re.compile(r"单位\s*[:：]\s*(?:[^元万亿千]{0,6}[、,，])?(新台币|人民币)?(元|千元|万元|亿元)")
 _HEADING = re.compile(r"^(?:[(（]?[一二三四五六七八九十]+[)）、.]|第[一二三四五六七八九十]+[类部分章节项])")
 _PLACE_NAME = re.compile(r"(?:省|市|县|区|州|盟|旗|镇|乡|街道|村)$")
-_UNIT_WORD = re.compile(r"\d\s*(?:元|千元|万元|亿元)")
+_UNIT_WORD = re.compile(r"\d\s*(?:元|千元|万元|亿元|万$|亿$)")
 _CURRENCY = {"新台币": "TWD", "港币": "HKD", "澳门币": "MOP", "美元": "USD"}
 _AMOUNT_CELL = re.compile(
-    r"^\s*(?P<number>[+-]?[\d０-９,，.．\s]+?)\s*(?P<unit>元|千元|万元|亿元)?\s*(?P<rest>[（(].*)?$", re.S
+    r"^\s*(?P<number>[+-]?[\d０-９,，.．\s]+?)\s*(?P<unit>元|千元|万元|亿元|万|亿)?\s*(?P<rest>[（(].*)?$", re.S
 )
 _ATTACHMENT = re.compile(r"^附件\s*([0-9０-９]+|[一二三四五六七八九十]+)\s*[:：]?\s*$")
 _YEAR = re.compile(r"(20\d{2})\s*年")
@@ -976,7 +977,8 @@ class _PlanBuilder:
             raise ParseError.of("amount_not_a_number", self.location(cell), cell=cell.text)
         if abs(number) >= LARGEST_PLAUSIBLE_WAN:
             raise ParseError.of("amount_too_large", self.location(cell), cell=cell.text)
-        amount = to_wan(number, match.group("unit") or unit)
+        # A cell's own unit; 万 and 亿 alone (120万) in a money column are 万元 and 亿元.
+        amount = to_wan(number, SHORT_UNITS.get(match.group("unit") or unit, match.group("unit") or unit))
         if amount.as_tuple().exponent < -6:  # type: ignore[operator]
             raise ParseError.of("amount_too_fine", self.location(cell), cell=cell.text)
         return amount

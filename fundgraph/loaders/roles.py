@@ -32,7 +32,9 @@ from fundgraph.loaders.cells import t2s
 
 # Machine conversion of traditional text leaves pinyin in brackets after a character: 關(guān)于, 區(qū).
 _PINYIN_PAIR = re.compile(r"[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüḿńňǹ]{1,7}[)）]")
-_UNIT = re.compile(r"[（(]\s*(?:单位\s*[:：]?\s*)?((?:新台币|人民币|港币|美元)?(?:元|千元|万元|亿元))\s*[)）]")
+# A money unit in a header's brackets; 万 and 亿 alone (金额(万)) are short for 万元 and 亿元 in a money column.
+_UNIT = re.compile(r"[（(]\s*(?:单位\s*[:：]?\s*)?((?:新台币|人民币|港币|美元)?(?:元|千元|万元|亿元|万|亿))\s*[)）]")
+SHORT_UNITS = {"万": "万元", "亿": "亿元"}
 _BRACKETS = re.compile(r"[（(][^（()）]*[)）]")
 _TOTAL_END = re.compile(r"(?:合计|总计|小计|共计)$")
 _QUANTITY_UNIT = re.compile(r"[（(]\s*(个|人|户|亩|公顷|公里|千米|米|平方米|吨|台|套|家|所|间|座|人次|村)\s*[)）]")
@@ -143,11 +145,14 @@ def is_header_word(text: str) -> bool:
 def header_unit(text: str) -> str | None:
     """The money unit a header names in brackets (元, 千元, 万元, 亿元), with a currency prefix dropped.
 
-    >>> header_unit("补助金额 (元)"), header_unit("單位:新台幣千元"), header_unit("面积(亩)")
-    ('元', None, None)
+    >>> header_unit("补助金额 (元)"), header_unit("單位:新台幣千元"), header_unit("面积(亩)"), header_unit("金额(万)")
+    ('元', None, None, '万元')
     """
     match = _UNIT.search(fold(text))
-    return None if match is None else re.sub(r"^(新台币|人民币|港币|美元)", "", match.group(1))
+    if match is None:
+        return None
+    unit = re.sub(r"^(新台币|人民币|港币|美元)", "", match.group(1))
+    return SHORT_UNITS.get(unit, unit)
 
 
 # The synonyms' fields, as roles.
@@ -158,7 +163,12 @@ _FIELD_ROLE = {"amount": "money", "recipient": "recipient"}
 def role_of(text: str) -> HeaderRole:
     """The role of one header cell; ``role`` is None for text that is not a header (prose, data, a 单位 line)."""
     folded = fold(text)
-    if not folded or len(text) > MAX_HEADER_CHARS or re.search(r"[:：。;；]", folded.replace("其中:", "")):
+    # A colon inside the unit's brackets (金额(单位:万元)) is the header's own; elsewhere it marks prose.
+    if (
+        not folded
+        or len(text) > MAX_HEADER_CHARS
+        or re.search(r"[:：。;；]", _UNIT.sub("", folded).replace("其中:", ""))
+    ):
         return HeaderRole(None, None, "not a header")
     if re.fullmatch(r"[\d.,%\-+]+", folded):
         return HeaderRole(None, None, "a number")

@@ -1088,3 +1088,27 @@ def test_a_table_in_a_data_tables_cell_leaves_the_data_table_its_rows() -> None:
     [plan] = plans_from_bytes(page.encode(), "n.html")
     assert [(p.name, str(p.amount)) for p in plan.projects] == [("城关镇", "120"), ("河口乡", "80")]
     assert plan.stated_total == Decimal("200") and plan.problems == ()
+
+
+# §19 The unit of money written short or inside the header's brackets with its label: 金额(万), 120万 in each cell,
+# 金额（单位：万元）. Each is the unit it says.
+
+
+@pytest.mark.parametrize(
+    ("header", "cells"),
+    [
+        ("金额(万)", ("120", "80", "200")),
+        ("金额", ("120万", "80万", "200万")),
+        ("金额（单位：万元）", ("120", "80", "200")),
+    ],
+)
+def test_a_unit_written_short_or_labelled_in_the_header(header: str, cells: tuple[str, str, str]) -> None:
+    text = (
+        f"某县2024年农村公路养护资金分配表\n序号 | 乡镇 | {header} |\n1 | 城关镇 | {cells[0]} |\n"
+        f"2 | 河口乡 | {cells[1]} |\n合计 | | {cells[2]} |\n"
+    )
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert [(p.name, str(p.amount)) for p in plan.projects] == [("城关镇", "120"), ("河口乡", "80")]
+    assert plan.unit == "万元" and plan.stated_total == Decimal("200") and plan.problems == ()
+    in_yi = parse_bytes(text.replace("万", "亿").encode(), "notice.txt")
+    assert [p.amount for p in in_yi.projects] == [Decimal("1200000"), Decimal("800000")]
