@@ -1112,3 +1112,21 @@ def test_a_unit_written_short_or_labelled_in_the_header(header: str, cells: tupl
     assert plan.unit == "万元" and plan.stated_total == Decimal("200") and plan.problems == ()
     in_yi = parse_bytes(text.replace("万", "亿").encode(), "notice.txt")
     assert [p.amount for p in in_yi.projects] == [Decimal("1200000"), Decimal("800000")]
+
+
+# §20 A remark in brackets after an item's amount (城关镇:120万元(用于水厂维修)) is the item's, not the end of the list.
+
+
+@pytest.mark.parametrize(
+    "items",
+    [
+        "现下达资金如下:\n城关镇:120万元（用于水厂维修）\n河口乡:80万元（用于管网改造）\n合计:200万元\n",
+        "现下达资金200万元,其中:城关镇120万元(水厂维修)、河口乡80万元(管网改造)。\n",
+        "现下达资金200万元,具体为:城关镇120万元（水厂维修）;河口乡80万元。\n",
+    ],
+)
+def test_a_remark_in_brackets_after_an_items_amount(items: str) -> None:
+    text = f"关于下达2024年农村饮水安全资金的通知\n各乡镇:\n{items}某县财政局\n"
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert [(p.name, str(p.amount)) for p in plan.projects] == [("城关镇", "120"), ("河口乡", "80")]
+    assert plan.stated_total == Decimal("200") and plan.problems == ()

@@ -30,6 +30,7 @@ _MARKERS = (
 )
 # A part of an enumeration and the separator after it; a comma grouping a number's thousands is inside a part.
 _PART = re.compile(rf"((?:(?![、;；。]|{CLAUSE_COMMA}).)+)([、;；。]|{CLAUSE_COMMA}|$)")
+_TRAILING_NOTE = re.compile(r"(?<=元)\s*[(（][^()（）]*[)）]\s*$")
 _CUT = re.compile(r"[,，;；。:：()（）!！【】\s]")
 _KEY = re.compile(r"^\s*([\u4e00-\u9fff]{2,8})\s*[:：]\s*(.+)$")
 _LEADING_VERB = re.compile(r"^(?:下达|安排|拨付|补助|用于|对|给予|支持|向)")
@@ -303,6 +304,8 @@ def _list_item(part: str, line_no: int) -> _Row | None:
     >>> _list_item("补助标准:市中区1162万元", 1).name, _list_item("下达资金共计350万元", 1)
     ('市中区', None)
     """
+    # A note in brackets after the amount (城关镇:120万元(用于水厂维修)) is the item's remark, not its end.
+    part = _TRAILING_NOTE.sub("", part)
     match = next(reversed(list(_MONEY.finditer(part))), None)
     if match is None or match.end() != len(part.rstrip()) or match.start() == 0:
         return None
