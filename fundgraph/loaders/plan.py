@@ -710,6 +710,9 @@ class _PlanBuilder:
         group: str | None = None
         subtotals: list[tuple[str, Decimal, Source, int]] = []
         widths: list[int] = []
+        # Rows under an item that open with 其中 and carry no 序号 of their own (| 其中:城关镇 | 70 |): the item's
+        # parts, held until the next numbered row shows whether they add up to the item.
+        parts: list[tuple[Project, int]] = []
         # The rows since the last heading or 小计, and a 小计 that stood before its rows (潮州市辖区小计 first).
         block: tuple[int, tuple[Decimal, Cell] | None] = (0, None)
         data = self.table.rows[self.header.data_start :]
@@ -786,6 +789,12 @@ class _PlanBuilder:
                 continue
             if position == last and self.cut and self._lacks_a_money_cell_every_row_had(row, data[:position]):
                 self._cut(Problem.of("truncated", self._last_row(), template="problem_truncated_after_amount"))
+            numbered = self._text(row, "seq") is not None
+            if not numbered and (parts or (projects and fold(project.name).startswith("其中"))):
+                parts.append((project, len(filled)))
+                continue
+            if parts:
+                self._settle_parts(parts, projects, widths)
             if project.seq in seen_seq:
                 earlier = seen_seq[project.seq]
                 self.problems.append(
@@ -797,9 +806,24 @@ class _PlanBuilder:
                     seen_seq[project.seq] = seq_cell
             projects.append(project)
             widths.append(len(filled))
+        if parts:
+            self._settle_parts(parts, projects, widths)
         self._close_block(block, projects)
         self._check_subtotals(subtotals, projects)
         return self._group_rows(projects, widths)
+
+    def _settle_parts(self, parts: list[tuple[Project, int]], projects: list[Project], widths: list[int]) -> None:
+        """Rows after 其中 under an item: its parts when they add up to its amount exactly, and then not rows of
+        their own; else rows as written (the total then says what is wrong)."""
+        item = projects[-1]
+        amounts = [p.amount for p, _ in parts]
+        if item.amount is not None and None not in amounts and sum(a for a in amounts if a) == item.amount:
+            names = "、".join(p.name for p, _ in parts)
+            self.decisions.append(f"{names}: parts of 序号 {item.seq} ({item.name}) after 其中, adding up to it")
+        else:
+            projects.extend(p for p, _ in parts)
+            widths.extend(w for _, w in parts)
+        parts.clear()
 
     def _close_block(
         self, block: tuple[int, tuple[Decimal, Cell] | None], projects: list[Project], after: bool = False

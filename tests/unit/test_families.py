@@ -1130,3 +1130,28 @@ def test_a_remark_in_brackets_after_an_items_amount(items: str) -> None:
     plan = parse_bytes(text.encode(), "notice.txt")
     assert [(p.name, str(p.amount)) for p in plan.projects] == [("城关镇", "120"), ("河口乡", "80")]
     assert plan.stated_total == Decimal("200") and plan.problems == ()
+
+
+# §21 Rows under an item opening with 其中 and no 序号 of their own: the item's parts, not rows, when they add up to
+# it; else read as written, and the total says what is wrong. A pipe line opening with | in a table whose rows do
+# not has an empty first cell.
+
+QIZHONG_ROWS = {
+    "pipe-empty-seq": "序号 | 项目 | 金额 |\n1 | 道路养护 | 120 |\n| 其中：城关镇 | {part} |\n| 河口乡 | 50 |\n"
+    "2 | 桥梁维修 | 80 |\n合计 | | 200 |\n",
+    "html": "<table><tr><td>序号</td><td>项目</td><td>金额</td></tr><tr><td>1</td><td>道路养护</td><td>120</td></tr>"
+    "<tr><td></td><td>其中：城关镇</td><td>{part}</td></tr><tr><td></td><td>河口乡</td><td>50</td></tr>"
+    "<tr><td>2</td><td>桥梁维修</td><td>80</td></tr><tr><td>合计</td><td></td><td>200</td></tr></table>",
+    "tabs": "序号\t项目\t金额\n1\t道路养护\t120\n\t其中：城关镇\t{part}\n\t河口乡\t50\n2\t桥梁维修\t80\n合计\t\t200\n",
+}
+
+
+@pytest.mark.parametrize("member", sorted(QIZHONG_ROWS))
+def test_rows_after_qizhong_under_an_item_are_its_parts(member: str) -> None:
+    name = "notice.html" if member == "html" else "notice.txt"
+    head = "某县2024年农村公路养护资金分配表\n单位:万元\n" if name == "notice.txt" else "<p>单位:万元</p>"
+    plan = parse_bytes((head + QIZHONG_ROWS[member].format(part=70)).encode(), name)
+    assert [(p.name, str(p.amount)) for p in plan.projects] == [("道路养护", "120"), ("桥梁维修", "80")]
+    assert plan.stated_total == Decimal("200") and plan.problems == ()
+    wrong = parse_bytes((head + QIZHONG_ROWS[member].format(part=60)).encode(), name)
+    assert len(wrong.projects) == 4 and wrong.problems  # read as written, and said

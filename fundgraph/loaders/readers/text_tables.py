@@ -50,7 +50,10 @@ def read_pipe_table(text: str, path: str, doc_id: str) -> RawDocument:
             blocks.append([(number, line)])
     for block in blocks:
         table = Table(index=1)
-        for cells in _merge_short_lines([_pipe_cells(number, line) for number, line in block]):
+        # Rows written | a | b | open with a pipe; where they do not (1 | a | 120 |), a line that does opens with an
+        # empty cell (| 其中:城关镇 | 70 |, under its item).
+        opened = sum(line.strip().startswith("|") for _, line in block) * 2 > len(block)
+        for cells in _merge_short_lines([_pipe_cells(number, line, opened) for number, line in block]):
             row = len(table.rows) + 1
             table.rows.append([Cell(text, row, col, number) for col, (number, text) in enumerate(cells, start=1)])
         if any(map_header(row, i) for i, row in enumerate(table.rows)):
@@ -68,11 +71,11 @@ def read_pipe_table(text: str, path: str, doc_id: str) -> RawDocument:
     return _document(path, doc_id, "pipe-table", Table(index=1), lines, len(lines) + 1, len(lines))
 
 
-def _pipe_cells(number: int, line: str) -> list[tuple[int, str]]:
+def _pipe_cells(number: int, line: str, opened: bool = True) -> list[tuple[int, str]]:
     if _PIPE_SEPARATOR.match(line):
         return []
     parts = line.strip().split("|")
-    if parts and not parts[0].strip() and line.strip().startswith("|"):
+    if opened and parts and not parts[0].strip() and line.strip().startswith("|"):
         parts = parts[1:]
     if parts and not parts[-1].strip():
         parts = parts[:-1]
