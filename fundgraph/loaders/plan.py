@@ -1010,7 +1010,7 @@ class _PlanBuilder:
     def _total_row(self, row: list[Cell], unit: str) -> tuple[Decimal, Cell] | None:
         """Record a 合计 row's amount as the stated total; a 小计 row's amount is returned, to be checked."""
         label_cell = self._total_label(row) or next(c for c in row if c.text)
-        is_grand = not fold(label_cell.text).endswith("小计") or self._only_total_row()
+        is_grand = not strip_unit(label_cell.text).endswith("小计") or self._only_total_row()
         amount_cell = self._cell(row, "amount")
         if self._label_spans_seq_and_name(row, label_cell):
             # 合計 written once over 序號 and 地區 with one cell fewer than the rows: every figure sits one left.
@@ -1054,9 +1054,10 @@ class _PlanBuilder:
         """The cell that makes a row a total row: 合计 opening it, or standing as its name (一 | 东县 | 小计 | 500,
         the place it totals before it)."""
         filled = [c for c in row if c.text]
-        label = next((c for c in filled[:2] if is_total_label(c.text)), None)
+        # A row's label may say its unit again (合计（万元）); in a header that is a money column's name, not a row's.
+        label = next((c for c in filled[:2] if is_total_label(strip_unit(c.text))), None)
         named = self._cell(row, "name")
-        if label is None and named is not None and named.text and is_total_label(named.text):
+        if label is None and named is not None and named.text and is_total_label(strip_unit(named.text)):
             return named
         return label
 

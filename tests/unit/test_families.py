@@ -1155,3 +1155,17 @@ def test_rows_after_qizhong_under_an_item_are_its_parts(member: str) -> None:
     assert plan.stated_total == Decimal("200") and plan.problems == ()
     wrong = parse_bytes((head + QIZHONG_ROWS[member].format(part=60)).encode(), name)
     assert len(wrong.projects) == 4 and wrong.problems  # read as written, and said
+
+
+# §22 A total row's label saying the unit again (合计（万元）, 小计(万元)) is a total row.
+
+
+@pytest.mark.parametrize("label", ["合计（万元）", "合 计(万元)", "总计（单位：万元）"])
+def test_a_total_label_with_its_unit(label: str) -> None:
+    text = (
+        "某县2024年资金分配表\n单位:万元\n序号 | 县区 | 项目名称 | 补助资金 |\n一 | 东县 | 小计(万元) | 200 |\n"
+        f"1 | 东县 | 城关镇水厂维修 | 120 |\n2 | 东县 | 河口乡管网改造 | 80 |\n{label} | | | 200 |\n"
+    )
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert [(p.name, str(p.amount)) for p in plan.projects] == [("城关镇水厂维修", "120"), ("河口乡管网改造", "80")]
+    assert plan.stated_total == Decimal("200") and plan.problems == ()
