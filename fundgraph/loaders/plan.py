@@ -329,9 +329,19 @@ def _best_plan(document: RawDocument, table: Table, header: HeaderMap, index: in
     row_total = _row_total_column(table, header)
     if row_total is None:
         row_total = _named_part_total_column(table, header)
-    if row_total is not None and not _names_a_total(header.names.get(row_total, "")):
+    keys = dict(header.amount_cols)
+    if (
+        row_total is not None
+        and not _names_a_total(header.names.get(row_total, ""))
+        and any(
+            allocation_weight(k) >= allocation_weight(keys.get(row_total, ""))
+            for c, k in keys.items()
+            if c != row_total
+        )
+    ):
         # The sum of the other money columns under a name that is no total (补助金额 = 提前下达 + 实际下达) is what
-        # the year comes to, not this notice's money: it adds up as well as its parts do, so it is tried last.
+        # the year comes to, not this notice's money: it adds up as well as its parts do, so it is tried last. A
+        # sum whose header outweighs every part (调整后 = 原安排 + 调整数) is the allocation its parts make.
         header = replace(header, amount_cols=sorted(header.amount_cols, key=lambda ck: ck[0] == row_total))
         row_total = None
     if row_total is not None:

@@ -1169,3 +1169,22 @@ def test_a_total_label_with_its_unit(label: str) -> None:
     plan = parse_bytes(text.encode(), "notice.txt")
     assert [(p.name, str(p.amount)) for p in plan.projects] == [("城关镇水厂维修", "120"), ("河口乡管网改造", "80")]
     assert plan.stated_total == Decimal("200") and plan.problems == ()
+
+
+# §23 An adjustment notice (调整表): the money after the adjustment is the allocation, never what stood before it or
+# the change, though each adds up to its own total.
+
+
+@pytest.mark.parametrize(
+    ("before", "change", "after"),
+    [("原安排", "调整数", "调整后"), ("调整前金额", "增减", "调整后金额"), ("原下达资金", "调增(减)额", "调整后资金")],
+)
+def test_an_adjustment_notice_allocates_what_stands_after_it(before: str, change: str, after: str) -> None:
+    text = (
+        "2024年农村饮水安全资金调整表\n单位:万元\n"
+        f"序号 | 乡镇 | {before} | {change} | {after} |\n1 | 城关镇 | 100 | 20 | 120 |\n2 | 河口乡 | 100 | -20 | 80 |\n"
+        "合计 | | 200 | 0 | 200 |\n"
+    )
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert [(p.name, str(p.amount)) for p in plan.projects] == [("城关镇", "120"), ("河口乡", "80")]
+    assert plan.stated_total == Decimal("200") and plan.problems == ()
