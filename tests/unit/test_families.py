@@ -1188,3 +1188,20 @@ def test_an_adjustment_notice_allocates_what_stands_after_it(before: str, change
     plan = parse_bytes(text.encode(), "notice.txt")
     assert [(p.name, str(p.amount)) for p in plan.projects] == [("城关镇", "120"), ("河口乡", "80")]
     assert plan.stated_total == Decimal("200") and plan.problems == ()
+
+
+# §24 What was asked for (申请, 申报) is not what was granted (核定, 审定, 批复): both add up to their totals, the grant
+# is the allocation.
+
+
+@pytest.mark.parametrize(
+    ("asked", "granted"), [("申请金额", "核定金额"), ("申报资金", "审定资金"), ("需求资金", "批复金额")]
+)
+def test_the_amount_granted_over_the_amount_asked(asked: str, granted: str) -> None:
+    text = (
+        f"2024年资金分配表\n单位:万元\n序号 | 项目名称 | {asked} | {granted} |\n1 | 水厂维修 | 150 | 120 |\n"
+        "2 | 管网改造 | 100 | 80 |\n合计 | | 250 | 200 |\n"
+    )
+    plan = parse_bytes(text.encode(), "notice.txt")
+    assert [(p.name, str(p.amount)) for p in plan.projects] == [("水厂维修", "120"), ("管网改造", "80")]
+    assert plan.stated_total == Decimal("200") and plan.problems == ()
