@@ -1012,7 +1012,8 @@ class _PlanBuilder:
         if abs(number) >= LARGEST_PLAUSIBLE_WAN:
             raise ParseError.of("amount_too_large", self.location(cell), cell=cell.text)
         # A cell's own unit; 万 and 亿 alone (120万) in a money column are 万元 and 亿元.
-        amount = to_wan(number, SHORT_UNITS.get(match.group("unit") or unit, match.group("unit") or unit))
+        written = match.group("unit")
+        amount = to_wan(number, SHORT_UNITS.get(written, written) if written else unit)
         if amount.as_tuple().exponent < -6:  # type: ignore[operator]
             raise ParseError.of("amount_too_fine", self.location(cell), cell=cell.text)
         return amount
